@@ -1,0 +1,46 @@
+"""The one place where paths, the database, migrations, secrets and the unit of work meet."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from os import PathLike
+
+from sqlalchemy import Engine
+
+from desktop.domain.clock import Clock, system_clock
+from desktop.domain.model import Device
+from desktop.identity.secrets import load_or_create_id_hash_key
+from desktop.logs import set_up_logging
+from desktop.paths import DataPaths, resolve_home
+from desktop.storage.database import make_engine, migrate
+from desktop.storage.uow import UnitOfWorkFactory, uow_factory
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Desk:
+    """An opened data folder: everything a screen or a CLI verb needs to work."""
+
+    paths: DataPaths
+    engine: Engine
+    uow: UnitOfWorkFactory
+
+    def device(self) -> Device | None:
+        with self.uow() as uow:
+            return uow.device.get()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_desk(home: str | PathLike[str] | None = None, clock: Clock = system_clock) -> Desk:
+    """Open (creating if needed) the data folder, migrate its database, wire the services."""
+    paths = resolve_home(home).ensure()
+    set_up_logging(paths.logs)
+    engine = make_engine(paths.database)
+    migrate(engine, paths.database, paths.backups)
+    key = load_or_create_id_hash_key(paths.keys)
+    log.info("desk opened at %s", paths.home)
+    return Desk(paths=paths, engine=engine, uow=uow_factory(engine, clock, key))

@@ -1,0 +1,401 @@
+"""The ``waystation`` command line: every desk flow as a verb, with ``--json`` output.
+
+Exit status: 0 done; 1 refused with a message (bad input, a rule, not found);
+2 wrong usage; 3 check-in not recorded because the member checked in moments ago.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, is_dataclass
+from typing import Any
+
+from desktop import i18n
+from desktop.bootstrap import Desk, open_desk
+from desktop.domain.errors import AppError, SetupRequired
+from desktop.domain.model import SERVICES, DeskContext, Member, Role, StationKind
+from desktop.domain.people import mask_phone
+from desktop.i18n import tr
+from desktop.services import checkin, members, operators, setup, views
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_REPEAT = 0, 1, 2, 3
+
+VERBS = ("init", "member", "checkin", "visit", "visits", "operator", "demo")
+
+
+class Output:
+    def __init__(self, as_json: bool) -> None:
+        self.as_json = as_json
+
+    def emit(self, data: Any, text: str) -> None:
+        if self.as_json:
+            print(json.dumps(_plain(data), ensure_ascii=False, indent=2))
+        else:
+            print(text)
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {k: _plain(v) for k, v in asdict(value).items()}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def member_json(member: Member, show_phone: bool = False) -> dict[str, Any]:
+    """A member as scripts see it: phone masked unless asked; never an ID hash."""
+    data = _plain(member)
+    data.pop("id_hash", None)
+    if member.phone and not show_phone:
+        data["phone"] = mask_phone(member.phone)
+    return dict(data)
+
+
+def member_line(member: Member) -> str:
+    phone = mask_phone(member.phone) if member.phone else "-"
+    state = "" if member.active else "  " + tr("cli.deactivated")
+    return f"{member.member_number}  {member.name}  {phone}  {member.occupation or '-'}{state}"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--home", help=tr("cli.help.home"))
+    common.add_argument("--lang", choices=i18n.LANGUAGES, help=tr("cli.help.lang"))
+    common.add_argument("--json", action="store_true", help=tr("cli.help.json"))
+    common.add_argument("--operator", help=tr("cli.help.operator"))
+
+    parser = argparse.ArgumentParser(prog="waystation", parents=[common])
+    verbs = parser.add_subparsers(dest="verb", required=True)
+
+    p = verbs.add_parser("init", parents=[common], help=tr("cli.help.init"))
+    p.add_argument("--station-name", required=True)
+    p.add_argument("--kind", choices=[k.value for k in StationKind], default="station")
+    p.add_argument("--union", default="", help=tr("cli.help.union"))
+    p.add_argument("--admin-name", default="")
+    p.add_argument("--admin-pin", default="", help=tr("cli.help.admin_pin"))
+    p.set_defaults(run=cmd_init)
+
+    member = verbs.add_parser("member", parents=[common], help=tr("cli.help.member"))
+    mverbs = member.add_subparsers(dest="member_verb", required=True)
+    p = mverbs.add_parser("add", parents=[common], help=tr("cli.help.member_add"))
+    _member_fields(p, name_required=True)
+    p.add_argument("--allow-same-phone", action="store_true", help=tr("cli.help.same_phone"))
+    p.set_defaults(run=cmd_member_add)
+    p = mverbs.add_parser("edit", parents=[common], help=tr("cli.help.member_edit"))
+    p.add_argument("ref")
+    _member_fields(p, name_required=False)
+    p.set_defaults(run=cmd_member_edit)
+    p = mverbs.add_parser("find", parents=[common], help=tr("cli.help.member_find"))
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=20)
+    p.set_defaults(run=cmd_member_find)
+    p = mverbs.add_parser("show", parents=[common], help=tr("cli.help.member_show"))
+    p.add_argument("ref")
+    p.set_defaults(run=cmd_member_show)
+    p = mverbs.add_parser("deactivate", parents=[common], help=tr("cli.help.member_deactivate"))
+    p.add_argument("ref")
+    p.add_argument("--reason", required=True)
+    p.set_defaults(run=cmd_member_deactivate)
+    p = mverbs.add_parser("reactivate", parents=[common], help=tr("cli.help.member_reactivate"))
+    p.add_argument("ref")
+    p.set_defaults(run=cmd_member_reactivate)
+
+    p = verbs.add_parser("checkin", parents=[common], help=tr("cli.help.checkin"))
+    p.add_argument("ref", nargs="?", default="")
+    p.add_argument("--service", action="append", choices=SERVICES, default=None)
+    p.add_argument("--confirm-repeat", action="store_true", help=tr("cli.help.confirm_repeat"))
+    p.add_argument("--anonymous", action="store_true", help=tr("cli.help.anonymous"))
+    p.add_argument("--occupation", default="")
+    p.set_defaults(run=cmd_checkin)
+
+    visit = verbs.add_parser("visit", parents=[common], help=tr("cli.help.visit"))
+    vverbs = visit.add_subparsers(dest="visit_verb", required=True)
+    p = vverbs.add_parser("void", parents=[common], help=tr("cli.help.visit_void"))
+    p.add_argument("id")
+    p.add_argument("--reason", required=True)
+    p.set_defaults(run=cmd_visit_void)
+
+    visits = verbs.add_parser("visits", parents=[common], help=tr("cli.help.visits"))
+    sverbs = visits.add_subparsers(dest="visits_verb", required=True)
+    p = sverbs.add_parser("today", parents=[common], help=tr("cli.help.visits_today"))
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(run=cmd_visits_today)
+
+    op = verbs.add_parser("operator", parents=[common], help=tr("cli.help.operator_verb"))
+    overbs = op.add_subparsers(dest="operator_verb", required=True)
+    p = overbs.add_parser("list", parents=[common])
+    p.set_defaults(run=cmd_operator_list)
+    p = overbs.add_parser("add", parents=[common])
+    p.add_argument("--name", required=True)
+    p.add_argument("--role", choices=[r.value for r in Role], default="attendant")
+    p.add_argument("--pin", required=True)
+    p.set_defaults(run=cmd_operator_add)
+
+    p = verbs.add_parser("demo", parents=[common], help=tr("cli.help.demo"))
+    p.add_argument("--members", type=int, default=1000)
+    p.add_argument("--visits", type=int, default=0)
+    p.add_argument("--seed", type=int, default=7)
+    p.set_defaults(run=cmd_demo)
+    return parser
+
+
+def _member_fields(p: argparse.ArgumentParser, name_required: bool) -> None:
+    p.add_argument("--name", required=name_required)
+    p.add_argument("--phone")
+    p.add_argument("--occupation")
+    p.add_argument("--employer")
+    p.add_argument("--union-branch")
+    p.add_argument("--tag", action="append", help=tr("cli.help.tag"))
+    p.add_argument("--id-number", help=tr("cli.help.id_number"))
+    p.add_argument("--no-consent", action="store_true", help=tr("cli.help.no_consent"))
+
+
+# --- verbs ------------------------------------------------------------------------------
+
+
+def _context(desk: Desk, args: argparse.Namespace) -> DeskContext:
+    """Who the CLI records as: --operator / WAYSTATION_OPERATOR, else the first admin.
+
+    The command line runs with the rights of whoever may read the data folder, so it does
+    not ask for a PIN; records still name an operator.
+    """
+    device = desk.device()
+    if device is None:
+        raise SetupRequired()
+    name = args.operator or os.environ.get("WAYSTATION_OPERATOR")
+    uow = desk.uow()
+    who = operators.operator_by_name(uow, name) if name else operators.first_admin(uow)
+    return DeskContext(device.station.id, device.id, who.id, who.role)
+
+
+def cmd_init(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    pin = args.admin_pin or f"{secrets.randbelow(10**6):06d}"
+    device, admin = setup.set_up_station(
+        setup.StationSetup(
+            station_name=args.station_name,
+            kind=StationKind(args.kind),
+            union_name=args.union,
+            admin_name=args.admin_name or tr("setup.default_admin_name"),
+            admin_pin=pin,
+        ),
+        desk.uow(),
+    )
+    data = {
+        "station": device.station,
+        "device_id": device.id,
+        "device_code": device.code,
+        "admin": admin,
+        "home": str(desk.paths.home),
+    }
+    if not args.admin_pin:
+        data["admin_pin"] = pin
+    text = tr("cli.init_done", station=device.station.name, code=device.code, admin=admin.name)
+    if not args.admin_pin:
+        text += "\n" + tr("cli.init_pin", pin=pin)
+    out.emit(data, text)
+    return EXIT_OK
+
+
+def _form(args: argparse.Namespace, base: Member | None = None) -> members.MemberForm:
+    def pick(value: str | None, current: str) -> str:
+        return current if value is None else value
+
+    return members.MemberForm(
+        name=pick(args.name, base.name if base else ""),
+        phone=pick(args.phone, (base.phone or "") if base else ""),
+        occupation=pick(args.occupation, base.occupation if base else ""),
+        employer=pick(args.employer, base.employer if base else ""),
+        union_branch=pick(args.union_branch, base.union_branch if base else ""),
+        tags=tuple(args.tag) if args.tag is not None else (base.tags if base else ()),
+        id_number=args.id_number or "",
+        # A script run by an admin asserts the person agreed (on the paper form, say).
+        consent=not args.no_consent,
+    )
+
+
+def cmd_member_add(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = _context(desk, args)
+    member = members.register_member(
+        _form(args), desk.uow(), ctx, confirm_duplicates=args.allow_same_phone
+    )
+    out.emit(member_json(member), tr("cli.member_added", line=member_line(member)))
+    return EXIT_OK
+
+
+def cmd_member_edit(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = _context(desk, args)
+    current = members.resolve_member(desk.uow(), args.ref)
+    member = members.update_member(
+        current.id, _form(args, current), current.version, desk.uow(), ctx
+    )
+    out.emit(member_json(member), tr("cli.member_saved", line=member_line(member)))
+    return EXIT_OK
+
+
+def cmd_member_find(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    found = views.search_members(desk.uow(), args.query, limit=max(1, min(args.limit, 500)))
+    text = "\n".join(member_line(m) for m in found) or tr("cli.nothing_found")
+    out.emit([member_json(m) for m in found], text)
+    return EXIT_OK
+
+
+def cmd_member_show(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    member = members.resolve_member(desk.uow(), args.ref)
+    visits = views.member_visit_count(desk.uow(), member.id)
+    data = {**member_json(member), "visits": visits}
+    lines = [
+        member_line(member),
+        tr("cli.member_detail", employer=member.employer or "-", branch=member.union_branch or "-"),
+        tr("cli.member_tags", tags="、".join(member.tags) or "-"),
+        tr("cli.member_visits", n=visits),
+    ]
+    if member.id_last4:
+        lines.append(tr("cli.member_id_last4", last4=member.id_last4))
+    if not member.active:
+        lines.append(tr("cli.member_deactivated", reason=member.deactivated_reason or ""))
+    out.emit(data, "\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_member_deactivate(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = _context(desk, args)
+    current = members.resolve_member(desk.uow(), args.ref)
+    member = members.set_member_active(current.id, False, args.reason, desk.uow(), ctx)
+    out.emit(member_json(member), tr("cli.member_deactivated", reason=member.deactivated_reason))
+    return EXIT_OK
+
+
+def cmd_member_reactivate(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = _context(desk, args)
+    current = members.resolve_member(desk.uow(), args.ref)
+    member = members.set_member_active(current.id, True, "", desk.uow(), ctx)
+    out.emit(member_json(member), tr("cli.member_saved", line=member_line(member)))
+    return EXIT_OK
+
+
+def _default_services(desk: Desk) -> tuple[str, ...]:
+    from desktop import config
+
+    with desk.uow() as uow:
+        return config.DEFAULT_SERVICES.read(uow)
+
+
+def cmd_checkin(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = _context(desk, args)
+    services = tuple(args.service) if args.service else _default_services(desk)
+    if args.anonymous:
+        visit_id = checkin.check_in_anonymous(args.occupation, services, desk.uow(), ctx)
+        data = {"status": "recorded", "visit_id": visit_id, "anonymous": True, "services": services}
+        out.emit(data, tr("cli.checked_in_anonymous", occupation=args.occupation or "-"))
+        return EXIT_OK
+    if not args.ref.strip():
+        raise AppError("member.ref_empty")
+    result = checkin.check_in(
+        checkin.CheckIn(member_ref=args.ref, services=services, confirm_repeat=args.confirm_repeat),
+        desk.uow(),
+        ctx,
+    )
+    data = {
+        "status": result.status.value,
+        "visit_id": result.visit_id,
+        "visit_number": result.visit_number,
+        "services": result.services,
+        "member": member_json(result.member),
+        "minutes_since_last": result.minutes_since_last,
+    }
+    if result.status is checkin.CheckInStatus.REPEAT:
+        text = tr(
+            "checkin.repeat", name=result.member.name, minutes=result.minutes_since_last or 0
+        )
+        out.emit(data, text + "\n" + tr("cli.confirm_repeat_hint"))
+        return EXIT_REPEAT
+    text = tr("checkin.recorded", name=result.member.name, n=result.visit_number)
+    out.emit(data, f"{text}  ({result.visit_id})")
+    return EXIT_OK
+
+
+def cmd_visit_void(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = _context(desk, args)
+    void_id = checkin.void_visit(args.id, args.reason, desk.uow(), ctx)
+    out.emit({"void_id": void_id, "visit_id": args.id}, tr("cli.visit_voided"))
+    return EXIT_OK
+
+
+def cmd_visits_today(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    summary = views.today_summary(desk.uow())
+    latest = views.recent_visits(desk.uow(), limit=max(1, min(args.limit, 1000)))
+    lines = [tr("cli.today", day=summary.date, visits=summary.visits, people=summary.people)]
+    for service, count in summary.per_service.items():
+        lines.append(f"  {tr('service.' + service)}: {count}")
+    for v in latest:
+        who = v.member_name or tr("checkin.anonymous_visitor", occupation=v.occupation or "-")
+        mark = "  " + tr("cli.voided", reason=v.void_reason) if v.voided else ""
+        lines.append(f"{v.device_time[11:19]}Z  {who}  {v.id}{mark}")
+    out.emit({"summary": summary, "visits": latest}, "\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_operator_list(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    found = operators.list_operators(desk.uow(), include_inactive=True)
+    text = "\n".join(f"{o.name}  {tr('role.' + o.role.value)}" for o in found)
+    out.emit(found, text)
+    return EXIT_OK
+
+
+def cmd_operator_add(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = _context(desk, args)
+    form = operators.OperatorForm(name=args.name, role=Role(args.role), pin=args.pin)
+    added = operators.add_operator(form, desk.uow(), ctx)
+    out.emit(added, tr("cli.operator_added", name=added.name))
+    return EXIT_OK
+
+
+def cmd_demo(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop import demo
+
+    ctx = _context(desk, args)
+    result = demo.generate(desk, ctx, members=args.members, visits=args.visits, seed=args.seed)
+    out.emit(result, tr("cli.demo_done", members=result.members, visits=result.visits))
+    return EXIT_OK
+
+
+# --- entry ------------------------------------------------------------------------------
+
+
+def _language_from(argv: Sequence[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    i18n.set_language(_language_from(argv) or os.environ.get("WAYSTATION_LANG") or "zh")
+    args = build_parser().parse_args(argv)
+    out = Output(args.json)
+    run: Callable[[Desk, argparse.Namespace, Output], int] = args.run
+    desk = open_desk(args.home)
+    try:
+        if args.run is not cmd_init and desk.device() is None:
+            raise SetupRequired()
+        return run(desk, args, out)
+    except AppError as error:
+        message = i18n.describe(error)
+        if args.json:
+            print(json.dumps({"error": error.code, "message": message, **_plain(error.params)},
+                             ensure_ascii=False), file=sys.stderr)
+        else:
+            print(tr("cli.error_prefix") + message, file=sys.stderr)
+        return EXIT_REFUSED
+    finally:
+        desk.close()

@@ -1,0 +1,61 @@
+"""Settings of a desk, declared once: key, type, default and the message code of its title.
+
+Values live in the local database (``setting`` table) so they travel with its backups;
+reading one that was never set gives its default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, cast
+
+from desktop.domain.model import DEFAULT_OCCUPATIONS, DEFAULT_TAGS, SERVICES
+from desktop.storage.uow import UnitOfWork
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Option(Generic[T]):
+    key: str
+    default: T
+    title: str  # message code, e.g. "option.language"
+
+    def read(self, uow: UnitOfWork) -> T:
+        value = uow.settings.get(self.key)
+        return self.default if value is None else cast(T, self.coerce(value))
+
+    def write(self, uow: UnitOfWork, value: T) -> None:
+        uow.settings.set(self.key, self.coerce(value))
+
+    def coerce(self, value: Any) -> Any:
+        if isinstance(self.default, bool):
+            return bool(value)
+        if isinstance(self.default, int):
+            return int(value)
+        if isinstance(self.default, tuple):
+            return tuple(str(v) for v in value)
+        return str(value)
+
+
+LANGUAGE = Option[str]("language", "zh", "option.language")
+IDLE_LOCK_MINUTES = Option[int]("idle_lock_minutes", 10, "option.idle_lock_minutes")
+REPEAT_WINDOW_MINUTES = Option[int]("repeat_window_minutes", 30, "option.repeat_window_minutes")
+OFFERED_SERVICES = Option[tuple[str, ...]]("offered_services", SERVICES, "option.offered_services")
+DEFAULT_SERVICES = Option[tuple[str, ...]](
+    "default_services", ("water", "rest"), "option.default_services"
+)
+OCCUPATIONS = Option[tuple[str, ...]]("occupations", DEFAULT_OCCUPATIONS, "option.occupations")
+TAGS = Option[tuple[str, ...]]("tags", DEFAULT_TAGS, "option.tags")
+SOUND = Option[bool]("sound", True, "option.sound")
+
+ALL_OPTIONS: tuple[Option[Any], ...] = (
+    LANGUAGE,
+    IDLE_LOCK_MINUTES,
+    REPEAT_WINDOW_MINUTES,
+    OFFERED_SERVICES,
+    DEFAULT_SERVICES,
+    OCCUPATIONS,
+    TAGS,
+    SOUND,
+)

@@ -1,0 +1,101 @@
+"""Messages of the station desk: members, check-ins, operators, setup, services, roles."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # setup
+    "setup.already_done": ("本机已完成初始化。", "This device is already set up."),
+    "setup.default_admin_name": ("管理员", "Admin"),
+    "setup.station_name_empty": ("请填写驿站名称。", "Enter the station's name."),
+    "setup.station_name_too_long": (
+        "驿站名称最多 {max} 个字。",
+        "A station name has at most {max} characters.",
+    ),
+    # operators and roles
+    "auth.wrong_pin": ("PIN 码不正确，请重新输入。", "Wrong PIN. Please try again."),
+    "auth.role_required": (
+        "此操作需要{role}权限，请找有权限的同事。",
+        "This needs the {role} role; ask a colleague who has it.",
+    ),
+    "operator.not_found": ("找不到该值班员。", "No such operator."),
+    "operator.name_empty": ("请填写值班员姓名。", "Enter the operator's name."),
+    "operator.name_too_long": ("姓名最多 {max} 个字。", "A name has at most {max} characters."),
+    "operator.name_taken": (
+        "已有名为“{name}”的值班员，请换一个名字。",
+        "There is already an operator called “{name}”; choose another name.",
+    ),
+    "operator.pin_format": (
+        "PIN 码应为 {min} 到 {max} 位数字。",
+        "A PIN is {min} to {max} digits.",
+    ),
+    "operator.last_admin": (
+        "至少要保留一名在岗的管理员。",
+        "At least one active admin must remain.",
+    ),
+    "role.attendant": ("值班员", "attendant"),
+    "role.lead": ("站长", "station lead"),
+    "role.admin": ("管理员", "admin"),
+    # members
+    "member.not_found": ("未找到会员“{ref}”。", "No member “{ref}” was found."),
+    "member.ref_empty": ("请输入会员号、手机号或扫码。", "Enter a member number, phone or scan a card."),
+    "member.ambiguous_phone": (
+        "有 {count} 位会员使用这个手机号，请用会员号或姓名查找。",
+        "{count} members share this phone number; search by member number or name.",
+    ),
+    "member.deactivated": (
+        "{name} 的会员资格已停用：{reason}",
+        "{name}'s membership is deactivated: {reason}",
+    ),
+    "member.duplicate_id": (
+        "这个身份证号已登记为会员 {name}（{number}），请直接打开该会员。",
+        "This ID number is already registered to {name} ({number}); open that member instead.",
+    ),
+    "member.duplicate_phone": (
+        "这个手机号已登记为会员 {name}（{number}）。如确是另一个人，请确认后再保存。",
+        "This phone number belongs to member {name} ({number}). "
+        "If this is really someone else, confirm and save again.",
+    ),
+    "member.changed_meanwhile": (
+        "{name} 的资料刚被别人修改过，请重新打开后再改。",
+        "{name} was changed by someone else meanwhile; reopen and edit again.",
+    ),
+    "member.consent_required": (
+        "登记手机号或身份证号前，需本人同意个人信息的使用。",
+        "The person must agree to the use of their data before a phone or ID number is stored.",
+    ),
+    "member.reason_required": ("请填写停用原因。", "Give a reason for deactivating."),
+    "member.text_too_long": ("此项最多 {max} 个字。", "At most {max} characters here."),
+    "member.too_many_tags": ("标签最多 {max} 个。", "At most {max} tags."),
+    # check-in
+    "checkin.recorded": ("{name} 签到成功，第 {n} 次到访", "{name} checked in — visit no. {n}"),
+    "checkin.repeat": (
+        "{name} 在 {minutes} 分钟前已签到，视为同一次到访",
+        "{name} checked in {minutes} min ago — counted as the same visit",
+    ),
+    "checkin.anonymous_visitor": ("匿名访客（{occupation}）", "Anonymous visitor ({occupation})"),
+    "visit.not_found": ("找不到到访记录“{ref}”。", "No visit “{ref}” was found."),
+    "visit.already_voided": ("这条到访记录已撤销过。", "This visit was already undone."),
+    "visit.reason_required": ("请填写撤销原因。", "Give a reason for undoing the visit."),
+    "visit.reason_too_long": ("原因最多 {max} 个字。", "A reason has at most {max} characters."),
+    "visit.unknown_service": ("未知的服务项目：{service}", "Unknown service: {service}"),
+    # services
+    "service.water": ("饮水", "Water"),
+    "service.rest": ("休息", "Rest"),
+    "service.charging": ("电动车充电", "E-bike charging"),
+    "service.warmth": ("取暖纳凉", "Warm up / cool down"),
+    "service.microwave": ("热饭", "Microwave"),
+    "service.toilet": ("如厕", "Toilet"),
+    "service.first_aid": ("急救药箱", "First-aid kit"),
+    "service.health_check": ("健康检查", "Health check"),
+    "service.legal_advice": ("法律咨询", "Legal advice"),
+    "service.counselling": ("心理咨询", "Counselling"),
+    "service.reading": ("阅读", "Reading"),
+    "service.other": ("其他", "Other"),
+    # options
+    "option.language": ("界面语言", "Language"),
+    "option.idle_lock_minutes": ("无操作自动锁屏（分钟）", "Lock after idle (minutes)"),
+    "option.repeat_window_minutes": ("重复签到提醒时间（分钟）", "Repeat check-in window (minutes)"),
+    "option.offered_services": ("本站提供的服务", "Services offered here"),
+    "option.default_services": ("默认勾选的服务", "Services preselected"),
+    "option.occupations": ("职业列表", "Occupations"),
+    "option.tags": ("标签列表", "Tags"),
+    "option.sound": ("提示音", "Sound"),
+}

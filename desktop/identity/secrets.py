@@ -1,0 +1,30 @@
+"""Secrets of this device, kept as files under the data folder's ``keys/`` (mode 0600)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ID_HASH_KEY_FILE = "id-number-hash.key"
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def load_or_create_id_hash_key(keys: Path) -> bytes:
+    """The key of the ID-number HMAC.
+
+    A standalone station makes its own; enrolment with the central server replaces it with
+    the organisation's key, so that one ID number hashes alike at every station.
+    """
+    path = keys / ID_HASH_KEY_FILE
+    if not path.exists():
+        _write_private(path, secrets.token_bytes(32))
+    return path.read_bytes()

@@ -1,0 +1,313 @@
+"""Members: register, find likely duplicates, edit (versioned), deactivate."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+from desktop.domain.clock import to_iso
+from desktop.domain.errors import InvalidInput, NotFound, RuleViolation
+from desktop.domain.ids import new_id
+from desktop.domain.model import DeskContext, DuplicateHint, Member, Role
+from desktop.domain.people import (
+    format_member_number,
+    id_last4,
+    id_number_hash,
+    normalise_id_number,
+    normalise_member_number,
+    normalise_name,
+    normalise_phone,
+    phone_tail,
+)
+from desktop.domain.pinyin import name_search_keys, sort_key
+from desktop.services.operators import require_role
+from desktop.storage.repositories import to_member
+from desktop.storage.schema import MemberRow
+from desktop.storage.uow import UnitOfWork
+
+FREE_TEXT_MAX = 100
+MAX_TAGS = 20
+
+
+@dataclass(frozen=True)
+class MemberForm:
+    """What a desk types to register or edit a member. Raw text: the service normalises."""
+
+    name: str
+    phone: str = ""
+    occupation: str = ""
+    employer: str = ""
+    union_branch: str = ""
+    tags: tuple[str, ...] = ()
+    id_number: str = ""  # typed only; never stored in the clear
+    consent: bool = False  # the person agreed to the use of their data
+
+
+@dataclass(frozen=True)
+class CleanMember:
+    name: str
+    phone: str | None
+    occupation: str
+    employer: str
+    union_branch: str
+    tags: tuple[str, ...]
+    id_hash: str | None
+    id_last4: str | None
+    consent: bool
+    problems: tuple[InvalidInput, ...] = field(default=())
+
+
+def _free_text(value: str, field_name: str) -> str:
+    value = " ".join(value.split())
+    if len(value) > FREE_TEXT_MAX:
+        raise InvalidInput("member.text_too_long", field=field_name, max=FREE_TEXT_MAX)
+    return value
+
+
+def clean_form(form: MemberForm, key: bytes) -> CleanMember:
+    """Normalise every field; raise the first problem (each names its field)."""
+    name = normalise_name(form.name)
+    phone = normalise_phone(form.phone) if form.phone.strip() else None
+    number = normalise_id_number(form.id_number) if form.id_number.strip() else None
+    tags = tuple(dict.fromkeys(t for t in (" ".join(t.split()) for t in form.tags) if t))
+    if len(tags) > MAX_TAGS:
+        raise InvalidInput("member.too_many_tags", field="tags", max=MAX_TAGS)
+    if (phone or number) and not form.consent:
+        raise InvalidInput("member.consent_required", field="consent")
+    return CleanMember(
+        name=name,
+        phone=phone,
+        occupation=_free_text(form.occupation, "occupation"),
+        employer=_free_text(form.employer, "employer"),
+        union_branch=_free_text(form.union_branch, "union_branch"),
+        tags=tags,
+        id_hash=id_number_hash(number, key) if number else None,
+        id_last4=id_last4(number) if number else None,
+        consent=form.consent,
+    )
+
+
+def search_keys(name: str, member_number: str) -> set[str]:
+    """Everything a person may start typing to find this member."""
+    keys = set(name_search_keys(name))
+    lowered = name.lower()
+    keys.add(lowered)
+    if len(lowered) >= 2:
+        keys.add(lowered[1:])  # the given name, for a one-character surname
+    keys.add(normalise_member_number(member_number).lower())
+    return {k[:60] for k in keys if k}
+
+
+def find_duplicates(
+    uow: UnitOfWork, name: str, phone: str = "", id_number: str = "", exclude_id: str = ""
+) -> list[DuplicateHint]:
+    """Existing members who may be this person: same phone, same ID hash, same name + tail.
+
+    Lenient: fields that do not parse yet (the person is still typing) are skipped.
+    """
+    found: dict[str, tuple[Member, list[str]]] = {}
+
+    def note(members: list[Member], reason: str) -> None:
+        for member in members:
+            if member.id != exclude_id:
+                found.setdefault(member.id, (member, []))[1].append(reason)
+
+    with uow:
+        clean_phone = _try(normalise_phone, phone)
+        clean_name = _try(normalise_name, name)
+        clean_id = _try(normalise_id_number, id_number)
+        if clean_phone:
+            note(uow.members.by_phone(clean_phone), "phone")
+        if clean_id:
+            note(uow.members.by_id_hash(id_number_hash(clean_id, uow.id_hash_key)), "id_number")
+        tail = phone_tail(clean_phone) if clean_phone else ""
+        if clean_name and tail:
+            note(uow.members.by_name_and_phone_tail(clean_name, tail), "name_phone_tail")
+    return [DuplicateHint(member, tuple(reasons)) for member, reasons in found.values()]
+
+
+def _try(normalise: Callable[[str], str], raw: str) -> str:
+    if not raw.strip():
+        return ""
+    try:
+        return normalise(raw)
+    except InvalidInput:
+        return ""
+
+
+def _payload(row: MemberRow) -> dict[str, object]:
+    """What the outbox carries of a member: never an ID number, only its keyed hash."""
+    return {
+        "member_number": row.member_number,
+        "name": row.name,
+        "phone": row.phone,
+        "occupation": row.occupation,
+        "employer": row.employer,
+        "union_branch": row.union_branch,
+        "tags": json.loads(row.tags),
+        "id_hash": row.id_hash,
+        "id_last4": row.id_last4,
+        "consent_at": row.consent_at,
+        "active": row.active,
+        "deactivated_reason": row.deactivated_reason,
+        "version": row.version,
+    }
+
+
+def register_member(
+    form: MemberForm, uow: UnitOfWork, ctx: DeskContext, confirm_duplicates: bool = False
+) -> Member:
+    """Register a new member and give them a member number made on this device.
+
+    The same ID number twice is refused outright; the same phone number needs
+    ``confirm_duplicates`` (two family members may share one phone).
+    """
+    clean = clean_form(form, uow.id_hash_key)
+    with uow:
+        if clean.id_hash:
+            same = uow.members.by_id_hash(clean.id_hash)
+            if same:
+                raise RuleViolation(
+                    "member.duplicate_id", name=same[0].name, number=same[0].member_number
+                )
+        if clean.phone and not confirm_duplicates:
+            same = uow.members.by_phone(clean.phone)
+            if same:
+                raise RuleViolation(
+                    "member.duplicate_phone", name=same[0].name, number=same[0].member_number
+                )
+        device = uow.device.get()
+        if device is None:
+            raise RuleViolation("setup.required")
+        at = to_iso(uow.now())
+        number = format_member_number(device.code, uow.device.take_member_seq())
+        row = MemberRow(
+            id=new_id(),
+            member_number=number,
+            name=clean.name,
+            name_sort=sort_key(clean.name),
+            phone=clean.phone,
+            phone_tail=phone_tail(clean.phone) if clean.phone else None,
+            occupation=clean.occupation,
+            employer=clean.employer,
+            union_branch=clean.union_branch,
+            tags=json.dumps(list(clean.tags), ensure_ascii=False),
+            id_hash=clean.id_hash,
+            id_last4=clean.id_last4,
+            consent_at=at if clean.consent else None,
+            active=True,
+            deactivated_reason=None,
+            version=1,
+            station_id=ctx.station_id,
+            device_id=ctx.device_id,
+            operator_id=ctx.operator_id,
+            device_time=at,
+            updated_at=at,
+        )
+        uow.members.add(row, search_keys(row.name, number))
+        uow.members.add_revision(row, ctx.operator_id, at)
+        uow.outbox.append("member.registered", row.id, _payload(row), ctx, at)
+        uow.commit()
+        return to_member(row)
+
+
+def update_member(
+    member_id: str,
+    form: MemberForm,
+    expected_version: int,
+    uow: UnitOfWork,
+    ctx: DeskContext,
+) -> Member:
+    """Save an edit as a new version. An empty ID number keeps the one on file."""
+    with uow:
+        row = uow.members.row(member_id)
+        if row is None:
+            raise NotFound("member.not_found", ref=member_id)
+        if row.version != expected_version:
+            raise RuleViolation("member.changed_meanwhile", name=row.name)
+        keep_consent = form.consent or row.consent_at is not None
+        clean = clean_form(
+            MemberForm(**{**asdict(form), "consent": keep_consent}), uow.id_hash_key
+        )
+        if clean.id_hash and clean.id_hash != row.id_hash:
+            same = [m for m in uow.members.by_id_hash(clean.id_hash) if m.id != row.id]
+            if same:
+                raise RuleViolation(
+                    "member.duplicate_id", name=same[0].name, number=same[0].member_number
+                )
+        at = to_iso(uow.now())
+        row.name = clean.name
+        row.name_sort = sort_key(clean.name)
+        row.phone = clean.phone
+        row.phone_tail = phone_tail(clean.phone) if clean.phone else None
+        row.occupation = clean.occupation
+        row.employer = clean.employer
+        row.union_branch = clean.union_branch
+        row.tags = json.dumps(list(clean.tags), ensure_ascii=False)
+        if clean.id_hash:
+            row.id_hash, row.id_last4 = clean.id_hash, clean.id_last4
+        if row.consent_at is None and clean.consent:
+            row.consent_at = at
+        row.version += 1
+        row.updated_at = at
+        uow.members.replace_keys(row.id, search_keys(row.name, row.member_number))
+        uow.members.add_revision(row, ctx.operator_id, at)
+        uow.outbox.append("member.updated", row.id, _payload(row), ctx, at)
+        uow.commit()
+        return to_member(row)
+
+
+def set_member_active(
+    member_id: str, active: bool, reason: str, uow: UnitOfWork, ctx: DeskContext
+) -> Member:
+    """Deactivate (with a reason) or reactivate a member. Station leads and admins only."""
+    require_role(ctx, Role.LEAD)
+    reason = " ".join(reason.split())
+    if not active and not reason:
+        raise InvalidInput("member.reason_required", field="reason")
+    with uow:
+        row = uow.members.row(member_id)
+        if row is None:
+            raise NotFound("member.not_found", ref=member_id)
+        at = to_iso(uow.now())
+        row.active = active
+        row.deactivated_reason = None if active else reason[:200]
+        row.version += 1
+        row.updated_at = at
+        uow.members.add_revision(row, ctx.operator_id, at)
+        kind = "member.reactivated" if active else "member.deactivated"
+        uow.outbox.append(kind, row.id, _payload(row), ctx, at)
+        uow.commit()
+        return to_member(row)
+
+
+def resolve_member(uow: UnitOfWork, ref: str) -> Member:
+    """A member from what identifies exactly one: id, member number, card text, full phone."""
+    text = ref.strip()
+    if not text:
+        raise InvalidInput("member.ref_empty", field="ref")
+    with uow:
+        member = uow.members.get(text) if len(text) == 36 else None
+        if member is None:
+            member = uow.members.by_number(_canonical_number(text))
+        if member is None:
+            phone = _try(normalise_phone, text)
+            if phone:
+                matches = uow.members.by_phone(phone)
+                if len(matches) > 1:
+                    raise RuleViolation("member.ambiguous_phone", count=len(matches))
+                member = matches[0] if matches else None
+        if member is None:
+            raise NotFound("member.not_found", ref=text[:40])
+        return member
+
+
+def _canonical_number(text: str) -> str:
+    try:
+        compact = normalise_member_number(text)
+    except InvalidInput:
+        return ""
+    if len(compact) <= 6:
+        return compact
+    return format_member_number(compact[:6], int(compact[6:])) if compact[6:].isdigit() else ""

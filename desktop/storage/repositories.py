@@ -1,0 +1,311 @@
+"""Repositories: what the services need of the store, in the domain's words."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from desktop.domain.ids import new_id
+from desktop.domain.model import (
+    DeskContext,
+    Device,
+    Member,
+    Operator,
+    Role,
+    Station,
+    StationKind,
+)
+from desktop.storage.schema import (
+    AuditRow,
+    DeviceRow,
+    MemberRevisionRow,
+    MemberRow,
+    MemberSearchKeyRow,
+    OperatorRow,
+    OutboxRow,
+    SettingRow,
+    StationRow,
+    VisitRow,
+    VisitVoidRow,
+)
+
+
+def to_member(row: MemberRow) -> Member:
+    return Member(
+        id=row.id,
+        member_number=row.member_number,
+        name=row.name,
+        phone=row.phone,
+        occupation=row.occupation,
+        employer=row.employer,
+        union_branch=row.union_branch,
+        tags=tuple(json.loads(row.tags)),
+        id_last4=row.id_last4,
+        id_hash=row.id_hash,
+        consent_at=row.consent_at,
+        active=row.active,
+        deactivated_reason=row.deactivated_reason,
+        version=row.version,
+        registered_at=row.device_time,
+        station_id=row.station_id,
+    )
+
+
+def to_operator(row: OperatorRow) -> Operator:
+    return Operator(id=row.id, name=row.name, role=Role(row.role), active=row.active)
+
+
+class DeviceRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def row(self) -> DeviceRow | None:
+        return self.session.scalars(select(DeviceRow).limit(1)).first()
+
+    def get(self) -> Device | None:
+        device = self.row()
+        if device is None:
+            return None
+        station = self.session.get_one(StationRow, device.station_id)
+        return Device(
+            id=device.id,
+            code=device.code,
+            station=Station(
+                id=station.id,
+                name=station.name,
+                kind=StationKind(station.kind),
+                union_name=station.union_name,
+            ),
+        )
+
+    def add(self, station: StationRow, device: DeviceRow) -> None:
+        self.session.add(station)
+        self.session.flush()
+        self.session.add(device)
+
+    def take_member_seq(self, count: int = 1) -> int:
+        """Reserve ``count`` member sequence numbers of this device; returns the first."""
+        device = self.row()
+        assert device is not None
+        first = device.next_member_seq
+        device.next_member_seq = first + count
+        return first
+
+    def station_row(self) -> StationRow | None:
+        device = self.row()
+        return None if device is None else self.session.get(StationRow, device.station_id)
+
+
+class OperatorRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, row: OperatorRow) -> None:
+        self.session.add(row)
+
+    def row(self, operator_id: str) -> OperatorRow | None:
+        return self.session.get(OperatorRow, operator_id)
+
+    def by_name(self, name: str) -> OperatorRow | None:
+        return self.session.scalars(select(OperatorRow).where(OperatorRow.name == name)).first()
+
+    def list(self, include_inactive: bool = False) -> list[Operator]:
+        query = select(OperatorRow).order_by(OperatorRow.created_at)
+        if not include_inactive:
+            query = query.where(OperatorRow.active.is_(True))
+        return [to_operator(row) for row in self.session.scalars(query)]
+
+    def count_active_admins(self) -> int:
+        query = select(func.count()).where(
+            OperatorRow.role == Role.ADMIN.value, OperatorRow.active.is_(True)
+        )
+        return int(self.session.scalar(query) or 0)
+
+
+class MemberRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, row: MemberRow, keys: Iterable[str]) -> None:
+        self.session.add(row)
+        self.session.flush()
+        self.replace_keys(row.id, keys)
+
+    def replace_keys(self, member_id: str, keys: Iterable[str]) -> None:
+        self.session.execute(
+            delete(MemberSearchKeyRow).where(MemberSearchKeyRow.member_id == member_id)
+        )
+        self.session.add_all(
+            MemberSearchKeyRow(key=key, member_id=member_id) for key in sorted(set(keys)) if key
+        )
+
+    def add_revision(self, row: MemberRow, operator_id: str | None, at: str) -> None:
+        data = {c.name: getattr(row, c.name) for c in MemberRow.__table__.columns}
+        self.session.add(
+            MemberRevisionRow(
+                member_id=row.id,
+                version=row.version,
+                data=json.dumps(data, ensure_ascii=False),
+                operator_id=operator_id,
+                device_time=at,
+            )
+        )
+
+    def row(self, member_id: str) -> MemberRow | None:
+        return self.session.get(MemberRow, member_id)
+
+    def get(self, member_id: str) -> Member | None:
+        row = self.row(member_id)
+        return None if row is None else to_member(row)
+
+    def by_number(self, member_number: str) -> Member | None:
+        row = self.session.scalars(
+            select(MemberRow).where(MemberRow.member_number == member_number)
+        ).first()
+        return None if row is None else to_member(row)
+
+    def by_phone(self, phone: str) -> list[Member]:
+        rows = self.session.scalars(select(MemberRow).where(MemberRow.phone == phone).limit(20))
+        return [to_member(row) for row in rows]
+
+    def by_id_hash(self, id_hash: str) -> list[Member]:
+        rows = self.session.scalars(
+            select(MemberRow).where(MemberRow.id_hash == id_hash).limit(20)
+        )
+        return [to_member(row) for row in rows]
+
+    def by_name_and_phone_tail(self, name: str, tail: str) -> list[Member]:
+        rows = self.session.scalars(
+            select(MemberRow)
+            .where(MemberRow.phone_tail == tail, MemberRow.name == name)
+            .limit(20)
+        )
+        return [to_member(row) for row in rows]
+
+    def many(self, ids: Sequence[str]) -> list[Member]:
+        """Members by id, in the order of ``ids``."""
+        if not ids:
+            return []
+        rows = {
+            row.id: row
+            for row in self.session.scalars(select(MemberRow).where(MemberRow.id.in_(ids)))
+        }
+        return [to_member(rows[i]) for i in ids if i in rows]
+
+
+class VisitRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, row: VisitRow) -> None:
+        self.session.add(row)
+
+    def row(self, visit_id: str) -> VisitRow | None:
+        return self.session.get(VisitRow, visit_id)
+
+    def void_of(self, visit_id: str) -> VisitVoidRow | None:
+        return self.session.scalars(
+            select(VisitVoidRow).where(VisitVoidRow.visit_id == visit_id)
+        ).first()
+
+    def add_void(self, row: VisitVoidRow) -> None:
+        self.session.add(row)
+
+    def last_standing_for(self, member_id: str) -> VisitRow | None:
+        """The member's latest visit that was not voided."""
+        query = (
+            select(VisitRow)
+            .outerjoin(VisitVoidRow, VisitVoidRow.visit_id == VisitRow.id)
+            .where(VisitRow.member_id == member_id, VisitVoidRow.id.is_(None))
+            .order_by(VisitRow.device_time.desc())
+            .limit(1)
+        )
+        return self.session.scalars(query).first()
+
+    def count_standing_for(self, member_id: str) -> int:
+        query = (
+            select(func.count())
+            .select_from(VisitRow)
+            .outerjoin(VisitVoidRow, VisitVoidRow.visit_id == VisitRow.id)
+            .where(VisitRow.member_id == member_id, VisitVoidRow.id.is_(None))
+        )
+        return int(self.session.scalar(query) or 0)
+
+
+class SettingsRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, key: str) -> Any:
+        row = self.session.get(SettingRow, key)
+        return None if row is None else json.loads(row.value)
+
+    def all(self) -> dict[str, Any]:
+        return {row.key: json.loads(row.value) for row in self.session.scalars(select(SettingRow))}
+
+    def set(self, key: str, value: Any) -> None:
+        text = json.dumps(value, ensure_ascii=False)
+        row = self.session.get(SettingRow, key)
+        if row is None:
+            self.session.add(SettingRow(key=key, value=text))
+        else:
+            row.value = text
+
+
+class Outbox:
+    """The queue of events for the central server, appended in the writer's transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def append(
+        self,
+        kind: str,
+        entity_id: str,
+        payload: dict[str, Any],
+        ctx: DeskContext,
+        at: str,
+    ) -> None:
+        self.session.add(
+            OutboxRow(
+                event_id=new_id(),
+                kind=kind,
+                entity_id=entity_id,
+                payload=json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                station_id=ctx.station_id,
+                device_id=ctx.device_id,
+                operator_id=ctx.operator_id or None,
+                device_time=at,
+            )
+        )
+
+    def pending_count(self) -> int:
+        query = select(func.count()).select_from(OutboxRow).where(OutboxRow.pushed_at.is_(None))
+        return int(self.session.scalar(query) or 0)
+
+    def pending(self, limit: int = 500) -> list[OutboxRow]:
+        query = (
+            select(OutboxRow).where(OutboxRow.pushed_at.is_(None)).order_by(OutboxRow.seq)
+        ).limit(limit)
+        return list(self.session.scalars(query))
+
+
+class AuditLog:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def record(self, action: str, operator_id: str | None, at: str, **detail: Any) -> None:
+        self.session.add(
+            AuditRow(
+                id=new_id(),
+                action=action,
+                operator_id=operator_id,
+                detail=json.dumps(detail, ensure_ascii=False, sort_keys=True),
+                device_time=at,
+            )
+        )
+

@@ -1,0 +1,184 @@
+"""SQLAlchemy mapping of the local store. The schema itself changes only through Alembic.
+
+Conventions: ids are UUIDv7 text made on the device; times are UTC ISO text
+(``desktop.domain.clock.to_iso``); every record says which station, device and operator
+made it and the device's own time. Events (visits, voids) are never updated or deleted.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class StationRow(Base):
+    __tablename__ = "station"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16))
+    union_name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[str] = mapped_column(String(27))
+
+
+class DeviceRow(Base):
+    """This device. Exactly one row: the device identity made at first start."""
+
+    __tablename__ = "device"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    station_id: Mapped[str] = mapped_column(ForeignKey("station.id"))
+    next_member_seq: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[str] = mapped_column(String(27))
+
+
+class OperatorRow(Base):
+    __tablename__ = "operator"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(default=True)
+    station_id: Mapped[str] = mapped_column(ForeignKey("station.id"))
+    device_id: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[str] = mapped_column(String(27))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class SettingRow(Base):
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)  # JSON
+
+
+class OutboxRow(Base):
+    """Every write appends one row here in the same transaction; sync pushes them in order.
+
+    ``seq`` is the device's monotonically increasing sequence (AUTOINCREMENT: never reused).
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "pushed_at", "seq"),)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    payload: Mapped[str] = mapped_column(Text)  # JSON
+    station_id: Mapped[str] = mapped_column(String(36))
+    device_id: Mapped[str] = mapped_column(String(36))
+    operator_id: Mapped[str | None] = mapped_column(String(36))
+    device_time: Mapped[str] = mapped_column(String(27))
+    pushed_at: Mapped[str | None] = mapped_column(String(27), default=None)
+
+
+class AuditRow(Base):
+    """Actions that are not records themselves: sign-ins, locks, settings, operator changes."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    action: Mapped[str] = mapped_column(String(40))
+    operator_id: Mapped[str | None] = mapped_column(String(36))
+    detail: Mapped[str] = mapped_column(Text, default="{}")
+    device_time: Mapped[str] = mapped_column(String(27))
+
+
+class MemberRow(Base):
+    __tablename__ = "member"
+    __table_args__ = (
+        Index("ix_member_phone", "phone"),
+        Index("ix_member_phone_tail", "phone_tail"),
+        Index("ix_member_id_hash", "id_hash"),
+        Index("ix_member_name_sort", "name_sort"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_number: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(50))
+    name_sort: Mapped[str] = mapped_column(String(120), default="")  # pinyin, for 按姓名排序
+    phone: Mapped[str | None] = mapped_column(String(11))
+    phone_tail: Mapped[str | None] = mapped_column(String(4))
+    occupation: Mapped[str] = mapped_column(String(30), default="")
+    employer: Mapped[str] = mapped_column(String(100), default="")
+    union_branch: Mapped[str] = mapped_column(String(100), default="")
+    tags: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
+    id_hash: Mapped[str | None] = mapped_column(String(64))
+    id_last4: Mapped[str | None] = mapped_column(String(4))
+    consent_at: Mapped[str | None] = mapped_column(String(27))
+    active: Mapped[bool] = mapped_column(default=True)
+    deactivated_reason: Mapped[str | None] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    station_id: Mapped[str] = mapped_column(String(36))
+    device_id: Mapped[str] = mapped_column(String(36))
+    operator_id: Mapped[str | None] = mapped_column(String(36))
+    device_time: Mapped[str] = mapped_column(String(27))
+    updated_at: Mapped[str] = mapped_column(String(27))
+
+
+class MemberSearchKeyRow(Base):
+    """Lowercase keys a person may type (pinyin, initials, name, given name, member number).
+
+    A prefix range scan on (key) answers search-as-you-type with an index lookup.
+    """
+
+    __tablename__ = "member_search_key"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    member_id: Mapped[str] = mapped_column(
+        ForeignKey("member.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class MemberRevisionRow(Base):
+    """Each version of a member as it was saved, for the audit trail of edits."""
+
+    __tablename__ = "member_revision"
+
+    member_id: Mapped[str] = mapped_column(ForeignKey("member.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[str] = mapped_column(Text)
+    operator_id: Mapped[str | None] = mapped_column(String(36))
+    device_time: Mapped[str] = mapped_column(String(27))
+
+
+class VisitRow(Base):
+    """A check-in: an immutable event. ``member_id`` is empty for an anonymous count."""
+
+    __tablename__ = "visit"
+    __table_args__ = (
+        Index("ix_visit_member_time", "member_id", "device_time"),
+        Index("ix_visit_local_date", "local_date"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_id: Mapped[str | None] = mapped_column(ForeignKey("member.id"))
+    occupation: Mapped[str | None] = mapped_column(String(30))
+    services: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of service codes
+    station_id: Mapped[str] = mapped_column(String(36))
+    device_id: Mapped[str] = mapped_column(String(36))
+    operator_id: Mapped[str] = mapped_column(String(36))
+    device_time: Mapped[str] = mapped_column(String(27))
+    local_date: Mapped[str] = mapped_column(String(10))
+
+
+class VisitVoidRow(Base):
+    """Voids a mistaken visit, with the reason. At most one per visit."""
+
+    __tablename__ = "visit_void"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visit.id"), unique=True)
+    reason: Mapped[str] = mapped_column(String(200))
+    station_id: Mapped[str] = mapped_column(String(36))
+    device_id: Mapped[str] = mapped_column(String(36))
+    operator_id: Mapped[str] = mapped_column(String(36))
+    device_time: Mapped[str] = mapped_column(String(27))
+

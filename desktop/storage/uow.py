@@ -1,0 +1,79 @@
+"""Unit of work: one transaction over the local store, with the repositories it offers.
+
+    with uow:
+        ...                 # read and write through uow.members, uow.visits, ...
+        uow.commit()        # leaving the block without commit rolls back
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from types import TracebackType
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop.domain.clock import Clock, system_clock
+from desktop.storage.repositories import (
+    AuditLog,
+    DeviceRepository,
+    MemberRepository,
+    Outbox,
+    OperatorRepository,
+    SettingsRepository,
+    VisitRepository,
+)
+
+
+class UnitOfWork:
+    session: Session
+
+    def __init__(
+        self,
+        session_factory: Callable[[], Session],
+        clock: Clock = system_clock,
+        id_hash_key: bytes = b"",
+    ) -> None:
+        self._session_factory = session_factory
+        self.clock = clock
+        self.id_hash_key = id_hash_key
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._session_factory()
+        self.device = DeviceRepository(self.session)
+        self.operators = OperatorRepository(self.session)
+        self.members = MemberRepository(self.session)
+        self.visits = VisitRepository(self.session)
+        self.settings = SettingsRepository(self.session)
+        self.outbox = Outbox(self.session)
+        self.audit = AuditLog(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+def uow_factory(engine: Engine, clock: Clock = system_clock, id_hash_key: bytes = b"") -> (
+    UnitOfWorkFactory
+):
+    sessions = sessionmaker(bind=engine, expire_on_commit=False)
+    return lambda: UnitOfWork(sessions, clock=clock, id_hash_key=id_hash_key)

@@ -1,0 +1,261 @@
+"""Register or edit a member, warning of likely duplicates while the person types."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import config
+from desktop.domain.errors import AppError
+from desktop.domain.model import DuplicateHint, Member
+from desktop.domain.people import mask_phone
+from desktop.i18n import describe, tr
+from desktop.services import members
+from ui.session.state import DeskSession
+from ui.tasks import DbOp
+
+
+def split_prefill(text: str) -> tuple[str, str]:
+    """What the check-in box held when "not found" led here: a name or a phone number."""
+    text = text.strip()
+    digits = re.sub(r"[\s\-]", "", text)
+    if digits.isdigit():
+        return "", digits if len(digits) >= 7 else ""
+    if re.search(r"[\u3400-\u9fff]", text):
+        return text, ""
+    return "", ""
+
+
+class MemberFormDialog(QDialog):
+    """``exec()``, then ``saved_member`` holds the member registered, edited or chosen.
+
+    ``opened_existing`` is set when the person picked a likely duplicate instead.
+    """
+
+    def __init__(
+        self,
+        session: DeskSession,
+        member: Member | None = None,
+        prefill: str = "",
+        parent: QWidget | None = None,
+        accept_label: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.member = member
+        self.saved_member: Member | None = None
+        self.opened_existing: Member | None = None
+        self._confirm_same_phone = False
+        self.setObjectName("memberForm")
+        self.setWindowTitle(tr("form.title_edit" if member else "form.title_new"))
+        self.setMinimumWidth(560)
+
+        with session.desk.uow() as uow:
+            occupations = config.OCCUPATIONS.read(uow)
+            tags = config.TAGS.read(uow)
+
+        self.name = QLineEdit()
+        self.name.setMaxLength(60)
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText(tr("form.phone_hint"))
+        self.occupation = QComboBox()
+        self.occupation.setEditable(True)
+        self.occupation.addItems(["", *occupations])
+        self.employer = QLineEdit()
+        self.employer.setPlaceholderText(tr("form.employer_hint"))
+        self.union_branch = QLineEdit()
+        self.tag_boxes: dict[str, QCheckBox] = {}
+        tag_row = QHBoxLayout()
+        for tag in dict.fromkeys([*tags, *(member.tags if member else ())]):
+            box = QCheckBox(tag)
+            self.tag_boxes[tag] = box
+            tag_row.addWidget(box)
+        tag_row.addStretch(1)
+        self.id_number = QLineEdit()
+        self.id_number.setMaxLength(30)
+        self.id_number.setPlaceholderText(
+            tr("form.id_kept", last4=member.id_last4)
+            if member and member.id_last4
+            else tr("form.id_hint")
+        )
+        self.consent = QCheckBox(tr("form.consent"))
+
+        form = QFormLayout()
+        form.addRow(tr("form.name") + " *", self.name)
+        form.addRow(tr("form.phone"), self.phone)
+        form.addRow(tr("form.occupation"), self.occupation)
+        form.addRow(tr("form.employer"), self.employer)
+        form.addRow(tr("form.union_branch"), self.union_branch)
+        form.addRow(tr("form.tags"), tag_row)
+        form.addRow(tr("form.id_number"), self.id_number)
+        form.addRow("", self.consent)
+
+        self.duplicates = QLabel()
+        self.duplicates.setObjectName("duplicateWarning")
+        self.duplicates.setWordWrap(True)
+        self.duplicates.setStyleSheet(
+            "QLabel#duplicateWarning { background:#fff4e0; border:1px solid #f0a030;"
+            " padding:6px; border-radius:4px; }"
+        )
+        self.duplicates.hide()
+        self.open_existing = QPushButton(tr("form.open_existing"))
+        self.open_existing.hide()
+        self.open_existing.clicked.connect(self._open_existing)
+        self._hints: list[DuplicateHint] = []
+
+        self.error = QLabel()
+        self.error.setObjectName("formError")
+        self.error.setStyleSheet("color:#c62828; font-weight:bold;")
+        self.error.setWordWrap(True)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(accept_label or tr("form.save"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("form.cancel"))
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        dup_row = QHBoxLayout()
+        dup_row.addWidget(self.duplicates, 1)
+        dup_row.addWidget(self.open_existing)
+        layout.addLayout(dup_row)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        if member:
+            self._fill(member)
+        else:
+            name, phone = split_prefill(prefill)
+            self.name.setText(name)
+            self.phone.setText(phone)
+
+        self._dup_timer = QTimer(self)
+        self._dup_timer.setSingleShot(True)
+        self._dup_timer.setInterval(150)
+        self._dup_timer.timeout.connect(self.check_duplicates)
+        for edit in (self.name, self.phone, self.id_number):
+            edit.textChanged.connect(self._dup_timer.start)
+        self.phone.textChanged.connect(self._reset_confirmation)
+        self.name.setFocus()
+
+    def _fill(self, member: Member) -> None:
+        self.name.setText(member.name)
+        self.phone.setText(member.phone or "")
+        self.occupation.setCurrentText(member.occupation)
+        self.employer.setText(member.employer)
+        self.union_branch.setText(member.union_branch)
+        for tag in member.tags:
+            self.tag_boxes[tag].setChecked(True)
+        self.consent.setChecked(member.consent_at is not None)
+
+    def form(self) -> members.MemberForm:
+        return members.MemberForm(
+            name=self.name.text(),
+            phone=self.phone.text(),
+            occupation=self.occupation.currentText(),
+            employer=self.employer.text(),
+            union_branch=self.union_branch.text(),
+            tags=tuple(tag for tag, box in self.tag_boxes.items() if box.isChecked()),
+            id_number=self.id_number.text(),
+            consent=self.consent.isChecked(),
+        )
+
+    def check_duplicates(self) -> None:
+        hints = members.find_duplicates(
+            self.session.desk.uow(),
+            self.name.text(),
+            self.phone.text(),
+            self.id_number.text(),
+            exclude_id=self.member.id if self.member else "",
+        )
+        self._hints = hints
+        if not hints:
+            self.duplicates.hide()
+            self.open_existing.hide()
+            return
+        lines = []
+        for hint in hints[:3]:
+            why = "、".join(tr("form.dup_reason." + r) for r in hint.reasons)
+            phone = mask_phone(hint.member.phone) if hint.member.phone else "-"
+            lines.append(
+                tr(
+                    "form.dup_line",
+                    name=hint.member.name,
+                    number=hint.member.member_number,
+                    phone=phone,
+                    why=why,
+                )
+            )
+        self.duplicates.setText(tr("form.dup_title") + "\n" + "\n".join(lines))
+        self.duplicates.show()
+        self.open_existing.setVisible(self.member is None)
+
+    def _open_existing(self) -> None:
+        if self._hints:
+            self.opened_existing = self._hints[0].member
+            self.saved_member = self._hints[0].member
+            self.accept()
+
+    def _reset_confirmation(self) -> None:
+        if self._confirm_same_phone:
+            self._confirm_same_phone = False
+            self.save_button.setText(tr("form.save"))
+
+    def save(self) -> None:
+        self.error.clear()
+        form, ctx, uow = self.form(), self.session.ctx(), self.session.desk.uow()
+        if self.member is None:
+            confirm = self._confirm_same_phone
+
+            def work() -> Member:
+                return members.register_member(form, uow, ctx, confirm_duplicates=confirm)
+        else:
+            member = self.member
+
+            def work() -> Member:
+                return members.update_member(member.id, form, member.version, uow, ctx)
+
+        self.save_button.setEnabled(False)
+        DbOp(self, work).success(self._saved).failure(self._failed).run()
+
+    def _saved(self, member: Member) -> None:
+        self.save_button.setEnabled(True)
+        self.saved_member = member
+        self.accept()
+
+    def _failed(self, error: Exception) -> None:
+        self.save_button.setEnabled(True)
+        if not isinstance(error, AppError):
+            raise error
+        self.error.setText(describe(error))
+        if error.code == "member.duplicate_phone":
+            self._confirm_same_phone = True
+            self.save_button.setText(tr("form.save_anyway"))
+        field = {
+            "name": self.name,
+            "phone": self.phone,
+            "id_number": self.id_number,
+            "employer": self.employer,
+            "union_branch": self.union_branch,
+            "consent": self.consent,
+        }.get(str(error.params.get("field", "")))
+        if field is not None:
+            field.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -1,0 +1,104 @@
+"""Background work for screens, in the manner of Anki's CollectionOp.
+
+    DbOp(parent, lambda: services.check_in(cmd, desk.uow(), ctx)).success(show).run()
+
+Database writes run one at a time on a single worker thread; network and PDF work on a
+pool. Results come back to the main thread by a queued signal; only frozen DTOs cross.
+Tests call ``set_synchronous(True)`` so work runs inline (Picard's FakeThreadPool idea).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.domain.errors import AppError
+
+log = logging.getLogger(__name__)
+
+_db_worker: Executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db")
+_pool: Executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="work")
+_synchronous = False
+
+
+def set_synchronous(value: bool) -> None:
+    global _synchronous
+    _synchronous = value
+
+
+class _Relay(QObject):
+    done = Signal(object, object)  # result, error
+
+
+class _Op:
+    executor: Callable[[], Executor]
+
+    def __init__(self, parent: QObject | None, fn: Callable[[], Any]) -> None:
+        self._parent = parent
+        self._fn = fn
+        self._success: Callable[[Any], None] | None = None
+        self._failure: Callable[[Exception], None] | None = None
+
+    def success(self, callback: Callable[[Any], None]) -> _Op:
+        self._success = callback
+        return self
+
+    def failure(self, callback: Callable[[Exception], None]) -> _Op:
+        self._failure = callback
+        return self
+
+    def run(self) -> None:
+        if _synchronous:
+            try:
+                result = self._fn()
+            except Exception as error:  # noqa: BLE001 - handed to the failure callback
+                self._finish(None, error)
+            else:
+                self._finish(result, None)
+            return
+        relay = _Relay()
+        relay.done.connect(self._finish)
+        # Keep the relay alive until it has delivered; it lives in the main thread.
+        self._relay = relay
+
+        def work() -> None:
+            try:
+                result = self._fn()
+            except Exception as error:  # noqa: BLE001
+                relay.done.emit(None, error)
+            else:
+                relay.done.emit(result, None)
+
+        type(self).executor().submit(work)
+
+    def _finish(self, result: Any, error: Exception | None) -> None:
+        if error is None:
+            if self._success:
+                self._success(result)
+            return
+        if self._failure:
+            self._failure(error)
+            return
+        from ui.errors import show_error
+
+        show_error(self._parent, error)
+
+
+class DbOp(_Op):
+    """Work on the local database: serialised on the one database worker."""
+
+    executor = staticmethod(lambda: _db_worker)
+
+
+class PoolOp(_Op):
+    """Network, PDF and other slow work that does not write the database."""
+
+    executor = staticmethod(lambda: _pool)
+
+
+def is_expected(error: Exception) -> bool:
+    return isinstance(error, AppError)
