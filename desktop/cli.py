@@ -65,7 +65,9 @@ def member_line(member: Member) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    # Global options may stand before or after the verb; SUPPRESS keeps a sub-parser from
+    # overwriting a value given before the verb with its own default.
+    common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
     common.add_argument("--home", help=tr("cli.help.home"))
     common.add_argument("--lang", choices=i18n.LANGUAGES, help=tr("cli.help.lang"))
     common.add_argument("--json", action="store_true", help=tr("cli.help.json"))
@@ -382,6 +384,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     i18n.set_language(_language_from(argv) or os.environ.get("WAYSTATION_LANG") or "zh")
     args = build_parser().parse_args(argv)
+    for option, default in (("home", None), ("lang", None), ("json", False), ("operator", None)):
+        if not hasattr(args, option):
+            setattr(args, option, default)
     out = Output(args.json)
     run: Callable[[Desk, argparse.Namespace, Output], int] = args.run
     desk = open_desk(args.home)

@@ -92,7 +92,6 @@ def generate(
     progress: Callable[[int, int], None] | None = None,
 ) -> DemoResult:
     started = datetime.now(UTC)
-    rng = random.Random(seed)
     occupations = [o for o, _ in OCCUPATIONS]
     occupation_weights = [w for _, w in OCCUPATIONS]
     with desk.uow() as uow:
@@ -100,6 +99,8 @@ def generate(
         assert device is not None
         first_seq = uow.device.take_member_seq(members)
         uow.commit()
+    # Same seed, same people; a second run on one desk makes new people, not twins.
+    rng = random.Random(f"{seed}-{first_seq}")
     now = datetime.now(UTC)
     keys_cache: dict[str, list[str]] = {}
     member_ids: list[str] = []

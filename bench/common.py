@@ -1,0 +1,241 @@
+"""What every benchmark shares: a prepared data folder, figures, and one way to print them.
+
+The data folder for a size is built once under ``/tmp/waystation-bench/m{members}-v{visits}``
+(or under ``$WAYSTATION_BENCH_ROOT``) and reused while its marker file says it is complete;
+a half-built folder (generation interrupted) is thrown away and built again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from desktop.bootstrap import Desk, open_desk
+from desktop.domain.model import DeskContext, Device, Operator, StationKind
+from desktop.services import operators
+from desktop.services.setup import StationSetup, set_up_station
+
+ROOT_ENV = "WAYSTATION_BENCH_ROOT"
+DEFAULT_ROOT = Path("/tmp/waystation-bench")
+MARKER = "bench-ready.json"
+FULL_MEMBERS = 200_000
+FULL_VISITS = 1_000_000
+ADMIN_NAME = "基准管理员"
+ADMIN_PIN = "246810"
+
+
+def bench_root(root: str | os.PathLike[str] | None = None) -> Path:
+    """``root`` if given, else ``$WAYSTATION_BENCH_ROOT``, else ``/tmp/waystation-bench``."""
+    if root:
+        return Path(root)
+    env = os.environ.get(ROOT_ENV)
+    return Path(env) if env else DEFAULT_ROOT
+
+
+def data_home(members: int, visits: int, root: str | os.PathLike[str] | None = None) -> Path:
+    return bench_root(root) / f"m{members}-v{visits}"
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+@dataclass(frozen=True)
+class Generation:
+    """How long the demo data took to make when the folder was built."""
+
+    members: int
+    visits: int
+    members_seconds: float  # set-up excluded; the members phase of demo.generate alone
+    total_seconds: float  # members and visits
+
+    def describe(self) -> str:
+        rate = self.members / self.members_seconds if self.members_seconds else 0.0
+        return (
+            f"demo generation: {self.members:,} members in {self.members_seconds:.1f} s "
+            f"({rate:,.0f} members/s; target for 200,000: < 60 s), "
+            f"members + {self.visits:,} visits in {self.total_seconds:.1f} s"
+        )
+
+
+def prepared_desk(
+    members: int = FULL_MEMBERS,
+    visits: int = FULL_VISITS,
+    root: str | os.PathLike[str] | None = None,
+) -> tuple[Desk, DeskContext]:
+    """An opened desk with a set-up station and demo data of this size (built once)."""
+    home = data_home(members, visits, root)
+    marker = home / MARKER
+    if marker.exists():
+        done = Generation(**json.loads(marker.read_text(encoding="utf-8"))["generation"])
+        say(f"reusing {home} (built earlier; {done.describe()})")
+        desk = open_desk(home)
+        return desk, desk_context(desk)
+    if home.exists():
+        say(f"{home} is incomplete (no {MARKER}); building it again")
+        shutil.rmtree(home)
+    say(f"building {home}: {members:,} members, {visits:,} visits ...")
+    desk = open_desk(home)
+    set_up_station(
+        StationSetup(
+            station_name="基准测试驿站",
+            kind=StationKind.STATION,
+            union_name="基准区总工会",
+            admin_name=ADMIN_NAME,
+            admin_pin=ADMIN_PIN,
+        ),
+        desk.uow(),
+    )
+    ctx = desk_context(desk)
+    generation = _generate(desk, ctx, members, visits)
+    say(generation.describe())
+    marker.write_text(
+        json.dumps({"generation": generation.__dict__, "built_at": time.time()}, indent=2),
+        encoding="utf-8",
+    )
+    return desk, ctx
+
+
+def _generate(desk: Desk, ctx: DeskContext, members: int, visits: int) -> Generation:
+    from desktop import demo
+
+    members_done_at: list[float] = []
+    last_print = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.perf_counter()
+        # The members phase reports done == members once, before any visit is written.
+        if done >= members and not members_done_at:
+            members_done_at.append(now)
+        if now - last_print[0] > 10 or done == total:
+            last_print[0] = now
+            say(f"  {done:,}/{total:,} rows ({now - started:.0f} s)")
+
+    started = time.perf_counter()
+    demo.generate(desk, ctx, members=members, visits=visits, seed=7, progress=progress)
+    ended = time.perf_counter()
+    members_seconds = (members_done_at[0] if members_done_at else ended) - started
+    return Generation(
+        members=members,
+        visits=visits,
+        members_seconds=round(members_seconds, 2),
+        total_seconds=round(ended - started, 2),
+    )
+
+
+def desk_context(desk: Desk) -> DeskContext:
+    device, operator = desk_identity(desk)
+    return DeskContext(device.station.id, device.id, operator.id, operator.role)
+
+
+def desk_identity(desk: Desk) -> tuple[Device, Operator]:
+    """This device and the first admin: what a ``DeskSession`` is made of."""
+    device = desk.device()
+    if device is None:
+        raise RuntimeError(f"{desk.paths.home} is not set up")
+    return device, operators.first_admin(desk.uow())
+
+
+# --- figures ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stats:
+    n: int
+    median: float
+    p95: float
+    max: float
+
+    def line(self, unit: str = "ms") -> str:
+        return (
+            f"p50 {self.median:8.2f} {unit}   p95 {self.p95:8.2f} {unit}   "
+            f"max {self.max:8.2f} {unit}   (n={self.n})"
+        )
+
+
+def percentile(samples: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile (no interpolation): a value that was actually measured."""
+    if not samples:
+        raise ValueError("no samples")
+    ordered = sorted(samples)
+    rank = max(1, -(-len(ordered) * fraction // 1))  # ceil(n * fraction), at least 1
+    return ordered[int(rank) - 1]
+
+
+def stats(samples_ms: Sequence[float]) -> Stats:
+    """Median, p95 and max of timings in milliseconds."""
+    return Stats(
+        n=len(samples_ms),
+        median=statistics.median(samples_ms),
+        p95=percentile(samples_ms, 0.95),
+        max=max(samples_ms),
+    )
+
+
+def timed_ms(fn: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter_ns()
+    result = fn()
+    return (time.perf_counter_ns() - started) / 1e6, result
+
+
+def machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def report(
+    title: str,
+    figures: dict[str, Stats | str],
+    size: str,
+    target: str = "",
+    unit: str = "ms",
+) -> None:
+    """Print one benchmark's figures with the data size they were measured at."""
+    width = max((len(name) for name in figures), default=0)
+    say("")
+    say(f"== {title} ==")
+    say(f"   data: {size}")
+    say(f"   machine: {machine()}")
+    if target:
+        say(f"   target: {target}")
+    for name, figure in figures.items():
+        text = figure.line(unit) if isinstance(figure, Stats) else figure
+        say(f"   {name.ljust(width)}  {text}")
+    sys.stdout.flush()
+
+
+def size_text(members: int, visits: int) -> str:
+    return f"{members:,} members, {visits:,} visits"
+
+
+def base_parser(description: str) -> argparse.ArgumentParser:
+    """The options every benchmark takes: data size, where the data lives, how many samples."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--members", type=int, default=FULL_MEMBERS)
+    parser.add_argument("--visits", type=int, default=FULL_VISITS)
+    parser.add_argument(
+        "--root", default=None, help=f"data folders' parent (default ${ROOT_ENV} or {DEFAULT_ROOT})"
+    )
+    return parser
+
+
+def rss_mb() -> float:
+    """This process's resident set size (VmRSS) in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def offscreen() -> None:
+    """Qt without a screen, unless the caller chose a platform."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

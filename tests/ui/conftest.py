@@ -1,0 +1,32 @@
+"""UI fixtures: the bundled font, background work run inline, a signed-in session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from desktop.bootstrap import Desk
+from desktop.domain.model import Device, Operator
+from ui import tasks
+from ui.fonts import install_app_font
+from ui.session.state import DeskSession
+
+
+@pytest.fixture(autouse=True)
+def synchronous_tasks() -> Iterator[None]:
+    tasks.set_synchronous(True)
+    yield
+    tasks.set_synchronous(False)
+
+
+@pytest.fixture(autouse=True)
+def app_font(qapp: QApplication) -> None:
+    install_app_font(qapp)
+
+
+@pytest.fixture
+def session(desk: Desk, station: tuple[Device, Operator]) -> DeskSession:
+    device, admin = station
+    return DeskSession(desk, device, admin)

@@ -1,0 +1,120 @@
+"""Start the desk window: font, language, exception hook, first-start setup, sign-in."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication, QDialog
+
+from desktop import config, i18n
+from desktop.bootstrap import Desk, open_desk
+from desktop.domain.model import Operator
+from ui.errors import install_exception_hook
+from ui.fonts import install_app_font
+from ui.session.setup_dialog import SetupDialog
+from ui.shell import Shell
+
+log = logging.getLogger(__name__)
+
+WINDOW_SIZE = (1366, 768)
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="waystation")
+    parser.add_argument("--home")
+    parser.add_argument("--lang", choices=i18n.LANGUAGES)
+    args, _qt_args = parser.parse_known_args(list(argv))
+    return args
+
+
+def choose_language(desk: Desk, explicit: str | None) -> str:
+    """``--lang``, then ``WAYSTATION_LANG``, then the desk's setting (default Chinese)."""
+    if explicit:
+        return i18n.normalise_language(explicit)
+    env = os.environ.get("WAYSTATION_LANG")
+    if env:
+        return i18n.normalise_language(env)
+    with desk.uow() as uow:
+        return config.LANGUAGE.read(uow)
+
+
+class DeskApp:
+    """Owns the window; rebuilds it when the language changes."""
+
+    def __init__(self, app: QApplication, desk: Desk) -> None:
+        self.app = app
+        self.desk = desk
+        self.window: Shell | None = None
+        self._qt_translator: QTranslator | None = None
+
+    def apply_language(self, lang: str) -> None:
+        i18n.set_language(lang)
+        if self._qt_translator is not None:
+            self.app.removeTranslator(self._qt_translator)
+            self._qt_translator = None
+        if lang == "zh":
+            # Qt's own dialogs and buttons (Cancel, Yes, No, ...) in Chinese too.
+            translator = QTranslator(self.app)
+            folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+            if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China),
+                               "qtbase", "_", folder):
+                self.app.installTranslator(translator)
+                self._qt_translator = translator
+        QLocale.setDefault(
+            QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+            if lang == "zh"
+            else QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+        )
+
+    def ensure_setup(self) -> bool:
+        if self.desk.device() is not None:
+            return True
+        dialog = SetupDialog(self.desk)
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def build_window(self, operator: Operator | None = None) -> Shell:
+        device = self.desk.device()
+        assert device is not None
+        window = Shell(self.desk, device, on_language_changed=self.change_language)
+        window.resize(*WINDOW_SIZE)
+        if operator is not None:
+            window.start_duty(operator)
+        self.window = window
+        return window
+
+    def change_language(self, lang: str) -> None:
+        """Rebuild the window in the new language, keeping the operator on duty."""
+        old = self.window
+        operator = old.session.operator if old is not None and old.session else None
+        self.apply_language(lang)
+        window = self.build_window(operator)
+        if old is not None:
+            window.move(old.pos())
+            old.close()
+            old.deleteLater()
+        window.show()
+
+
+def run_gui(argv: Sequence[str]) -> int:
+    args = parse_args(argv)
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Waystation")
+    install_app_font(app)
+    install_exception_hook()
+    desk = open_desk(args.home)
+    controller = DeskApp(app, desk)
+    controller.apply_language(choose_language(desk, args.lang))
+    if not controller.ensure_setup():
+        return 0
+    window = controller.build_window()
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        desk.close()

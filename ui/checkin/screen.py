@@ -1,0 +1,358 @@
+"""The home screen: find the person in a second, record the visit, ready for the next one.
+
+States: SEARCH (typing or scanning) -> CONFIRM (a member picked; number keys toggle
+services, Enter records, Esc goes back) -> result band; REPEAT waits for Enter to record
+a second visit anyway. A scanner burst that names one member records at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import Enum
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import config
+from desktop.domain.errors import AppError, NotFound, RuleViolation
+from desktop.domain.model import Member
+from desktop.domain.people import mask_phone
+from desktop.i18n import describe, tr
+from desktop.services import checkin, members, views
+from ui.checkin.band import ResultBand, Tone
+from ui.checkin.search_box import SearchBox
+from ui.checkin.services_panel import ServicesPanel
+from ui.checkin.today_panel import TodayPanel
+from ui.session.state import DeskSession
+from ui.sound import Sounds
+from ui.tasks import DbOp
+
+log = logging.getLogger(__name__)
+
+
+class State(Enum):
+    SEARCH = "search"
+    CONFIRM = "confirm"
+    REPEAT = "repeat"
+
+
+class CheckInScreen(QWidget):
+    def __init__(self, session: DeskSession, sounds: Sounds | None = None) -> None:
+        super().__init__()
+        self.setObjectName("checkinScreen")
+        self.session = session
+        self.sounds = sounds or Sounds(enabled=False)
+        self.state = State.SEARCH
+        self.picked: Member | None = None
+        self._hits: list[Member] = []
+        with session.desk.uow() as uow:
+            offered = config.OFFERED_SERVICES.read(uow)
+            defaults = config.DEFAULT_SERVICES.read(uow)
+            self.occupations = config.OCCUPATIONS.read(uow)
+
+        self.search = SearchBox()
+        self.search.setPlaceholderText(tr("checkin.placeholder"))
+        self.search.setMinimumHeight(48)
+        self.search.setStyleSheet("font-size:22px; padding:4px 10px;")
+        self.search.textChanged.connect(self.update_results)
+        self.search.submitted.connect(self.submit)
+        self.search.navigate.connect(self._move)
+        self.search.escaped.connect(self.reset)
+        self.search.key_for_state.connect(self._state_key)
+
+        self.register_button = QPushButton(tr("checkin.register") + "  F2")
+        self.register_button.setObjectName("registerWalkIn")
+        self.register_button.clicked.connect(self.register_walk_in)
+        self.anonymous_button = QPushButton(tr("checkin.anonymous") + "  F3")
+        self.anonymous_button.setObjectName("anonymousVisit")
+        self.anonymous_button.clicked.connect(self.count_anonymous)
+        for button in (self.register_button, self.anonymous_button):
+            button.setMinimumHeight(48)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        self.results = QTableWidget(0, 5)
+        self.results.setObjectName("searchResults")
+        self.results.setHorizontalHeaderLabels(
+            [tr("checkin.col_name"), tr("checkin.col_number"), tr("checkin.col_phone"),
+             tr("checkin.col_occupation"), tr("checkin.col_state")]
+        )
+        self.results.verticalHeader().hide()
+        self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.results.setStyleSheet("font-size:16px;")
+        self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.results.cellDoubleClicked.connect(lambda row, _col: self.pick(row))
+
+        self.services = ServicesPanel(offered, defaults)
+        for button in self.services.buttons.values():
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.services_hint = QLabel(tr("checkin.services_hint"))
+        self.services_hint.setStyleSheet("color:#546e7a;")
+
+        self.band = ResultBand(tr("checkin.idle"))
+        self.today = TodayPanel()
+        self.today.void_requested.connect(self.void_visit)
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.register_button)
+        top.addWidget(self.anonymous_button)
+
+        left = QVBoxLayout()
+        left.addLayout(top)
+        left.addWidget(self.results, 1)
+        left.addWidget(self.services_hint)
+        left.addWidget(self.services)
+
+        body = QHBoxLayout()
+        body.addLayout(left, 3)
+        body.addWidget(self.today, 2)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.band)
+
+        QShortcut(QKeySequence(Qt.Key.Key_F2), self, self.register_walk_in)
+        QShortcut(QKeySequence(Qt.Key.Key_F3), self, self.count_anonymous)
+        self.refresh_today()
+
+    # --- search ---------------------------------------------------------------------------
+
+    def focus_input(self) -> None:
+        self.search.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def update_results(self, text: str) -> None:
+        if self.state is not State.SEARCH:
+            return
+        self._hits = views.search_members(self.session.desk.uow(), text) if text.strip() else []
+        self.results.setRowCount(len(self._hits))
+        for row, member in enumerate(self._hits):
+            cells = [
+                member.name,
+                member.member_number,
+                mask_phone(member.phone) if member.phone else "",
+                member.occupation,
+                tr("checkin.state_active") if member.active else tr("checkin.state_inactive"),
+            ]
+            for column, value in enumerate(cells):
+                item = QTableWidgetItem(value)
+                if not member.active:
+                    item.setForeground(Qt.GlobalColor.gray)
+                self.results.setItem(row, column, item)
+        if self._hits:
+            self.results.selectRow(0)
+
+    def _move(self, step: int) -> None:
+        if not self._hits:
+            return
+        rows = self.results.selectionModel().selectedRows()
+        current = rows[0].row() if rows else -1
+        self.results.selectRow(max(0, min(len(self._hits) - 1, current + step)))
+
+    def submit(self, text: str, scanned: bool) -> None:
+        text = text.strip()
+        if not text:
+            return
+        if scanned:
+            self.check_in_scanned(text)
+            return
+        rows = self.results.selectionModel().selectedRows()
+        if self._hits:
+            self.pick(rows[0].row() if rows else 0)
+            return
+        self._refuse(tr("checkin.not_found_title"), tr("checkin.not_found_detail", text=text[:40]))
+
+    # --- the flow -------------------------------------------------------------------------
+
+    def pick(self, row: int) -> None:
+        if not 0 <= row < len(self._hits):
+            return
+        member = self._hits[row]
+        if not member.active:
+            self._refuse(
+                tr("checkin.inactive_title", name=member.name),
+                member.deactivated_reason or "",
+            )
+            return
+        self.picked = member
+        self.state = State.CONFIRM
+        self.search.capturing = True
+        self.services.reset()
+        self.band.show_result(
+            Tone.ASK,
+            tr("checkin.confirm_title", name=member.name),
+            tr("checkin.confirm_detail"),
+            sticky=True,
+        )
+
+    def _state_key(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.picked is None:
+                self.reset()
+            elif self.state is State.CONFIRM:
+                self.record(self.picked, confirm_repeat=False)
+            elif self.state is State.REPEAT:
+                self.record(self.picked, confirm_repeat=True)
+        elif key == Qt.Key.Key_Escape:
+            self.reset()
+            self.band.clear()
+        elif self.state is State.CONFIRM and event.text():
+            self.services.toggle_key(event.text())
+
+    def check_in_scanned(self, text: str) -> None:
+        try:
+            member = members.resolve_member(self.session.desk.uow(), text)
+        except NotFound:
+            self._refuse(tr("checkin.unknown_code_title"), tr("checkin.unknown_code_detail"))
+            return
+        except AppError as error:
+            self._refuse(tr("checkin.refused_title"), describe(error))
+            return
+        self.services.reset()
+        self.picked = member
+        self.record(member, confirm_repeat=False)
+
+    def record(self, member: Member, confirm_repeat: bool) -> None:
+        command = checkin.CheckIn(
+            member_id=member.id, services=self.services.selected(), confirm_repeat=confirm_repeat
+        )
+        uow, ctx = self.session.desk.uow(), self.session.ctx()
+        DbOp(self, lambda: checkin.check_in(command, uow, ctx)).success(self._recorded).failure(
+            self._failed
+        ).run()
+
+    def _recorded(self, result: checkin.CheckInResult) -> None:
+        member = result.member
+        if result.status is checkin.CheckInStatus.REPEAT:
+            self.state = State.REPEAT
+            self.picked = member
+            self.search.capturing = True
+            minutes = result.minutes_since_last or 0
+            title = (
+                tr("checkin.repeat_just_now", name=member.name)
+                if minutes == 0
+                else tr("checkin.repeat", name=member.name, minutes=minutes)
+            )
+            self.band.show_result(Tone.REPEAT, title, tr("checkin.repeat_detail"), sticky=True)
+            self.sounds.play("repeat")
+            return
+        services = "、".join(tr("service." + s) for s in result.services) or "-"
+        detail = " · ".join(
+            part for part in (member.occupation, services, member.member_number) if part
+        )
+        self.band.show_result(
+            Tone.OK, tr("checkin.recorded", name=member.name, n=result.visit_number), detail
+        )
+        self.sounds.play("ok")
+        self.reset(keep_band=True)
+        self.refresh_today()
+
+    def _failed(self, error: Exception) -> None:
+        if not isinstance(error, AppError):
+            raise error
+        title = (
+            tr("checkin.inactive_title", name=error.params.get("name", ""))
+            if isinstance(error, RuleViolation) and error.code == "member.deactivated"
+            else tr("checkin.refused_title")
+        )
+        detail = str(error.params.get("reason", "")) if "reason" in error.params else describe(error)
+        self._refuse(title, detail)
+
+    def _refuse(self, title: str, detail: str) -> None:
+        self.band.show_result(Tone.ERROR, title, detail)
+        self.sounds.play("error")
+        self.reset(keep_band=True)
+
+    def reset(self, keep_band: bool = False) -> None:
+        self.state = State.SEARCH
+        self.picked = None
+        self.search.capturing = False
+        self.search.clear()
+        self.services.reset()
+        self.update_results("")
+        if not keep_band and self.band.tone is Tone.ASK:
+            self.band.clear()
+        self.focus_input()
+
+    # --- walk-ins, anonymous counts, undo --------------------------------------------------
+
+    def register_walk_in(self) -> None:
+        from ui.members.form import MemberFormDialog
+
+        typed = self.search.text()
+        self.reset()
+        dialog = MemberFormDialog(
+            self.session, prefill=typed, parent=self, accept_label=tr("checkin.register_and_check_in")
+        )
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved_member is not None:
+            self.picked = dialog.saved_member
+            self.record(dialog.saved_member, confirm_repeat=False)
+        self.focus_input()
+
+    def count_anonymous(self) -> None:
+        occupation = self.ask_anonymous_occupation()
+        if occupation is None:
+            return
+        services = self.services.selected()
+        uow, ctx = self.session.desk.uow(), self.session.ctx()
+
+        def done(_visit_id: str) -> None:
+            self.band.show_result(
+                Tone.OK, tr("checkin.anonymous_recorded"), occupation or tr("checkin.no_occupation")
+            )
+            self.sounds.play("ok")
+            self.refresh_today()
+
+        DbOp(self, lambda: checkin.check_in_anonymous(occupation, services, uow, ctx)).success(
+            done
+        ).run()
+        self.focus_input()
+
+    def ask_anonymous_occupation(self) -> str | None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle(tr("checkin.anonymous"))
+        combo = QComboBox()
+        combo.addItems(list(self.occupations))
+        form = QFormLayout(dialog)
+        form.addRow(QLabel(tr("checkin.anonymous_explain")))
+        form.addRow(tr("checkin.col_occupation"), combo)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        form.addRow(buttons)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return combo.currentText()
+
+    def void_visit(self, visit_id: str, reason: str) -> None:
+        uow, ctx = self.session.desk.uow(), self.session.ctx()
+
+        def done(_void_id: str) -> None:
+            self.band.show_result(Tone.IDLE, tr("checkin.voided"))
+            self.refresh_today()
+
+        DbOp(self, lambda: checkin.void_visit(visit_id, reason, uow, ctx)).success(done).run()
+
+    def refresh_today(self) -> None:
+        uow = self.session.desk.uow
+        self.today.show_summary(views.today_summary(uow()), views.recent_visits(uow(), limit=30))

@@ -1,0 +1,320 @@
+"""The member list: filter as you type, sort by any column, register, edit, deactivate."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.errors import AppError
+from desktop.domain.model import Member, Role
+from desktop.i18n import tr
+from desktop.services import members
+from ui.errors import show_error
+from ui.members.list_model import COLUMNS, DEFAULT_SORT_COLUMN, MemberListModel
+from ui.session.state import DeskSession
+from ui.tasks import DbOp
+
+log = logging.getLogger(__name__)
+
+REASON_MAX = 200
+NOTICE_MS = 5000
+_COMMON_REASONS = ("members.reason_moved", "members.reason_duplicate", "members.reason_request")
+
+
+class ReasonDialog(QDialog):
+    """Asks why a member is deactivated; common reasons to pick, or type another."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("deactivateReason")
+        self.setWindowTitle(tr("members.deactivate_title"))
+        self.setMinimumWidth(420)
+        self.reason = QComboBox()
+        self.reason.setEditable(True)
+        self.reason.addItems([tr(code) for code in _COMMON_REASONS])
+        self.reason.setCurrentIndex(-1)
+        line = self.reason.lineEdit()
+        assert line is not None
+        line.setMaxLength(REASON_MAX)
+        line.setPlaceholderText(tr("members.reason_hint"))
+        buttons = QDialogButtonBox()
+        self.ok = buttons.addButton(tr("members.deactivate"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(tr("members.cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.reason.currentTextChanged.connect(self._update)
+        self._update()
+
+        layout = QVBoxLayout(self)
+        question = QLabel(tr("members.deactivate_question", name=name))
+        question.setWordWrap(True)
+        layout.addWidget(question)
+        layout.addWidget(self.reason)
+        layout.addWidget(buttons)
+
+    def _update(self) -> None:
+        self.ok.setEnabled(bool(self.text()))
+
+    def text(self) -> str:
+        return " ".join(self.reason.currentText().split())
+
+
+class MembersScreen(QWidget):
+    """All members of the station. ``refresh()`` reloads after changes made elsewhere."""
+
+    def __init__(self, session: DeskSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("membersScreen")
+        self._reselect: str | None = None
+
+        self.model = MemberListModel(session.desk.uow, self)
+        self.model.loaded.connect(self._on_loaded)
+        self.model.modelAboutToBeReset.connect(self._remember_selection)
+
+        self.filter = QLineEdit()
+        self.filter.setObjectName("memberFilter")
+        self.filter.setPlaceholderText(tr("members.filter_hint"))
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setMinimumWidth(320)
+        self.filter.textChanged.connect(self.model.set_filter)
+        self.filter.installEventFilter(self)
+
+        self.count_label = QLabel(tr("members.loading"))
+        self.count_label.setObjectName("memberCount")
+        self.notice = QLabel()
+        self.notice.setObjectName("memberNotice")
+        self.notice.setStyleSheet("QLabel#memberNotice { color: #1a7f37; }")
+        self._notice_timer = QTimer(self, singleShot=True, interval=NOTICE_MS)
+        self._notice_timer.timeout.connect(self.notice.clear)
+
+        self.register_button = QPushButton(tr("members.register"))
+        self.register_button.clicked.connect(self.register)
+        self.edit_button = QPushButton(tr("members.edit"))
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.active_button = QPushButton(tr("members.deactivate"))
+        self.active_button.clicked.connect(self.toggle_active)
+        if not session.can(Role.LEAD):
+            self.active_button.setToolTip(tr("members.lead_only"))
+
+        self.table = self._make_table()
+
+        top = QHBoxLayout()
+        top.addWidget(self.filter, 1)
+        top.addWidget(self.count_label)
+        top.addSpacing(12)
+        top.addWidget(self.notice)
+        top.addStretch(1)
+        top.addWidget(self.register_button)
+        top.addWidget(self.edit_button)
+        top.addWidget(self.active_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+
+        self._update_buttons()
+        self.model.refresh()
+
+    def _make_table(self) -> QTableView:
+        table = QTableView()
+        table.setObjectName("memberTable")
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        rows = table.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(table.fontMetrics().height() + 12)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        for column, spec in enumerate(COLUMNS):
+            table.setColumnWidth(column, spec.width)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)  # tags take what is left
+        header.setSortIndicator(DEFAULT_SORT_COLUMN, Qt.SortOrder.DescendingOrder)
+        header.sortIndicatorChanged.connect(self._keep_sortable_indicator)
+        table.setSortingEnabled(True)
+        table.activated.connect(lambda _index: self.edit_selected())  # double-click, Enter
+        selection = table.selectionModel()
+        selection.selectionChanged.connect(lambda *_: self._update_buttons())
+        return table
+
+    # --- public ---------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.model.refresh()
+
+    def selected_row(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].row() if rows else None
+
+    def selected_member_id(self) -> str | None:
+        row = self.selected_row()
+        return None if row is None else self.model.member_id_at(row)
+
+    def select_member(self, member_id: str) -> bool:
+        row = self.model.row_of(member_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.EnsureVisible)
+        return True
+
+    def register(self) -> None:
+        from ui.members.form import MemberFormDialog  # written alongside; imported on use
+
+        dialog = MemberFormDialog(self.session, prefill=self.filter.text(), parent=self)
+        if not dialog.exec() or dialog.saved_member is None:
+            return
+        self._reselect = dialog.saved_member.id
+        self.filter.blockSignals(True)  # one reload below, not one for the cleared filter too
+        self.filter.clear()
+        self.filter.blockSignals(False)
+        self.model.refresh(filter_text="")
+        self.show_notice(tr("members.saved", name=dialog.saved_member.name))
+
+    def edit_selected(self) -> None:
+        member_id = self.selected_member_id()
+        if member_id is None:
+            return
+        try:
+            member = members.resolve_member(self.session.desk.uow(), member_id)
+        except AppError as error:
+            show_error(self, error)
+            return
+        from ui.members.form import MemberFormDialog
+
+        dialog = MemberFormDialog(self.session, member=member, parent=self)
+        if dialog.exec() and dialog.saved_member is not None:
+            self.model.reload_member(member.id)
+            self._update_buttons()
+            self.show_notice(tr("members.saved", name=dialog.saved_member.name))
+
+    def toggle_active(self) -> None:
+        row = self.selected_row()
+        current = None if row is None else self.model.member_at(row)
+        if current is None or not self.session.can(Role.LEAD):
+            return
+        if current.active:
+            reason = self.ask_reason()
+        else:
+            reason = "" if self.confirm_reactivate() else None
+        if reason is None:
+            return
+        member_id, active = current.id, not current.active
+        ctx = self.session.ctx()
+        uow = self.session.desk.uow
+        DbOp(
+            self, lambda: members.set_member_active(member_id, active, reason, uow(), ctx)
+        ).success(self._activity_changed).run()
+
+    def ask_reason(self) -> str | None:
+        """Why the selected member is deactivated; None when the person cancels."""
+        dialog = ReasonDialog(self._selected_name(), self)
+        return dialog.text() if dialog.exec() else None
+
+    def confirm_reactivate(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            tr("members.reactivate_title"),
+            tr("members.reactivate_question", name=self._selected_name()),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self._notice_timer.start()
+
+    # --- reactions ------------------------------------------------------------------------
+
+    def _activity_changed(self, member: Member) -> None:
+        self.model.reload_member(member.id)
+        self._update_buttons()
+        code = "members.reactivated" if member.active else "members.deactivated"
+        self.show_notice(tr(code, name=member.name))
+
+    def _selected_name(self) -> str:
+        row = self.selected_row()
+        current = None if row is None else self.model.member_at(row)
+        return current.name if current else ""
+
+    def _remember_selection(self) -> None:
+        if self._reselect is None:
+            self._reselect = self.selected_member_id()
+
+    def _on_loaded(self) -> None:
+        if self._reselect is not None:
+            self.select_member(self._reselect)
+            self._reselect = None
+        self._update_count()
+        self._update_buttons()
+
+    def _update_count(self) -> None:
+        shown, total = self.model.rowCount(), self.model.total
+        typed = self.model.filter_text.strip()
+        if not typed:
+            text = tr("members.count", n=total)
+        elif shown == 0:
+            text = tr("members.none_found", text=typed)
+        elif self.model.truncated:
+            text = tr("members.count_capped", n=shown)
+        else:
+            text = tr("members.count_found", n=shown, total=total)
+        self.count_label.setText(text)
+
+    def _update_buttons(self) -> None:
+        row = self.selected_row()
+        current = None if row is None else self.model.member_at(row)
+        self.edit_button.setEnabled(current is not None)
+        active = current is None or current.active
+        self.active_button.setText(tr("members.deactivate" if active else "members.reactivate"))
+        self.active_button.setEnabled(current is not None and self.session.can(Role.LEAD))
+
+    def _keep_sortable_indicator(self, column: int, order: Qt.SortOrder) -> None:
+        if COLUMNS[column].sort is not None:
+            return
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        current = (
+            Qt.SortOrder.DescendingOrder if self.model.descending else Qt.SortOrder.AscendingOrder
+        )
+        header.setSortIndicator(self.model.sort_column(), current)
+        header.blockSignals(False)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.filter
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+        ):
+            key = event.key()
+            if key == Qt.Key.Key_Escape and self.filter.text():
+                self.filter.clear()
+                return True
+            if key == Qt.Key.Key_Down and self.model.rowCount():
+                self.table.setFocus()
+                if self.selected_row() is None:
+                    self.table.selectRow(0)
+                return True
+        return super().eventFilter(watched, event)

@@ -1,0 +1,177 @@
+"""The main window: the sign-in page while locked, the desk's screens once someone is on duty."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+)
+
+from desktop import config
+from desktop.bootstrap import Desk
+from desktop.domain.model import Device, Operator, Role
+from desktop.i18n import tr
+from desktop.services import operators, views
+from ui.checkin.screen import CheckInScreen
+from ui.session.sign_in import SignInPage
+from ui.session.state import DeskSession
+from ui.sound import Sounds
+
+log = logging.getLogger(__name__)
+
+ACTIVITY_EVENTS = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+}
+
+
+class Shell(QMainWindow):
+    def __init__(
+        self,
+        desk: Desk,
+        device: Device,
+        on_language_changed: Callable[[str], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("shell")
+        self.desk = desk
+        self.device = device
+        self.on_language_changed = on_language_changed
+        self.session: DeskSession | None = None
+        with desk.uow() as uow:
+            self.idle_minutes = config.IDLE_LOCK_MINUTES.read(uow)
+            self.sounds = Sounds(enabled=config.SOUND.read(uow))
+        self.setWindowTitle(f"{tr('app.title')} — {device.station.name}")
+
+        self.stack = QStackedWidget()
+        self.sign_in = SignInPage(desk, device)
+        self.sign_in.signed_in.connect(self.start_duty)
+        self.stack.addWidget(self.sign_in)
+        self.tabs: QTabWidget | None = None
+        self.checkin_screen: CheckInScreen | None = None
+        self.setCentralWidget(self.stack)
+
+        self.station_label = QLabel(
+            f"{device.station.name} · {tr('setup.kind_' + device.station.kind.value)}"
+        )
+        self.operator_label = QLabel()
+        self.outbox_label = QLabel()
+        self.lock_button = QPushButton(tr("shell.lock") + "  Ctrl+L")
+        self.lock_button.setFlat(True)
+        self.lock_button.clicked.connect(lambda: self.lock("shortcut"))
+        bar = self.statusBar()
+        bar.addWidget(self.station_label)
+        bar.addWidget(self.operator_label)
+        bar.addPermanentWidget(self.outbox_label)
+        bar.addPermanentWidget(self.lock_button)
+        self.lock_button.hide()
+
+        QShortcut(QKeySequence("Ctrl+L"), self, lambda: self.lock("shortcut"))
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setSingleShot(True)
+        self.idle_timer.timeout.connect(lambda: self.lock("idle"))
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self.refresh_status()
+
+    # --- duty -----------------------------------------------------------------------------
+
+    def start_duty(self, operator: Operator) -> None:
+        """Someone signed in: build the screens for their role and open the check-in desk."""
+        self.session = DeskSession(self.desk, self.device, operator)
+        old = self.tabs
+        self.tabs = self._build_tabs(self.session)
+        self.stack.addWidget(self.tabs)
+        self.stack.setCurrentWidget(self.tabs)
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        self.operator_label.setText(
+            tr("shell.on_duty", name=operator.name, role=tr("role." + operator.role.value))
+        )
+        self.lock_button.show()
+        self.refresh_status()
+        self._restart_idle_timer()
+        if self.checkin_screen is not None:
+            self.checkin_screen.focus_input()
+        log.info("operator %s on duty", operator.id)
+
+    def _build_tabs(self, session: DeskSession) -> QTabWidget:
+        from ui.admin.operators_screen import OperatorsScreen
+        from ui.admin.settings_screen import SettingsScreen
+        from ui.members.list_screen import MembersScreen
+
+        tabs = QTabWidget()
+        tabs.setObjectName("deskTabs")
+        tabs.setStyleSheet("QTabBar::tab { min-width:110px; padding:8px 16px; font-size:15px; }")
+        self.checkin_screen = CheckInScreen(session, self.sounds)
+        tabs.addTab(self.checkin_screen, tr("shell.tab_checkin"))
+        self.members_screen = MembersScreen(session)
+        tabs.addTab(self.members_screen, tr("shell.tab_members"))
+        if session.can(Role.ADMIN):
+            tabs.addTab(OperatorsScreen(session), tr("shell.tab_operators"))
+        tabs.addTab(
+            SettingsScreen(session, on_language_changed=self.on_language_changed),
+            tr("shell.tab_settings"),
+        )
+        tabs.currentChanged.connect(self._tab_changed)
+        return tabs
+
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs is None:
+            return
+        widget = self.tabs.widget(index)
+        if widget is self.checkin_screen and self.checkin_screen is not None:
+            self.checkin_screen.refresh_today()
+            self.checkin_screen.focus_input()
+        elif widget is getattr(self, "members_screen", None):
+            self.members_screen.refresh()
+        self.refresh_status()
+
+    def lock(self, reason: str) -> None:
+        if self.session is None:
+            return
+        operators.record_lock(self.desk.uow(), self.session.operator.id, reason)
+        previous = self.session.operator.id
+        self.session = None
+        self.sign_in.reload(select_id=previous)
+        self.stack.setCurrentWidget(self.sign_in)
+        self.operator_label.setText(tr("shell.locked"))
+        self.lock_button.hide()
+        self.idle_timer.stop()
+        self.sign_in.pin.setFocus()
+        log.info("desk locked (%s)", reason)
+
+    def refresh_status(self) -> None:
+        pending = views.outbox_pending(self.desk.uow())
+        self.outbox_label.setText(tr("shell.outbox", n=pending))
+
+    # --- idle lock ------------------------------------------------------------------------
+
+    def _restart_idle_timer(self) -> None:
+        if self.session is not None and self.idle_minutes > 0:
+            self.idle_timer.start(self.idle_minutes * 60_000)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in ACTIVITY_EVENTS and self.session is not None:
+            self._restart_idle_timer()
+        return False
+
+    def closeEvent(self, event: object) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        super().closeEvent(event)  # type: ignore[arg-type]
+
