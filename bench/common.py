@@ -198,6 +198,7 @@ def report(
     size: str,
     target: str = "",
     unit: str = "ms",
+    notes: Sequence[str] = (),
 ) -> None:
     """Print one benchmark's figures with the data size they were measured at."""
     width = max((len(name) for name in figures), default=0)
@@ -210,6 +211,8 @@ def report(
     for name, figure in figures.items():
         text = figure.line(unit) if isinstance(figure, Stats) else figure
         say(f"   {name.ljust(width)}  {text}")
+    for note in notes:
+        say(f"   note: {note}")
     sys.stdout.flush()
 
 

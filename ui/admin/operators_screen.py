@@ -295,16 +295,18 @@ class OperatorsScreen(QWidget):
         if not self.confirm_active_change(current):
             return
         ctx, uow, active = self.session.ctx(), self.session.desk.uow, not current.active
-        DbOp(
-            self, lambda: operators.set_operator_active(current.id, active, uow(), ctx)
-        ).success(self._saved).run()
+        DbOp(self, lambda: operators.set_operator_active(current.id, active, uow(), ctx)).success(
+            self._saved
+        ).run()
 
     def run_dialog(self, dialog: QDialog) -> bool:
         """Shows a dialog until it closes; tests replace this to fill it in."""
         return dialog.exec() == QDialog.DialogCode.Accepted
 
     def confirm_active_change(self, operator: Operator) -> bool:
-        code = "operators.deactivate_question" if operator.active else "operators.reactivate_question"
+        code = (
+            "operators.deactivate_question" if operator.active else "operators.reactivate_question"
+        )
         answer = QMessageBox.question(
             self,
             tr("operators.title_edit"),
@@ -331,6 +333,4 @@ class OperatorsScreen(QWidget):
         self.active_button.setEnabled(current is not None and not is_me)
         self.active_button.setToolTip(tr("operators.not_yourself") if is_me else "")
         active = current is None or current.active
-        self.active_button.setText(
-            tr("operators.deactivate" if active else "operators.reactivate")
-        )
+        self.active_button.setText(tr("operators.deactivate" if active else "operators.reactivate"))

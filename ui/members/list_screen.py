@@ -55,7 +55,9 @@ class ReasonDialog(QDialog):
         line.setMaxLength(REASON_MAX)
         line.setPlaceholderText(tr("members.reason_hint"))
         buttons = QDialogButtonBox()
-        self.ok = buttons.addButton(tr("members.deactivate"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok = buttons.addButton(
+            tr("members.deactivate"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         buttons.addButton(tr("members.cancel"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -215,10 +217,7 @@ class MembersScreen(QWidget):
         current = None if row is None else self.model.member_at(row)
         if current is None or not self.session.can(Role.LEAD):
             return
-        if current.active:
-            reason = self.ask_reason()
-        else:
-            reason = "" if self.confirm_reactivate() else None
+        reason = self._ask_change(current.active)
         if reason is None:
             return
         member_id, active = current.id, not current.active
@@ -227,6 +226,12 @@ class MembersScreen(QWidget):
         DbOp(
             self, lambda: members.set_member_active(member_id, active, reason, uow(), ctx)
         ).success(self._activity_changed).run()
+
+    def _ask_change(self, active: bool) -> str | None:
+        """The reason to deactivate, "" to reactivate, None when the person backs out."""
+        if active:
+            return self.ask_reason()
+        return "" if self.confirm_reactivate() else None
 
     def ask_reason(self) -> str | None:
         """Why the selected member is deactivated; None when the person cancels."""

@@ -1,0 +1,141 @@
+"""Messages of the member list, the operators screen and the settings screen."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # the member list
+    "members.filter_hint": (
+        "姓名 / 拼音 / 手机尾号 / 会员号",
+        "Name / pinyin / last 4 of phone / member number",
+    ),
+    "members.loading": ("正在读取会员名单……", "Loading members…"),
+    "members.count": ("共 {n:,} 位会员", "{n:,} members"),
+    "members.count_found": (
+        "找到 {n:,} 位（共 {total:,} 位会员）",
+        "{n:,} found ({total:,} members)",
+    ),
+    "members.count_capped": (
+        "找到很多，只显示前 {n} 位，请多输入几个字",
+        "Many matches; showing the first {n}. Type a little more",
+    ),
+    "members.none_found": (
+        "没有找到“{text}”，可以点“登记新会员”",
+        "Nothing found for “{text}”; use “Register” to add the person",
+    ),
+    "members.col_number": ("会员号", "Member no."),
+    "members.col_name": ("姓名", "Name"),
+    "members.col_phone": ("手机", "Phone"),
+    "members.col_occupation": ("职业", "Occupation"),
+    "members.col_employer": ("单位/平台", "Employer / platform"),
+    "members.col_tags": ("标签", "Tags"),
+    "members.col_status": ("状态", "Status"),
+    "members.col_registered": ("登记时间", "Registered"),
+    "members.sort_hint": (
+        "点击按此列排序，再点一次倒序",
+        "Click to sort by this column; again to reverse",
+    ),
+    "members.status_active": ("在册", "active"),
+    "members.status_inactive": ("已停用", "deactivated"),
+    "members.tag_separator": ("、", ", "),
+    "members.register": ("登记新会员", "Register member"),
+    "members.edit": ("修改", "Edit"),
+    "members.deactivate": ("停用", "Deactivate"),
+    "members.reactivate": ("恢复", "Reactivate"),
+    "members.cancel": ("取消", "Cancel"),
+    "members.lead_only": (
+        "只有站长或管理员可以停用、恢复会员",
+        "Only a station lead or an admin may deactivate or reactivate members",
+    ),
+    "members.deactivate_title": ("停用会员", "Deactivate member"),
+    "members.deactivate_question": (
+        "停用 {name} 的会员资格。停用后不能签到，记录都会保留，以后可以恢复。请写明原因：",
+        "Deactivate {name}'s membership. They can no longer check in; their records are kept "
+        "and the membership can be reactivated later. Give the reason:",
+    ),
+    "members.reason_hint": ("选择或填写原因", "Pick or type a reason"),
+    "members.reason_moved": ("已离开本地", "Moved away"),
+    "members.reason_duplicate": ("重复登记", "Registered twice"),
+    "members.reason_request": ("本人要求", "At the person's request"),
+    "members.reactivate_title": ("恢复会员", "Reactivate member"),
+    "members.reactivate_question": (
+        "恢复 {name} 的会员资格？恢复后可以正常签到。",
+        "Reactivate {name}'s membership? They can check in again.",
+    ),
+    "members.saved": ("已保存：{name}", "Saved: {name}"),
+    "members.deactivated": ("已停用：{name}", "Deactivated: {name}"),
+    "members.reactivated": ("已恢复：{name}", "Reactivated: {name}"),
+    # operators
+    "operators.hint": (
+        "值班员用自己的姓名和 PIN 码登录。站长还可以停用会员，管理员还可以管理值班员和设置。",
+        "Operators sign in with their name and PIN. Station leads may also deactivate members; "
+        "admins may also manage operators and settings.",
+    ),
+    "operators.admin_only": (
+        "只有管理员可以管理值班员。如需添加或修改，请找管理员。",
+        "Only an admin may manage operators. Ask an admin to add or change one.",
+    ),
+    "operators.col_name": ("姓名", "Name"),
+    "operators.col_role": ("角色", "Role"),
+    "operators.col_status": ("状态", "Status"),
+    "operators.status_active": ("在岗", "active"),
+    "operators.status_inactive": ("已停用", "deactivated"),
+    "operators.you": ("（本人）", " (you)"),
+    "operators.add": ("添加值班员", "Add operator"),
+    "operators.edit": ("修改", "Edit"),
+    "operators.deactivate": ("停用", "Deactivate"),
+    "operators.reactivate": ("恢复", "Reactivate"),
+    "operators.not_yourself": (
+        "不能停用正在登录的账号",
+        "You cannot deactivate the account you are signed in with",
+    ),
+    "operators.title_add": ("添加值班员", "Add operator"),
+    "operators.title_edit": ("修改值班员", "Edit operator"),
+    "operators.reset_pin": ("重设 PIN 码", "Reset the PIN"),
+    "operators.pin": ("PIN 码", "PIN"),
+    "operators.pin_again": ("再输一次", "PIN again"),
+    "operators.pin_hint": ("4 到 8 位数字", "4 to 8 digits"),
+    "operators.pin_mismatch": (
+        "两次输入的 PIN 码不一致，请重新输入。",
+        "The two PINs differ; type them again.",
+    ),
+    "operators.save": ("保存", "Save"),
+    "operators.cancel": ("取消", "Cancel"),
+    "operators.deactivate_question": (
+        "停用值班员 {name}？停用后不能再登录，以前的记录都会保留。",
+        "Deactivate operator {name}? They can no longer sign in; their past records are kept.",
+    ),
+    "operators.reactivate_question": (
+        "恢复值班员 {name}？恢复后可以用原来的 PIN 码登录。",
+        "Reactivate operator {name}? They can sign in again with their PIN.",
+    ),
+    # settings
+    "settings.general": ("常用", "General"),
+    "settings.services": ("服务项目", "Services"),
+    # Language names are written in their own language, so anyone finds theirs.
+    "settings.language_zh": ("中文", "中文"),
+    "settings.language_en": ("English", "English"),
+    "settings.minutes_suffix": (" 分钟", " min"),
+    "settings.sound_on": ("签到时播放提示音", "Play a sound at check-in"),
+    "settings.defaults_hint": (
+        "签到时默认勾选的服务，只能从本站提供的服务里选。",
+        "Services ticked in advance at check-in; only services offered here can be ticked.",
+    ),
+    "settings.new_occupation": ("输入新的职业，按回车添加", "Type a new occupation, press Enter"),
+    "settings.new_tag": ("输入新的标签，按回车添加", "Type a new tag, press Enter"),
+    "settings.add": ("添加", "Add"),
+    "settings.remove": ("删除", "Remove"),
+    "settings.move_up": ("上移", "Move up"),
+    "settings.move_down": ("下移", "Move down"),
+    "settings.save": ("保存设置", "Save settings"),
+    "settings.saved": ("已保存", "Saved"),
+    "settings.admin_only": (
+        "只有管理员可以修改设置，这里只能查看。",
+        "Only an admin may change settings; you can look at them here.",
+    ),
+    "settings.need_a_service": (
+        "请至少勾选一项本站提供的服务。",
+        "Tick at least one service offered here.",
+    ),
+    "settings.need_an_occupation": (
+        "职业列表不能为空，请至少添加一项。",
+        "The occupation list cannot be empty; add at least one.",
+    ),
+}

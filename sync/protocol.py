@@ -1,0 +1,35 @@
+"""The wire contract between a desk and the central server: versioned pydantic models.
+
+Only the event envelope exists so far: it is what each outbox row becomes when pushed.
+The sync issue adds push/pull requests and replies here; the server imports only this.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PROTOCOL_VERSION = 1
+
+
+class EventEnvelope(BaseModel):
+    """One recorded change, as made on a device.
+
+    ``seq`` is the device's monotonically increasing sequence (the outbox row number);
+    ``event_id`` is unique across all devices; ``device_time`` is information only: the
+    server orders by receipt and sequence, never by device clocks.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_id: str = Field(min_length=36, max_length=36)
+    seq: int = Field(ge=1)
+    kind: str = Field(max_length=40)
+    entity_id: str = Field(min_length=1, max_length=36)
+    station_id: str = Field(min_length=36, max_length=36)
+    device_id: str = Field(min_length=36, max_length=36)
+    operator_id: str | None = Field(default=None, max_length=36)
+    device_time: datetime
+    payload: dict[str, Any]

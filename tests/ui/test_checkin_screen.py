@@ -1,0 +1,185 @@
+"""The check-in screen driven like a person and like a USB scanner would drive it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from desktop.domain.model import DeskContext
+from desktop.services import members, views
+from ui.checkin.band import Tone
+from ui.checkin.screen import CheckInScreen, State
+from ui.members.form import MemberFormDialog
+from ui.session.state import DeskSession
+
+from .keys import HUMAN_DELAY_MS, type_text
+
+
+
+def _member(session: DeskSession, ctx: DeskContext, name: str, phone: str) -> members.Member:
+    form = members.MemberForm(name=name, phone=phone, occupation="外卖骑手", consent=True)
+    return members.register_member(form, session.desk.uow(), ctx)
+
+
+def _screen(qtbot: QtBot, session: DeskSession) -> CheckInScreen:
+    screen = CheckInScreen(session)
+    qtbot.addWidget(screen)
+    screen.resize(1366, 768)
+    screen.show()
+    return screen
+
+
+def test_type_pick_confirm_records_a_visit(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    _member(session, ctx, "张三", "13800138000")
+    _member(session, ctx, "李四", "13900139000")
+    screen = _screen(qtbot, session)
+
+    type_text(qtbot, screen.search, "zs", HUMAN_DELAY_MS)
+    assert [m.name for m in screen._hits] == ["张三"]
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    assert screen.state is State.CONFIRM
+    assert screen.band.tone is Tone.ASK
+    qtbot.keyClick(screen.search, Qt.Key.Key_3)  # toggles e-bike charging on
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+
+    assert screen.band.tone is Tone.OK
+    assert "张三" in screen.band.title.text() and "第 1 次" in screen.band.title.text()
+    assert screen.state is State.SEARCH and screen.search.text() == ""
+    visits = views.recent_visits(session.desk.uow())
+    assert len(visits) == 1 and visits[0].services == ("water", "rest", "charging")
+    assert screen.today.table.rowCount() == 1
+
+
+def test_arrow_keys_choose_among_results(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    _member(session, ctx, "王芳", "13800001111")
+    _member(session, ctx, "王方", "13800002222")
+    screen = _screen(qtbot, session)
+    type_text(qtbot, screen.search, "wangf", HUMAN_DELAY_MS)
+    assert len(screen._hits) == 2
+    second = screen._hits[1]
+    qtbot.keyClick(screen.search, Qt.Key.Key_Down)
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    assert screen.picked == second
+
+
+def test_phone_tail_finds_member(qtbot: QtBot, session: DeskSession, ctx: DeskContext) -> None:
+    _member(session, ctx, "赵六", "13712345678")
+    screen = _screen(qtbot, session)
+    type_text(qtbot, screen.search, "5678", HUMAN_DELAY_MS)
+    assert [m.name for m in screen._hits] == ["赵六"]
+
+
+def test_scanner_burst_checks_in_directly(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    member = _member(session, ctx, "张三", "13800138000")
+    screen = _screen(qtbot, session)
+    type_text(qtbot, screen.search, member.member_number)  # no delay: a scanner burst
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    assert screen.band.tone is Tone.OK
+    assert "张三" in screen.band.title.text()
+    assert views.today_summary(session.desk.uow()).visits == 1
+
+    # The same card again at once: orange, nothing recorded until Enter confirms.
+    type_text(qtbot, screen.search, member.member_number)
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    assert screen.band.tone is Tone.REPEAT
+    assert views.today_summary(session.desk.uow()).visits == 1
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    assert screen.band.tone is Tone.OK and "第 2 次" in screen.band.title.text()
+    assert views.today_summary(session.desk.uow()).visits == 2
+
+
+def test_unknown_scan_is_refused_in_red_and_records_nothing(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    _member(session, ctx, "张三", "13800138000")
+    screen = _screen(qtbot, session)
+    for garbage in ("HTTPS://EXAMPLE.COM/T?X=1", "\u00ff\u00fe乱码abcdef", "ZZZZZZ-9999"):
+        type_text(qtbot, screen.search, garbage)
+        qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+        assert screen.band.tone is Tone.ERROR, garbage
+    assert views.today_summary(session.desk.uow()).visits == 0
+
+
+def test_deactivated_member_is_refused_with_the_reason(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    member = _member(session, ctx, "张三", "13800138000")
+    members.set_member_active(member.id, False, "已离开本市", session.desk.uow(), ctx)
+    screen = _screen(qtbot, session)
+    type_text(qtbot, screen.search, member.member_number)
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    assert screen.band.tone is Tone.ERROR
+    assert "已离开本市" in screen.band.detail.text()
+    assert views.today_summary(session.desk.uow()).visits == 0
+
+
+def test_not_found_then_walk_in_registration_checks_in(
+    qtbot: QtBot, session: DeskSession
+) -> None:
+    screen = _screen(qtbot, session)
+    type_text(qtbot, screen.search, "孙七", HUMAN_DELAY_MS)
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    assert screen.band.tone is Tone.ERROR and "F2" in screen.band.detail.text()
+
+    type_text(qtbot, screen.search, "孙七", HUMAN_DELAY_MS)
+
+    def fill_form() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, MemberFormDialog)
+        assert dialog.name.text() == "孙七"  # what was typed carries over
+        dialog.phone.setText("１３６ ００１３ ６０００")  # full-width, spaced
+        dialog.consent.setChecked(True)
+        dialog.save()
+
+    QTimer.singleShot(0, fill_form)
+    screen.register_walk_in()
+    assert screen.band.tone is Tone.OK and "孙七" in screen.band.title.text()
+    found = views.search_members(session.desk.uow(), "sq")
+    assert [m.phone for m in found] == ["13600136000"]
+
+
+def test_walk_in_form_refuses_bad_phone_and_keeps_the_input(
+    qtbot: QtBot, session: DeskSession
+) -> None:
+    dialog = MemberFormDialog(session, prefill="周八")
+    qtbot.addWidget(dialog)
+    dialog.phone.setText("1380013")
+    dialog.consent.setChecked(True)
+    dialog.save()
+    assert dialog.saved_member is None
+    assert "11 位" in dialog.error.text()
+    assert dialog.name.text() == "周八" and dialog.phone.text() == "1380013"
+
+
+def test_undo_voids_the_latest_visit(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    member = _member(session, ctx, "张三", "13800138000")
+    screen = _screen(qtbot, session)
+    type_text(qtbot, screen.search, member.member_number)
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    assert views.today_summary(session.desk.uow()).visits == 1
+
+    screen.today.ask_void_reason = lambda visit: "误操作"
+    screen.today.select_row(0)
+    screen.today.undo_button.click()
+    assert views.today_summary(session.desk.uow()).visits == 0
+    latest = views.recent_visits(session.desk.uow())
+    assert latest[0].voided and latest[0].void_reason == "误操作"
+    assert "已撤销" in screen.today.table.item(0, 1).text()
+
+
+def test_anonymous_count(qtbot: QtBot, session: DeskSession) -> None:
+    screen = _screen(qtbot, session)
+    screen.ask_anonymous_occupation = lambda: "快递员"
+    screen.count_anonymous()
+    summary = views.today_summary(session.desk.uow())
+    assert summary.visits == 1 and summary.anonymous == 1
+    assert screen.band.tone is Tone.OK

@@ -1,0 +1,121 @@
+"""Screenshots of every screen at 1366x768, in Chinese and English, for people to look at.
+
+They are written to ``screenshots/<lang>/`` at the top of the repository (or to
+``$WAYSTATION_SCREENSHOTS``); the README points there. The test also checks that the
+window really is in the language asked for.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop import i18n
+from desktop.bootstrap import Desk
+from desktop.demo import generate
+from desktop.domain.model import DeskContext, Device, Operator
+from desktop.i18n import tr
+from ui.app import DeskApp
+from ui.members.form import MemberFormDialog
+from ui.session.setup_dialog import SetupDialog
+from ui.session.state import DeskSession
+
+from .keys import HUMAN_DELAY_MS, type_text
+
+SIZE = (1366, 768)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def shots_folder(lang: str) -> Path:
+    folder = Path(os.environ.get("WAYSTATION_SCREENSHOTS", ROOT / "screenshots")) / lang
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def grab(widget: QWidget, folder: Path, name: str) -> Path:
+    QApplication.processEvents()
+    path = folder / f"{name}.png"
+    assert widget.grab().save(str(path)), path
+    return path
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_screenshots(
+    qtbot: QtBot,
+    qapp: QApplication,
+    desk: Desk,
+    station: tuple[Device, Operator],
+    ctx: DeskContext,
+    lang: str,
+) -> None:
+    device, admin = station
+    generate(desk, ctx, members=400, visits=1500, seed=3)
+    folder = shots_folder(lang)
+    controller = DeskApp(qapp, desk)
+    controller.apply_language(lang)
+
+    window = controller.build_window()
+    qtbot.addWidget(window)
+    window.resize(*SIZE)
+    window.show()
+    grab(window, folder, "01-sign-in")
+
+    window.start_duty(admin)
+    screen = window.checkin_screen
+    assert screen is not None
+    type_text(qtbot, screen.search, "wang", HUMAN_DELAY_MS)
+    grab(window, folder, "02-check-in-search")
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    grab(window, folder, "03-check-in-confirm")
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    grab(window, folder, "04-check-in-recorded")
+    assert tr("shell.tab_checkin") == window.tabs.tabText(0)  # type: ignore[union-attr]
+
+    tabs = window.tabs
+    assert tabs is not None
+    for index, name in ((1, "05-members"), (2, "06-operators"), (3, "07-settings")):
+        tabs.setCurrentIndex(index)
+        grab(window, folder, name)
+
+    form = MemberFormDialog(DeskSession(desk, device, admin), prefill="刘")
+    qtbot.addWidget(form)
+    form.phone.setText("1380013800")
+    form.consent.setChecked(True)
+    form.save()
+    form.resize(640, form.sizeHint().height())
+    form.show()
+    grab(form, folder, "08-member-form-error")
+
+    setup = SetupDialog(desk)
+    qtbot.addWidget(setup)
+    setup.show()
+    grab(setup, folder, "09-first-start")
+
+    expected = "签到" if lang == "zh" else "Check-in"
+    assert tabs.tabText(0) == expected
+    i18n.set_language("zh")
+
+
+def test_language_switch_rebuilds_the_window_and_keeps_the_operator(
+    qtbot: QtBot, qapp: QApplication, desk: Desk, station: tuple[Device, Operator]
+) -> None:
+    _device, admin = station
+    controller = DeskApp(qapp, desk)
+    controller.apply_language("zh")
+    window = controller.build_window(admin)
+    qtbot.addWidget(window)
+    assert window.tabs is not None and window.tabs.tabText(0) == "签到"
+
+    controller.change_language("en")
+    switched = controller.window
+    assert switched is not None and switched is not window
+    qtbot.addWidget(switched)
+    assert switched.session is not None and switched.session.operator == admin
+    assert switched.tabs is not None and switched.tabs.tabText(0) == "Check-in"
+    assert switched.checkin_screen is not None
+    assert "Scan" in switched.checkin_screen.search.placeholderText()

@@ -1,0 +1,394 @@
+"""Settings of this desk, over the options declared in ``desktop.config`` (admins edit)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import config
+from desktop.domain.model import SERVICES, Role
+from desktop.i18n import LANGUAGES, tr
+from desktop.storage.uow import UnitOfWork
+from ui.session.state import DeskSession
+from ui.tasks import DbOp
+
+log = logging.getLogger(__name__)
+
+MINUTES_MIN, MINUTES_MAX = 1, 240
+ITEM_MAX = 30  # an occupation or a tag: as long as the member form's fields allow
+SAVED_MS = 4000
+
+
+def read_options(uow: UnitOfWork) -> dict[str, Any]:
+    """The current value of every declared option, by key."""
+    with uow:
+        return {option.key: option.read(uow) for option in config.ALL_OPTIONS}
+
+
+def write_options(uow: UnitOfWork, values: dict[str, Any]) -> None:
+    """Write the given options in one transaction: all of them or none."""
+    declared = {option.key: option for option in config.ALL_OPTIONS}
+    with uow:
+        for key, value in values.items():
+            declared[key].write(uow, value)
+        uow.commit()
+
+
+class CheckList(QListWidget):
+    """Checkable items, each a code shown by its label; ``checked()`` keeps their order."""
+
+    def __init__(self, items: Sequence[tuple[str, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        for code, label in items:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.addItem(item)
+
+    def _items(self) -> list[QListWidgetItem]:
+        return [item for i in range(self.count()) if (item := self.item(i)) is not None]
+
+    def checked(self) -> tuple[str, ...]:
+        return tuple(
+            str(item.data(Qt.ItemDataRole.UserRole))
+            for item in self._items()
+            if item.checkState() == Qt.CheckState.Checked
+            and item.flags() & Qt.ItemFlag.ItemIsEnabled
+        )
+
+    def set_checked(self, codes: Sequence[str]) -> None:
+        for item in self._items():
+            checked = item.data(Qt.ItemDataRole.UserRole) in codes
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+    def set_available(self, codes: Sequence[str]) -> None:
+        """Only these codes may be checked; the others are greyed and unchecked."""
+        for item in self._items():
+            flags = item.flags()
+            if item.data(Qt.ItemDataRole.UserRole) in codes:
+                item.setFlags(flags | Qt.ItemFlag.ItemIsEnabled)
+            else:
+                item.setFlags(flags & ~Qt.ItemFlag.ItemIsEnabled)
+                item.setCheckState(Qt.CheckState.Unchecked)
+
+
+class EditableList(QWidget):
+    """A list of words a station keeps (occupations, tags): add, rename, remove, reorder."""
+
+    def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.list = QListWidget()
+        self.list.setDragDropMode(QListWidget.DragDropMode.InternalMove)
+        self.list.currentRowChanged.connect(lambda _row: self._update_buttons())
+        self.entry = QLineEdit()
+        self.entry.setMaxLength(ITEM_MAX)
+        self.entry.setPlaceholderText(placeholder)
+        self.entry.returnPressed.connect(self.add_entry)
+        self.entry.textChanged.connect(lambda _text: self._update_buttons())
+        self.add_button = QPushButton(tr("settings.add"))
+        self.add_button.clicked.connect(self.add_entry)
+        self.remove_button = QPushButton(tr("settings.remove"))
+        self.remove_button.clicked.connect(self.remove_current)
+        self.up_button = QPushButton(tr("settings.move_up"))
+        self.up_button.clicked.connect(lambda: self.move_current(-1))
+        self.down_button = QPushButton(tr("settings.move_down"))
+        self.down_button.clicked.connect(lambda: self.move_current(1))
+
+        side = QVBoxLayout()
+        for button in (self.remove_button, self.up_button, self.down_button):
+            side.addWidget(button)
+        side.addStretch(1)
+        top = QHBoxLayout()
+        top.addWidget(self.list, 1)
+        top.addLayout(side)
+        entry_row = QHBoxLayout()
+        entry_row.addWidget(self.entry, 1)
+        entry_row.addWidget(self.add_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top, 1)
+        layout.addLayout(entry_row)
+        self._update_buttons()
+
+    def values(self) -> tuple[str, ...]:
+        """The words in order, trimmed, blanks and repeats dropped."""
+        words = (" ".join(self.list.item(i).text().split()) for i in range(self.list.count()))
+        return tuple(dict.fromkeys(word for word in words if word))
+
+    def set_values(self, values: Sequence[str]) -> None:
+        self.list.clear()
+        for value in values:
+            self._append(value)
+        self._update_buttons()
+
+    def add_entry(self) -> None:
+        word = " ".join(self.entry.text().split())
+        if not word:
+            return
+        existing = self.list.findItems(word, Qt.MatchFlag.MatchExactly)
+        item = existing[0] if existing else self._append(word)
+        self.list.setCurrentItem(item)
+        self.entry.clear()
+
+    def remove_current(self) -> None:
+        row = self.list.currentRow()
+        if row >= 0:
+            self.list.takeItem(row)
+        self._update_buttons()
+
+    def move_current(self, step: int) -> None:
+        row = self.list.currentRow()
+        target = row + step
+        if row < 0 or not 0 <= target < self.list.count():
+            return
+        item = self.list.takeItem(row)
+        self.list.insertItem(target, item)
+        self.list.setCurrentRow(target)
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.entry.setVisible(not read_only)
+        self.add_button.setVisible(not read_only)
+        for button in (self.remove_button, self.up_button, self.down_button):
+            button.setVisible(not read_only)
+        triggers = (
+            QListWidget.EditTrigger.NoEditTriggers
+            if read_only
+            else QListWidget.EditTrigger.DoubleClicked | QListWidget.EditTrigger.EditKeyPressed
+        )
+        self.list.setEditTriggers(triggers)
+        self.list.setDragDropMode(
+            QListWidget.DragDropMode.NoDragDrop
+            if read_only
+            else QListWidget.DragDropMode.InternalMove
+        )
+
+    def _append(self, value: str) -> QListWidgetItem:
+        item = QListWidgetItem(value)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+        self.list.addItem(item)
+        return item
+
+    def _update_buttons(self) -> None:
+        row = self.list.currentRow()
+        self.remove_button.setEnabled(row >= 0)
+        self.up_button.setEnabled(row > 0)
+        self.down_button.setEnabled(0 <= row < self.list.count() - 1)
+        self.add_button.setEnabled(bool(self.entry.text().strip()))
+
+
+class SettingsScreen(QWidget):
+    """A form over ``config.ALL_OPTIONS``; admins save, everyone else reads."""
+
+    def __init__(
+        self,
+        session: DeskSession,
+        parent: QWidget | None = None,
+        on_language_changed: Callable[[str], None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("settingsScreen")
+        self.on_language_changed = on_language_changed
+        self.editable = session.can(Role.ADMIN)
+        self._loaded: dict[str, Any] = {}
+
+        self.language = QComboBox()
+        for lang in LANGUAGES:
+            self.language.addItem(tr(f"settings.language_{lang}"), lang)
+        self.idle_lock = self._minutes()
+        self.repeat_window = self._minutes()
+        self.sound = QCheckBox(tr("settings.sound_on"))
+        service_items = [(code, tr(f"service.{code}")) for code in SERVICES]
+        self.offered = CheckList(service_items)
+        self.offered.itemChanged.connect(lambda _item: self._limit_defaults())
+        self.defaults = CheckList(service_items)
+        self.occupations = EditableList(tr("settings.new_occupation"))
+        self.tags = EditableList(tr("settings.new_tag"))
+
+        self.save_button = QPushButton(tr("settings.save"))
+        self.save_button.setObjectName("saveSettings")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        self.status = QLabel()
+        self.status.setObjectName("settingsStatus")
+        self._status_timer = QTimer(self, singleShot=True, interval=SAVED_MS)
+        self._status_timer.timeout.connect(self.status.clear)
+
+        self._build()
+        self.load()
+        if not self.editable:
+            self._make_read_only()
+
+    # --- building -------------------------------------------------------------------------
+
+    def _minutes(self) -> QSpinBox:
+        box = QSpinBox()
+        box.setRange(MINUTES_MIN, MINUTES_MAX)
+        box.setSuffix(tr("settings.minutes_suffix"))
+        box.setMinimumWidth(110)
+        return box
+
+    def _build(self) -> None:
+        general = QFormLayout()
+        general.addRow(tr(config.LANGUAGE.title), self.language)
+        general.addRow(tr(config.IDLE_LOCK_MINUTES.title), self.idle_lock)
+        general.addRow(tr(config.REPEAT_WINDOW_MINUTES.title), self.repeat_window)
+        general.addRow(tr(config.SOUND.title), self.sound)
+
+        services = QGridLayout()
+        services.addWidget(QLabel(tr(config.OFFERED_SERVICES.title)), 0, 0)
+        services.addWidget(QLabel(tr(config.DEFAULT_SERVICES.title)), 0, 1)
+        services.addWidget(self.offered, 1, 0)
+        services.addWidget(self.defaults, 1, 1)
+        hint = QLabel(tr("settings.defaults_hint"))
+        hint.setWordWrap(True)
+        hint.setObjectName("hint")
+        services.addWidget(hint, 2, 0, 1, 2)
+
+        grid = QGridLayout()
+        grid.addWidget(_group(tr("settings.general"), general), 0, 0)
+        grid.addWidget(_group(tr("settings.services"), services), 0, 1, 2, 1)
+        lists = QHBoxLayout()
+        lists.addWidget(_group(tr(config.OCCUPATIONS.title), self.occupations))
+        lists.addWidget(_group(tr(config.TAGS.title), self.tags))
+        grid.addLayout(lists, 1, 0)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        grid.setRowStretch(1, 1)
+
+        content = QWidget()
+        content.setLayout(grid)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+
+        self.note = QLabel(tr("settings.admin_only"))
+        self.note.setObjectName("adminOnly")
+        self.note.setVisible(not self.editable)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.note)
+        bottom.addStretch(1)
+        bottom.addWidget(self.status)
+        bottom.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(bottom)
+
+    def _make_read_only(self) -> None:
+        for widget in (self.language, self.idle_lock, self.repeat_window, self.sound):
+            widget.setEnabled(False)
+        for checklist in (self.offered, self.defaults):
+            checklist.setEnabled(False)
+        for editable in (self.occupations, self.tags):
+            editable.set_read_only(True)
+        self.save_button.hide()
+
+    # --- loading and saving ---------------------------------------------------------------
+
+    def load(self) -> None:
+        values = read_options(self.session.desk.uow())
+        self._loaded = values
+        index = self.language.findData(values[config.LANGUAGE.key])
+        self.language.setCurrentIndex(max(index, 0))
+        self.idle_lock.setValue(values[config.IDLE_LOCK_MINUTES.key])
+        self.repeat_window.setValue(values[config.REPEAT_WINDOW_MINUTES.key])
+        self.sound.setChecked(values[config.SOUND.key])
+        self.offered.set_checked(values[config.OFFERED_SERVICES.key])
+        self.defaults.set_checked(values[config.DEFAULT_SERVICES.key])
+        self._limit_defaults()
+        self.occupations.set_values(values[config.OCCUPATIONS.key])
+        self.tags.set_values(values[config.TAGS.key])
+
+    def values(self) -> dict[str, Any]:
+        """What the form holds, by option key."""
+        return {
+            config.LANGUAGE.key: str(self.language.currentData()),
+            config.IDLE_LOCK_MINUTES.key: self.idle_lock.value(),
+            config.REPEAT_WINDOW_MINUTES.key: self.repeat_window.value(),
+            config.OFFERED_SERVICES.key: self.offered.checked(),
+            config.DEFAULT_SERVICES.key: self.defaults.checked(),
+            config.OCCUPATIONS.key: self.occupations.values(),
+            config.TAGS.key: self.tags.values(),
+            config.SOUND.key: self.sound.isChecked(),
+        }
+
+    def problem(self, values: dict[str, Any]) -> str | None:
+        """Why these values cannot be saved, in words, or None."""
+        if not values[config.OFFERED_SERVICES.key]:
+            return tr("settings.need_a_service")
+        if not values[config.OCCUPATIONS.key]:
+            return tr("settings.need_an_occupation")
+        return None
+
+    def save(self) -> None:
+        if not self.editable:
+            return
+        values = self.values()
+        problem = self.problem(values)
+        if problem is not None:
+            self._show_status(problem, error=True)
+            return
+        self.save_button.setEnabled(False)
+        uow = self.session.desk.uow
+        DbOp(self, lambda: write_options(uow(), values)).success(
+            lambda _none: self._saved(values)
+        ).failure(self._failed).run()
+
+    def _saved(self, values: dict[str, Any]) -> None:
+        self.save_button.setEnabled(True)
+        language_before = self._loaded.get(config.LANGUAGE.key)
+        self._loaded = values
+        self._show_status(tr("settings.saved"))
+        log.info("settings saved by %s", self.session.operator.id)
+        language = values[config.LANGUAGE.key]
+        if language != language_before and self.on_language_changed is not None:
+            self.on_language_changed(language)
+
+    def _failed(self, error: Exception) -> None:
+        self.save_button.setEnabled(True)
+        from ui.errors import show_error
+
+        show_error(self, error)
+
+    def _show_status(self, text: str, error: bool = False) -> None:
+        colour = "#b00020" if error else "#1a7f37"
+        self.status.setStyleSheet(f"QLabel#settingsStatus {{ color: {colour}; }}")
+        self.status.setText(text)
+        self._status_timer.start()
+
+    def _limit_defaults(self) -> None:
+        """A service can only be preselected if the station offers it."""
+        self.defaults.set_available(self.offered.checked())
+
+
+def _group(title: str, content: QWidget | QHBoxLayout | QFormLayout | QGridLayout) -> QGroupBox:
+    box = QGroupBox(title)
+    if isinstance(content, QWidget):
+        layout = QVBoxLayout(box)
+        layout.addWidget(content)
+    else:
+        box.setLayout(content)
+    return box
