@@ -313,9 +313,7 @@ def cmd_checkin(desk: Desk, args: argparse.Namespace, out: Output) -> int:
         "minutes_since_last": result.minutes_since_last,
     }
     if result.status is checkin.CheckInStatus.REPEAT:
-        text = tr(
-            "checkin.repeat", name=result.member.name, minutes=result.minutes_since_last or 0
-        )
+        text = tr("checkin.repeat", name=result.member.name, minutes=result.minutes_since_last or 0)
         out.emit(data, text + "\n" + tr("cli.confirm_repeat_hint"))
         return EXIT_REPEAT
     text = tr("checkin.recorded", name=result.member.name, n=result.visit_number)
@@ -397,8 +395,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AppError as error:
         message = i18n.describe(error)
         if args.json:
-            print(json.dumps({"error": error.code, "message": message, **_plain(error.params)},
-                             ensure_ascii=False), file=sys.stderr)
+            print(
+                json.dumps(
+                    {"error": error.code, "message": message, **_plain(error.params)},
+                    ensure_ascii=False,
+                ),
+                file=sys.stderr,
+            )
         else:
             print(tr("cli.error_prefix") + message, file=sys.stderr)
         return EXIT_REFUSED

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from desktop.bootstrap import Desk
 from desktop.domain.clock import local_date, to_iso
@@ -51,9 +52,36 @@ EMPLOYERS = {
     "其他": ("个体", ""),
 }
 GIG = {"外卖骑手", "快递员", "网约车司机", "货车司机"}
-PHONE_PREFIXES = ("130", "131", "132", "135", "136", "138", "139", "150", "151", "152", "155",
-                  "157", "158", "159", "166", "173", "176", "177", "180", "181", "185", "186",
-                  "187", "188", "189", "191", "198", "199")
+PHONE_PREFIXES = (
+    "130",
+    "131",
+    "132",
+    "135",
+    "136",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "155",
+    "157",
+    "158",
+    "159",
+    "166",
+    "173",
+    "176",
+    "177",
+    "180",
+    "181",
+    "185",
+    "186",
+    "187",
+    "188",
+    "189",
+    "191",
+    "198",
+    "199",
+)
 SERVICE_WEIGHTS = (
     ("water", 60),
     ("rest", 55),
@@ -110,7 +138,9 @@ def generate(
         done = 0
         while done < members:
             size = min(BATCH, members - done)
-            member_rows, key_rows, outbox_rows = [], [], []
+            member_rows: list[tuple[Any, ...]] = []
+            key_rows: list[tuple[str, str]] = []
+            outbox_rows: list[tuple[Any, ...]] = []
             for i in range(done, done + size):
                 member_id = new_id()
                 member_ids.append(member_id)
@@ -126,20 +156,48 @@ def generate(
                 at = to_iso(now - timedelta(days=rng.uniform(0, 730)))
                 tags_json = json.dumps(tags, ensure_ascii=False)
                 member_rows.append(
-                    (member_id, number, name, sort_key(name), phone, phone_tail(phone),
-                     occupation, rng.choice(EMPLOYERS[occupation]), "", tags_json, at,
-                     ctx.station_id, ctx.device_id, ctx.operator_id, at, at)
+                    (
+                        member_id,
+                        number,
+                        name,
+                        sort_key(name),
+                        phone,
+                        phone_tail(phone),
+                        occupation,
+                        rng.choice(EMPLOYERS[occupation]),
+                        "",
+                        tags_json,
+                        at,
+                        ctx.station_id,
+                        ctx.device_id,
+                        ctx.operator_id,
+                        at,
+                        at,
+                    )
                 )
                 if name not in keys_cache:
                     keys_cache[name] = sorted(search_keys(name, ""))
                 key_rows.extend((k, member_id) for k in keys_cache[name])
                 key_rows.append((number.replace("-", "").lower(), member_id))
-                payload = {"member_number": number, "name": name, "phone": phone,
-                           "occupation": occupation, "tags": tags, "version": 1}
+                payload = {
+                    "member_number": number,
+                    "name": name,
+                    "phone": phone,
+                    "occupation": occupation,
+                    "tags": tags,
+                    "version": 1,
+                }
                 outbox_rows.append(
-                    (new_id(), "member.registered", member_id,
-                     json.dumps(payload, ensure_ascii=False, sort_keys=True),
-                     ctx.station_id, ctx.device_id, ctx.operator_id, at)
+                    (
+                        new_id(),
+                        "member.registered",
+                        member_id,
+                        json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                        ctx.station_id,
+                        ctx.device_id,
+                        ctx.operator_id,
+                        at,
+                    )
                 )
             cursor.executemany(
                 "INSERT INTO member (id, member_number, name, name_sort, phone, phone_tail, "
@@ -163,8 +221,8 @@ def generate(
     return DemoResult(members=members, visits=visits, seconds=round(seconds, 1))
 
 
-def _insert_outbox(cursor: object, rows: list[tuple[object, ...]]) -> None:
-    cursor.executemany(  # type: ignore[attr-defined]
+def _insert_outbox(cursor: Any, rows: Sequence[tuple[Any, ...]]) -> None:
+    cursor.executemany(
         "INSERT INTO outbox (event_id, kind, entity_id, payload, station_id, device_id, "
         "operator_id, device_time) VALUES (?,?,?,?,?,?,?,?)",
         rows,
@@ -172,8 +230,8 @@ def _insert_outbox(cursor: object, rows: list[tuple[object, ...]]) -> None:
 
 
 def _generate_visits(
-    raw: object,
-    cursor: object,
+    raw: Any,
+    cursor: Any,
     rng: random.Random,
     ctx: DeskContext,
     member_ids: list[str],
@@ -192,7 +250,8 @@ def _generate_visits(
     done = 0
     while done < visits:
         size = min(BATCH, visits - done)
-        visit_rows, outbox_rows = [], []
+        visit_rows: list[tuple[Any, ...]] = []
+        outbox_rows = []
         for moment in moments[done : done + size]:
             moment = moment.replace(hour=rng.choice(range(7, 21)))
             if moment > now:
@@ -207,22 +266,43 @@ def _generate_visits(
             used = sorted(set(rng.choices(services, weights, k=rng.choice((1, 1, 2, 2, 3)))))
             visit_id, at, day = new_id(), to_iso(moment), local_date(moment)
             visit_rows.append(
-                (visit_id, member_id, occupation, json.dumps(used), ctx.station_id,
-                 ctx.device_id, ctx.operator_id, at, day)
+                (
+                    visit_id,
+                    member_id,
+                    occupation,
+                    json.dumps(used),
+                    ctx.station_id,
+                    ctx.device_id,
+                    ctx.operator_id,
+                    at,
+                    day,
+                )
             )
-            payload = {"member_id": member_id, "occupation": occupation, "services": used,
-                       "local_date": day}
+            payload = {
+                "member_id": member_id,
+                "occupation": occupation,
+                "services": used,
+                "local_date": day,
+            }
             outbox_rows.append(
-                (new_id(), "visit.recorded", visit_id, json.dumps(payload, sort_keys=True),
-                 ctx.station_id, ctx.device_id, ctx.operator_id, at)
+                (
+                    new_id(),
+                    "visit.recorded",
+                    visit_id,
+                    json.dumps(payload, sort_keys=True),
+                    ctx.station_id,
+                    ctx.device_id,
+                    ctx.operator_id,
+                    at,
+                )
             )
-        cursor.executemany(  # type: ignore[attr-defined]
+        cursor.executemany(
             "INSERT INTO visit (id, member_id, occupation, services, station_id, device_id, "
             "operator_id, device_time, local_date) VALUES (?,?,?,?,?,?,?,?,?)",
             visit_rows,
         )
         _insert_outbox(cursor, outbox_rows)
-        raw.commit()  # type: ignore[attr-defined]
+        raw.commit()
         done += size
         if progress:
             progress(offset + done, offset + visits)

@@ -12,10 +12,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("WAYSTATION_HOME", None)
 os.environ.pop("WAYSTATION_LANG", None)
 
-from desktop import i18n  # noqa: E402
-from desktop.bootstrap import Desk, open_desk  # noqa: E402
-from desktop.domain.model import DeskContext, Device, Operator, StationKind  # noqa: E402
-from desktop.services import setup  # noqa: E402
+from desktop import i18n
+from desktop.bootstrap import Desk, open_desk
+from desktop.domain.model import DeskContext, Device, Operator, StationKind
+from desktop.services import setup
 
 ADMIN_PIN = "2468"
 

@@ -61,8 +61,9 @@ class DeskApp:
             # Qt's own dialogs and buttons (Cancel, Yes, No, ...) in Chinese too.
             translator = QTranslator(self.app)
             folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-            if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China),
-                               "qtbase", "_", folder):
+            if translator.load(
+                QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder
+            ):
                 self.app.installTranslator(translator)
                 self._qt_translator = translator
         QLocale.setDefault(

@@ -23,9 +23,7 @@ def show_error(parent: object, error: BaseException) -> None:
     show_crash(type(error), error, error.__traceback__)
 
 
-def show_crash(
-    kind: type[BaseException], error: BaseException, tb: TracebackType | None
-) -> None:
+def show_crash(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
     details = "".join(traceback.format_exception(kind, error, tb))
     log.error("unexpected error\n%s", details)
     if QApplication.instance() is None:

@@ -174,4 +174,3 @@ class Shell(QMainWindow):
         if app is not None:
             app.removeEventFilter(self)
         super().closeEvent(event)  # type: ignore[arg-type]
-

@@ -55,7 +55,7 @@ class _Op:
         if _synchronous:
             try:
                 result = self._fn()
-            except Exception as error:  # noqa: BLE001 - handed to the failure callback
+            except Exception as error:
                 self._finish(None, error)
             else:
                 self._finish(result, None)
@@ -68,7 +68,7 @@ class _Op:
         def work() -> None:
             try:
                 result = self._fn()
-            except Exception as error:  # noqa: BLE001
+            except Exception as error:
                 relay.done.emit(None, error)
             else:
                 relay.done.emit(result, None)

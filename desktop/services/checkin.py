@@ -171,6 +171,8 @@ def void_visit(visit_id: str, reason: str, uow: UnitOfWork, ctx: DeskContext) ->
             device_time=at,
         )
         uow.visits.add_void(void)
-        uow.outbox.append("visit.voided", void.id, {"visit_id": visit.id, "reason": reason}, ctx, at)
+        uow.outbox.append(
+            "visit.voided", void.id, {"visit_id": visit.id, "reason": reason}, ctx, at
+        )
         uow.commit()
         return void.id

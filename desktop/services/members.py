@@ -227,9 +227,7 @@ def update_member(
         if row.version != expected_version:
             raise RuleViolation("member.changed_meanwhile", name=row.name)
         keep_consent = form.consent or row.consent_at is not None
-        clean = clean_form(
-            MemberForm(**{**asdict(form), "consent": keep_consent}), uow.id_hash_key
-        )
+        clean = clean_form(MemberForm(**{**asdict(form), "consent": keep_consent}), uow.id_hash_key)
         if clean.id_hash and clean.id_hash != row.id_hash:
             same = [m for m in uow.members.by_id_hash(clean.id_hash) if m.id != row.id]
             if same:

@@ -173,16 +173,12 @@ class MemberRepository:
         return [to_member(row) for row in rows]
 
     def by_id_hash(self, id_hash: str) -> list[Member]:
-        rows = self.session.scalars(
-            select(MemberRow).where(MemberRow.id_hash == id_hash).limit(20)
-        )
+        rows = self.session.scalars(select(MemberRow).where(MemberRow.id_hash == id_hash).limit(20))
         return [to_member(row) for row in rows]
 
     def by_name_and_phone_tail(self, name: str, tail: str) -> list[Member]:
         rows = self.session.scalars(
-            select(MemberRow)
-            .where(MemberRow.phone_tail == tail, MemberRow.name == name)
-            .limit(20)
+            select(MemberRow).where(MemberRow.phone_tail == tail, MemberRow.name == name).limit(20)
         )
         return [to_member(row) for row in rows]
 
@@ -308,4 +304,3 @@ class AuditLog:
                 device_time=at,
             )
         )
-

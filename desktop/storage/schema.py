@@ -181,4 +181,3 @@ class VisitVoidRow(Base):
     device_id: Mapped[str] = mapped_column(String(36))
     operator_id: Mapped[str] = mapped_column(String(36))
     device_time: Mapped[str] = mapped_column(String(27))
-

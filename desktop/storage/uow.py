@@ -1,8 +1,8 @@
 """Unit of work: one transaction over the local store, with the repositories it offers.
 
-    with uow:
-        ...                 # read and write through uow.members, uow.visits, ...
-        uow.commit()        # leaving the block without commit rolls back
+with uow:
+    ...                 # read and write through uow.members, uow.visits, ...
+    uow.commit()        # leaving the block without commit rolls back
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from desktop.storage.repositories import (
     AuditLog,
     DeviceRepository,
     MemberRepository,
-    Outbox,
     OperatorRepository,
+    Outbox,
     SettingsRepository,
     VisitRepository,
 )
@@ -72,8 +72,8 @@ class UnitOfWork:
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 
-def uow_factory(engine: Engine, clock: Clock = system_clock, id_hash_key: bytes = b"") -> (
-    UnitOfWorkFactory
-):
+def uow_factory(
+    engine: Engine, clock: Clock = system_clock, id_hash_key: bytes = b""
+) -> UnitOfWorkFactory:
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
     return lambda: UnitOfWork(sessions, clock=clock, id_hash_key=id_hash_key)

@@ -1,6 +1,6 @@
 """Makes the desk's short result sounds (run once; the .wav files are committed).
 
-    python resources/sounds/generate.py
+python resources/sounds/generate.py
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ def write(path: Path, notes: list[tuple[int, float]]) -> None:
         count = int(RATE * seconds)
         for i in range(count):
             fade = min(1.0, i / 200, (count - i) / 400)  # no clicks at the edges
-            frames += struct.pack("<h", int(0.4 * 32767 * fade * math.sin(2 * math.pi * freq * i / RATE)))
+            frames += struct.pack(
+                "<h", int(0.4 * 32767 * fade * math.sin(2 * math.pi * freq * i / RATE))
+            )
         frames += b"\x00\x00" * int(RATE * 0.03)
     with wave.open(str(path), "wb") as out:
         out.setnchannels(1)

@@ -16,8 +16,6 @@ HUMAN_DELAY_MS = 80  # slower than any scanner
 def type_text(qtbot: QtBot, widget: QWidget, text: str, delay_ms: int = 0) -> None:
     for char in text:
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(
-                widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char)
-            )
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))
         if delay_ms:
             qtbot.wait(delay_ms)

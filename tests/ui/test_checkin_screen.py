@@ -16,7 +16,6 @@ from ui.session.state import DeskSession
 from .keys import HUMAN_DELAY_MS, type_text
 
 
-
 def _member(session: DeskSession, ctx: DeskContext, name: str, phone: str) -> members.Member:
     form = members.MemberForm(name=name, phone=phone, occupation="外卖骑手", consent=True)
     return members.register_member(form, session.desk.uow(), ctx)
@@ -120,9 +119,7 @@ def test_deactivated_member_is_refused_with_the_reason(
     assert views.today_summary(session.desk.uow()).visits == 0
 
 
-def test_not_found_then_walk_in_registration_checks_in(
-    qtbot: QtBot, session: DeskSession
-) -> None:
+def test_not_found_then_walk_in_registration_checks_in(qtbot: QtBot, session: DeskSession) -> None:
     screen = _screen(qtbot, session)
     type_text(qtbot, screen.search, "孙七", HUMAN_DELAY_MS)
     qtbot.keyClick(screen.search, Qt.Key.Key_Return)
@@ -158,9 +155,7 @@ def test_walk_in_form_refuses_bad_phone_and_keeps_the_input(
     assert dialog.name.text() == "周八" and dialog.phone.text() == "1380013"
 
 
-def test_undo_voids_the_latest_visit(
-    qtbot: QtBot, session: DeskSession, ctx: DeskContext
-) -> None:
+def test_undo_voids_the_latest_visit(qtbot: QtBot, session: DeskSession, ctx: DeskContext) -> None:
     member = _member(session, ctx, "张三", "13800138000")
     screen = _screen(qtbot, session)
     type_text(qtbot, screen.search, member.member_number)

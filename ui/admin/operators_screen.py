@@ -107,6 +107,7 @@ class OperatorDialog(QDialog):
         self.setMinimumWidth(400)
         self._submit = submit
         self.saved: Operator | None = None
+        self._op: object = None  # the op under way: ui.tasks does not keep it alive
 
         self.name = QLineEdit(operator.name if operator else "")
         self.name.setMaxLength(50)
@@ -176,7 +177,9 @@ class OperatorDialog(QDialog):
             return
         self.ok.setEnabled(False)
         submit = self._submit
-        DbOp(self, lambda: submit(form)).success(self._saved).failure(self._failed).run()
+        op = DbOp(self, lambda: submit(form)).success(self._saved).failure(self._failed)
+        self._op = op
+        op.run()
 
     def show_problem(self, text: str) -> None:
         self.error.setText(text)
@@ -213,23 +216,8 @@ class OperatorsScreen(QWidget):
             return
 
         self.model = OperatorTableModel(session.operator.id, self)
-        self.table = QTableView()
-        self.table.setObjectName("operatorTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(1, 140)
-        self.table.setColumnWidth(2, 100)
-        self.table.setMaximumWidth(720)
-        self.table.activated.connect(lambda _index: self.edit_selected())
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-
+        self.table = self._make_table()
+        self._op: object = None  # the op under way: ui.tasks does not keep it alive
         self.add_button = QPushButton(tr("operators.add"))
         self.add_button.clicked.connect(self.add_operator)
         self.edit_button = QPushButton(tr("operators.edit"))
@@ -237,19 +225,36 @@ class OperatorsScreen(QWidget):
         self.active_button = QPushButton(tr("operators.deactivate"))
         self.active_button.clicked.connect(self.toggle_active)
 
-        buttons = QVBoxLayout()
-        for button in (self.add_button, self.edit_button, self.active_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
         hint = QLabel(tr("operators.hint"))
         hint.setWordWrap(True)
-        row = QHBoxLayout()
-        row.addWidget(self.table, 1)
-        row.addLayout(buttons)
-        row.addStretch(0)
-        layout.addWidget(hint)
-        layout.addLayout(row, 1)
+        top = QHBoxLayout()
+        top.addWidget(hint, 1)
+        for button in (self.add_button, self.edit_button, self.active_button):
+            top.addWidget(button)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
         self.refresh()
+
+    def _make_table(self) -> QTableView:
+        table = QTableView()
+        table.setObjectName("operatorTable")
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        rows = table.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(table.fontMetrics().height() + 12)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.setColumnWidth(1, 160)
+        table.setColumnWidth(2, 120)
+        table.activated.connect(lambda _index: self.edit_selected())  # double-click, Enter
+        table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        return table
 
     # --- public ---------------------------------------------------------------------------
 
@@ -295,9 +300,9 @@ class OperatorsScreen(QWidget):
         if not self.confirm_active_change(current):
             return
         ctx, uow, active = self.session.ctx(), self.session.desk.uow, not current.active
-        DbOp(self, lambda: operators.set_operator_active(current.id, active, uow(), ctx)).success(
-            self._saved
-        ).run()
+        op = DbOp(self, lambda: operators.set_operator_active(current.id, active, uow(), ctx))
+        self._op = op.success(self._saved)
+        op.run()
 
     def run_dialog(self, dialog: QDialog) -> bool:
         """Shows a dialog until it closes; tests replace this to fill it in."""

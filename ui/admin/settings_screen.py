@@ -213,6 +213,7 @@ class SettingsScreen(QWidget):
         self.on_language_changed = on_language_changed
         self.editable = session.can(Role.ADMIN)
         self._loaded: dict[str, Any] = {}
+        self._op: object = None  # the op under way: ui.tasks does not keep it alive
 
         self.language = QComboBox()
         for lang in LANGUAGES:
@@ -246,12 +247,13 @@ class SettingsScreen(QWidget):
     def _minutes(self) -> QSpinBox:
         box = QSpinBox()
         box.setRange(MINUTES_MIN, MINUTES_MAX)
-        box.setSuffix(tr("settings.minutes_suffix"))
-        box.setMinimumWidth(110)
+        box.setMinimumWidth(100)
         return box
 
     def _build(self) -> None:
         general = QFormLayout()
+        general.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        self.language.setMinimumWidth(160)
         general.addRow(tr(config.LANGUAGE.title), self.language)
         general.addRow(tr(config.IDLE_LOCK_MINUTES.title), self.idle_lock)
         general.addRow(tr(config.REPEAT_WINDOW_MINUTES.title), self.repeat_window)
@@ -353,9 +355,9 @@ class SettingsScreen(QWidget):
             return
         self.save_button.setEnabled(False)
         uow = self.session.desk.uow
-        DbOp(self, lambda: write_options(uow(), values)).success(
-            lambda _none: self._saved(values)
-        ).failure(self._failed).run()
+        op = DbOp(self, lambda: write_options(uow(), values))
+        self._op = op.success(lambda _none: self._saved(values)).failure(self._failed)
+        op.run()
 
     def _saved(self, values: dict[str, Any]) -> None:
         self.save_button.setEnabled(True)

@@ -88,8 +88,13 @@ class CheckInScreen(QWidget):
         self.results = QTableWidget(0, 5)
         self.results.setObjectName("searchResults")
         self.results.setHorizontalHeaderLabels(
-            [tr("checkin.col_name"), tr("checkin.col_number"), tr("checkin.col_phone"),
-             tr("checkin.col_occupation"), tr("checkin.col_state")]
+            [
+                tr("checkin.col_name"),
+                tr("checkin.col_number"),
+                tr("checkin.col_phone"),
+                tr("checkin.col_occupation"),
+                tr("checkin.col_state"),
+            ]
         )
         self.results.verticalHeader().hide()
         self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -273,7 +278,9 @@ class CheckInScreen(QWidget):
             if isinstance(error, RuleViolation) and error.code == "member.deactivated"
             else tr("checkin.refused_title")
         )
-        detail = str(error.params.get("reason", "")) if "reason" in error.params else describe(error)
+        detail = (
+            str(error.params.get("reason", "")) if "reason" in error.params else describe(error)
+        )
         self._refuse(title, detail)
 
     def _refuse(self, title: str, detail: str) -> None:
@@ -300,7 +307,10 @@ class CheckInScreen(QWidget):
         typed = self.search.text()
         self.reset()
         dialog = MemberFormDialog(
-            self.session, prefill=typed, parent=self, accept_label=tr("checkin.register_and_check_in")
+            self.session,
+            prefill=typed,
+            parent=self,
+            accept_label=tr("checkin.register_and_check_in"),
         )
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved_member is not None:
             self.picked = dialog.saved_member

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from itertools import pairwise
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -36,7 +37,7 @@ class SearchBox(QLineEdit):
         stamps = self._stamps[-len(self.text()) :] if self.text() else []
         if len(stamps) < BURST_MIN_CHARS:
             return False
-        gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
+        gaps = [b - a for a, b in pairwise(stamps)]
         return max(gaps, default=0.0) < BURST_MAX_GAP_S
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

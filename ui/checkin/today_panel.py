@@ -45,8 +45,12 @@ class TodayPanel(QGroupBox):
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("recentVisits")
         self.table.setHorizontalHeaderLabels(
-            [tr("today.col_time"), tr("today.col_name"), tr("today.col_services"),
-             tr("today.col_operator")]
+            [
+                tr("today.col_time"),
+                tr("today.col_name"),
+                tr("today.col_services"),
+                tr("today.col_operator"),
+            ]
         )
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -81,16 +85,19 @@ class TodayPanel(QGroupBox):
         self.visits_label.setText(tr("today.visits", n=summary.visits))
         self.people_label.setText(tr("today.people", n=summary.people))
         while self.services_grid.count():
-            item = self.services_grid.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            taken = self.services_grid.takeAt(0)
+            old = taken.widget() if taken is not None else None
+            if old is not None:
+                old.deleteLater()
         for i, (service, count) in enumerate(summary.per_service.items()):
             label = QLabel(f"{tr('service.' + service)}  <b>{count}</b>")
             self.services_grid.addWidget(label, i // 3, i % 3)
         self._visits = visits
         self.table.setRowCount(len(visits))
         for row, visit in enumerate(visits):
-            name = visit.member_name or tr("checkin.anonymous_visitor", occupation=visit.occupation or "-")
+            name = visit.member_name or tr(
+                "checkin.anonymous_visitor", occupation=visit.occupation or "-"
+            )
             services = "、".join(tr("service." + s) for s in visit.services)
             cells = [
                 from_iso(visit.device_time).astimezone().strftime("%H:%M"),
@@ -113,10 +120,7 @@ class TodayPanel(QGroupBox):
 
     def _undo_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            row = 0 if self._visits else -1
-        else:
-            row = rows[0].row()
+        row = rows[0].row() if rows else (0 if self._visits else -1)
         if row < 0 or row >= len(self._visits):
             return
         visit = self._visits[row]
@@ -127,11 +131,15 @@ class TodayPanel(QGroupBox):
             self.void_requested.emit(visit.id, reason)
 
     def _ask_reason(self, visit: Visit) -> str | None:
-        presets = [tr("today.reason_mistake"), tr("today.reason_wrong_person"),
-                   tr("today.reason_test")]
-        name = visit.member_name or tr("checkin.anonymous_visitor", occupation=visit.occupation or "-")
+        presets = [
+            tr("today.reason_mistake"),
+            tr("today.reason_wrong_person"),
+            tr("today.reason_test"),
+        ]
+        name = visit.member_name or tr(
+            "checkin.anonymous_visitor", occupation=visit.occupation or "-"
+        )
         text, ok = QInputDialog.getItem(
             self, tr("today.undo_title"), tr("today.undo_prompt", name=name), presets, 0, True
         )
         return text.strip() if ok and text.strip() else None
-

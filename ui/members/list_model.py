@@ -51,7 +51,7 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("members.col_number", "member_number", 120),
+    Column("members.col_number", "member_number", 135),
     Column("members.col_name", "name", 110),
     Column("members.col_phone", "phone", 120),
     Column("members.col_occupation", "occupation", 110),
@@ -151,6 +151,7 @@ class MemberListModel(QAbstractTableModel):
         self._descending = True
         self._typed = ""
         self._generation = 0
+        self._op: object = None  # the op under way: ui.tasks does not keep it alive
         self.loading = False
 
     # --- what the screen asks -----------------------------------------------------------
@@ -217,8 +218,8 @@ class MemberListModel(QAbstractTableModel):
         if key is None:
             return  # the screen puts the header's indicator back
         descending = order == Qt.SortOrder.DescendingOrder
-        if (key, descending) == (self._sort, self._descending) and self._order is not None:
-            return
+        if (key, descending) == (self._sort, self._descending):
+            return  # also when a view turns sorting on: the first load is refresh()'s
         self._sort, self._descending = key, descending
         self._reload()
 
@@ -238,9 +239,11 @@ class MemberListModel(QAbstractTableModel):
         generation = self._generation
         self.loading = True
         sort, descending, typed, known = self._sort, self._descending, self._typed, self._order
-        PoolOp(self, lambda: _load(self._uow, sort, descending, typed, known)).success(
-            lambda loaded: self._apply(generation, loaded)
-        ).failure(lambda error: self._failed(generation, error)).run()
+        op = PoolOp(self, lambda: _load(self._uow, sort, descending, typed, known))
+        op.success(lambda loaded: self._apply(generation, loaded))
+        op.failure(lambda error: self._failed(generation, error))
+        self._op = op
+        op.run()
 
     def _apply(self, generation: int, loaded: _Loaded) -> None:
         if generation != self._generation:

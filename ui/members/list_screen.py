@@ -86,6 +86,8 @@ class MembersScreen(QWidget):
         self.session = session
         self.setObjectName("membersScreen")
         self._reselect: str | None = None
+        self._keep_scroll: int | None = None
+        self._op: object = None  # the op under way: ui.tasks does not keep it alive
 
         self.model = MemberListModel(session.desk.uow, self)
         self.model.loaded.connect(self._on_loaded)
@@ -164,6 +166,8 @@ class MembersScreen(QWidget):
     # --- public ---------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        """Reload from the database, keeping the selection and where the list was scrolled."""
+        self._keep_scroll = self.table.verticalScrollBar().value()
         self.model.refresh()
 
     def selected_row(self) -> int | None:
@@ -223,9 +227,9 @@ class MembersScreen(QWidget):
         member_id, active = current.id, not current.active
         ctx = self.session.ctx()
         uow = self.session.desk.uow
-        DbOp(
-            self, lambda: members.set_member_active(member_id, active, reason, uow(), ctx)
-        ).success(self._activity_changed).run()
+        op = DbOp(self, lambda: members.set_member_active(member_id, active, reason, uow(), ctx))
+        self._op = op.success(self._activity_changed)
+        op.run()
 
     def _ask_change(self, active: bool) -> str | None:
         """The reason to deactivate, "" to reactivate, None when the person backs out."""
@@ -269,6 +273,9 @@ class MembersScreen(QWidget):
             self._reselect = self.selected_member_id()
 
     def _on_loaded(self) -> None:
+        if self._keep_scroll is not None:
+            self.table.verticalScrollBar().setValue(self._keep_scroll)
+            self._keep_scroll = None
         if self._reselect is not None:
             self.select_member(self._reselect)
             self._reselect = None

@@ -35,7 +35,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "role.admin": ("管理员", "admin"),
     # members
     "member.not_found": ("未找到会员“{ref}”。", "No member “{ref}” was found."),
-    "member.ref_empty": ("请输入会员号、手机号或扫码。", "Enter a member number, phone or scan a card."),
+    "member.ref_empty": (
+        "请输入会员号、手机号或扫码。",
+        "Enter a member number, phone or scan a card.",
+    ),
     "member.ambiguous_phone": (
         "有 {count} 位会员使用这个手机号，请用会员号或姓名查找。",
         "{count} members share this phone number; search by member number or name.",
@@ -92,7 +95,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # options
     "option.language": ("界面语言", "Language"),
     "option.idle_lock_minutes": ("无操作自动锁屏（分钟）", "Lock after idle (minutes)"),
-    "option.repeat_window_minutes": ("重复签到提醒时间（分钟）", "Repeat check-in window (minutes)"),
+    "option.repeat_window_minutes": (
+        "重复签到提醒时间（分钟）",
+        "Repeat check-in window (minutes)",
+    ),
     "option.offered_services": ("本站提供的服务", "Services offered here"),
     "option.default_services": ("默认勾选的服务", "Services preselected"),
     "option.occupations": ("职业列表", "Occupations"),

@@ -46,7 +46,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "扫会员卡，或输入 姓名 / 拼音 / 手机后四位 / 会员号",
         "Scan a card, or type name / pinyin / phone's last 4 / member number",
     ),
-    "checkin.idle": ("请扫码或输入查找，↑↓ 选择，Enter 确定", "Scan or type to find; ↑↓ choose, Enter pick"),
+    "checkin.idle": (
+        "请扫码或输入查找，↑↓ 选择，Enter 确定",
+        "Scan or type to find; ↑↓ choose, Enter pick",
+    ),
     "checkin.register": ("登记新会员", "Register"),
     "checkin.register_and_check_in": ("登记并签到", "Register and check in"),
     "checkin.anonymous": ("匿名计数", "Count anonymously"),
@@ -123,7 +126,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "form.tags": ("标签", "Tags"),
     "form.id_number": ("身份证号（选填）", "ID number (optional)"),
     "form.id_hint": ("只保存加密摘要和后四位", "Only a keyed hash and the last four are kept"),
-    "form.id_kept": ("已登记，尾号 {last4}；留空则不变", "On file, ends in {last4}; leave empty to keep"),
+    "form.id_kept": (
+        "已登记，尾号 {last4}；留空则不变",
+        "On file, ends in {last4}; leave empty to keep",
+    ),
     "form.consent": (
         "本人已知晓并同意工会为提供服务而使用其手机号等个人信息",
         "The person knows and agrees that the union uses their phone number and other "

@@ -112,7 +112,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # Language names are written in their own language, so anyone finds theirs.
     "settings.language_zh": ("中文", "中文"),
     "settings.language_en": ("English", "English"),
-    "settings.minutes_suffix": (" 分钟", " min"),
     "settings.sound_on": ("签到时播放提示音", "Play a sound at check-in"),
     "settings.defaults_hint": (
         "签到时默认勾选的服务，只能从本站提供的服务里选。",

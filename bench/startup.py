@@ -1,0 +1,212 @@
+"""Cold start to a usable window, with the 200,000-member, 1,000,000-visit database.
+
+    python -m bench.startup [--members 200000] [--visits 1000000] [--runs 5]
+
+Each run is a fresh ``python -c ...`` process that does what ``waystation`` does up to the
+event loop (``ui.app``: font, language, desk, ``DeskApp.build_window``), shows the window and
+processes events. The child notes ``time.perf_counter()`` on its first line and reports each
+step since then; the parent times the whole process from spawn to the "ready" line, so the
+difference is the interpreter's own start. Steps reported:
+
+- sign-in window shown: what a person sees at start (the desk opens locked);
+- on duty: after a PIN, the check-in screen is built and can take a scan;
+- member list loaded: the member tab's 200,000 ids are in (loaded in the background).
+
+Also the command line's cold start (``waystation visits today``) for comparison.
+The file cache is warm (the database was just built or used); a true cold disk is slower.
+Target: ≤ 2 s to a usable window.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench.common import (
+    Stats,
+    base_parser,
+    data_home,
+    prepared_desk,
+    report,
+    say,
+    size_text,
+    stats,
+)
+
+TARGET_S = 2.0
+READY = "BENCH-READY "
+
+# Runs in the child. Keep the first statement first: everything after it is timed.
+CHILD = """\
+import time; T0 = time.perf_counter()
+import json, os, sys
+marks = {}
+def mark(name):
+    marks[name] = time.perf_counter() - T0
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from PySide6.QtWidgets import QApplication
+from desktop.bootstrap import open_desk
+from desktop.services import operators
+from ui.app import DeskApp, choose_language
+from ui.errors import install_exception_hook
+from ui.fonts import install_app_font
+mark("imports")
+app = QApplication([sys.argv[0]])
+app.setApplicationName("Waystation")
+install_app_font(app)
+install_exception_hook()
+mark("application and font")
+desk = open_desk(sys.argv[1])
+controller = DeskApp(app, desk)
+controller.apply_language(choose_language(desk, None))
+assert controller.ensure_setup()
+mark("desk opened")
+window = controller.build_window()
+window.show()
+app.processEvents()
+mark("sign-in window shown")
+window.start_duty(operators.first_admin(desk.uow()))
+app.processEvents()
+mark("on duty: check-in screen ready")
+screen = getattr(window, "members_screen", None)
+deadline = time.perf_counter() + 60
+while screen is not None and screen.model.loading and time.perf_counter() < deadline:
+    app.processEvents()
+    time.sleep(0.001)
+mark("member list loaded")
+marks["member_rows"] = screen.model.rowCount() if screen is not None else -1
+marks["none_refs"] = sys.getrefcount(None)
+print(%(ready)r + json.dumps(marks), flush=True)
+os._exit(0)
+"""
+
+GUI_STEPS = (
+    "imports",
+    "application and font",
+    "desk opened",
+    "sign-in window shown",
+    "on duty: check-in screen ready",
+    "member list loaded",
+)
+
+
+def gui_available() -> str:
+    """Empty when ``ui.app`` can build the window without entering the event loop."""
+    try:
+        from ui import app
+    except ImportError as error:
+        return f"ui.app does not import ({error})"
+    builder = getattr(getattr(app, "DeskApp", None), "build_window", None)
+    return "" if callable(builder) else "ui.app has no DeskApp.build_window yet"
+
+
+def run_child(code: str, args: Sequence[str], cwd: Path) -> tuple[float, dict[str, float]]:
+    """Wall time (s) from spawn to the ready line, and the child's own marks."""
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=cwd,
+        env=env,
+    )
+    assert child.stdout is not None
+    marks: dict[str, float] = {}
+    for line in child.stdout:
+        if line.startswith(READY):
+            wall = time.perf_counter() - started
+            marks = json.loads(line[len(READY) :])
+            break
+    else:
+        wall = time.perf_counter() - started
+    _out, err = child.communicate(timeout=120)
+    if not marks:
+        raise RuntimeError(f"the child never got ready (exit {child.returncode}):\n{err[-3000:]}")
+    return wall, marks
+
+
+def run_cli(home: Path, cwd: Path) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.main", "visits", "today", "--home", str(home), "--limit", "50"],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"waystation visits today failed: {done.stderr[-2000:]}")
+    return wall
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = base_parser(__doc__ or "")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    desk, _ctx = prepared_desk(args.members, args.visits, args.root)
+    desk.close()
+    home = data_home(args.members, args.visits, args.root)
+    repo = Path(__file__).resolve().parent.parent
+    figures: dict[str, Stats | str] = {}
+    notes: list[str] = ["file cache warm; times in seconds since the process was spawned"]
+    missing = gui_available()
+    if missing:
+        notes.append(f"{missing}: only the command line's cold start is measured")
+    else:
+        walls: list[float] = []
+        steps: dict[str, list[float]] = {step: [] for step in GUI_STEPS}
+        interpreter: list[float] = []
+        refs: list[float] = []
+        rows = 0.0
+        for _ in range(args.runs):
+            wall, marks = run_child(CHILD % {"ready": READY}, [str(home)], repo)
+            walls.append(wall)
+            # The ready line comes after the last step: the rest of the wall time is the
+            # interpreter starting (and the pipe, well under a millisecond).
+            interpreter.append(wall - marks[GUI_STEPS[-1]])
+            for step in GUI_STEPS:
+                steps[step].append(marks[step])
+            refs.append(marks["none_refs"])
+            rows = marks["member_rows"]
+        figures["interpreter start (before line 1)"] = stats(interpreter)
+        for step in GUI_STEPS:
+            # Since spawn: the interpreter's start plus the child's own time to this step.
+            figures[f"→ {step}"] = stats([a + b for a, b in zip(interpreter, steps[step], strict=True)])
+        figures["whole run (spawn → ready line)"] = stats(walls)
+        shown = figures["→ sign-in window shown"]
+        duty = figures["→ on duty: check-in screen ready"]
+        assert isinstance(shown, Stats) and isinstance(duty, Stats)
+        for name, figure in (("sign-in window", shown), ("check-in screen on duty", duty)):
+            verdict = "ok" if figure.p95 <= TARGET_S else "MISSES THE TARGET"
+            notes.append(f"{name}: p95 {figure.p95:.2f} s against ≤ {TARGET_S:g} s: {verdict}")
+        notes.append(f"member list rows after loading: {rows:,.0f}")
+        if sys.version_info < (3, 12):
+            notes.append(
+                f"None's reference count after start-up: {min(refs):,.0f} (PySide6 6.12 on "
+                "Python 3.11 drops one per void call; the process aborts when it reaches 0)"
+            )
+    cli = [run_cli(home, repo) for _ in range(args.runs)]
+    figures["command line: waystation visits today"] = stats(cli)
+    report(
+        "cold start",
+        figures,
+        size=size_text(args.members, args.visits) + f"; {args.runs} runs",
+        target=f"≤ {TARGET_S:g} s to a usable window",
+        unit="s",
+        notes=notes,
+    )
+    if missing:
+        say("   (the window's cold start will be measured once ui.app can build it)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

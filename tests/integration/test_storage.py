@@ -1,0 +1,208 @@
+"""The local SQLite file: migrations, connection settings, the backup before a migration."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+
+from desktop.bootstrap import Desk, open_desk
+from desktop.domain.errors import AppError
+from desktop.domain.model import DeskContext, Role
+from desktop.paths import resolve_home
+from desktop.services import checkin, members, operators
+from desktop.storage.database import current_revision, head_revision, make_engine, migrate
+from desktop.storage.schema import Base
+
+PREVIOUS = "0001"
+STATION_ID = "01900000-0000-7000-8000-000000000001"
+DEVICE_ID = "01900000-0000-7000-8000-000000000002"
+OPERATOR_ID = "01900000-0000-7000-8000-000000000003"
+OLD_PIN = "97531"
+
+
+def tables(engine: Engine) -> set[str]:
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+        return {row[0] for row in rows}
+
+
+def integrity(path: Path) -> list[tuple[str]]:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute("PRAGMA integrity_check").fetchall()
+    finally:
+        connection.close()
+
+
+def test_migrating_an_empty_file_reaches_head_without_a_backup(tmp_path: Path) -> None:
+    path, backups = tmp_path / "new.sqlite3", tmp_path / "backups"
+    engine = make_engine(path)
+    try:
+        assert current_revision(engine) is None
+        assert migrate(engine, path, backups) is None
+        assert current_revision(engine) == head_revision()
+        assert tables(engine) == set(Base.metadata.tables) | {"alembic_version"}
+        # Migrating again is a no-op.
+        assert migrate(engine, path, backups) is None
+    finally:
+        engine.dispose()
+    assert not backups.exists() or not any(backups.iterdir())
+    assert integrity(path) == [("ok",)]
+
+
+def test_every_connection_has_the_durability_pragmas(desk: Desk) -> None:
+    for _ in range(2):  # the pooled connection and a fresh one
+        with desk.engine.connect() as connection:
+            pragma = connection.exec_driver_sql
+            assert pragma("PRAGMA journal_mode").scalar() == "wal"
+            assert pragma("PRAGMA synchronous").scalar() == 2  # FULL
+            assert pragma("PRAGMA foreign_keys").scalar() == 1
+            assert pragma("PRAGMA busy_timeout").scalar() > 0
+        desk.engine.dispose()
+
+
+def test_foreign_keys_are_enforced(desk: Desk) -> None:
+    with desk.engine.connect() as connection, pytest.raises(IntegrityError):
+        connection.exec_driver_sql(
+            "INSERT INTO device (id, code, station_id, next_member_seq, created_at) "
+            "VALUES ('d', 'ABCDEF', 'no-such-station', 1, '2025-01-01T00:00:00.000000Z')"
+        )
+
+
+def test_orm_metadata_matches_the_migrations(desk: Desk) -> None:
+    with desk.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+    assert differences == []
+
+
+def _database_at_previous_revision(home: Path) -> Path:
+    """A data folder as the previous release left it, with a station, device and operator."""
+    paths = resolve_home(home).ensure()
+    engine = make_engine(paths.database)
+    try:
+        assert migrate(engine, paths.database, paths.backups, revision=PREVIOUS) is None
+        assert current_revision(engine) == PREVIOUS
+        assert "member" not in tables(engine)
+        at = "2024-05-01T08:00:00.000000Z"
+        with engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO station (id, name, kind, union_name, created_at) "
+                "VALUES (?, '老驿站', 'station', '老工会', ?)",
+                (STATION_ID, at),
+            )
+            connection.exec_driver_sql(
+                "INSERT INTO device (id, code, station_id, next_member_seq, created_at) "
+                "VALUES (?, 'OLD123', ?, 7, ?)",
+                (DEVICE_ID, STATION_ID, at),
+            )
+            connection.exec_driver_sql(
+                "INSERT INTO operator (id, name, pin_hash, role, active, station_id, device_id, "
+                "created_at, version) VALUES (?, '老站长', ?, 'admin', 1, ?, ?, ?, 1)",
+                (OPERATOR_ID, operators.hash_pin(OLD_PIN), STATION_ID, DEVICE_ID, at),
+            )
+    finally:
+        engine.dispose()
+    assert not any(paths.backups.iterdir())
+    return paths.database
+
+
+def test_upgrade_from_the_previous_schema_keeps_rows_and_backs_up_first(home: Path) -> None:
+    database = _database_at_previous_revision(home)
+
+    desk = open_desk(home)
+    try:
+        assert current_revision(desk.engine) == head_revision()
+        device = desk.device()
+        assert device is not None
+        assert (device.id, device.code, device.station.name) == (DEVICE_ID, "OLD123", "老驿站")
+        admin = operators.sign_in(desk.uow(), OPERATOR_ID, OLD_PIN)
+        assert (admin.name, admin.role) == ("老站长", Role.ADMIN)
+        # The new tables work on the migrated file, numbering on from the old device row.
+        ctx = DeskContext(STATION_ID, DEVICE_ID, OPERATOR_ID, Role.ADMIN)
+        member = members.register_member(members.MemberForm(name="新会员"), desk.uow(), ctx)
+        assert member.member_number == "OLD123-0007"
+        assert checkin.check_in(checkin.CheckIn(member_id=member.id), desk.uow(), ctx).visit_id
+    finally:
+        desk.close()
+    assert integrity(database) == [("ok",)]
+
+    copies = sorted(desk.paths.backups.iterdir())
+    assert len(copies) == 1
+    assert f"before-migrate-from-{PREVIOUS}" in copies[0].name
+    assert integrity(copies[0]) == [("ok",)]
+    backup = make_engine(copies[0])
+    try:
+        assert current_revision(backup) == PREVIOUS
+        assert "member" not in tables(backup)
+        with backup.connect() as connection:
+            assert connection.exec_driver_sql("SELECT code FROM device").scalar() == "OLD123"
+            assert connection.exec_driver_sql("SELECT name FROM operator").scalar() == "老站长"
+    finally:
+        backup.dispose()
+
+    # Opening the now current file again copies nothing.
+    open_desk(home).close()
+    assert len(list(desk.paths.backups.iterdir())) == 1
+
+
+def test_opening_an_up_to_date_file_makes_no_backup(home: Path) -> None:
+    for _ in range(3):
+        desk = open_desk(home)
+        assert current_revision(desk.engine) == head_revision()
+        desk.close()
+    assert list(desk.paths.backups.iterdir()) == []
+
+
+def test_the_file_passes_integrity_check_after_use(desk: Desk, ctx: DeskContext) -> None:
+    member = members.register_member(
+        members.MemberForm(name="张三", phone="13800138000", consent=True), desk.uow(), ctx
+    )
+    visit = checkin.check_in(checkin.CheckIn(member_id=member.id), desk.uow(), ctx)
+    assert visit.visit_id is not None
+    checkin.void_visit(visit.visit_id, "录错了", desk.uow(), ctx)
+    with desk.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA integrity_check").all() == [("ok",)]
+        assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="outbox.seq is a plain INTEGER PRIMARY KEY, not AUTOINCREMENT: SQLite reuses the "
+    "highest seq once that row is gone, so the per-device sequence can go backwards",
+)
+def test_outbox_sequence_is_never_reused(desk: Desk, ctx: DeskContext) -> None:
+    members.register_member(members.MemberForm(name="张三"), desk.uow(), ctx)
+    with desk.engine.begin() as connection:
+        highest = connection.exec_driver_sql("SELECT max(seq) FROM outbox").scalar()
+        # What pruning pushed events would do to the tail of the queue.
+        connection.exec_driver_sql("DELETE FROM outbox WHERE seq = ?", (highest,))
+    members.register_member(members.MemberForm(name="李四"), desk.uow(), ctx)
+    with desk.engine.connect() as connection:
+        newest = connection.exec_driver_sql("SELECT max(seq) FROM outbox").scalar()
+    assert newest > highest
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a database from a newer release (unknown revision) makes open_desk raise "
+    "alembic's CommandError after copying the file, instead of a clear AppError",
+)
+def test_a_database_from_a_newer_release_is_refused_clearly(home: Path) -> None:
+    desk = open_desk(home)
+    desk.close()
+    connection = sqlite3.connect(desk.paths.database)
+    with connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    connection.close()
+    with pytest.raises(AppError):
+        open_desk(home).close()
+    assert list(desk.paths.backups.iterdir()) == []

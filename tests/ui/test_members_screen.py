@@ -1,0 +1,300 @@
+"""The member list: paging, sorting, filtering, register/edit/deactivate from the table."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication, QDialog
+from pytestqt.qtbot import QtBot
+
+from desktop.bootstrap import Desk
+from desktop.demo import generate
+from desktop.domain.model import DeskContext, Member, Role
+from desktop.domain.pinyin import sort_key
+from desktop.services import members, operators, views
+from desktop.services.operators import OperatorForm
+from ui import tasks
+from ui.members import form as form_module
+from ui.members.list_model import PAGE_SIZE, MemberListModel
+from ui.members.list_screen import MembersScreen
+from ui.session.state import DeskSession
+
+from .keys import type_text
+
+DEMO_MEMBERS = 2 * PAGE_SIZE + 50  # three pages, the last one partly filled
+NAME, PHONE, STATUS = 1, 2, 6
+
+
+@pytest.fixture
+def demo(desk: Desk, ctx: DeskContext) -> None:
+    generate(desk, ctx, members=DEMO_MEMBERS, seed=11)
+
+
+def _register(session: DeskSession, ctx: DeskContext, name: str, phone: str = "") -> Member:
+    form = members.MemberForm(name=name, phone=phone, occupation="快递员", consent=True)
+    return members.register_member(form, session.desk.uow(), ctx)
+
+
+def _screen(qtbot: QtBot, session: DeskSession) -> MembersScreen:
+    screen = MembersScreen(session)
+    qtbot.addWidget(screen)
+    screen.resize(1366, 768)
+    screen.show()
+    return screen
+
+
+def _text(model: MemberListModel, row: int, column: int) -> str:
+    return str(model.data(model.index(row, column)))
+
+
+def _names(model: MemberListModel) -> list[str]:
+    return [_text(model, row, NAME) for row in range(model.rowCount())]
+
+
+def test_counts_all_members_and_pages_rows_in(
+    qtbot: QtBot, session: DeskSession, demo: None
+) -> None:
+    screen = _screen(qtbot, session)
+    model = screen.model
+
+    assert model.rowCount() == DEMO_MEMBERS
+    assert screen.count_label.text() == f"共 {DEMO_MEMBERS} 位会员"
+    ids = views.member_ids(session.desk.uow(), "registered", descending=True)
+    assert [model.member_id_at(0), model.member_id_at(DEMO_MEMBERS - 1)] == [ids[0], ids[-1]]
+    rows = views.member_rows(session.desk.uow(), [ids[0], ids[-1]])
+    for row, member_id in ((0, ids[0]), (DEMO_MEMBERS - 1, ids[-1])):
+        expected = rows[member_id]
+        assert _text(model, row, 0) == expected.member_number
+        assert _text(model, row, NAME) == expected.name
+        assert re.fullmatch(r"1\d\d\*{4}\d{4}", _text(model, row, PHONE))
+        assert _text(model, row, PHONE)[-4:] == (expected.phone or "")[-4:]
+        assert _text(model, row, STATUS) == "在册"
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d", _text(model, row, 7))
+    assert model.member_id_at(DEMO_MEMBERS) is None
+    # Newest registrations first by default.
+    assert _text(model, 0, 7) >= _text(model, DEMO_MEMBERS - 1, 7)
+
+
+def test_sort_by_name_follows_pinyin_and_reverses(
+    qtbot: QtBot, session: DeskSession, demo: None
+) -> None:
+    screen = _screen(qtbot, session)
+    model = screen.model
+
+    screen.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
+    names = _names(model)
+    keys = [sort_key(name) for name in names]
+    assert keys == sorted(keys)
+    assert [model.member_id_at(r) for r in range(3)] == views.member_ids(
+        session.desk.uow(), "name"
+    )[:3]
+
+    screen.table.sortByColumn(NAME, Qt.SortOrder.DescendingOrder)
+    assert [sort_key(name) for name in _names(model)] == sorted(keys, reverse=True)
+
+
+def test_clicking_a_column_that_cannot_sort_keeps_the_order(
+    qtbot: QtBot, session: DeskSession, demo: None
+) -> None:
+    screen = _screen(qtbot, session)
+    before = [screen.model.member_id_at(r) for r in range(5)]
+
+    screen.table.sortByColumn(5, Qt.SortOrder.AscendingOrder)  # tags
+
+    header = screen.table.horizontalHeader()
+    assert header.sortIndicatorSection() == 7
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert [screen.model.member_id_at(r) for r in range(5)] == before
+
+
+def test_filter_by_pinyin_initials_then_clear(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext, demo: None
+) -> None:
+    shan = _register(session, ctx, "单雄信", "13600001234")
+    screen = _screen(qtbot, session)
+
+    type_text(qtbot, screen.filter, "sxx")
+
+    model = screen.model
+    shown = {model.member_id_at(r) for r in range(model.rowCount())}
+    assert shan.id in shown
+    assert shown <= set(views.member_ids(session.desk.uow(), typed="sxx"))
+    assert screen.count_label.text().startswith(f"找到 {model.rowCount()} 位")
+
+    screen.filter.clear()
+    assert model.rowCount() == DEMO_MEMBERS + 1
+    assert screen.count_label.text() == f"共 {DEMO_MEMBERS + 1} 位会员"
+
+
+def test_filter_matches_keep_the_chosen_sort(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    for name in ("张三", "赵四", "周五", "李六"):
+        _register(session, ctx, name)
+    screen = _screen(qtbot, session)
+    screen.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
+
+    type_text(qtbot, screen.filter, "z")
+
+    assert _names(screen.model) == ["张三", "赵四", "周五"]
+
+
+def test_filter_without_matches_says_so(qtbot: QtBot, session: DeskSession, demo: None) -> None:
+    screen = _screen(qtbot, session)
+
+    type_text(qtbot, screen.filter, "qqqxxx")
+
+    assert screen.model.rowCount() == 0
+    assert "没有找到“qqqxxx”" in screen.count_label.text()
+
+
+def test_deactivate_with_a_reason_then_reactivate(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    member = _register(session, ctx, "张三", "13800138000")
+    screen = _screen(qtbot, session)
+    assert screen.select_member(member.id)
+    assert screen.active_button.text() == "停用"
+    monkeypatch.setattr(screen, "ask_reason", lambda: "搬走了")
+
+    qtbot.mouseClick(screen.active_button, Qt.MouseButton.LeftButton)
+
+    stored = members.resolve_member(session.desk.uow(), member.id)
+    assert not stored.active and stored.deactivated_reason == "搬走了"
+    row = screen.model.row_of(member.id)
+    assert row is not None and _text(screen.model, row, STATUS) == "已停用"
+    grey = QApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+    assert screen.model.data(screen.model.index(row, NAME), Qt.ItemDataRole.ForegroundRole) == grey
+    assert screen.active_button.text() == "恢复"
+    assert "张三" in screen.notice.text()
+
+    monkeypatch.setattr(screen, "confirm_reactivate", lambda: True)
+    qtbot.mouseClick(screen.active_button, Qt.MouseButton.LeftButton)
+
+    assert members.resolve_member(session.desk.uow(), member.id).active
+    assert _text(screen.model, row, STATUS) == "在册"
+
+
+def test_cancelling_the_reason_changes_nothing(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    member = _register(session, ctx, "张三")
+    screen = _screen(qtbot, session)
+    screen.select_member(member.id)
+    monkeypatch.setattr(screen, "ask_reason", lambda: None)
+
+    screen.toggle_active()
+
+    assert members.resolve_member(session.desk.uow(), member.id).active
+
+
+def test_attendants_cannot_deactivate(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    member = _register(session, ctx, "张三")
+    attendant = operators.add_operator(
+        OperatorForm("李值班", Role.ATTENDANT, "1357"), session.desk.uow(), ctx
+    )
+    screen = _screen(qtbot, DeskSession(session.desk, session.device, attendant))
+    screen.select_member(member.id)
+
+    assert screen.edit_button.isEnabled()
+    assert not screen.active_button.isEnabled()
+    monkeypatch.setattr(screen, "ask_reason", lambda: "搬走了")
+    screen.toggle_active()
+    assert members.resolve_member(session.desk.uow(), member.id).active
+
+
+class _FakeForm:
+    """Stands in for MemberFormDialog: saves what the test says, records how it was opened."""
+
+    opened: ClassVar[list[dict[str, Any]]] = []
+    save_as = "刘新"
+
+    def __init__(self, session: DeskSession, member: Member | None = None, **kwargs: Any) -> None:
+        self.session, self.member = session, member
+        self.saved_member: Member | None = None
+        _FakeForm.opened.append({"member": member, **kwargs})
+
+    def exec(self) -> int:
+        if self.member is None:
+            self.saved_member = members.register_member(
+                members.MemberForm(name=self.save_as), self.session.desk.uow(), self.session.ctx()
+            )
+        else:
+            self.saved_member = self.member
+        return QDialog.DialogCode.Accepted.value
+
+
+@pytest.fixture
+def fake_form(monkeypatch: pytest.MonkeyPatch) -> type[_FakeForm]:
+    _FakeForm.opened = []
+    monkeypatch.setattr(form_module, "MemberFormDialog", _FakeForm)
+    return _FakeForm
+
+
+def test_register_passes_the_filter_and_selects_the_new_member(
+    qtbot: QtBot, session: DeskSession, demo: None, fake_form: type[_FakeForm]
+) -> None:
+    screen = _screen(qtbot, session)
+    type_text(qtbot, screen.filter, "刘新")
+
+    qtbot.mouseClick(screen.register_button, Qt.MouseButton.LeftButton)
+
+    assert fake_form.opened[0]["prefill"] == "刘新"
+    assert screen.filter.text() == ""
+    assert screen.model.rowCount() == DEMO_MEMBERS + 1
+    selected = screen.selected_member_id()
+    assert selected is not None
+    assert members.resolve_member(session.desk.uow(), selected).name == "刘新"
+
+
+def test_double_click_opens_the_member_for_editing(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext, fake_form: type[_FakeForm]
+) -> None:
+    member = _register(session, ctx, "张三")
+    screen = _screen(qtbot, session)
+    row = screen.model.row_of(member.id)
+    assert row is not None
+    rect = screen.table.visualRect(screen.model.index(row, NAME))
+
+    qtbot.mouseClick(screen.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(screen.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+    assert len(fake_form.opened) == 1
+    opened = fake_form.opened[0]["member"]
+    assert isinstance(opened, Member) and opened.id == member.id
+
+
+def test_loads_off_the_ui_thread(qtbot: QtBot, session: DeskSession, demo: None) -> None:
+    tasks.set_synchronous(False)
+    screen = MembersScreen(session)
+    qtbot.addWidget(screen)
+    if screen.model.loading:
+        with qtbot.waitSignal(screen.model.loaded, timeout=5000):
+            pass
+    assert screen.model.rowCount() == DEMO_MEMBERS
+
+    with qtbot.waitSignal(screen.model.loaded, timeout=5000):
+        screen.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
+    keys = [sort_key(name) for name in _names(screen.model)]
+    assert keys == sorted(keys)
+
+
+def test_refresh_keeps_the_selection_and_shows_new_members(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext, demo: None
+) -> None:
+    screen = _screen(qtbot, session)
+    chosen = screen.model.member_id_at(PAGE_SIZE + 3)
+    assert chosen is not None and screen.select_member(chosen)
+    _register(session, ctx, "刘新")
+
+    screen.refresh()
+
+    assert screen.model.rowCount() == DEMO_MEMBERS + 1
+    assert screen.selected_member_id() == chosen
+    assert screen.count_label.text() == f"共 {DEMO_MEMBERS + 1} 位会员"
