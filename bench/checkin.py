@@ -254,9 +254,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
         if screen_available():
             run = measure_screen(desk, args.screen_samples)
-            figures["through CheckInScreen (scan burst → band)"] = stats(run.timings)
-            figures["  of which the keys (a search per key)"] = stats(run.typing)
-            figures["  of which Return → band (store + today)"] = stats(run.returning)
+            if run.timings:
+                figures["through CheckInScreen (scan burst → band)"] = stats(run.timings)
+                figures["  of which the keys (a search per key)"] = stats(run.typing)
+                figures["  of which Return → band (store + today)"] = stats(run.returning)
+            else:
+                figures["through CheckInScreen (scan burst → band)"] = "no scan was stored"
             notes += run.notes
             if run.repeats:
                 notes.append(f"{run.repeats} scans met a recent visit (orange band): not timed")

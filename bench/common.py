@@ -16,10 +16,9 @@ import shutil
 import statistics
 import sys
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 from desktop.bootstrap import Desk, open_desk
 from desktop.domain.model import DeskContext, Device, Operator, StationKind
@@ -101,7 +100,7 @@ def prepared_desk(
     generation = _generate(desk, ctx, members, visits)
     say(generation.describe())
     marker.write_text(
-        json.dumps({"generation": generation.__dict__, "built_at": time.time()}, indent=2),
+        json.dumps({"generation": asdict(generation), "built_at": time.time()}, indent=2),
         encoding="utf-8",
     )
     return desk, ctx
@@ -183,14 +182,13 @@ def stats(samples_ms: Sequence[float]) -> Stats:
     )
 
 
-def timed_ms(fn: Callable[[], Any]) -> tuple[float, Any]:
-    started = time.perf_counter_ns()
-    result = fn()
-    return (time.perf_counter_ns() - started) / 1e6, result
-
-
 def machine() -> str:
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    """The machine and how busy it was: other work on a 2-core box moves p95 a lot."""
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"load average {load} (1, 5, 15 min)"
+    )
 
 
 def report(

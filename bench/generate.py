@@ -49,7 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         home = Path(tempfile.mkdtemp(prefix="generate-", dir=root))
         try:
             common = ["--home", str(home)]
-            waystation(["init", "--station-name", "基准驿站", "--admin-pin", "246810", *common], repo)
+            waystation(
+                ["init", "--station-name", "基准驿站", "--admin-pin", "246810", *common], repo
+            )
             walls.append(waystation(["demo", "--members", str(args.members), *common], repo))
         finally:
             shutil.rmtree(home, ignore_errors=True)

@@ -179,7 +179,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         figures["interpreter start (before line 1)"] = stats(interpreter)
         for step in GUI_STEPS:
             # Since spawn: the interpreter's start plus the child's own time to this step.
-            figures[f"→ {step}"] = stats([a + b for a, b in zip(interpreter, steps[step], strict=True)])
+            figures[f"→ {step}"] = stats(
+                [a + b for a, b in zip(interpreter, steps[step], strict=True)]
+            )
         figures["whole run (spawn → ready line)"] = stats(walls)
         shown = figures["→ sign-in window shown"]
         duty = figures["→ on duty: check-in screen ready"]

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from desktop.domain.clock import Clock, system_clock
 from desktop.domain.model import Device
 from desktop.identity.secrets import load_or_create_id_hash_key
-from desktop.logs import set_up_logging
+from desktop.logs import set_up_logging, stop_logging
 from desktop.paths import DataPaths, resolve_home
 from desktop.storage.database import make_engine, migrate
 from desktop.storage.uow import UnitOfWorkFactory, uow_factory
@@ -26,21 +26,30 @@ class Desk:
     paths: DataPaths
     engine: Engine
     uow: UnitOfWorkFactory
+    log_handler: logging.Handler | None = None
 
     def device(self) -> Device | None:
-        with self.uow() as uow:
+        with self.uow().reading() as uow:
             return uow.device.get()
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.log_handler is not None:
+            stop_logging(self.log_handler)
+            self.log_handler = None
 
 
 def open_desk(home: str | PathLike[str] | None = None, clock: Clock = system_clock) -> Desk:
     """Open (creating if needed) the data folder, migrate its database, wire the services."""
     paths = resolve_home(home).ensure()
-    set_up_logging(paths.logs)
+    handler = set_up_logging(paths.logs)
     engine = make_engine(paths.database)
-    migrate(engine, paths.database, paths.backups)
+    try:
+        migrate(engine, paths.database, paths.backups)
+    except Exception:
+        engine.dispose()
+        stop_logging(handler)
+        raise
     key = load_or_create_id_hash_key(paths.keys)
     log.info("desk opened at %s", paths.home)
-    return Desk(paths=paths, engine=engine, uow=uow_factory(engine, clock, key))
+    return Desk(paths, engine, uow_factory(engine, clock, key), handler)

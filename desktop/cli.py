@@ -22,6 +22,7 @@ from desktop.domain.model import SERVICES, DeskContext, Member, Role, StationKin
 from desktop.domain.people import mask_phone
 from desktop.i18n import tr
 from desktop.services import checkin, members, operators, setup, views
+from desktop.services.settings import read_settings
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_REPEAT = 0, 1, 2, 3
 
@@ -93,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = mverbs.add_parser("edit", parents=[common], help=tr("cli.help.member_edit"))
     p.add_argument("ref")
     _member_fields(p, name_required=False)
+    p.add_argument("--allow-same-phone", action="store_true", help=tr("cli.help.same_phone"))
     p.set_defaults(run=cmd_member_edit)
     p = mverbs.add_parser("find", parents=[common], help=tr("cli.help.member_find"))
     p.add_argument("query")
@@ -216,10 +218,17 @@ def _form(args: argparse.Namespace, base: Member | None = None) -> members.Membe
         employer=pick(args.employer, base.employer if base else ""),
         union_branch=pick(args.union_branch, base.union_branch if base else ""),
         tags=tuple(args.tag) if args.tag is not None else (base.tags if base else ()),
-        id_number=args.id_number or "",
+        id_number=_id_number(args.id_number),
         # A script run by an admin asserts the person agreed (on the paper form, say).
         consent=not args.no_consent,
     )
+
+
+def _id_number(value: str | None) -> str:
+    """``--id-number -`` reads it from standard input, keeping it out of shell history."""
+    if value == "-":
+        return sys.stdin.readline().strip()
+    return value or ""
 
 
 def cmd_member_add(desk: Desk, args: argparse.Namespace, out: Output) -> int:
@@ -235,7 +244,12 @@ def cmd_member_edit(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     ctx = _context(desk, args)
     current = members.resolve_member(desk.uow(), args.ref)
     member = members.update_member(
-        current.id, _form(args, current), current.version, desk.uow(), ctx
+        current.id,
+        _form(args, current),
+        current.version,
+        desk.uow(),
+        ctx,
+        confirm_duplicates=args.allow_same_phone,
     )
     out.emit(member_json(member), tr("cli.member_saved", line=member_line(member)))
     return EXIT_OK
@@ -283,10 +297,7 @@ def cmd_member_reactivate(desk: Desk, args: argparse.Namespace, out: Output) -> 
 
 
 def _default_services(desk: Desk) -> tuple[str, ...]:
-    from desktop import config
-
-    with desk.uow() as uow:
-        return config.DEFAULT_SERVICES.read(uow)
+    return read_settings(desk.uow()).default_services
 
 
 def cmd_checkin(desk: Desk, args: argparse.Namespace, out: Output) -> int:

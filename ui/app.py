@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog
 
-from desktop import config, i18n
+from desktop import i18n
 from desktop.bootstrap import Desk, open_desk
 from desktop.domain.model import Operator
+from desktop.services.settings import read_settings
 from ui.errors import install_exception_hook
 from ui.fonts import install_app_font
 from ui.session.setup_dialog import SetupDialog
@@ -39,8 +40,7 @@ def choose_language(desk: Desk, explicit: str | None) -> str:
     env = os.environ.get("WAYSTATION_LANG")
     if env:
         return i18n.normalise_language(env)
-    with desk.uow() as uow:
-        return config.LANGUAGE.read(uow)
+    return read_settings(desk.uow()).language
 
 
 class DeskApp:

@@ -5,12 +5,31 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+# Options of the window itself that take a value; anything else left over is a CLI word.
+GUI_VALUE_OPTIONS = ("--home", "--lang")
+
+
+def wants_cli(args: Sequence[str]) -> bool:
+    """True when a word other than the window's own options is given (even a misspelt verb,
+    which the CLI then refuses with its usage message instead of opening a window)."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+            continue
+        if arg in GUI_VALUE_OPTIONS:
+            skip = True
+            continue
+        if any(arg.startswith(option + "=") for option in GUI_VALUE_OPTIONS):
+            continue
+        if arg in ("-h", "--help") or not arg.startswith("-"):
+            return True
+    return False
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    from desktop.cli import VERBS
-
-    if any(a in VERBS for a in args if not a.startswith("-")) or "-h" in args or "--help" in args:
+    if wants_cli(args):
         from desktop.cli import main as cli_main
 
         return cli_main(args)

@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
-from desktop import config
 from desktop.bootstrap import Desk
 from desktop.domain.model import Device, Operator, Role
 from desktop.i18n import tr
 from desktop.services import operators, views
+from desktop.services.settings import read_settings
 from ui.checkin.screen import CheckInScreen
 from ui.session.sign_in import SignInPage
 from ui.session.state import DeskSession
@@ -49,9 +49,9 @@ class Shell(QMainWindow):
         self.device = device
         self.on_language_changed = on_language_changed
         self.session: DeskSession | None = None
-        with desk.uow() as uow:
-            self.idle_minutes = config.IDLE_LOCK_MINUTES.read(uow)
-            self.sounds = Sounds(enabled=config.SOUND.read(uow))
+        settings = read_settings(desk.uow())
+        self.idle_minutes = settings.idle_lock_minutes
+        self.sounds = Sounds(enabled=settings.sound)
         self.setWindowTitle(f"{tr('app.title')} — {device.station.name}")
 
         self.stack = QStackedWidget()

@@ -68,8 +68,9 @@ def check_in(command: CheckIn, uow: UnitOfWork, ctx: DeskContext) -> CheckInResu
         count = uow.visits.count_standing_for(member.id)
         if last is not None and not command.confirm_repeat:
             elapsed = now - from_iso(last.device_time)
-            # A clock set back makes elapsed negative: treat that as "just now" too.
-            if elapsed < window:
+            # Within the window either way: a clock set back a little still warns, while a
+            # clock put back by a day or a year does not turn every visitor into a repeat.
+            if -window < elapsed < window:
                 return CheckInResult(
                     status=CheckInStatus.REPEAT,
                     member=member,
@@ -104,7 +105,7 @@ def check_in_anonymous(
 
 
 def _member_by_id(uow: UnitOfWork, member_id: str) -> Member:
-    with uow:
+    with uow.reading():
         member = uow.members.get(member_id)
     if member is None:
         raise NotFound("member.not_found", ref=member_id)

@@ -113,7 +113,7 @@ def find_duplicates(
             if member.id != exclude_id:
                 found.setdefault(member.id, (member, []))[1].append(reason)
 
-    with uow:
+    with uow.reading():
         clean_phone = _try(normalise_phone, phone)
         clean_name = _try(normalise_name, name)
         clean_id = _try(normalise_id_number, id_number)
@@ -218,8 +218,13 @@ def update_member(
     expected_version: int,
     uow: UnitOfWork,
     ctx: DeskContext,
+    confirm_duplicates: bool = False,
 ) -> Member:
-    """Save an edit as a new version. An empty ID number keeps the one on file."""
+    """Save an edit as a new version. An empty ID number keeps the one on file.
+
+    A phone newly set to another member's number needs ``confirm_duplicates``, as at
+    registration.
+    """
     with uow:
         row = uow.members.row(member_id)
         if row is None:
@@ -233,6 +238,12 @@ def update_member(
             if same:
                 raise RuleViolation(
                     "member.duplicate_id", name=same[0].name, number=same[0].member_number
+                )
+        if clean.phone and clean.phone != row.phone and not confirm_duplicates:
+            same = [m for m in uow.members.by_phone(clean.phone) if m.id != row.id]
+            if same:
+                raise RuleViolation(
+                    "member.duplicate_phone", name=same[0].name, number=same[0].member_number
                 )
         at = to_iso(uow.now())
         row.name = clean.name
@@ -285,7 +296,7 @@ def resolve_member(uow: UnitOfWork, ref: str) -> Member:
     text = ref.strip()
     if not text:
         raise InvalidInput("member.ref_empty", field="ref")
-    with uow:
+    with uow.reading():
         member = uow.members.get(text) if len(text) == 36 else None
         if member is None:
             member = uow.members.by_number(_canonical_number(text))

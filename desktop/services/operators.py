@@ -53,7 +53,7 @@ def require_role(ctx: DeskContext, role: Role) -> None:
 
 
 def list_operators(uow: UnitOfWork, include_inactive: bool = False) -> list[Operator]:
-    with uow:
+    with uow.reading():
         return uow.operators.list(include_inactive)
 
 
@@ -73,7 +73,7 @@ def sign_in(uow: UnitOfWork, operator_id: str, pin: str) -> Operator:
 
 
 def operator_by_name(uow: UnitOfWork, name: str) -> Operator:
-    with uow:
+    with uow.reading():
         row = uow.operators.by_name(" ".join(name.split()))
         if row is None or not row.active:
             raise NotFound("operator.not_found")
@@ -81,7 +81,7 @@ def operator_by_name(uow: UnitOfWork, name: str) -> Operator:
 
 
 def first_admin(uow: UnitOfWork) -> Operator:
-    with uow:
+    with uow.reading():
         for operator in uow.operators.list():
             if operator.role is Role.ADMIN:
                 return operator

@@ -23,7 +23,7 @@ class StationSetup:
 
 
 def is_set_up(uow: UnitOfWork) -> bool:
-    with uow:
+    with uow.reading():
         return uow.device.row() is not None
 
 

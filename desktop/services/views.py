@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from sqlalchemy import text
 
 from desktop.domain.clock import local_date
+from desktop.domain.errors import InvalidInput
 from desktop.domain.model import Member, TodaySummary, Visit
-from desktop.domain.people import normalise_digits
+from desktop.domain.people import normalise_digits, normalise_phone
 from desktop.domain.pinyin import query_key
 from desktop.storage.uow import UnitOfWork
 
@@ -31,17 +32,18 @@ def search_members(uow: UnitOfWork, typed: str, limit: int = SEARCH_LIMIT) -> li
     key = query_key(typed)
     if not key:
         return []
+    phone = _full_phone(typed) if len(digits) >= 11 else None
     ids: list[str] = []
-    with uow:
+    with uow.reading():
         connection = uow.session.connection()
-        if digits.isdigit() and len(digits) == 4:
+        if phone:
+            ids += connection.execute(
+                text("SELECT id FROM member WHERE phone = :p LIMIT :n"), {"p": phone, "n": limit}
+            ).scalars()
+        elif digits.isdigit() and len(digits) == 4:
             ids += connection.execute(
                 text("SELECT id FROM member WHERE phone_tail = :t LIMIT :n"),
                 {"t": digits, "n": limit},
-            ).scalars()
-        elif digits.isdigit() and len(digits) == 11:
-            ids += connection.execute(
-                text("SELECT id FROM member WHERE phone = :p LIMIT :n"), {"p": digits, "n": limit}
             ).scalars()
         ids += connection.execute(
             text(
@@ -54,8 +56,16 @@ def search_members(uow: UnitOfWork, typed: str, limit: int = SEARCH_LIMIT) -> li
         return uow.members.many(ordered)
 
 
+def _full_phone(typed: str) -> str | None:
+    """A complete mobile number in any accepted spelling (+86, spaces, full-width)."""
+    try:
+        return normalise_phone(typed)
+    except InvalidInput:
+        return None
+
+
 def today_summary(uow: UnitOfWork, day: str | None = None) -> TodaySummary:
-    with uow:
+    with uow.reading():
         day = day or local_date(uow.now())
         rows = uow.session.execute(
             text(
@@ -109,7 +119,7 @@ def _visit(row: tuple[object, ...]) -> Visit:
 
 def recent_visits(uow: UnitOfWork, day: str | None = None, limit: int = 50) -> list[Visit]:
     """The day's latest visits first, voided ones included (marked)."""
-    with uow:
+    with uow.reading():
         day = day or local_date(uow.now())
         rows = uow.session.execute(
             text(_VISIT_SELECT + "WHERE v.local_date = :d ORDER BY v.device_time DESC LIMIT :n"),
@@ -119,13 +129,13 @@ def recent_visits(uow: UnitOfWork, day: str | None = None, limit: int = 50) -> l
 
 
 def visit(uow: UnitOfWork, visit_id: str) -> Visit | None:
-    with uow:
+    with uow.reading():
         row = uow.session.execute(text(_VISIT_SELECT + "WHERE v.id = :i"), {"i": visit_id}).first()
     return None if row is None else _visit(tuple(row))
 
 
 def member_visit_count(uow: UnitOfWork, member_id: str) -> int:
-    with uow:
+    with uow.reading():
         return uow.visits.count_standing_for(member_id)
 
 
@@ -162,7 +172,7 @@ def member_ids(
         return [m.id for m in search_members(uow, typed, limit=500)]
     column = MEMBER_SORTS.get(sort, "device_time")
     direction = "DESC" if descending else "ASC"
-    with uow:
+    with uow.reading():
         return list(
             uow.session.execute(
                 text(f"SELECT id FROM member ORDER BY {column} {direction}, id")
@@ -173,7 +183,7 @@ def member_ids(
 def member_rows(uow: UnitOfWork, ids: list[str]) -> dict[str, MemberRow]:
     if not ids:
         return {}
-    with uow:
+    with uow.reading():
         rows = uow.session.execute(
             text(
                 "SELECT id, member_number, name, phone, occupation, employer, tags, active, "
@@ -198,5 +208,5 @@ def member_rows(uow: UnitOfWork, ids: list[str]) -> dict[str, MemberRow]:
 
 
 def outbox_pending(uow: UnitOfWork) -> int:
-    with uow:
+    with uow.reading():
         return uow.outbox.pending_count()

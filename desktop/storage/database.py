@@ -12,7 +12,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
+
+from desktop.domain.errors import AppError
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +23,9 @@ BUSY_TIMEOUT_MS = 5000
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # pysqlite would BEGIN only at the first write, too late to lock out a second writer
+    # (the desk and a CLI script on one file); SQLAlchemy's "begin" event does it instead.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # WAL lets the screen read while a write commits; FULL survives a power cut at the wall.
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -31,9 +36,19 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.close()
 
 
+IMMEDIATE = "waystation_immediate"
+
+
+def _on_begin(connection: Connection) -> None:
+    """A writing unit of work takes the write lock at BEGIN, so read-then-write is safe."""
+    immediate = connection.get_execution_options().get(IMMEDIATE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
 def make_engine(path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{path}", future=True)
     event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
     return engine
 
 
@@ -82,6 +97,10 @@ def migrate(engine: Engine, path: Path, backups: Path, revision: str = "head") -
     target = head_revision() if revision == "head" else revision
     if current == target:
         return None
+    known = {script.revision for script in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
+    if current is not None and current not in known:
+        # Made by a newer Waystation: refuse before touching (or copying) the file.
+        raise AppError("storage.newer_schema", revision=current, path=str(path))
     copy = None
     if current is not None:
         copy = backup(path, backups, f"migrate-from-{current}")

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.ids import new_id
@@ -212,12 +212,16 @@ class VisitRepository:
         self.session.add(row)
 
     def last_standing_for(self, member_id: str) -> VisitRow | None:
-        """The member's latest visit that was not voided."""
+        """The member's visit recorded last on this device and not voided.
+
+        By insertion order (rowid; visits are never deleted), not by device time: a clock
+        that was put right must not make an older visit look like the latest.
+        """
         query = (
             select(VisitRow)
             .outerjoin(VisitVoidRow, VisitVoidRow.visit_id == VisitRow.id)
             .where(VisitRow.member_id == member_id, VisitVoidRow.id.is_(None))
-            .order_by(VisitRow.device_time.desc())
+            .order_by(literal_column("visit.rowid").desc())
             .limit(1)
         )
         return self.session.scalars(query).first()

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.domain.clock import Clock, system_clock
+from desktop.storage.database import IMMEDIATE
 from desktop.storage.repositories import (
     AuditLog,
     DeviceRepository,
@@ -38,12 +39,20 @@ class UnitOfWork:
         self._session_factory = session_factory
         self.clock = clock
         self.id_hash_key = id_hash_key
+        self.immediate = True
+
+    def reading(self) -> UnitOfWork:
+        """Use this unit of work for reads only: it does not take the write lock."""
+        self.immediate = False
+        return self
 
     def now(self) -> datetime:
         return self.clock()
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._session_factory()
+        if self.immediate:
+            self.session.connection(execution_options={IMMEDIATE: True})
         self.device = DeviceRepository(self.session)
         self.operators = OperatorRepository(self.session)
         self.members = MemberRepository(self.session)
@@ -61,6 +70,7 @@ class UnitOfWork:
     ) -> None:
         self.session.rollback()
         self.session.close()
+        self.immediate = True  # reading() lasts one block
 
     def commit(self) -> None:
         self.session.commit()

@@ -174,11 +174,6 @@ def test_the_file_passes_integrity_check_after_use(desk: Desk, ctx: DeskContext)
         assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outbox.seq is a plain INTEGER PRIMARY KEY, not AUTOINCREMENT: SQLite reuses the "
-    "highest seq once that row is gone, so the per-device sequence can go backwards",
-)
 def test_outbox_sequence_is_never_reused(desk: Desk, ctx: DeskContext) -> None:
     members.register_member(members.MemberForm(name="张三"), desk.uow(), ctx)
     with desk.engine.begin() as connection:
@@ -191,11 +186,6 @@ def test_outbox_sequence_is_never_reused(desk: Desk, ctx: DeskContext) -> None:
     assert newest > highest
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a database from a newer release (unknown revision) makes open_desk raise "
-    "alembic's CommandError after copying the file, instead of a clear AppError",
-)
 def test_a_database_from_a_newer_release_is_refused_clearly(home: Path) -> None:
     desk = open_desk(home)
     desk.close()

@@ -63,8 +63,17 @@ def test_checkin_runs(root: list[str]) -> None:
     # In its own process: on Python 3.11 the screen part pads None's reference count (see
     # bench.common.survive_pyside_none_bug), which must not leak into the test session.
     done = subprocess.run(
-        [sys.executable, "-m", "bench.checkin", *TINY, *root, "--samples", "10",
-         "--screen-samples", "3"],
+        [
+            sys.executable,
+            "-m",
+            "bench.checkin",
+            *TINY,
+            *root,
+            "--samples",
+            "10",
+            "--screen-samples",
+            "3",
+        ],
         capture_output=True,
         text=True,
         cwd=REPO,

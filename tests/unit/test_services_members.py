@@ -25,7 +25,8 @@ OTHER_ID = OTHER_BODY + id_check_char(OTHER_BODY)
 
 def count(desk: Desk, table: str, where: str = "1 = 1") -> int:
     with desk.engine.connect() as connection:
-        return int(connection.exec_driver_sql(f"SELECT count(*) FROM {table} WHERE {where}").scalar())
+        query = f"SELECT count(*) FROM {table} WHERE {where}"
+        return int(connection.exec_driver_sql(query).scalar())
 
 
 def register(desk: Desk, ctx: DeskContext, **fields: object) -> Member:
@@ -137,9 +138,7 @@ def test_register_records_who_where_and_an_outbox_event(desk: Desk, ctx: DeskCon
     assert json.loads(payload)["member_number"] == member.member_number
 
 
-def test_id_number_is_kept_only_as_keyed_hash_and_last_four(
-    desk: Desk, ctx: DeskContext
-) -> None:
+def test_id_number_is_kept_only_as_keyed_hash_and_last_four(desk: Desk, ctx: DeskContext) -> None:
     typed = ID_NUMBER.lower()[:6] + " " + ID_NUMBER.lower()[6:]
     member = register(desk, ctx, name="张三", phone="13800138000", id_number=typed, consent=True)
     key = (desk.paths.keys / ID_HASH_KEY_FILE).read_bytes()
@@ -148,8 +147,11 @@ def test_id_number_is_kept_only_as_keyed_hash_and_last_four(
     assert member.id_hash != hashlib.sha256(ID_NUMBER.encode()).hexdigest()
     # Edit and deactivate too, so every table that copies a member has had its turn.
     members.update_member(
-        member.id, MemberForm(name="张三", phone="13800138000", occupation="快递员"), 1,
-        desk.uow(), ctx,
+        member.id,
+        MemberForm(name="张三", phone="13800138000", occupation="快递员"),
+        1,
+        desk.uow(),
+        ctx,
     )
     members.set_member_active(member.id, False, "测试", desk.uow(), ctx)
 
@@ -196,9 +198,7 @@ def test_phone_or_id_needs_consent(desk: Desk, ctx: DeskContext) -> None:
 def test_the_same_id_number_twice_is_refused(desk: Desk, ctx: DeskContext) -> None:
     first = register(desk, ctx, name="张三", id_number=ID_NUMBER, consent=True)
     with pytest.raises(RuleViolation) as refused:
-        register(
-            desk, ctx, name="张叁", id_number=" " + ID_NUMBER.lower() + " ", consent=True
-        )
+        register(desk, ctx, name="张叁", id_number=" " + ID_NUMBER.lower() + " ", consent=True)
     assert refused.value.code == "member.duplicate_id"
     assert refused.value.params["number"] == first.member_number
     # Confirming a shared phone does not let a shared ID through.
@@ -227,9 +227,7 @@ def test_the_same_phone_is_refused_unless_confirmed(desk: Desk, ctx: DeskContext
 
 
 def test_find_duplicates_names_its_reasons(desk: Desk, ctx: DeskContext) -> None:
-    zhang = register(
-        desk, ctx, name="张三", phone="13800138000", id_number=ID_NUMBER, consent=True
-    )
+    zhang = register(desk, ctx, name="张三", phone="13800138000", id_number=ID_NUMBER, consent=True)
     register(desk, ctx, name="李四", phone="13900139000", consent=True)
 
     def hints(**typed: str) -> dict[str, tuple[str, ...]]:
@@ -321,9 +319,13 @@ def test_deactivate_needs_a_reason_and_a_lead(desk: Desk, ctx: DeskContext) -> N
     on = members.set_member_active(member.id, True, "", desk.uow(), ctx)
     assert (on.active, on.deactivated_reason, on.version) == (True, None, 3)
     with desk.engine.connect() as connection:
-        kinds = connection.exec_driver_sql(
-            "SELECT kind FROM outbox WHERE entity_id = ? ORDER BY seq", (member.id,)
-        ).scalars().all()
+        kinds = (
+            connection.exec_driver_sql(
+                "SELECT kind FROM outbox WHERE entity_id = ? ORDER BY seq", (member.id,)
+            )
+            .scalars()
+            .all()
+        )
     assert kinds == ["member.registered", "member.deactivated", "member.reactivated"]
     assert count(desk, "member_revision", f"member_id = '{member.id}'") == 3
 
@@ -393,3 +395,11 @@ def test_search_and_resolve_by_member_number(desk: Desk, people: dict[str, Membe
         members.resolve_member(desk.uow(), "ZZZZZZ-9999")
     with pytest.raises(InvalidInput):
         members.resolve_member(desk.uow(), "  ")
+
+
+@pytest.mark.parametrize("typed", ["+86 138 0013 8000", "8613800138000", "0086 13800138000"])
+def test_search_finds_a_phone_typed_with_its_country_code(
+    desk: Desk, people: dict[str, Member], typed: str
+) -> None:
+    assert members.resolve_member(desk.uow(), typed).name == "张三"
+    assert names(views.search_members(desk.uow(), typed)) == ["张三"]

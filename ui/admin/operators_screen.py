@@ -327,6 +327,7 @@ class OperatorsScreen(QWidget):
             self._saved(dialog.saved)
 
     def _saved(self, operator: Operator) -> None:
+        log.info("operator %s saved (%s, active=%s)", operator.id, operator.role, operator.active)
         self.refresh()
         self.select_operator(operator.id)
         self.changed.emit()

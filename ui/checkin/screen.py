@@ -28,12 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import config
 from desktop.domain.errors import AppError, NotFound, RuleViolation
 from desktop.domain.model import Member
 from desktop.domain.people import mask_phone
 from desktop.i18n import describe, tr
 from desktop.services import checkin, members, views
+from desktop.services.settings import read_settings
 from ui.checkin.band import ResultBand, Tone
 from ui.checkin.search_box import SearchBox
 from ui.checkin.services_panel import ServicesPanel
@@ -60,10 +60,9 @@ class CheckInScreen(QWidget):
         self.state = State.SEARCH
         self.picked: Member | None = None
         self._hits: list[Member] = []
-        with session.desk.uow() as uow:
-            offered = config.OFFERED_SERVICES.read(uow)
-            defaults = config.DEFAULT_SERVICES.read(uow)
-            self.occupations = config.OCCUPATIONS.read(uow)
+        settings = read_settings(session.desk.uow())
+        offered, defaults = settings.offered_services, settings.default_services
+        self.occupations = settings.occupations
 
         self.search = SearchBox()
         self.search.setPlaceholderText(tr("checkin.placeholder"))

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import config
 from desktop.domain.errors import AppError
 from desktop.domain.model import DuplicateHint, Member
 from desktop.domain.people import mask_phone
 from desktop.i18n import describe, tr
 from desktop.services import members
+from desktop.services.settings import read_settings
 from ui.session.state import DeskSession
 from ui.tasks import DbOp
 
@@ -64,9 +64,8 @@ class MemberFormDialog(QDialog):
         self.setWindowTitle(tr("form.title_edit" if member else "form.title_new"))
         self.setMinimumWidth(560)
 
-        with session.desk.uow() as uow:
-            occupations = config.OCCUPATIONS.read(uow)
-            tags = config.TAGS.read(uow)
+        settings = read_settings(session.desk.uow())
+        occupations, tags = settings.occupations, settings.tags
 
         self.name = QLineEdit()
         self.name.setMaxLength(60)
@@ -228,10 +227,12 @@ class MemberFormDialog(QDialog):
             def work() -> Member:
                 return members.register_member(form, uow, ctx, confirm_duplicates=confirm)
         else:
-            member = self.member
+            member, confirm = self.member, self._confirm_same_phone
 
             def work() -> Member:
-                return members.update_member(member.id, form, member.version, uow, ctx)
+                return members.update_member(
+                    member.id, form, member.version, uow, ctx, confirm_duplicates=confirm
+                )
 
         self.save_button.setEnabled(False)
         DbOp(self, work).success(self._saved).failure(self._failed).run()

@@ -242,7 +242,7 @@ class MemberListModel(QAbstractTableModel):
         op = PoolOp(self, lambda: _load(self._uow, sort, descending, typed, known))
         op.success(lambda loaded: self._apply(generation, loaded))
         op.failure(lambda error: self._failed(generation, error))
-        self._op = op
+        self._op = op; self.__dict__.setdefault("_all", []).append(op)
         op.run()
 
     def _apply(self, generation: int, loaded: _Loaded) -> None:

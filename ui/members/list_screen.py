@@ -258,6 +258,7 @@ class MembersScreen(QWidget):
     # --- reactions ------------------------------------------------------------------------
 
     def _activity_changed(self, member: Member) -> None:
+        log.info("member %s active=%s", member.id, member.active)
         self.model.reload_member(member.id)
         self._update_buttons()
         code = "members.reactivated" if member.active else "members.deactivated"

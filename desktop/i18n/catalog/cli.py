@@ -70,8 +70,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli.help.tag": ("标签，可重复", "tag, may repeat"),
     "cli.help.id_number": (
-        "身份证号（只保存加密摘要和后四位）",
-        "ID number (only a keyed hash and the last four are kept)",
+        "身份证号（只保存加密摘要和后四位）；写 - 则从标准输入读取，不留在命令历史里",
+        "ID number (only a keyed hash and the last four are kept); - reads it from stdin",
     ),
     "cli.help.no_consent": (
         "本人未同意：不保存手机号和身份证号",

@@ -6,6 +6,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "record.not_found": ("找不到该记录。", "Record not found."),
     "rule.violation": ("此操作不被允许。", "This action is not allowed."),
     "auth.denied": ("您的角色无权执行此操作。", "Your role may not do this."),
+    "settings.language": ("不支持的界面语言。", "Unsupported language."),
+    "settings.minutes_range": (
+        "分钟数应在 {min} 到 {max} 之间。",
+        "Minutes must be between {min} and {max}.",
+    ),
+    "settings.no_services": ("至少要提供一项服务。", "Offer at least one service."),
+    "settings.item_too_long": ("每项最多 {max} 个字。", "Each entry has at most {max} characters."),
+    "storage.newer_schema": (
+        "数据文件 {path} 是由更新版本的驿站通创建的（版本 {revision}），请升级本程序后再打开。"
+        "文件未做任何改动。",
+        "The data file {path} was made by a newer Waystation (schema {revision}). Upgrade "
+        "this program to open it; the file was not changed.",
+    ),
     "setup.required": (
         "本机尚未初始化，请先完成首次设置（waystation init）。",
         "This device is not set up yet. Run the first-start setup (waystation init).",

@@ -80,6 +80,7 @@ def upgrade() -> None:
         sa.Column("pushed_at", sa.String(length=27), nullable=True),
         sa.PrimaryKeyConstraint("seq"),
         sa.UniqueConstraint("event_id"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.create_index("ix_outbox_pending", ["pushed_at", "seq"], unique=False)
