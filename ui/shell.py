@@ -85,6 +85,7 @@ class Shell(QMainWindow):
         if app is not None:
             app.installEventFilter(self)
         self.refresh_status()
+        self.sign_in.pin.setFocus()
 
     # --- duty -----------------------------------------------------------------------------
 

@@ -1,0 +1,149 @@
+"""Start-up, sign-in, role-dependent screens, locking by shortcut and by idle time."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from desktop.bootstrap import Desk
+from desktop.domain.model import DeskContext, Device, Operator, Role, StationKind
+from desktop.services import operators
+from ui.app import DeskApp
+from ui.session.setup_dialog import SetupDialog
+from ui.shell import Shell
+
+from ..conftest import ADMIN_PIN
+from .keys import type_text
+
+
+def _shell(qtbot: QtBot, desk: Desk, device: Device) -> Shell:
+    shell = Shell(desk, device)
+    qtbot.addWidget(shell)
+    shell.resize(1366, 768)
+    shell.show()
+    return shell
+
+
+def test_first_start_setup_creates_station_and_admin(qtbot: QtBot, desk: Desk) -> None:
+    assert desk.device() is None
+    dialog = SetupDialog(desk)
+    qtbot.addWidget(dialog)
+    dialog.station_name.setText("  望京 工会驿站 ")
+    dialog.kind.setCurrentIndex(1)
+    dialog.admin_name.setText("李管理")
+    dialog.pin.setText("1234")
+    dialog.pin_again.setText("1243")
+    dialog.save()
+    assert "不一致" in dialog.error.text() and desk.device() is None
+
+    dialog.pin_again.setText("12")
+    dialog.pin.setText("12")
+    dialog.save()
+    assert "4 到 8 位" in dialog.error.text() and desk.device() is None
+
+    dialog.pin.setText("1234")
+    dialog.pin_again.setText("1234")
+    dialog.save()
+    device = desk.device()
+    assert device is not None
+    assert device.station.name == "望京 工会驿站" and device.station.kind is StationKind.EVENT
+    assert [o.name for o in operators.list_operators(desk.uow())] == ["李管理"]
+
+
+def test_wrong_pin_is_refused_then_the_right_one_opens_the_desk(
+    qtbot: QtBot, desk: Desk, station: tuple[Device, Operator]
+) -> None:
+    device, admin = station
+    shell = _shell(qtbot, desk, device)
+    assert shell.stack.currentWidget() is shell.sign_in
+    type_text(qtbot, shell.sign_in.pin, "0000")
+    qtbot.keyClick(shell.sign_in.pin, Qt.Key.Key_Return)
+    assert "PIN 码不正确" in shell.sign_in.error.text()
+    assert shell.session is None and shell.sign_in.pin.text() == ""
+
+    type_text(qtbot, shell.sign_in.pin, ADMIN_PIN)
+    qtbot.keyClick(shell.sign_in.pin, Qt.Key.Key_Return)
+    assert shell.session is not None and shell.session.operator == admin
+    assert shell.stack.currentWidget() is shell.tabs
+    assert "王站长" in shell.operator_label.text()
+
+
+def test_an_attendant_sees_no_operator_management(
+    qtbot: QtBot, desk: Desk, station: tuple[Device, Operator], ctx: DeskContext
+) -> None:
+    device, _admin = station
+    form = operators.OperatorForm(name="小赵", role=Role.ATTENDANT, pin="1357")
+    attendant = operators.add_operator(form, desk.uow(), ctx)
+    shell = _shell(qtbot, desk, device)
+    shell.start_duty(attendant)
+    assert shell.tabs is not None
+    titles = [shell.tabs.tabText(i) for i in range(shell.tabs.count())]
+    assert "值班员" not in titles and "签到" in titles
+
+
+def test_ctrl_l_locks_and_records_it(
+    qtbot: QtBot, desk: Desk, station: tuple[Device, Operator]
+) -> None:
+    device, admin = station
+    shell = _shell(qtbot, desk, device)
+    shell.start_duty(admin)
+    QApplication.setActiveWindow(shell)
+    qtbot.keyClick(shell, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert shell.session is None
+    assert shell.stack.currentWidget() is shell.sign_in
+    assert shell.sign_in.people.currentItem().text().startswith("王站长")
+
+
+def test_idle_timeout_locks_the_desk(
+    qtbot: QtBot, desk: Desk, station: tuple[Device, Operator]
+) -> None:
+    device, admin = station
+    shell = _shell(qtbot, desk, device)
+    shell.idle_minutes = 1
+    shell.start_duty(admin)
+    assert shell.idle_timer.isActive()
+    shell.idle_timer.setInterval(50)  # a minute is long for a test; the mechanism is the same
+    shell.idle_timer.start()
+    qtbot.waitUntil(lambda: shell.session is None, timeout=2000)
+    assert shell.stack.currentWidget() is shell.sign_in
+
+
+def test_the_app_starts_in_chinese_and_in_english(
+    qtbot: QtBot, qapp: QApplication, desk: Desk, station: tuple[Device, Operator]
+) -> None:
+    controller = DeskApp(qapp, desk)
+    controller.apply_language("en")
+    window = controller.build_window()
+    qtbot.addWidget(window)
+    assert window.sign_in.button.text() == "Sign in"
+    controller.apply_language("zh")
+    window = controller.build_window()
+    qtbot.addWidget(window)
+    assert window.sign_in.button.text() == "登录"
+
+
+def test_an_unexpected_error_shows_copyable_details_and_is_logged(qtbot: QtBot, desk: Desk) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.errors import show_crash
+
+    seen: dict[str, str] = {}
+
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen["text"] = box.text()
+        seen["details"] = box.detailedText()
+        box.accept()
+
+    try:
+        1 / 0  # noqa: B018
+    except ZeroDivisionError as error:
+        QTimer.singleShot(0, read_and_close)
+        show_crash(type(error), error, error.__traceback__)
+    assert "程序遇到意外错误" in seen["text"]
+    assert "ZeroDivisionError" in seen["details"]
+    log = (desk.paths.logs / "waystation.log").read_text(encoding="utf-8")
+    assert "ZeroDivisionError" in log
