@@ -172,6 +172,10 @@ def test_ui_imports_no_sqlalchemy_or_storage() -> None:
     assert not found, report(found)
 
 
+# `with desk.uow() as uow:`, `with uow:`, `with uow.reading():` and the like.
+UOW_IN_WITH = re.compile(r"(^|\.)uow(\(\))?($|\.reading\(\))")
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="ui code reads and writes settings inside its own `with uow:` blocks "
