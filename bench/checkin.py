@@ -35,7 +35,6 @@ from bench.common import (
     report,
     size_text,
     stats,
-    survive_pyside_none_bug,
 )
 from desktop.bootstrap import Desk
 from desktop.domain.model import DeskContext
@@ -129,7 +128,7 @@ def measure_screen(desk: Desk, samples: int) -> ScreenRun:
     from ui.checkin.screen import CheckInScreen
     from ui.session.state import DeskSession
 
-    notes = [n for n in (survive_pyside_none_bug(),) if n]
+    notes: list[str] = []
     app = QApplication.instance() or QApplication([])
     tasks.set_synchronous(True)
     device, operator = desk_identity(desk)

@@ -8,7 +8,6 @@ a half-built folder (generation interrupted) is thrown away and built again.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import json
 import os
 import platform
@@ -243,30 +242,8 @@ def offscreen() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-# PySide6 6.12.0 (abi3 wheel) returns None from every void method without taking a reference:
-# harmless on Python 3.12+, where None is immortal, fatal on 3.11 ("none_dealloc: deallocating
-# None") once as many such calls have been made as None had references (~40,000 after start).
-NONE_PAD = 1 << 40
-
-
 def none_refcount() -> int:
     return sys.getrefcount(None)
-
-
-def survive_pyside_none_bug() -> str:
-    """Give None enough references for a benchmark to outlive the bug; say so when done.
-
-    Only on Python < 3.12 (None is immortal from 3.12). It changes no timing: it is one
-    integer written once. The app itself still has the bug; the note says so.
-    """
-    if sys.version_info >= (3, 12):
-        return ""
-    ctypes.c_ssize_t.from_address(id(None)).value += NONE_PAD
-    return (
-        "PySide6 6.12 drops a reference to None on every void call; on this Python "
-        f"{platform.python_version()} the benchmark padded None's refcount to survive it "
-        "(the app itself would abort: see the figure of references lost)"
-    )
 
 
 def none_refs_lost(before: int, after: int, actions: int) -> str:
@@ -276,8 +253,8 @@ def none_refs_lost(before: int, after: int, actions: int) -> str:
     per = (before - after) / actions
     if per <= 0.5:
         return f"references to None lost per action: {per:.1f}"
-    unpadded = before - NONE_PAD if before > NONE_PAD else before
+    # PySide6 6.12.0 on Python 3.11 did this, and the app aborted ("none_dealloc").
     return (
-        f"references to None lost per action: {per:.0f}; an unpadded process with "
-        f"{unpadded:,} would abort after about {unpadded / per:,.0f} such actions"
+        f"references to None lost per action: {per:.0f}; the process would abort after "
+        f"about {before / per:,.0f} such actions"
     )

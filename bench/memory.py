@@ -34,7 +34,6 @@ from bench.common import (
     rss_mb,
     size_text,
     stats,
-    survive_pyside_none_bug,
 )
 
 TARGET_MB = 300.0
@@ -69,7 +68,7 @@ def _peak_mb() -> float:
 def child(home: str) -> dict[str, Any]:
     """One run, in this (fresh) process: RSS after each step."""
     offscreen()
-    note = survive_pyside_none_bug()
+    note = ""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 

@@ -275,11 +275,11 @@ def test_loads_off_the_ui_thread(qtbot: QtBot, session: DeskSession, demo: None)
     screen = MembersScreen(session)
     qtbot.addWidget(screen)
     if screen.model.loading:
-        with qtbot.waitSignal(screen.model.loaded, timeout=5000):
+        with qtbot.waitSignal(screen.model.modelReset, timeout=5000):
             pass
     assert screen.model.rowCount() == DEMO_MEMBERS
 
-    with qtbot.waitSignal(screen.model.loaded, timeout=5000):
+    with qtbot.waitSignal(screen.model.modelReset, timeout=5000):
         screen.table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
     keys = [sort_key(name) for name in _names(screen.model)]
     assert keys == sorted(keys)

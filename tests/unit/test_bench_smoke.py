@@ -60,8 +60,7 @@ def test_search_runs(root: list[str], capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_checkin_runs(root: list[str]) -> None:
-    # In its own process: on Python 3.11 the screen part pads None's reference count (see
-    # bench.common.survive_pyside_none_bug), which must not leak into the test session.
+    # In its own process, as a desk would run it.
     done = subprocess.run(
         [
             sys.executable,

@@ -301,8 +301,14 @@ class OperatorsScreen(QWidget):
             return
         ctx, uow, active = self.session.ctx(), self.session.desk.uow, not current.active
         op = DbOp(self, lambda: operators.set_operator_active(current.id, active, uow(), ctx))
-        self._op = op.success(self._saved)
+        op.success(self._saved).failure(self._failed)
+        self.active_button.setEnabled(False)  # one change at a time: self._op holds it
+        self._op = op
         op.run()
+
+    def _failed(self, error: Exception) -> None:
+        self._update_buttons()
+        show_error(self, error)
 
     def run_dialog(self, dialog: QDialog) -> bool:
         """Shows a dialog until it closes; tests replace this to fill it in."""

@@ -20,7 +20,6 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
-    Signal,
 )
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
@@ -135,9 +134,7 @@ def _local_day(moment: str) -> str:
 
 
 class MemberListModel(QAbstractTableModel):
-    """Members in display order; ``loaded`` fires when a new id list is in place."""
-
-    loaded = Signal()
+    """Members in display order; ``modelReset`` fires when a new id list is in place."""
 
     def __init__(self, uow: Callable[[], UnitOfWork], parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -151,7 +148,11 @@ class MemberListModel(QAbstractTableModel):
         self._descending = True
         self._typed = ""
         self._generation = 0
-        self._op: object = None  # the op under way: ui.tasks does not keep it alive
+        # ui.tasks keeps no reference to a running op (without one, its result is lost or
+        # the process crashes): every op is held until it has reported and a later load
+        # starts, by when its worker has let go of it too.
+        self._running: dict[int, object] = {}
+        self._reported: list[int] = []
         self.loading = False
 
     # --- what the screen asks -----------------------------------------------------------
@@ -235,6 +236,9 @@ class MemberListModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     def _reload(self) -> None:
+        for done in self._reported:
+            self._running.pop(done, None)
+        self._reported.clear()
         self._generation += 1
         generation = self._generation
         self.loading = True
@@ -242,10 +246,11 @@ class MemberListModel(QAbstractTableModel):
         op = PoolOp(self, lambda: _load(self._uow, sort, descending, typed, known))
         op.success(lambda loaded: self._apply(generation, loaded))
         op.failure(lambda error: self._failed(generation, error))
-        self._op = op; self.__dict__.setdefault("_all", []).append(op)
+        self._running[generation] = op
         op.run()
 
     def _apply(self, generation: int, loaded: _Loaded) -> None:
+        self._reported.append(generation)
         if generation != self._generation:
             return  # a newer request (another keystroke, another sort) has started
         self.beginResetModel()
@@ -254,9 +259,9 @@ class MemberListModel(QAbstractTableModel):
         self._pages.clear()
         self.loading = False
         self.endResetModel()
-        self.loaded.emit()
 
     def _failed(self, generation: int, error: Exception) -> None:
+        self._reported.append(generation)
         if generation == self._generation:
             self.loading = False
         from ui.errors import show_error

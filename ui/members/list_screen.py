@@ -90,7 +90,6 @@ class MembersScreen(QWidget):
         self._op: object = None  # the op under way: ui.tasks does not keep it alive
 
         self.model = MemberListModel(session.desk.uow, self)
-        self.model.loaded.connect(self._on_loaded)
         self.model.modelAboutToBeReset.connect(self._remember_selection)
 
         self.filter = QLineEdit()
@@ -119,6 +118,8 @@ class MembersScreen(QWidget):
             self.active_button.setToolTip(tr("members.lead_only"))
 
         self.table = self._make_table()
+        # After the view's own reset handler, which clears the selection this one restores.
+        self.model.modelReset.connect(self._on_loaded)
 
         top = QHBoxLayout()
         top.addWidget(self.filter, 1)
@@ -228,7 +229,9 @@ class MembersScreen(QWidget):
         ctx = self.session.ctx()
         uow = self.session.desk.uow
         op = DbOp(self, lambda: members.set_member_active(member_id, active, reason, uow(), ctx))
-        self._op = op.success(self._activity_changed)
+        op.success(self._activity_changed).failure(self._activity_failed)
+        self.active_button.setEnabled(False)  # one change at a time: self._op holds it
+        self._op = op
         op.run()
 
     def _ask_change(self, active: bool) -> str | None:
@@ -256,6 +259,10 @@ class MembersScreen(QWidget):
         self._notice_timer.start()
 
     # --- reactions ------------------------------------------------------------------------
+
+    def _activity_failed(self, error: Exception) -> None:
+        self._update_buttons()
+        show_error(self, error)
 
     def _activity_changed(self, member: Member) -> None:
         log.info("member %s active=%s", member.id, member.active)
