@@ -10,11 +10,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 from itertools import product
-
-from pypinyin import Style
-from pypinyin.constants import PINYIN_DICT, RE_HANS
-from pypinyin.converter import DefaultConverter
-from pypinyin.core import Pinyin
+from typing import Any
 
 __all__ = ["MAX_VARIANTS", "name_search_keys", "query_key"]
 
@@ -85,8 +81,22 @@ _DROPPED = frozenset(" \t'\u2018\u2019\u02bc\u2032`-\u2010\u2011\u2013\u2014·."
 _WORD_BREAKS = frozenset(" -·.")
 _APOSTROPHES = frozenset("'\u2018\u2019\u02bc\u2032`")
 
-# One converter for the process: pypinyin.pinyin() builds a new one on every call.
-_PINYIN = Pinyin(DefaultConverter())
+
+@lru_cache(maxsize=1)
+def _pypinyin() -> tuple[Any, Any, Any, Any]:
+    """pypinyin, loaded at the first name that needs it.
+
+    Its dictionaries take about 0.3 s and 55 MB: the desk's start-up and its search box
+    (``query_key``) do without them. One converter for the process, as
+    ``pypinyin.pinyin()`` would build a new one on every call.
+    """
+    from pypinyin import Style
+    from pypinyin.constants import PINYIN_DICT, RE_HANS
+    from pypinyin.converter import DefaultConverter
+    from pypinyin.core import Pinyin
+
+    return Pinyin(DefaultConverter()), Style.NORMAL, PINYIN_DICT, RE_HANS
+
 
 # A token is one typed unit (a Han character, a compound surname or a Latin word); its options
 # are alternative spellings, each a tuple of syllables, best first.
@@ -94,7 +104,8 @@ _Options = tuple[tuple[str, ...], ...]
 
 
 def _is_han(char: str) -> bool:
-    return ord(char) in PINYIN_DICT and RE_HANS.match(char) is not None
+    _converter, _style, pinyin_dict, re_hans = _pypinyin()
+    return ord(char) in pinyin_dict and re_hans.match(char) is not None
 
 
 def _ascii_syllable(reading: str) -> str:
@@ -107,7 +118,8 @@ def _han_run_options(run: str) -> tuple[_Options, ...]:
     """Readings per character of a run of Han characters, in pypinyin's order."""
     # Given names repeat a lot (伟, 秀英, ...), hence the cache.
     result: list[_Options] = []
-    for readings in _PINYIN.pinyin(run, style=Style.NORMAL, heteronym=True):
+    converter, normal, _dict, _re = _pypinyin()
+    for readings in converter.pinyin(run, style=normal, heteronym=True):
         options: list[tuple[str, ...]] = []
         for reading in readings[:_READINGS_PER_CHAR]:
             syllable = _ascii_syllable(reading)

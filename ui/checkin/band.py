@@ -24,6 +24,16 @@ COLOURS = {
     Tone.ERROR: ("#c62828", "#ffffff"),
 }
 
+STYLES = {
+    tone: (
+        f"QWidget#resultBand {{ background:{background}; border-radius:6px; }}"
+        f"QLabel {{ color:{foreground}; background:transparent; }}"
+        "QLabel#bandTitle { font-size:26px; font-weight:bold; }"
+        "QLabel#bandDetail { font-size:16px; }"
+    )
+    for tone, (background, foreground) in COLOURS.items()
+}
+
 CLEAR_AFTER_MS = 8000
 
 
@@ -52,14 +62,9 @@ class ResultBand(QWidget):
         self.clear()
 
     def show_result(self, tone: Tone, title: str, detail: str = "", sticky: bool = False) -> None:
+        if tone is not self.tone or not self.styleSheet():
+            self.setStyleSheet(STYLES[tone])  # re-styling costs milliseconds: only on change
         self.tone = tone
-        background, foreground = COLOURS[tone]
-        self.setStyleSheet(
-            f"QWidget#resultBand {{ background:{background}; border-radius:6px; }}"
-            f"QLabel {{ color:{foreground}; background:transparent; }}"
-            "QLabel#bandTitle { font-size:26px; font-weight:bold; }"
-            "QLabel#bandDetail { font-size:16px; }"
-        )
         self.title.setText(title)
         self.detail.setText(detail)
         self.detail.setVisible(bool(detail))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from enum import Enum
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -68,7 +68,12 @@ class CheckInScreen(QWidget):
         self.search.setPlaceholderText(tr("checkin.placeholder"))
         self.search.setMinimumHeight(48)
         self.search.setStyleSheet("font-size:22px; padding:4px 10px;")
-        self.search.textChanged.connect(self.update_results)
+        self.search.textChanged.connect(self._text_changed)
+        # During a scanner burst, search once the burst pauses, not on each of its keys.
+        self._search_later = QTimer(self)
+        self._search_later.setSingleShot(True)
+        self._search_later.setInterval(60)
+        self._search_later.timeout.connect(lambda: self.update_results(self.search.text()))
         self.search.submitted.connect(self.submit)
         self.search.navigate.connect(self._move)
         self.search.escaped.connect(self.reset)
@@ -142,6 +147,13 @@ class CheckInScreen(QWidget):
     def focus_input(self) -> None:
         self.search.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _text_changed(self, text: str) -> None:
+        if text and self.search.typing_fast():
+            self._search_later.start()
+        else:
+            self._search_later.stop()
+            self.update_results(text)
+
     def update_results(self, text: str) -> None:
         if self.state is not State.SEARCH:
             return
@@ -171,6 +183,10 @@ class CheckInScreen(QWidget):
         self.results.selectRow(max(0, min(len(self._hits) - 1, current + step)))
 
     def submit(self, text: str, scanned: bool) -> None:
+        if self._search_later.isActive():
+            self._search_later.stop()
+            if not scanned:
+                self.update_results(text)
         text = text.strip()
         if not text:
             return

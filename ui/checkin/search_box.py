@@ -40,6 +40,10 @@ class SearchBox(QLineEdit):
         gaps = [b - a for a, b in pairwise(stamps)]
         return max(gaps, default=0.0) < BURST_MAX_GAP_S
 
+    def typing_fast(self) -> bool:
+        """Whether the last two characters came at scanner speed (a burst is under way)."""
+        return len(self._stamps) >= 2 and self._stamps[-1] - self._stamps[-2] < BURST_MAX_GAP_S
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if self.capturing:
