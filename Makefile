@@ -35,6 +35,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.checkin
 	$(BIN)/python -m bench.startup
+	$(BIN)/python -m bench.memory
+	$(BIN)/python -m bench.generate
 
 clean:
 	rm -rf $(VENV) build screenshots .mypy_cache .ruff_cache .pytest_cache

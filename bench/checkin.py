@@ -255,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             run = measure_screen(desk, args.screen_samples)
             if run.timings:
                 figures["through CheckInScreen (scan burst → band)"] = stats(run.timings)
-                figures["  of which the keys (a search per key)"] = stats(run.typing)
+                figures["  of which the keys (burst typed)"] = stats(run.typing)
                 figures["  of which Return → band (store + today)"] = stats(run.returning)
             else:
                 figures["through CheckInScreen (scan burst → band)"] = "no scan was stored"

@@ -17,7 +17,7 @@ from typing import Any
 
 from desktop import i18n
 from desktop.bootstrap import Desk, open_desk
-from desktop.domain.errors import AppError, SetupRequired
+from desktop.domain.errors import AppError, NotFound, RuleViolation, SetupRequired
 from desktop.domain.model import SERVICES, DeskContext, Member, Role, StationKind
 from desktop.domain.people import mask_phone
 from desktop.i18n import tr
@@ -262,8 +262,21 @@ def cmd_member_find(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     return EXIT_OK
 
 
+def _find_one(desk: Desk, ref: str) -> Member:
+    """The member a REF names exactly, or else the only one a search for it finds."""
+    try:
+        return members.resolve_member(desk.uow(), ref)
+    except NotFound:
+        found = views.search_members(desk.uow(), ref, limit=2)
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise RuleViolation("cli.ambiguous_ref", ref=ref[:40]) from None
+        raise
+
+
 def cmd_member_show(desk: Desk, args: argparse.Namespace, out: Output) -> int:
-    member = members.resolve_member(desk.uow(), args.ref)
+    member = _find_one(desk, args.ref)
     visits = views.member_visit_count(desk.uow(), member.id)
     data = {**member_json(member), "visits": visits}
     lines = [

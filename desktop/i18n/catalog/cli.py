@@ -3,6 +3,10 @@
 MESSAGES: dict[str, tuple[str, str]] = {
     "cli.error_prefix": ("错误：", "Error: "),
     "cli.deactivated": ("（已停用）", "(deactivated)"),
+    "cli.ambiguous_ref": (
+        "“{ref}”对应多位会员，请用会员号，或先用 member find 查找。",
+        "“{ref}” matches several members; use the member number, or member find first.",
+    ),
     "cli.nothing_found": ("没有找到匹配的会员。", "No matching member."),
     "cli.init_done": (
         "已初始化驿站“{station}”（设备代码 {code}），管理员：{admin}",
