@@ -118,6 +118,7 @@ class Shell(QMainWindow):
         tabs.setObjectName("deskTabs")
         tabs.setStyleSheet("QTabBar::tab { min-width:110px; padding:8px 16px; font-size:15px; }")
         self.checkin_screen = CheckInScreen(session, self.sounds)
+        self.checkin_screen.changed.connect(self.refresh_status)
         tabs.addTab(self.checkin_screen, tr("shell.tab_checkin"))
         self.members_screen = MembersScreen(session)
         tabs.addTab(self.members_screen, tr("shell.tab_members"))

@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 _db_worker: Executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db")
 _pool: Executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="work")
 _synchronous = False
+# Operations under way: held here so nothing is collected before its result arrives.
+_pending: set[_Op] = set()
 
 
 def set_synchronous(value: bool) -> None:
@@ -60,10 +62,10 @@ class _Op:
             else:
                 self._finish(result, None)
             return
-        relay = _Relay()
+        relay = _Relay()  # created here, so it lives in the main thread: delivery is queued
         relay.done.connect(self._finish)
-        # Keep the relay alive until it has delivered; it lives in the main thread.
         self._relay = relay
+        _pending.add(self)
 
         def work() -> None:
             try:
@@ -76,6 +78,7 @@ class _Op:
         type(self).executor().submit(work)
 
     def _finish(self, result: Any, error: Exception | None) -> None:
+        _pending.discard(self)
         if error is None:
             if self._success:
                 self._success(result)
@@ -98,6 +101,11 @@ class PoolOp(_Op):
     """Network, PDF and other slow work that does not write the database."""
 
     executor = staticmethod(lambda: _pool)
+
+
+def pending() -> int:
+    """How many operations are still running (the window waits for them before closing)."""
+    return len(_pending)
 
 
 def is_expected(error: Exception) -> bool:

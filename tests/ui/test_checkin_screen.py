@@ -178,3 +178,21 @@ def test_anonymous_count(qtbot: QtBot, session: DeskSession) -> None:
     summary = views.today_summary(session.desk.uow())
     assert summary.visits == 1 and summary.anonymous == 1
     assert screen.band.tone is Tone.OK
+
+
+def test_threaded_double_enter_records_one_visit(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    from ui import tasks
+
+    tasks.set_synchronous(False)
+    _member(session, ctx, "张三", "13800138000")
+    screen = _screen(qtbot, session)
+    type_text(qtbot, screen.search, "zs", HUMAN_DELAY_MS)
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)  # impatient: before the write is back
+    qtbot.waitUntil(lambda: screen.band.tone is Tone.OK, timeout=3000)
+    qtbot.wait(100)
+    assert views.today_summary(session.desk.uow()).visits == 1
+    assert screen.band.tone is Tone.OK

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from enum import Enum
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -52,6 +52,8 @@ class State(Enum):
 
 
 class CheckInScreen(QWidget):
+    changed = Signal()  # a visit was recorded or undone: others refresh what they show
+
     def __init__(self, session: DeskSession, sounds: Sounds | None = None) -> None:
         super().__init__()
         self.setObjectName("checkinScreen")
@@ -59,6 +61,7 @@ class CheckInScreen(QWidget):
         self.sounds = sounds or Sounds(enabled=False)
         self.state = State.SEARCH
         self.picked: Member | None = None
+        self._recording = False  # a check-in is being written: a second Enter must not double it
         self._hits: list[Member] = []
         settings = read_settings(session.desk.uow())
         offered, defaults = settings.offered_services, settings.default_services
@@ -251,6 +254,9 @@ class CheckInScreen(QWidget):
         self.record(member, confirm_repeat=False)
 
     def record(self, member: Member, confirm_repeat: bool) -> None:
+        if self._recording:
+            return
+        self._recording = True
         command = checkin.CheckIn(
             member_id=member.id, services=self.services.selected(), confirm_repeat=confirm_repeat
         )
@@ -260,6 +266,7 @@ class CheckInScreen(QWidget):
         ).run()
 
     def _recorded(self, result: checkin.CheckInResult) -> None:
+        self._recording = False
         member = result.member
         if result.status is checkin.CheckInStatus.REPEAT:
             self.state = State.REPEAT
@@ -284,8 +291,10 @@ class CheckInScreen(QWidget):
         self.sounds.play("ok")
         self.reset(keep_band=True)
         self.refresh_today()
+        self.changed.emit()
 
     def _failed(self, error: Exception) -> None:
+        self._recording = False
         if not isinstance(error, AppError):
             raise error
         title = (
@@ -345,6 +354,7 @@ class CheckInScreen(QWidget):
             )
             self.sounds.play("ok")
             self.refresh_today()
+            self.changed.emit()
 
         DbOp(self, lambda: checkin.check_in_anonymous(occupation, services, uow, ctx)).success(
             done
@@ -375,6 +385,7 @@ class CheckInScreen(QWidget):
         def done(_void_id: str) -> None:
             self.band.show_result(Tone.IDLE, tr("checkin.voided"))
             self.refresh_today()
+            self.changed.emit()
 
         DbOp(self, lambda: checkin.void_visit(visit_id, reason, uow, ctx)).success(done).run()
 
