@@ -10,7 +10,7 @@ from desktop.i18n import tr
 from resources import icon_path
 
 COLUMNS = 6
-KEYS = "1234567890"
+KEYS = "1234567890-="  # the top row of the keyboard, left to right
 
 
 class ServicesPanel(QWidget):
