@@ -101,8 +101,17 @@ class DeskApp:
         window.show()
 
 
+def choose_platform() -> None:
+    """On a Linux machine with no screen, run offscreen rather than abort in Qt's xcb plugin."""
+    no_screen = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if sys.platform.startswith("linux") and no_screen and "QT_QPA_PLATFORM" not in os.environ:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        log.warning("no DISPLAY or WAYLAND_DISPLAY: the window runs offscreen")
+
+
 def run_gui(argv: Sequence[str]) -> int:
     args = parse_args(argv)
+    choose_platform()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     app.setApplicationName("Waystation")
