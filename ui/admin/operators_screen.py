@@ -107,7 +107,6 @@ class OperatorDialog(QDialog):
         self.setMinimumWidth(400)
         self._submit = submit
         self.saved: Operator | None = None
-        self._op: object = None  # the op under way: ui.tasks does not keep it alive
 
         self.name = QLineEdit(operator.name if operator else "")
         self.name.setMaxLength(50)
@@ -177,9 +176,7 @@ class OperatorDialog(QDialog):
             return
         self.ok.setEnabled(False)
         submit = self._submit
-        op = DbOp(self, lambda: submit(form)).success(self._saved).failure(self._failed)
-        self._op = op
-        op.run()
+        DbOp(self, lambda: submit(form)).success(self._saved).failure(self._failed).run()
 
     def show_problem(self, text: str) -> None:
         self.error.setText(text)
@@ -217,7 +214,7 @@ class OperatorsScreen(QWidget):
 
         self.model = OperatorTableModel(session.operator.id, self)
         self.table = self._make_table()
-        self._op: object = None  # the op under way: ui.tasks does not keep it alive
+        self._changing = False
         self.add_button = QPushButton(tr("operators.add"))
         self.add_button.clicked.connect(self.add_operator)
         self.edit_button = QPushButton(tr("operators.edit"))
@@ -295,18 +292,19 @@ class OperatorsScreen(QWidget):
 
     def toggle_active(self) -> None:
         current = self.selected_operator()
-        if current is None or current.id == self.session.operator.id:
+        if current is None or current.id == self.session.operator.id or self._changing:
             return
         if not self.confirm_active_change(current):
             return
         ctx, uow, active = self.session.ctx(), self.session.desk.uow, not current.active
         op = DbOp(self, lambda: operators.set_operator_active(current.id, active, uow(), ctx))
         op.success(self._saved).failure(self._failed)
-        self.active_button.setEnabled(False)  # one change at a time: self._op holds it
-        self._op = op
+        self._changing = True  # one change at a time
+        self._update_buttons()
         op.run()
 
     def _failed(self, error: Exception) -> None:
+        self._changing = False
         self._update_buttons()
         show_error(self, error)
 
@@ -334,6 +332,7 @@ class OperatorsScreen(QWidget):
 
     def _saved(self, operator: Operator) -> None:
         log.info("operator %s saved (%s, active=%s)", operator.id, operator.role, operator.active)
+        self._changing = False
         self.refresh()
         self.select_operator(operator.id)
         self.changed.emit()
@@ -342,7 +341,7 @@ class OperatorsScreen(QWidget):
         current = self.selected_operator()
         self.edit_button.setEnabled(current is not None)
         is_me = current is not None and current.id == self.session.operator.id
-        self.active_button.setEnabled(current is not None and not is_me)
+        self.active_button.setEnabled(current is not None and not is_me and not self._changing)
         self.active_button.setToolTip(tr("operators.not_yourself") if is_me else "")
         active = current is None or current.active
         self.active_button.setText(tr("operators.deactivate" if active else "operators.reactivate"))

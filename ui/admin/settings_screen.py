@@ -213,7 +213,6 @@ class SettingsScreen(QWidget):
         self.on_language_changed = on_language_changed
         self.editable = session.can(Role.ADMIN)
         self._loaded: dict[str, Any] = {}
-        self._op: object = None  # the op under way: ui.tasks does not keep it alive
 
         self.language = QComboBox()
         for lang in LANGUAGES:
@@ -355,9 +354,9 @@ class SettingsScreen(QWidget):
             return
         self.save_button.setEnabled(False)
         uow = self.session.desk.uow
-        op = DbOp(self, lambda: write_options(uow(), values))
-        self._op = op.success(lambda _none: self._saved(values)).failure(self._failed)
-        op.run()
+        DbOp(self, lambda: write_options(uow(), values)).success(
+            lambda _none: self._saved(values)
+        ).failure(self._failed).run()
 
     def _saved(self, values: dict[str, Any]) -> None:
         self.save_button.setEnabled(True)

@@ -148,11 +148,6 @@ class MemberListModel(QAbstractTableModel):
         self._descending = True
         self._typed = ""
         self._generation = 0
-        # ui.tasks keeps no reference to a running op (without one, its result is lost or
-        # the process crashes): every op is held until it has reported and a later load
-        # starts, by when its worker has let go of it too.
-        self._running: dict[int, object] = {}
-        self._reported: list[int] = []
         self.loading = False
 
     # --- what the screen asks -----------------------------------------------------------
@@ -236,22 +231,23 @@ class MemberListModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     def _reload(self) -> None:
-        for done in self._reported:
-            self._running.pop(done, None)
-        self._reported.clear()
         self._generation += 1
         generation = self._generation
         self.loading = True
         sort, descending, typed, known = self._sort, self._descending, self._typed, self._order
-        op = PoolOp(self, lambda: _load(self._uow, sort, descending, typed, known))
+
+        def work() -> _Loaded | None:
+            if generation != self._generation:
+                return None  # superseded while it waited for a worker: skip the query
+            return _load(self._uow, sort, descending, typed, known)
+
+        op = PoolOp(self, work)
         op.success(lambda loaded: self._apply(generation, loaded))
         op.failure(lambda error: self._failed(generation, error))
-        self._running[generation] = op
         op.run()
 
-    def _apply(self, generation: int, loaded: _Loaded) -> None:
-        self._reported.append(generation)
-        if generation != self._generation:
+    def _apply(self, generation: int, loaded: _Loaded | None) -> None:
+        if generation != self._generation or loaded is None:
             return  # a newer request (another keystroke, another sort) has started
         self.beginResetModel()
         self._order = loaded.order
@@ -261,7 +257,6 @@ class MemberListModel(QAbstractTableModel):
         self.endResetModel()
 
     def _failed(self, generation: int, error: Exception) -> None:
-        self._reported.append(generation)
         if generation == self._generation:
             self.loading = False
         from ui.errors import show_error

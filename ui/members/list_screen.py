@@ -87,7 +87,7 @@ class MembersScreen(QWidget):
         self.setObjectName("membersScreen")
         self._reselect: str | None = None
         self._keep_scroll: int | None = None
-        self._op: object = None  # the op under way: ui.tasks does not keep it alive
+        self._changing = False
 
         self.model = MemberListModel(session.desk.uow, self)
         self.model.modelAboutToBeReset.connect(self._remember_selection)
@@ -220,7 +220,7 @@ class MembersScreen(QWidget):
     def toggle_active(self) -> None:
         row = self.selected_row()
         current = None if row is None else self.model.member_at(row)
-        if current is None or not self.session.can(Role.LEAD):
+        if current is None or not self.session.can(Role.LEAD) or self._changing:
             return
         reason = self._ask_change(current.active)
         if reason is None:
@@ -230,8 +230,8 @@ class MembersScreen(QWidget):
         uow = self.session.desk.uow
         op = DbOp(self, lambda: members.set_member_active(member_id, active, reason, uow(), ctx))
         op.success(self._activity_changed).failure(self._activity_failed)
-        self.active_button.setEnabled(False)  # one change at a time: self._op holds it
-        self._op = op
+        self._changing = True  # one change at a time
+        self._update_buttons()
         op.run()
 
     def _ask_change(self, active: bool) -> str | None:
@@ -261,11 +261,13 @@ class MembersScreen(QWidget):
     # --- reactions ------------------------------------------------------------------------
 
     def _activity_failed(self, error: Exception) -> None:
+        self._changing = False
         self._update_buttons()
         show_error(self, error)
 
     def _activity_changed(self, member: Member) -> None:
         log.info("member %s active=%s", member.id, member.active)
+        self._changing = False
         self.model.reload_member(member.id)
         self._update_buttons()
         code = "members.reactivated" if member.active else "members.deactivated"
@@ -309,7 +311,9 @@ class MembersScreen(QWidget):
         self.edit_button.setEnabled(current is not None)
         active = current is None or current.active
         self.active_button.setText(tr("members.deactivate" if active else "members.reactivate"))
-        self.active_button.setEnabled(current is not None and self.session.can(Role.LEAD))
+        self.active_button.setEnabled(
+            current is not None and self.session.can(Role.LEAD) and not self._changing
+        )
 
     def _keep_sortable_indicator(self, column: int, order: Qt.SortOrder) -> None:
         if COLUMNS[column].sort is not None:
