@@ -16,6 +16,8 @@ from desktop.paths import DataPaths, resolve_home
 from desktop.storage.database import make_engine, migrate
 from desktop.storage.uow import UnitOfWorkFactory, uow_factory
 
+__all__ = ["Desk", "UnitOfWorkFactory", "open_desk"]
+
 log = logging.getLogger(__name__)
 
 

@@ -56,11 +56,14 @@ def validate(values: DeskSettings) -> DeskSettings:
     offered = tuple(s for s in SERVICES if s in values.offered_services)
     if not offered:
         raise InvalidInput("settings.no_services", field="offered_services")
+    occupations = _clean_list(values.occupations, "occupations")
+    if not occupations:
+        raise InvalidInput("settings.no_occupations", field="occupations")
     return replace(
         values,
         offered_services=offered,
         default_services=tuple(s for s in offered if s in values.default_services),
-        occupations=_clean_list(values.occupations, "occupations"),
+        occupations=occupations,
         tags=_clean_list(values.tags, "tags"),
     )
 

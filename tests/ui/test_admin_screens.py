@@ -14,8 +14,9 @@ from desktop.domain.model import SERVICES, DeskContext, Operator, Role
 from desktop.i18n import tr
 from desktop.services import operators
 from desktop.services.operators import OperatorForm
+from desktop.services.settings import read_settings
 from ui.admin.operators_screen import OperatorDialog, OperatorsScreen
-from ui.admin.settings_screen import SettingsScreen, read_options
+from ui.admin.settings_screen import SettingsScreen
 from ui.session.state import DeskSession
 
 
@@ -225,7 +226,7 @@ def _settings_screen(
 def test_settings_show_the_defaults(qtbot: QtBot, session: DeskSession) -> None:
     screen = _settings_screen(qtbot, session)
 
-    assert screen.values() == read_options(session.desk.uow())
+    assert screen.values() == read_settings(session.desk.uow())
     assert screen.idle_lock.value() == config.IDLE_LOCK_MINUTES.default
     assert screen.offered.item(0).text() == "饮水"
 
@@ -288,7 +289,7 @@ def test_no_service_offered_is_refused(qtbot: QtBot, session: DeskSession) -> No
 
     screen.save()
 
-    assert screen.status.text() == tr("settings.need_a_service")
+    assert screen.status.text() == tr("settings.no_services")
     with session.desk.uow() as uow:
         assert config.OFFERED_SERVICES.read(uow) == config.OFFERED_SERVICES.default
 

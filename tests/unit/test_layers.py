@@ -162,11 +162,6 @@ def test_sync_server_imports_only_the_protocol_from_the_project() -> None:
     assert not found, report(found)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ui/admin/settings_screen.py and ui/members/list_model.py import "
-    "desktop.storage.uow (settings read and written through a UnitOfWork in the ui)",
-)
 def test_ui_imports_no_sqlalchemy_or_storage() -> None:
     found = violations("ui", ["sqlalchemy", "desktop.storage"])
     assert not found, report(found)
@@ -176,12 +171,6 @@ def test_ui_imports_no_sqlalchemy_or_storage() -> None:
 UOW_IN_WITH = re.compile(r"(^|\.)uow(\(\))?($|\.reading\(\))")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ui code reads and writes settings inside its own `with uow:` blocks "
-    "(ui/admin/settings_screen.py, ui/app.py, ui/shell.py, ui/checkin/screen.py, "
-    "ui/members/form.py) instead of calling a desktop service",
-)
 def test_ui_never_opens_a_unit_of_work() -> None:
     found = []
     for path in sources("ui"):

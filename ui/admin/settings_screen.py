@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -27,32 +26,23 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import config
+from desktop.domain.errors import AppError
 from desktop.domain.model import SERVICES, Role
-from desktop.i18n import LANGUAGES, tr
-from desktop.storage.uow import UnitOfWork
+from desktop.i18n import LANGUAGES, describe, tr
+from desktop.services.settings import (
+    LIST_ITEM_MAX,
+    MINUTES_MAX,
+    MINUTES_MIN,
+    DeskSettings,
+    read_settings,
+    save_settings,
+)
 from ui.session.state import DeskSession
 from ui.tasks import DbOp
 
 log = logging.getLogger(__name__)
 
-MINUTES_MIN, MINUTES_MAX = 1, 240
-ITEM_MAX = 30  # an occupation or a tag: as long as the member form's fields allow
 SAVED_MS = 4000
-
-
-def read_options(uow: UnitOfWork) -> dict[str, Any]:
-    """The current value of every declared option, by key."""
-    with uow:
-        return {option.key: option.read(uow) for option in config.ALL_OPTIONS}
-
-
-def write_options(uow: UnitOfWork, values: dict[str, Any]) -> None:
-    """Write the given options in one transaction: all of them or none."""
-    declared = {option.key: option for option in config.ALL_OPTIONS}
-    with uow:
-        for key, value in values.items():
-            declared[key].write(uow, value)
-        uow.commit()
 
 
 class CheckList(QListWidget):
@@ -103,7 +93,7 @@ class EditableList(QWidget):
         self.list.setDragDropMode(QListWidget.DragDropMode.InternalMove)
         self.list.currentRowChanged.connect(lambda _row: self._update_buttons())
         self.entry = QLineEdit()
-        self.entry.setMaxLength(ITEM_MAX)
+        self.entry.setMaxLength(LIST_ITEM_MAX)
         self.entry.setPlaceholderText(placeholder)
         self.entry.returnPressed.connect(self.add_entry)
         self.entry.textChanged.connect(lambda _text: self._update_buttons())
@@ -212,7 +202,7 @@ class SettingsScreen(QWidget):
         self.setObjectName("settingsScreen")
         self.on_language_changed = on_language_changed
         self.editable = session.can(Role.ADMIN)
-        self._loaded: dict[str, Any] = {}
+        self._loaded: DeskSettings | None = None
 
         self.language = QComboBox()
         for lang in LANGUAGES:
@@ -310,69 +300,56 @@ class SettingsScreen(QWidget):
     # --- loading and saving ---------------------------------------------------------------
 
     def load(self) -> None:
-        values = read_options(self.session.desk.uow())
+        values = read_settings(self.session.desk.uow())
         self._loaded = values
-        index = self.language.findData(values[config.LANGUAGE.key])
+        index = self.language.findData(values.language)
         self.language.setCurrentIndex(max(index, 0))
-        self.idle_lock.setValue(values[config.IDLE_LOCK_MINUTES.key])
-        self.repeat_window.setValue(values[config.REPEAT_WINDOW_MINUTES.key])
-        self.sound.setChecked(values[config.SOUND.key])
-        self.offered.set_checked(values[config.OFFERED_SERVICES.key])
-        self.defaults.set_checked(values[config.DEFAULT_SERVICES.key])
+        self.idle_lock.setValue(values.idle_lock_minutes)
+        self.repeat_window.setValue(values.repeat_window_minutes)
+        self.sound.setChecked(values.sound)
+        self.offered.set_checked(values.offered_services)
+        self.defaults.set_checked(values.default_services)
         self._limit_defaults()
-        self.occupations.set_values(values[config.OCCUPATIONS.key])
-        self.tags.set_values(values[config.TAGS.key])
+        self.occupations.set_values(values.occupations)
+        self.tags.set_values(values.tags)
 
-    def values(self) -> dict[str, Any]:
-        """What the form holds, by option key."""
-        return {
-            config.LANGUAGE.key: str(self.language.currentData()),
-            config.IDLE_LOCK_MINUTES.key: self.idle_lock.value(),
-            config.REPEAT_WINDOW_MINUTES.key: self.repeat_window.value(),
-            config.OFFERED_SERVICES.key: self.offered.checked(),
-            config.DEFAULT_SERVICES.key: self.defaults.checked(),
-            config.OCCUPATIONS.key: self.occupations.values(),
-            config.TAGS.key: self.tags.values(),
-            config.SOUND.key: self.sound.isChecked(),
-        }
-
-    def problem(self, values: dict[str, Any]) -> str | None:
-        """Why these values cannot be saved, in words, or None."""
-        if not values[config.OFFERED_SERVICES.key]:
-            return tr("settings.need_a_service")
-        if not values[config.OCCUPATIONS.key]:
-            return tr("settings.need_an_occupation")
-        return None
+    def values(self) -> DeskSettings:
+        """What the form holds."""
+        return DeskSettings(
+            language=str(self.language.currentData()),
+            idle_lock_minutes=self.idle_lock.value(),
+            repeat_window_minutes=self.repeat_window.value(),
+            offered_services=self.offered.checked(),
+            default_services=self.defaults.checked(),
+            occupations=self.occupations.values(),
+            tags=self.tags.values(),
+            sound=self.sound.isChecked(),
+        )
 
     def save(self) -> None:
         if not self.editable:
             return
-        values = self.values()
-        problem = self.problem(values)
-        if problem is not None:
-            self._show_status(problem, error=True)
-            return
+        values, ctx, uow = self.values(), self.session.ctx(), self.session.desk.uow
         self.save_button.setEnabled(False)
-        uow = self.session.desk.uow
-        DbOp(self, lambda: write_options(uow(), values)).success(
-            lambda _none: self._saved(values)
-        ).failure(self._failed).run()
+        DbOp(self, lambda: save_settings(values, uow(), ctx)).success(self._saved).failure(
+            self._failed
+        ).run()
 
-    def _saved(self, values: dict[str, Any]) -> None:
+    def _saved(self, values: DeskSettings) -> None:
         self.save_button.setEnabled(True)
-        language_before = self._loaded.get(config.LANGUAGE.key)
+        language_before = self._loaded.language if self._loaded else None
         self._loaded = values
         self._show_status(tr("settings.saved"))
         log.info("settings saved by %s", self.session.operator.id)
-        language = values[config.LANGUAGE.key]
-        if language != language_before and self.on_language_changed is not None:
-            self.on_language_changed(language)
+        if values.language != language_before and self.on_language_changed is not None:
+            self.on_language_changed(values.language)
 
     def _failed(self, error: Exception) -> None:
         self.save_button.setEnabled(True)
-        from ui.errors import show_error
-
-        show_error(self, error)
+        if isinstance(error, AppError):
+            self._show_status(describe(error), error=True)
+            return
+        raise error
 
     def _show_status(self, text: str, error: bool = False) -> None:
         colour = "#b00020" if error else "#1a7f37"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,12 +23,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
+from desktop.bootstrap import UnitOfWorkFactory
 from desktop.domain.clock import from_iso, local_date
 from desktop.domain.errors import InvalidInput
 from desktop.domain.people import mask_phone
 from desktop.i18n import tr
 from desktop.services import views
-from desktop.storage.uow import UnitOfWork
 from ui.tasks import PoolOp
 
 log = logging.getLogger(__name__)
@@ -86,7 +85,7 @@ class _Loaded:
 
 
 def _load(
-    uow: Callable[[], UnitOfWork], sort: str, descending: bool, typed: str, known: _Order | None
+    uow: UnitOfWorkFactory, sort: str, descending: bool, typed: str, known: _Order | None
 ) -> _Loaded:
     """Worker-side: the ids to show. Reuses ``known`` when it is in the wanted order."""
     order = known
@@ -136,7 +135,7 @@ def _local_day(moment: str) -> str:
 class MemberListModel(QAbstractTableModel):
     """Members in display order; ``modelReset`` fires when a new id list is in place."""
 
-    def __init__(self, uow: Callable[[], UnitOfWork], parent: QObject | None = None) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._uow = uow
         self._ids: list[str] = []

@@ -12,6 +12,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Minutes must be between {min} and {max}.",
     ),
     "settings.no_services": ("至少要提供一项服务。", "Offer at least one service."),
+    "settings.no_occupations": ("职业列表不能为空。", "The list of occupations cannot be empty."),
     "settings.item_too_long": ("每项最多 {max} 个字。", "Each entry has at most {max} characters."),
     "storage.newer_schema": (
         "数据文件 {path} 是由更新版本的驿站通创建的（版本 {revision}），请升级本程序后再打开。"

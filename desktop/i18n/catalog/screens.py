@@ -129,12 +129,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "只有管理员可以修改设置，这里只能查看。",
         "Only an admin may change settings; you can look at them here.",
     ),
-    "settings.need_a_service": (
-        "请至少勾选一项本站提供的服务。",
-        "Tick at least one service offered here.",
-    ),
-    "settings.need_an_occupation": (
-        "职业列表不能为空，请至少添加一项。",
-        "The occupation list cannot be empty; add at least one.",
-    ),
 }
