@@ -192,8 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         notes.append(f"member list rows after loading: {rows:,.0f}")
         if sys.version_info < (3, 12):
             notes.append(
-                f"None's reference count after start-up: {min(refs):,.0f} (PySide6 6.12 on "
-                "Python 3.11 drops one per void call; the process aborts when it reaches 0)"
+                f"None's reference count after start-up: {min(refs):,.0f} (a watch on the "
+                "PySide6 6.12 bug, kept off Python 3.11 by pyproject.toml)"
             )
     cli = [run_cli(home, repo) for _ in range(args.runs)]
     figures["command line: waystation visits today"] = stats(cli)

@@ -79,6 +79,11 @@ class _Op:
 
     def _finish(self, result: Any, error: Exception | None) -> None:
         _pending.discard(self)
+        relay = getattr(self, "_relay", None)
+        if relay is not None:
+            # Deleted by the main thread's event loop, not wherever its last reference drops.
+            relay.deleteLater()
+            del self._relay
         if error is None:
             if self._success:
                 self._success(result)

@@ -19,6 +19,7 @@ from desktop.domain.pinyin import query_key
 from desktop.storage.uow import UnitOfWork
 
 SEARCH_LIMIT = 20
+FILTER_LIMIT = 500  # the member list shows at most this many matches of a filter
 
 
 def search_members(uow: UnitOfWork, typed: str, limit: int = SEARCH_LIMIT) -> list[Member]:
@@ -171,7 +172,7 @@ def member_ids(
 ) -> list[str]:
     """Ids of all members in display order, or of those matching ``typed``."""
     if typed.strip():
-        return [m.id for m in search_members(uow, typed, limit=500)]
+        return [m.id for m in search_members(uow, typed, limit=FILTER_LIMIT)]
     column = MEMBER_SORTS.get(sort, "device_time")
     direction = "DESC" if descending else "ASC"
     with uow.reading():

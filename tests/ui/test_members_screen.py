@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.bootstrap import Desk
@@ -18,7 +18,7 @@ from desktop.domain.pinyin import sort_key
 from desktop.services import members, operators, views
 from desktop.services.operators import OperatorForm
 from ui import tasks
-from ui.members import form as form_module
+from ui.members.form import MemberFormDialog
 from ui.members.list_model import PAGE_SIZE, MemberListModel
 from ui.members.list_screen import MembersScreen
 from ui.session.state import DeskSession
@@ -209,43 +209,34 @@ def test_attendants_cannot_deactivate(
     assert members.resolve_member(session.desk.uow(), member.id).active
 
 
-class _FakeForm:
-    """Stands in for MemberFormDialog: saves what the test says, records how it was opened."""
+def _while_open(act: Callable[[MemberFormDialog], None]) -> list[MemberFormDialog]:
+    """Run ``act`` on the real member form once it is open (it is modal); return it."""
+    seen: list[MemberFormDialog] = []
 
-    opened: ClassVar[list[dict[str, Any]]] = []
-    save_as = "刘新"
+    def step() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, MemberFormDialog)
+        seen.append(dialog)
+        act(dialog)
 
-    def __init__(self, session: DeskSession, member: Member | None = None, **kwargs: Any) -> None:
-        self.session, self.member = session, member
-        self.saved_member: Member | None = None
-        _FakeForm.opened.append({"member": member, **kwargs})
-
-    def exec(self) -> int:
-        if self.member is None:
-            self.saved_member = members.register_member(
-                members.MemberForm(name=self.save_as), self.session.desk.uow(), self.session.ctx()
-            )
-        else:
-            self.saved_member = self.member
-        return QDialog.DialogCode.Accepted.value
-
-
-@pytest.fixture
-def fake_form(monkeypatch: pytest.MonkeyPatch) -> type[_FakeForm]:
-    _FakeForm.opened = []
-    monkeypatch.setattr(form_module, "MemberFormDialog", _FakeForm)
-    return _FakeForm
+    QTimer.singleShot(0, step)
+    return seen
 
 
 def test_register_passes_the_filter_and_selects_the_new_member(
-    qtbot: QtBot, session: DeskSession, demo: None, fake_form: type[_FakeForm]
+    qtbot: QtBot, session: DeskSession, demo: None
 ) -> None:
     screen = _screen(qtbot, session)
     type_text(qtbot, screen.filter, "刘新")
 
+    def fill(dialog: MemberFormDialog) -> None:
+        assert dialog.name.text() == "刘新"  # the filter text carried over
+        dialog.save()
+
+    seen = _while_open(fill)
     qtbot.mouseClick(screen.register_button, Qt.MouseButton.LeftButton)
 
-    assert fake_form.opened[0]["prefill"] == "刘新"
+    assert seen and seen[0].saved_member is not None
     assert screen.filter.text() == ""
     assert screen.model.rowCount() == DEMO_MEMBERS + 1
     selected = screen.selected_member_id()
@@ -253,8 +244,33 @@ def test_register_passes_the_filter_and_selects_the_new_member(
     assert members.resolve_member(session.desk.uow(), selected).name == "刘新"
 
 
+def test_choosing_a_likely_duplicate_selects_the_existing_member(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    existing = members.register_member(
+        members.MemberForm(name="张三", phone="13800138000", consent=True),
+        session.desk.uow(),
+        ctx,
+    )
+    screen = _screen(qtbot, session)
+
+    def same_phone(dialog: MemberFormDialog) -> None:
+        dialog.name.setText("张三")
+        dialog.phone.setText("138 0013 8000")
+        dialog.check_duplicates()
+        assert "手机号相同" in dialog.duplicates.text()
+        dialog.open_existing.click()
+
+    _while_open(same_phone)
+    qtbot.mouseClick(screen.register_button, Qt.MouseButton.LeftButton)
+
+    assert screen.model.rowCount() == 1  # nothing new registered
+    assert screen.selected_member_id() == existing.id
+    assert "已是会员" in screen.notice.text()
+
+
 def test_double_click_opens_the_member_for_editing(
-    qtbot: QtBot, session: DeskSession, ctx: DeskContext, fake_form: type[_FakeForm]
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
 ) -> None:
     member = _register(session, ctx, "张三")
     screen = _screen(qtbot, session)
@@ -262,12 +278,18 @@ def test_double_click_opens_the_member_for_editing(
     assert row is not None
     rect = screen.table.visualRect(screen.model.index(row, NAME))
 
+    def rename(dialog: MemberFormDialog) -> None:
+        assert dialog.member is not None and dialog.member.id == member.id
+        dialog.employer.setText("美团")
+        dialog.save()
+
+    seen = _while_open(rename)
     qtbot.mouseClick(screen.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(screen.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
-    assert len(fake_form.opened) == 1
-    opened = fake_form.opened[0]["member"]
-    assert isinstance(opened, Member) and opened.id == member.id
+    assert len(seen) == 1
+    saved = members.resolve_member(session.desk.uow(), member.id)
+    assert saved.employer == "美团" and saved.version == member.version + 1
 
 
 def test_loads_off_the_ui_thread(qtbot: QtBot, session: DeskSession, demo: None) -> None:

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 200
 CACHED_PAGES = 32
 # views.member_ids returns at most this many matches for a filter.
-FILTER_CAP = 500
+FILTER_CAP = views.FILTER_LIMIT
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -198,7 +198,10 @@ class MembersScreen(QWidget):
         self.filter.clear()
         self.filter.blockSignals(False)
         self.model.refresh(filter_text="")
-        self.show_notice(tr("members.saved", name=dialog.saved_member.name))
+        if dialog.opened_existing is not None:  # a likely duplicate: they are already here
+            self.show_notice(tr("members.existing_selected", name=dialog.saved_member.name))
+        else:
+            self.show_notice(tr("members.saved", name=dialog.saved_member.name))
 
     def edit_selected(self) -> None:
         member_id = self.selected_member_id()

@@ -59,6 +59,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "恢复 {name} 的会员资格？恢复后可以正常签到。",
         "Reactivate {name}'s membership? They can check in again.",
     ),
+    "members.existing_selected": (
+        "{name} 已是会员，已为您选中。",
+        "{name} is already a member and is now selected.",
+    ),
     "members.saved": ("已保存：{name}", "Saved: {name}"),
     "members.deactivated": ("已停用：{name}", "Deactivated: {name}"),
     "members.reactivated": ("已恢复：{name}", "Reactivated: {name}"),
