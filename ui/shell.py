@@ -123,13 +123,25 @@ class Shell(QMainWindow):
         self.members_screen = MembersScreen(session)
         tabs.addTab(self.members_screen, tr("shell.tab_members"))
         if session.can(Role.ADMIN):
-            tabs.addTab(OperatorsScreen(session), tr("shell.tab_operators"))
+            operators_screen = OperatorsScreen(session)
+            operators_screen.changed.connect(self._operator_records_changed)
+            tabs.addTab(operators_screen, tr("shell.tab_operators"))
         tabs.addTab(
             SettingsScreen(session, on_language_changed=self.on_language_changed),
             tr("shell.tab_settings"),
         )
         tabs.currentChanged.connect(self._tab_changed)
         return tabs
+
+    def _operator_records_changed(self) -> None:
+        """An admin may have renamed themselves: the status bar and records follow."""
+        if self.session is None:
+            return
+        current = operators.get_operator(self.desk.uow(), self.session.operator.id)
+        self.session.operator = current
+        self.operator_label.setText(
+            tr("shell.on_duty", name=current.name, role=tr("role." + current.role.value))
+        )
 
     def _tab_changed(self, index: int) -> None:
         if self.tabs is None:

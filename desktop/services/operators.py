@@ -72,6 +72,14 @@ def sign_in(uow: UnitOfWork, operator_id: str, pin: str) -> Operator:
         return to_operator(row)
 
 
+def get_operator(uow: UnitOfWork, operator_id: str) -> Operator:
+    with uow.reading():
+        row = uow.operators.row(operator_id)
+        if row is None:
+            raise NotFound("operator.not_found")
+        return to_operator(row)
+
+
 def operator_by_name(uow: UnitOfWork, name: str) -> Operator:
     with uow.reading():
         row = uow.operators.by_name(" ".join(name.split()))

@@ -147,3 +147,16 @@ def test_an_unexpected_error_shows_copyable_details_and_is_logged(qtbot: QtBot, 
     assert "ZeroDivisionError" in seen["details"]
     log = (desk.paths.logs / "waystation.log").read_text(encoding="utf-8")
     assert "ZeroDivisionError" in log
+
+
+def test_renaming_yourself_updates_the_status_bar(
+    qtbot: QtBot, desk: Desk, station: tuple[Device, Operator], ctx: DeskContext
+) -> None:
+    device, admin = station
+    shell = _shell(qtbot, desk, device)
+    shell.start_duty(admin)
+    form = operators.OperatorForm(name="王大站长", role=Role.ADMIN)
+    operators.update_operator(admin.id, form, desk.uow(), ctx)
+    shell._operator_records_changed()
+    assert shell.session is not None and shell.session.operator.name == "王大站长"
+    assert "王大站长" in shell.operator_label.text()
