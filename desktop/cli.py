@@ -20,7 +20,7 @@ from desktop.bootstrap import Desk, open_desk
 from desktop.domain.errors import AppError, NotFound, RuleViolation, SetupRequired
 from desktop.domain.model import SERVICES, DeskContext, Member, Role, StationKind
 from desktop.domain.people import mask_phone
-from desktop.i18n import tr
+from desktop.i18n import join, tr
 from desktop.services import checkin, members, operators, setup, views
 from desktop.services.settings import read_settings
 
@@ -282,7 +282,7 @@ def cmd_member_show(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     lines = [
         member_line(member),
         tr("cli.member_detail", employer=member.employer or "-", branch=member.union_branch or "-"),
-        tr("cli.member_tags", tags="、".join(member.tags) or "-"),
+        tr("cli.member_tags", tags=join(member.tags) or "-"),
         tr("cli.member_visits", n=visits),
     ]
     if member.id_last4:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Iterable
 from typing import Any
 
 from desktop.domain.errors import AppError
@@ -70,6 +71,11 @@ def tr(code: str, /, **params: Any) -> str:
         return text.format(**params)
     except (KeyError, IndexError, ValueError):
         return text
+
+
+def join(items: Iterable[str]) -> str:
+    """A list in running text: 饮水、休息 in Chinese, "Water, Rest" in English."""
+    return tr("list.separator").join(items)
 
 
 def describe(error: AppError) -> str:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.errors import AppError, NotFound, RuleViolation
 from desktop.domain.model import Member
 from desktop.domain.people import mask_phone
-from desktop.i18n import describe, tr
+from desktop.i18n import describe, join, tr
 from desktop.services import checkin, members, views
 from desktop.services.settings import read_settings
 from ui.checkin.band import ResultBand, Tone
@@ -281,7 +281,7 @@ class CheckInScreen(QWidget):
             self.band.show_result(Tone.REPEAT, title, tr("checkin.repeat_detail"), sticky=True)
             self.sounds.play("repeat")
             return
-        services = "、".join(tr("service." + s) for s in result.services) or "-"
+        services = join(tr("service." + s) for s in result.services) or "-"
         detail = " · ".join(
             part for part in (member.occupation, services, member.member_number) if part
         )

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.clock import from_iso
 from desktop.domain.model import TodaySummary, Visit
-from desktop.i18n import tr
+from desktop.i18n import join, tr
 
 
 class TodayPanel(QGroupBox):
@@ -93,6 +93,7 @@ class TodayPanel(QGroupBox):
             taken = self.services_grid.takeAt(0)
             old = taken.widget() if taken is not None else None
             if old is not None:
+                old.hide()  # gone now, not at the next turn of the event loop
                 old.deleteLater()
         for i, (service, count) in enumerate(summary.per_service.items()):
             label = QLabel(f"{tr('service.' + service)}  <b>{count}</b>")
@@ -103,7 +104,7 @@ class TodayPanel(QGroupBox):
             name = visit.member_name or tr(
                 "checkin.anonymous_visitor", occupation=visit.occupation or "-"
             )
-            services = "、".join(tr("service." + s) for s in visit.services)
+            services = join(tr("service." + s) for s in visit.services)
             cells = [
                 from_iso(visit.device_time).astimezone().strftime("%H:%M"),
                 name + ("  " + tr("today.voided") if visit.voided else ""),

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.errors import AppError
 from desktop.domain.model import DuplicateHint, Member
 from desktop.domain.people import mask_phone
-from desktop.i18n import describe, tr
+from desktop.i18n import describe, join, tr
 from desktop.services import members
 from desktop.services.settings import read_settings
 from ui.session.state import DeskSession
@@ -192,7 +192,7 @@ class MemberFormDialog(QDialog):
             return
         lines = []
         for hint in hints[:3]:
-            why = "、".join(tr("form.dup_reason." + r) for r in hint.reasons)
+            why = join(tr("form.dup_reason." + r) for r in hint.reasons)
             phone = mask_phone(hint.member.phone) if hint.member.phone else "-"
             lines.append(
                 tr(

@@ -1,6 +1,7 @@
 """Messages shared by every screen and the command line."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "list.separator": ("、", ", "),
     "error.generic": ("操作未能完成。", "The operation could not be completed."),
     "input.invalid": ("输入有误：{field}", "Invalid input: {field}"),
     "record.not_found": ("找不到该记录。", "Record not found."),
