@@ -1,0 +1,71 @@
+"""What the desk queues in its outbox fits the wire contract the server will accept."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pydantic import ValidationError
+
+from desktop.bootstrap import Desk
+from desktop.domain.model import DeskContext
+from desktop.domain.people import id_check_char
+from desktop.services import checkin, members
+from sync.protocol import EventEnvelope
+
+
+# Made up here with a valid check digit; not anybody's number.
+ID_FIRST17 = "44030619900307123"
+ID_NUMBER = ID_FIRST17 + id_check_char(ID_FIRST17)
+
+
+def test_outbox_rows_become_valid_envelopes_in_sequence(desk: Desk, ctx: DeskContext) -> None:
+    member = members.register_member(
+        members.MemberForm(name="张三", phone="13800138000", id_number=ID_NUMBER, consent=True),
+        desk.uow(),
+        ctx,
+    )
+    result = checkin.check_in(checkin.CheckIn(member_id=member.id), desk.uow(), ctx)
+    assert result.visit_id is not None
+    checkin.void_visit(result.visit_id, "误操作", desk.uow(), ctx)
+
+    with desk.uow() as uow:
+        rows = uow.outbox.pending()
+        envelopes = [
+            EventEnvelope(
+                event_id=row.event_id,
+                seq=row.seq,
+                kind=row.kind,
+                entity_id=row.entity_id,
+                station_id=row.station_id,
+                device_id=row.device_id,
+                operator_id=row.operator_id,
+                device_time=row.device_time,  # type: ignore[arg-type]  # pydantic parses ISO
+                payload=json.loads(row.payload),
+            )
+            for row in rows
+        ]
+    kinds = [e.kind for e in envelopes]
+    assert kinds[-3:] == ["member.registered", "visit.recorded", "visit.voided"]
+    seqs = [e.seq for e in envelopes]
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+    assert len({e.event_id for e in envelopes}) == len(envelopes)
+    registered = envelopes[-3].payload
+    assert registered["id_last4"] == ID_NUMBER[-4:] and ID_NUMBER not in json.dumps(registered)
+
+
+def test_an_envelope_refuses_what_it_does_not_know() -> None:
+    with pytest.raises(ValidationError):
+        EventEnvelope.model_validate(
+            {
+                "event_id": "x",
+                "seq": 0,
+                "kind": "visit.recorded",
+                "entity_id": "",
+                "station_id": "s",
+                "device_id": "d",
+                "device_time": "not a time",
+                "payload": {},
+                "surprise": True,
+            }
+        )
