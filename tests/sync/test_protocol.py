@@ -13,7 +13,6 @@ from desktop.domain.people import id_check_char
 from desktop.services import checkin, members
 from sync.protocol import EventEnvelope
 
-
 # Made up here with a valid check digit; not anybody's number.
 ID_FIRST17 = "44030619900307123"
 ID_NUMBER = ID_FIRST17 + id_check_char(ID_FIRST17)
