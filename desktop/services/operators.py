@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from desktop.domain.clock import to_iso
+from desktop.domain.clock import from_iso, to_iso
 from desktop.domain.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from desktop.domain.ids import new_id
 from desktop.domain.model import DeskContext, Operator, Role
@@ -19,6 +21,10 @@ from desktop.storage.uow import UnitOfWork
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
 PIN_MIN, PIN_MAX = 4, 8
+# A 4-digit PIN falls to guessing without a pause: after this many wrong PINs in a row the
+# operator waits, and every further wrong PIN restarts the wait.
+MAX_FAILED_SIGN_INS = 5
+SIGN_IN_PAUSE = timedelta(minutes=5)
 
 
 def hash_pin(pin: str) -> str:
@@ -63,7 +69,15 @@ def sign_in(uow: UnitOfWork, operator_id: str, pin: str) -> Operator:
         row = uow.operators.row(operator_id)
         if row is None or not row.active:
             raise NotFound("operator.not_found")
-        at = to_iso(uow.now())
+        now = uow.now()
+        at = to_iso(now)
+        failures = uow.audit.failures_since(row.id, to_iso(now - SIGN_IN_PAUSE))
+        if len(failures) >= MAX_FAILED_SIGN_INS:
+            wait = SIGN_IN_PAUSE - (now - from_iso(failures[-1]))
+            minutes = max(1, math.ceil(wait.total_seconds() / 60))
+            uow.audit.record("sign_in_refused", row.id, at)
+            uow.commit()
+            raise PermissionDenied("auth.paused", minutes=minutes)
         ok = pin_matches(row.pin_hash, pin)
         uow.audit.record("sign_in" if ok else "sign_in_failed", row.id, at)
         uow.commit()

@@ -298,6 +298,25 @@ class AuditLog:
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    def failures_since(self, operator_id: str, since: str) -> list[str]:
+        """Times of failed sign-ins after ``since`` and after the last successful one."""
+        last_ok = self.session.scalar(
+            select(func.max(AuditRow.device_time)).where(
+                AuditRow.operator_id == operator_id, AuditRow.action == "sign_in"
+            )
+        )
+        start = max(since, last_ok or "")
+        query = (
+            select(AuditRow.device_time)
+            .where(
+                AuditRow.operator_id == operator_id,
+                AuditRow.action == "sign_in_failed",
+                AuditRow.device_time > start,
+            )
+            .order_by(AuditRow.device_time)
+        )
+        return list(self.session.scalars(query))
+
     def record(self, action: str, operator_id: str | None, at: str, **detail: Any) -> None:
         self.session.add(
             AuditRow(

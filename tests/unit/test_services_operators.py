@@ -123,3 +123,29 @@ def test_only_admins_manage_operators(desk: Desk, ctx: DeskContext) -> None:
         operators.add_operator(
             OperatorForm(name=" 老赵 ", role=Role.ATTENDANT, pin="1234"), desk.uow(), ctx
         )
+
+
+def test_wrong_pins_in_a_row_pause_sign_in_and_the_pause_ends(
+    desk: Desk, station: tuple[Device, Operator]
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from desktop.storage.uow import uow_factory
+
+    _device, admin = station
+    now = [datetime(2026, 11, 23, 8, 0, tzinfo=UTC)]
+    uow = uow_factory(desk.engine, clock=lambda: now[0])
+    for _ in range(operators.MAX_FAILED_SIGN_INS):
+        with pytest.raises(PermissionDenied) as wrong:
+            operators.sign_in(uow(), admin.id, "0000")
+        assert wrong.value.code == "auth.wrong_pin"
+    # Even the right PIN waits now: guessing must not go on at full speed.
+    with pytest.raises(PermissionDenied) as paused:
+        operators.sign_in(uow(), admin.id, ADMIN_PIN)
+    assert paused.value.code == "auth.paused" and paused.value.params["minutes"] == 5
+    now[0] += operators.SIGN_IN_PAUSE + timedelta(seconds=1)
+    assert operators.sign_in(uow(), admin.id, ADMIN_PIN).id == admin.id
+    # A success clears the count.
+    with pytest.raises(PermissionDenied) as wrong_again:
+        operators.sign_in(uow(), admin.id, "0000")
+    assert wrong_again.value.code == "auth.wrong_pin"

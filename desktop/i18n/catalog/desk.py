@@ -11,6 +11,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # operators and roles
     "auth.wrong_pin": ("PIN 码不正确，请重新输入。", "Wrong PIN. Please try again."),
+    "auth.paused": (
+        "PIN 码连续输错次数过多，请 {minutes} 分钟后再试，或请管理员重设 PIN 码。",
+        "Too many wrong PINs in a row. Try again in {minutes} min, or ask an admin to reset it.",
+    ),
     "auth.role_required": (
         "此操作需要{role}权限，请找有权限的同事。",
         "This needs the {role} role; ask a colleague who has it.",
