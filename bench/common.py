@@ -13,6 +13,7 @@ import os
 import platform
 import shutil
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -258,3 +259,19 @@ def none_refs_lost(before: int, after: int, actions: int) -> str:
         f"references to None lost per action: {per:.0f}; the process would abort after "
         f"about {before / per:,.0f} such actions"
     )
+
+
+def waystation(args: Sequence[str], cwd: Path) -> float:
+    """Wall time of one ``waystation`` command in a fresh process (it must succeed)."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.main", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"waystation {' '.join(args)} failed: {done.stderr[-2000:]}")
+    return wall

@@ -10,31 +10,13 @@ the interpreter's start, migrations and the outbox rows are all in the figure.
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.common import Stats, base_parser, bench_root, report, stats
+from bench.common import Stats, base_parser, bench_root, report, stats, waystation
 
 TARGET_S = 60.0
-
-
-def waystation(args: Sequence[str], cwd: Path) -> float:
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "ui.main", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        check=False,
-    )
-    wall = time.perf_counter() - started
-    if done.returncode != 0:
-        raise RuntimeError(f"waystation {' '.join(args)} failed: {done.stderr[-2000:]}")
-    return wall
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -36,6 +36,7 @@ from bench.common import (
     say,
     size_text,
     stats,
+    waystation,
 )
 
 TARGET_S = 2.0
@@ -133,18 +134,7 @@ def run_child(code: str, args: Sequence[str], cwd: Path) -> tuple[float, dict[st
 
 
 def run_cli(home: Path, cwd: Path) -> float:
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "ui.main", "visits", "today", "--home", str(home), "--limit", "50"],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        check=False,
-    )
-    wall = time.perf_counter() - started
-    if done.returncode != 0:
-        raise RuntimeError(f"waystation visits today failed: {done.stderr[-2000:]}")
-    return wall
+    return waystation(["visits", "today", "--home", str(home), "--limit", "50"], cwd)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

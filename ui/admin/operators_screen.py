@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QPalette, QRegularExpressionValidator
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QCheckBox,
     QComboBox,
@@ -34,6 +33,7 @@ from desktop.services import operators
 from desktop.services.operators import PIN_MAX, OperatorForm
 from ui.errors import show_error
 from ui.session.state import DeskSession
+from ui.tables import read_only_rows
 from ui.tasks import DbOp
 
 log = logging.getLogger(__name__)
@@ -236,9 +236,7 @@ class OperatorsScreen(QWidget):
         table = QTableView()
         table.setObjectName("operatorTable")
         table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only_rows(table)
         table.setAlternatingRowColors(True)
         rows = table.verticalHeader()
         rows.hide()

@@ -13,7 +13,6 @@ from enum import Enum
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -40,6 +39,7 @@ from ui.checkin.services_panel import ServicesPanel
 from ui.checkin.today_panel import TodayPanel
 from ui.session.state import DeskSession
 from ui.sound import Sounds
+from ui.tables import read_only_rows
 from ui.tasks import DbOp
 
 log = logging.getLogger(__name__)
@@ -103,10 +103,7 @@ class CheckInScreen(QWidget):
                 tr("checkin.col_state"),
             ]
         )
-        self.results.verticalHeader().hide()
-        self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only_rows(self.results)
         self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.results.setStyleSheet("font-size:16px;")
         self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)

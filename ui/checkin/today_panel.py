@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.clock import from_iso
 from desktop.domain.model import TodaySummary, Visit
 from desktop.i18n import join, tr
+from ui.tables import read_only_rows
 
 
 class TodayPanel(QGroupBox):
@@ -52,10 +52,7 @@ class TodayPanel(QGroupBox):
                 tr("today.col_operator"),
             ]
         )
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only_rows(self.table)
         self.table.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         header = self.table.horizontalHeader()
         # Fixed widths for time and operator: ResizeToContents re-measures the column for

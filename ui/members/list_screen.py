@@ -29,6 +29,7 @@ from desktop.services import members
 from ui.errors import show_error
 from ui.members.list_model import COLUMNS, DEFAULT_SORT_COLUMN, MemberListModel
 from ui.session.state import DeskSession
+from ui.tables import read_only_rows
 from ui.tasks import DbOp
 
 log = logging.getLogger(__name__)
@@ -141,9 +142,7 @@ class MembersScreen(QWidget):
         table = QTableView()
         table.setObjectName("memberTable")
         table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only_rows(table)
         table.setAlternatingRowColors(True)
         table.setWordWrap(False)
         table.setTextElideMode(Qt.TextElideMode.ElideRight)
