@@ -239,7 +239,6 @@ class OperatorsScreen(QWidget):
         read_only_rows(table)
         table.setAlternatingRowColors(True)
         rows = table.verticalHeader()
-        rows.hide()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(table.fontMetrics().height() + 12)
         header = table.horizontalHeader()
