@@ -9,24 +9,25 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import secrets
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, fields, is_dataclass, replace
 from typing import Any
 
 from desktop import i18n
 from desktop.bootstrap import Desk, open_desk
-from desktop.domain.errors import AppError, NotFound, RuleViolation, SetupRequired
-from desktop.domain.model import SERVICES, DeskContext, Member, Role, StationKind
+from desktop.domain.errors import AppError, InvalidInput, NotFound, RuleViolation, SetupRequired
+from desktop.domain.model import SERVICES, DeskContext, Member, Operator, Role, StationKind
 from desktop.domain.people import mask_phone
 from desktop.i18n import join, tr
 from desktop.services import checkin, members, operators, setup, views
-from desktop.services.settings import read_settings
+from desktop.services.settings import OPTIONS, DeskSettings, read_settings, save_settings
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_REPEAT = 0, 1, 2, 3
 
-VERBS = ("init", "member", "checkin", "visit", "visits", "operator", "demo")
+VERBS = ("init", "member", "checkin", "visit", "visits", "operator", "settings", "demo")
 
 
 class Output:
@@ -141,6 +142,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", choices=[r.value for r in Role], default="attendant")
     p.add_argument("--pin", required=True)
     p.set_defaults(run=cmd_operator_add)
+    p = overbs.add_parser("edit", parents=[common], help=tr("cli.help.operator_edit"))
+    p.add_argument("name")
+    p.add_argument("--new-name")
+    p.add_argument("--role", choices=[r.value for r in Role])
+    p.add_argument("--pin", default="", help=tr("cli.help.operator_pin"))
+    p.set_defaults(run=cmd_operator_edit)
+    for verb, active in (("deactivate", False), ("reactivate", True)):
+        p = overbs.add_parser(verb, parents=[common])
+        p.add_argument("name")
+        p.set_defaults(run=cmd_operator_active, active=active)
+
+    settings = verbs.add_parser("settings", parents=[common], help=tr("cli.help.settings"))
+    sverbs2 = settings.add_subparsers(dest="settings_verb", required=True)
+    p = sverbs2.add_parser("show", parents=[common])
+    p.set_defaults(run=cmd_settings_show)
+    p = sverbs2.add_parser("set", parents=[common], help=tr("cli.help.settings_set"))
+    p.add_argument("key", choices=[f.name for f in fields(DeskSettings)])
+    p.add_argument("value")
+    p.set_defaults(run=cmd_settings_set)
 
     p = verbs.add_parser("demo", parents=[common], help=tr("cli.help.demo"))
     p.add_argument("--members", type=int, default=1000)
@@ -368,7 +388,11 @@ def cmd_visits_today(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 def cmd_operator_list(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     found = operators.list_operators(desk.uow(), include_inactive=True)
-    text = "\n".join(f"{o.name}  {tr('role.' + o.role.value)}" for o in found)
+    text = "\n".join(
+        f"{o.name}  {tr('role.' + o.role.value)}"
+        + ("" if o.active else "  " + tr("cli.deactivated"))
+        for o in found
+    )
     out.emit(found, text)
     return EXIT_OK
 
@@ -378,6 +402,76 @@ def cmd_operator_add(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     form = operators.OperatorForm(name=args.name, role=Role(args.role), pin=args.pin)
     added = operators.add_operator(form, desk.uow(), ctx)
     out.emit(added, tr("cli.operator_added", name=added.name))
+    return EXIT_OK
+
+
+def _operator_named(desk: Desk, name: str) -> Operator:
+    for operator in operators.list_operators(desk.uow(), include_inactive=True):
+        if operator.name == " ".join(name.split()):
+            return operator
+    raise NotFound("operator.not_found")
+
+
+def cmd_operator_edit(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = _context(desk, args)
+    current = _operator_named(desk, args.name)
+    form = operators.OperatorForm(
+        name=args.new_name or current.name,
+        role=Role(args.role) if args.role else current.role,
+        pin=args.pin,
+    )
+    saved = operators.update_operator(current.id, form, desk.uow(), ctx)
+    out.emit(saved, tr("cli.operator_saved", name=saved.name))
+    return EXIT_OK
+
+
+def cmd_operator_active(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = _context(desk, args)
+    current = _operator_named(desk, args.name)
+    saved = operators.set_operator_active(current.id, args.active, desk.uow(), ctx)
+    out.emit(saved, tr("cli.operator_saved", name=saved.name))
+    return EXIT_OK
+
+
+def _settings_lines(values: DeskSettings) -> str:
+    lines = []
+    for field in fields(DeskSettings):
+        value = getattr(values, field.name)
+        shown = join(value) if isinstance(value, tuple) else str(value)
+        lines.append(f"{field.name}  {tr(OPTIONS[field.name].title)}: {shown}")
+    return "\n".join(lines)
+
+
+def cmd_settings_show(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    values = read_settings(desk.uow())
+    out.emit(values, _settings_lines(values))
+    return EXIT_OK
+
+
+def _setting_value(current: object, text: str) -> object:
+    """Typed like the setting: lists comma-separated (，、 too), numbers, on/off."""
+    if isinstance(current, bool):
+        lowered = text.strip().lower()
+        if lowered not in {"on", "off", "true", "false", "1", "0", "yes", "no"}:
+            raise InvalidInput("cli.setting_bool", field="value")
+        return lowered in {"on", "true", "1", "yes"}
+    if isinstance(current, int):
+        try:
+            return int(text.strip())
+        except ValueError:
+            raise InvalidInput("cli.setting_int", field="value") from None
+    if isinstance(current, tuple):
+        return tuple(p.strip() for p in re.split(r"[,，、]", text) if p.strip())
+    return text.strip()
+
+
+def cmd_settings_set(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = _context(desk, args)
+    current = read_settings(desk.uow())
+    value = _setting_value(getattr(current, args.key), args.value)
+    changes: dict[str, Any] = {args.key: value}
+    saved = save_settings(replace(current, **changes), desk.uow(), ctx)
+    out.emit(saved, _settings_lines(saved))
     return EXIT_OK
 
 

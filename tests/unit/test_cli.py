@@ -253,3 +253,33 @@ def test_demo_data_can_be_found(
     compact = number.replace("-", "").lower()
     by_number = as_json(run("member", "find", compact, "--json", "--home", home))
     assert [m["member_number"] for m in by_number] == [number]
+
+
+def test_operators_and_settings_from_the_command_line(tmp_path: Path) -> None:
+    home = str(tmp_path / "home")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "ui.main", "--home", home, *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    assert run("init", "--station-name", "测试站", "--admin-pin", "1234").returncode == 0
+    assert run("operator", "add", "--name", "小赵", "--pin", "1357").returncode == 0
+    edited = run("operator", "edit", "小赵", "--role", "lead", "--new-name", "赵站长", "--json")
+    assert edited.returncode == 0, edited.stderr
+    assert json.loads(edited.stdout)["role"] == "lead"
+    assert run("operator", "deactivate", "赵站长").returncode == 0
+    listed = json.loads(run("operator", "list", "--json").stdout)
+    assert {o["name"]: o["active"] for o in listed} == {"管理员": True, "赵站长": False}
+
+    assert run("settings", "set", "occupations", "快递员，外卖骑手、保安").returncode == 0
+    shown = json.loads(run("settings", "show", "--json").stdout)
+    assert shown["occupations"] == ["快递员", "外卖骑手", "保安"]
+    bad = run("settings", "set", "sound", "maybe")
+    assert bad.returncode == 1 and "on 或 off" in bad.stderr
+    empty = run("settings", "set", "offered_services", "")
+    assert empty.returncode == 1 and "至少要提供一项服务" in empty.stderr
+    assert json.loads(run("settings", "show", "--json").stdout)["sound"] is True

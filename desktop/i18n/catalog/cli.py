@@ -40,6 +40,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{day}：到访 {visits} 人次，{people} 人",
         "{day}: {visits} visits by {people} people",
     ),
+    "cli.operator_saved": ("已保存值班员 {name}", "Saved operator {name}"),
+    "cli.setting_bool": ("请填 on 或 off。", "Give on or off."),
+    "cli.setting_int": ("请填一个整数。", "Give a whole number."),
+    "cli.help.operator_edit": (
+        "修改值班员：改名、改角色、重设 PIN 码",
+        "edit an operator: name, role, PIN",
+    ),
+    "cli.help.operator_pin": ("新的 PIN 码（不填则不变）", "new PIN (unchanged when omitted)"),
+    "cli.help.settings": (
+        "本机设置：查看、修改（管理员）",
+        "this desk's settings: show, set (admins)",
+    ),
+    "cli.help.settings_set": (
+        "修改一项设置；列表用逗号分隔，开关用 on/off",
+        "change one setting; lists comma-separated, switches on/off",
+    ),
     "cli.operator_added": ("已添加值班员 {name}", "Added operator {name}"),
     "cli.demo_done": (
         "已生成演示数据：{members} 位会员，{visits} 次到访",
@@ -91,6 +107,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.help.visit_void": ("撤销一次到访（需填写原因）", "undo a visit (with a reason)"),
     "cli.help.visits": ("到访统计", "visit figures"),
     "cli.help.visits_today": ("今天的到访", "today's visits"),
-    "cli.help.operator_verb": ("值班员：列表、添加", "operators: list, add"),
+    "cli.help.operator_verb": (
+        "值班员：列表、添加、修改、停用、恢复",
+        "operators: list, add, edit, deactivate, reactivate",
+    ),
     "cli.help.demo": ("生成演示数据", "generate demo data"),
 }
