@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QLabel,
     QMainWindow,
     QPushButton,
@@ -157,6 +158,12 @@ class Shell(QMainWindow):
     def lock(self, reason: str) -> None:
         if self.session is None:
             return
+        # A dialog left open would go on working with the rights of whoever walked away.
+        for _ in range(10):
+            dialog = QApplication.activeModalWidget()
+            if not isinstance(dialog, QDialog):
+                break
+            dialog.reject()
         operators.record_lock(self.desk.uow(), self.session.operator.id, reason)
         previous = self.session.operator.id
         self.session = None

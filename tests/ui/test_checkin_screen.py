@@ -196,3 +196,106 @@ def test_threaded_double_enter_records_one_visit(
     qtbot.wait(100)
     assert views.today_summary(session.desk.uow()).visits == 1
     assert screen.band.tone is Tone.OK
+
+
+def _names_and_services(session: DeskSession) -> list[tuple[str | None, tuple[str, ...]]]:
+    return [(v.member_name, v.services) for v in reversed(views.recent_visits(session.desk.uow()))]
+
+
+def test_a_card_scanned_during_a_repeat_question_checks_in_that_card(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    zhang = _member(session, ctx, "张三", "13800138000")
+    li = _member(session, ctx, "李四", "13900139000")
+    screen = _screen(qtbot, session)
+    for _ in range(2):
+        type_text(qtbot, screen.search, zhang.member_number)
+        qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    assert screen.state is State.REPEAT
+    # Nobody answers the orange question; the next person scans their card.
+    type_text(qtbot, screen.search, li.member_number)
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    assert [name for name, _ in _names_and_services(session)] == ["张三", "李四"]
+    assert screen.band.tone is Tone.OK and "李四" in screen.band.title.text()
+
+
+def test_a_card_scanned_while_a_typed_pick_waits_checks_in_that_card(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    _member(session, ctx, "张三", "13800138000")
+    li = _member(session, ctx, "李四", "13900139000")
+    screen = _screen(qtbot, session)
+    type_text(qtbot, screen.search, "zs", HUMAN_DELAY_MS)
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    assert screen.state is State.CONFIRM
+    type_text(qtbot, screen.search, li.member_number)  # digits too: not service keys here
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    assert _names_and_services(session) == [("李四", ("water", "rest"))]
+
+
+def test_a_number_key_typed_by_a_person_still_toggles_a_service(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    _member(session, ctx, "张三", "13800138000")
+    screen = _screen(qtbot, session)
+    type_text(qtbot, screen.search, "zs", HUMAN_DELAY_MS)
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    type_text(qtbot, screen.search, "2", HUMAN_DELAY_MS)  # rest off
+    type_text(qtbot, screen.search, "6", HUMAN_DELAY_MS)  # toilet on
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    assert _names_and_services(session) == [("张三", ("water", "toilet"))]
+
+
+def test_a_card_scanned_while_the_last_one_is_being_written_is_not_lost(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    import sqlite3
+
+    from ui import tasks
+
+    zhang = _member(session, ctx, "张三", "13800138000")
+    li = _member(session, ctx, "李四", "13900139000")
+    screen = _screen(qtbot, session)
+    tasks.set_synchronous(False)
+    # Another program (a CLI script, say) holds the write lock for a moment.
+    other = sqlite3.connect(session.desk.paths.database, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        type_text(qtbot, screen.search, zhang.member_number)
+        qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+        qtbot.wait(50)
+        type_text(qtbot, screen.search, li.member_number)
+        qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+        qtbot.wait(200)
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    qtbot.waitUntil(lambda: len(_names_and_services(session)) == 2, timeout=5000)
+    assert [name for name, _ in _names_and_services(session)] == ["张三", "李四"]
+    qtbot.waitUntil(lambda: "李四" in screen.band.title.text(), timeout=3000)
+
+
+def test_undo_acts_on_the_visit_selected_even_after_new_ones_arrive(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    zhang = _member(session, ctx, "张三", "13800138000")
+    li = _member(session, ctx, "李四", "13900139000")
+    wang = _member(session, ctx, "王五", "13700137000")
+    screen = _screen(qtbot, session)
+    for person in (zhang, li):
+        type_text(qtbot, screen.search, person.member_number)
+        qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    screen.today.select_row(1)  # 张三, below 李四
+    type_text(qtbot, screen.search, wang.member_number)  # meanwhile 王五 comes in on top
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    asked: list[str | None] = []
+    screen.today.ask_void_reason = lambda visit: asked.append(visit.member_name) or "误操作"
+    qtbot.mouseClick(screen.today.undo_button, Qt.MouseButton.LeftButton)
+    assert asked == ["张三"]
+    voided = [v.member_name for v in views.recent_visits(session.desk.uow()) if v.voided]
+    assert voided == ["张三"]
+    # The keyboard is still the input's: the next scan is not lost.
+    assert not screen.today.undo_button.hasFocus()
+    type_text(qtbot, screen.search, li.member_number)
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    assert "李四" in screen.band.title.text()

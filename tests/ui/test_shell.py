@@ -160,3 +160,31 @@ def test_renaming_yourself_updates_the_status_bar(
     shell._operator_records_changed()
     assert shell.session is not None and shell.session.operator.name == "王大站长"
     assert "王大站长" in shell.operator_label.text()
+
+
+def test_locking_closes_a_dialog_left_open(
+    qtbot: QtBot, desk: Desk, station: tuple[Device, Operator]
+) -> None:
+    from PySide6.QtCore import QTimer
+
+    from desktop.services import views
+    from ui.members.form import MemberFormDialog
+
+    device, admin = station
+    shell = _shell(qtbot, desk, device)
+    shell.start_duty(admin)
+    seen: dict[str, object] = {}
+
+    def walk_away() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, MemberFormDialog)
+        dialog.name.setText("钱九")
+        shell.lock("idle")  # the idle timer fires while the form is open
+        seen["visible"] = dialog.isVisible()
+
+    QTimer.singleShot(0, walk_away)
+    assert shell.checkin_screen is not None
+    shell.checkin_screen.register_walk_in()
+    assert seen["visible"] is False
+    assert shell.session is None
+    assert views.search_members(desk.uow(), "钱九") == []

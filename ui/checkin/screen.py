@@ -8,6 +8,7 @@ a second visit anyway. A scanner burst that names one member records at once.
 from __future__ import annotations
 
 import logging
+import time
 from enum import Enum
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -28,13 +29,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.errors import AppError, NotFound, RuleViolation
-from desktop.domain.model import Member
+from desktop.domain.model import Member, Visit
 from desktop.domain.people import mask_phone
 from desktop.i18n import describe, join, tr
 from desktop.services import checkin, members, views
 from desktop.services.settings import read_settings
 from ui.checkin.band import ResultBand, Tone
-from ui.checkin.search_box import SearchBox
+from ui.checkin.search_box import BURST_MAX_GAP_S, SearchBox
 from ui.checkin.services_panel import ServicesPanel
 from ui.checkin.today_panel import TodayPanel
 from ui.session.state import DeskSession
@@ -62,6 +63,10 @@ class CheckInScreen(QWidget):
         self.state = State.SEARCH
         self.picked: Member | None = None
         self._recording = False  # a check-in is being written: a second Enter must not double it
+        self._queued_scans: list[str] = []  # cards scanned while a check-in was being written
+        # While a member is picked, a number key toggles a service, unless more keys follow
+        # at scanner speed: then it was the first character of the next card.
+        self._held: list[tuple[str, float]] = []
         self._hits: list[Member] = []
         settings = read_settings(session.desk.uow())
         offered, defaults = settings.offered_services, settings.default_services
@@ -81,6 +86,10 @@ class CheckInScreen(QWidget):
         self.search.navigate.connect(self._move)
         self.search.escaped.connect(self.reset)
         self.search.key_for_state.connect(self._state_key)
+        self._hold_timer = QTimer(self)
+        self._hold_timer.setSingleShot(True)
+        self._hold_timer.setInterval(int(BURST_MAX_GAP_S * 1000) + 10)
+        self._hold_timer.timeout.connect(self._release_held)
 
         self.register_button = QPushButton(tr("checkin.register") + "  F2")
         self.register_button.setObjectName("registerWalkIn")
@@ -118,6 +127,15 @@ class CheckInScreen(QWidget):
         self.band = ResultBand(tr("checkin.idle"))
         self.today = TodayPanel()
         self.today.void_requested.connect(self.void_visit)
+        ask_reason = self.today.ask_void_reason
+
+        def ask_then_back_to_input(visit: Visit) -> str | None:
+            try:
+                return ask_reason(visit)
+            finally:
+                self.focus_input()
+
+        self.today.ask_void_reason = ask_then_back_to_input
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -191,6 +209,7 @@ class CheckInScreen(QWidget):
         if not text:
             return
         if scanned:
+            self.search.clear()  # ready for the next card at once
             self.check_in_scanned(text)
             return
         rows = self.results.selectionModel().selectedRows()
@@ -223,8 +242,10 @@ class CheckInScreen(QWidget):
         )
 
     def _state_key(self, event: QKeyEvent) -> None:
-        key = event.key()
+        """Keys while a member is picked (CONFIRM) or a repeat is shown (REPEAT)."""
+        key, now = event.key(), time.monotonic()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._release_held()
             if self.picked is None:
                 self.reset()
             elif self.state is State.CONFIRM:
@@ -232,12 +253,36 @@ class CheckInScreen(QWidget):
             elif self.state is State.REPEAT:
                 self.record(self.picked, confirm_repeat=True)
         elif key == Qt.Key.Key_Escape:
+            self._held.clear()
             self.reset()
             self.band.clear()
-        elif self.state is State.CONFIRM and event.text():
-            self.services.toggle_key(event.text())
+        elif char := event.text():
+            burst = bool(self._held) and now - self._held[-1][1] < BURST_MAX_GAP_S
+            if self.state is State.REPEAT or burst or not self.services.binds(char):
+                # The next person: a card being scanned, or a name or phone being typed.
+                self._start_new_input([*self._held, (char, now)])
+                return
+            self._held.append((char, now))
+            self._hold_timer.start()
+
+    def _release_held(self) -> None:
+        self._hold_timer.stop()
+        held, self._held = self._held, []
+        for char, _stamp in held:
+            self.services.toggle_key(char)
+
+    def _start_new_input(self, keys: list[tuple[str, float]]) -> None:
+        self._hold_timer.stop()
+        self._held = []
+        self.reset()
+        for char, stamp in keys:
+            self.search.feed(char, stamp)
 
     def check_in_scanned(self, text: str) -> None:
+        if self._recording:  # the previous card is still being written: this one is next
+            self._queued_scans.append(text)
+            self.search.clear()
+            return
         try:
             member = members.resolve_member(self.session.desk.uow(), text)
         except NotFound:
@@ -264,6 +309,14 @@ class CheckInScreen(QWidget):
 
     def _recorded(self, result: checkin.CheckInResult) -> None:
         self._recording = False
+        self._show_recorded(result)
+        self._next_queued_scan()
+
+    def _next_queued_scan(self) -> None:
+        if self._queued_scans and not self._recording:
+            self.check_in_scanned(self._queued_scans.pop(0))
+
+    def _show_recorded(self, result: checkin.CheckInResult) -> None:
         member = result.member
         if result.status is checkin.CheckInStatus.REPEAT:
             self.state = State.REPEAT
@@ -286,12 +339,18 @@ class CheckInScreen(QWidget):
             Tone.OK, tr("checkin.recorded", name=member.name, n=result.visit_number), detail
         )
         self.sounds.play("ok")
-        self.reset(keep_band=True)
+        self.reset()
         self.refresh_today()
         self.changed.emit()
 
     def _failed(self, error: Exception) -> None:
         self._recording = False
+        try:
+            self._show_failure(error)
+        finally:
+            self._next_queued_scan()
+
+    def _show_failure(self, error: Exception) -> None:
         if not isinstance(error, AppError):
             raise error
         title = (
@@ -307,16 +366,17 @@ class CheckInScreen(QWidget):
     def _refuse(self, title: str, detail: str) -> None:
         self.band.show_result(Tone.ERROR, title, detail)
         self.sounds.play("error")
-        self.reset(keep_band=True)
+        self.reset()
 
-    def reset(self, keep_band: bool = False) -> None:
+    def reset(self) -> None:
+        """Back to SEARCH, ready for the next person; a result band stays, a question goes."""
         self.state = State.SEARCH
         self.picked = None
         self.search.capturing = False
         self.search.clear()
         self.services.reset()
         self.update_results("")
-        if not keep_band and self.band.tone is Tone.ASK:
+        if self.band.tone in (Tone.ASK, Tone.REPEAT):
             self.band.clear()
         self.focus_input()
 
@@ -383,6 +443,7 @@ class CheckInScreen(QWidget):
             self.band.show_result(Tone.IDLE, tr("checkin.voided"))
             self.refresh_today()
             self.changed.emit()
+            self.focus_input()
 
         DbOp(self, lambda: checkin.void_visit(visit_id, reason, uow, ctx)).success(done).run()
 

@@ -44,6 +44,11 @@ class SearchBox(QLineEdit):
         """Whether the last two characters came at scanner speed (a burst is under way)."""
         return len(self._stamps) >= 2 and self._stamps[-1] - self._stamps[-2] < BURST_MAX_GAP_S
 
+    def feed(self, text: str, stamp: float) -> None:
+        """Type ``text`` as if its key had come at ``stamp`` (keys the screen held back)."""
+        self._stamps.append(stamp)
+        self.insert(text)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if self.capturing:

@@ -49,6 +49,11 @@ class ServicesPanel(QWidget):
     def selected(self) -> tuple[str, ...]:
         return tuple(s for s, b in self.buttons.items() if b.isChecked())
 
+    def binds(self, char: str) -> bool:
+        """Whether ``char`` is the key of one of the services shown."""
+        index = KEYS.find(char) if char else -1
+        return 0 <= index < len(self.buttons)
+
     def toggle_key(self, char: str) -> bool:
         """Toggle the service bound to a number key; False when the key binds none."""
         index = KEYS.find(char)

@@ -53,7 +53,8 @@ class TodayPanel(QGroupBox):
             ]
         )
         read_only_rows(self.table)
-        self.table.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        # The input box keeps the keyboard: a click here must not swallow the next scan.
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         header = self.table.horizontalHeader()
         # Fixed widths for time and operator: ResizeToContents re-measures the column for
         # every cell set, which cost 10 ms per refresh on the scan-to-result path.
@@ -67,6 +68,7 @@ class TodayPanel(QGroupBox):
 
         self.undo_button = QPushButton(tr("today.undo"))
         self.undo_button.setObjectName("undoVisit")
+        self.undo_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.undo_button.clicked.connect(self._undo_selected)
         self.latest = QLabel(tr("today.latest"))
 
@@ -95,7 +97,9 @@ class TodayPanel(QGroupBox):
         for i, (service, count) in enumerate(summary.per_service.items()):
             label = QLabel(f"{tr('service.' + service)}  <b>{count}</b>")
             self.services_grid.addWidget(label, i // 3, i % 3)
+        selected = self.selected_visit_id()
         self._visits = visits
+        self.table.clearSelection()
         self.table.setRowCount(len(visits))
         for row, visit in enumerate(visits):
             name = visit.member_name or tr(
@@ -117,6 +121,17 @@ class TodayPanel(QGroupBox):
                     item.setForeground(Qt.GlobalColor.gray)
                     item.setToolTip(visit.void_reason or "")
                 self.table.setItem(row, column, item)
+
+        # New visits come in at the top: keep the same visit selected, not the same row.
+        for row, visit in enumerate(visits):
+            if visit.id == selected:
+                self.table.selectRow(row)
+
+    def selected_visit_id(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self._visits):
+            return None
+        return self._visits[rows[0].row()].id
 
     def select_row(self, row: int) -> None:
         self.table.selectRow(row)
