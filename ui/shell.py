@@ -21,7 +21,7 @@ from desktop.bootstrap import Desk
 from desktop.domain.model import Device, Operator, Role
 from desktop.i18n import tr
 from desktop.services import operators, views
-from desktop.services.settings import read_settings
+from desktop.services.settings import DeskSettings, read_settings
 from ui.checkin.screen import CheckInScreen
 from ui.session.sign_in import SignInPage
 from ui.session.state import DeskSession
@@ -127,12 +127,19 @@ class Shell(QMainWindow):
             operators_screen = OperatorsScreen(session)
             operators_screen.changed.connect(self._operator_records_changed)
             tabs.addTab(operators_screen, tr("shell.tab_operators"))
-        tabs.addTab(
-            SettingsScreen(session, on_language_changed=self.on_language_changed),
-            tr("shell.tab_settings"),
-        )
+        settings_screen = SettingsScreen(session, on_language_changed=self.on_language_changed)
+        settings_screen.saved.connect(self.apply_settings)
+        tabs.addTab(settings_screen, tr("shell.tab_settings"))
         tabs.currentChanged.connect(self._tab_changed)
         return tabs
+
+    def apply_settings(self, settings: DeskSettings) -> None:
+        """Saved settings take effect now, not at the next start."""
+        self.idle_minutes = settings.idle_lock_minutes
+        self.sounds.enabled = settings.sound
+        self._restart_idle_timer()
+        if self.checkin_screen is not None:
+            self.checkin_screen.apply_settings(settings)
 
     def _operator_records_changed(self) -> None:
         """An admin may have renamed themselves: the status bar and records follow."""

@@ -188,3 +188,28 @@ def test_locking_closes_a_dialog_left_open(
     assert seen["visible"] is False
     assert shell.session is None
     assert views.search_members(desk.uow(), "钱九") == []
+
+
+def test_saved_settings_take_effect_at_once(
+    qtbot: QtBot, desk: Desk, station: tuple[Device, Operator]
+) -> None:
+    from ui.admin.settings_screen import SettingsScreen
+
+    device, admin = station
+    shell = _shell(qtbot, desk, device)
+    shell.start_duty(admin)
+    assert shell.tabs is not None and shell.checkin_screen is not None
+    settings = next(
+        shell.tabs.widget(i)
+        for i in range(shell.tabs.count())
+        if isinstance(shell.tabs.widget(i), SettingsScreen)
+    )
+    settings.offered.set_checked(("water", "toilet"))
+    settings.defaults.set_checked(("toilet",))
+    settings.idle_lock.setValue(3)
+    settings.sound.setChecked(False)
+    settings.save()
+    assert list(shell.checkin_screen.services.buttons) == ["water", "toilet"]
+    assert shell.checkin_screen.services.selected() == ("toilet",)
+    assert shell.idle_minutes == 3 and shell.idle_timer.interval() == 3 * 60_000
+    assert shell.sounds.enabled is False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -191,6 +191,8 @@ class EditableList(QWidget):
 class SettingsScreen(QWidget):
     """A form over ``config.ALL_OPTIONS``; admins save, everyone else reads."""
 
+    saved = Signal(object)  # DeskSettings, once written
+
     def __init__(
         self,
         session: DeskSession,
@@ -336,6 +338,7 @@ class SettingsScreen(QWidget):
         ).run()
 
     def _saved(self, values: DeskSettings) -> None:
+        self.saved.emit(values)
         self.save_button.setEnabled(True)
         language_before = self._loaded.language if self._loaded else None
         self._loaded = values

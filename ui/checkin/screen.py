@@ -33,7 +33,7 @@ from desktop.domain.model import Member, Visit
 from desktop.domain.people import mask_phone
 from desktop.i18n import describe, join, tr
 from desktop.services import checkin, members, views
-from desktop.services.settings import read_settings
+from desktop.services.settings import DeskSettings, read_settings
 from ui.checkin.band import ResultBand, Tone
 from ui.checkin.search_box import BURST_MAX_GAP_S, SearchBox
 from ui.checkin.services_panel import ServicesPanel
@@ -118,9 +118,7 @@ class CheckInScreen(QWidget):
         self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.results.cellDoubleClicked.connect(lambda row, _col: self.pick(row))
 
-        self.services = ServicesPanel(offered, defaults)
-        for button in self.services.buttons.values():
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.services = self._services_panel(offered, defaults)
         self.services_hint = QLabel(tr("checkin.services_hint"))
         self.services_hint.setStyleSheet("color:#546e7a;")
 
@@ -142,7 +140,7 @@ class CheckInScreen(QWidget):
         top.addWidget(self.register_button)
         top.addWidget(self.anonymous_button)
 
-        left = QVBoxLayout()
+        left = self._left = QVBoxLayout()
         left.addLayout(top)
         left.addWidget(self.results, 1)
         left.addWidget(self.services_hint)
@@ -159,6 +157,21 @@ class CheckInScreen(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_F2), self, self.register_walk_in)
         QShortcut(QKeySequence(Qt.Key.Key_F3), self, self.count_anonymous)
         self.refresh_today()
+
+    @staticmethod
+    def _services_panel(offered: tuple[str, ...], defaults: tuple[str, ...]) -> ServicesPanel:
+        panel = ServicesPanel(offered, defaults)
+        for button in panel.buttons.values():
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        return panel
+
+    def apply_settings(self, settings: DeskSettings) -> None:
+        """Saved settings take effect at once: the services offered and preselected."""
+        panel = self._services_panel(settings.offered_services, settings.default_services)
+        self._left.replaceWidget(self.services, panel)
+        self.services.deleteLater()
+        self.services = panel
+        self.occupations = settings.occupations
 
     # --- search ---------------------------------------------------------------------------
 
