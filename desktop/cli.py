@@ -96,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ref")
     _member_fields(p, name_required=False)
     p.add_argument("--allow-same-phone", action="store_true", help=tr("cli.help.same_phone"))
+    p.add_argument("--clear-id-number", action="store_true", help=tr("cli.help.clear_id"))
     p.set_defaults(run=cmd_member_edit)
     p = mverbs.add_parser("find", parents=[common], help=tr("cli.help.member_find"))
     p.add_argument("query")
@@ -163,11 +164,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_settings_set)
 
     p = verbs.add_parser("demo", parents=[common], help=tr("cli.help.demo"))
-    p.add_argument("--members", type=int, default=1000)
-    p.add_argument("--visits", type=int, default=0)
+    p.add_argument("--members", type=_count, default=1000)
+    p.add_argument("--visits", type=_count, default=0)
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--add", action="store_true", help=tr("cli.help.demo_add"))
     p.set_defaults(run=cmd_demo)
     return parser
+
+
+def _count(text: str) -> int:
+    """A whole number ≥ 0 (argparse turns the ValueError into a usage message)."""
+    value = int(text)
+    if value < 0:
+        raise ValueError(text)
+    return value
 
 
 def _member_fields(p: argparse.ArgumentParser, name_required: bool) -> None:
@@ -241,6 +251,7 @@ def _form(args: argparse.Namespace, base: Member | None = None) -> members.Membe
         id_number=_id_number(args.id_number),
         # A script run by an admin asserts the person agreed (on the paper form, say).
         consent=not args.no_consent,
+        clear_id_number=getattr(args, "clear_id_number", False),
     )
 
 
@@ -479,7 +490,14 @@ def cmd_demo(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     from desktop import demo
 
     ctx = _context(desk, args)
-    result = demo.generate(desk, ctx, members=args.members, visits=args.visits, seed=args.seed)
+    result = demo.generate(
+        desk,
+        ctx,
+        members=args.members,
+        visits=args.visits,
+        seed=args.seed,
+        add_to_existing=args.add,
+    )
     out.emit(result, tr("cli.demo_done", members=result.members, visits=result.visits))
     return EXIT_OK
 
@@ -496,8 +514,23 @@ def _language_from(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _unreadable_argument(argv: Sequence[str]) -> str | None:
+    """An argument that is not valid text (a lone surrogate from a broken terminal)."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            return arg.encode("utf-8", "backslashreplace").decode("ascii", "replace")[:40]
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    bad = _unreadable_argument(argv)
+    if bad is not None:
+        i18n.set_language(os.environ.get("WAYSTATION_LANG") or "zh")
+        print(tr("cli.error_prefix") + tr("input.bad_text", text=bad), file=sys.stderr)
+        return EXIT_USAGE
     i18n.set_language(_language_from(argv) or os.environ.get("WAYSTATION_LANG") or "zh")
     args = build_parser().parse_args(argv)
     for option, default in (("home", None), ("lang", None), ("json", False), ("operator", None)):

@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import text
+
 from desktop.bootstrap import Desk
 from desktop.domain.clock import local_date, to_iso
+from desktop.domain.errors import InvalidInput, RuleViolation, SetupRequired
 from desktop.domain.ids import new_id
 from desktop.domain.model import DeskContext
 from desktop.domain.people import format_member_number, phone_tail
@@ -96,6 +99,7 @@ SERVICE_WEIGHTS = (
     ("reading", 5),
 )
 BATCH = 20_000
+DEMO_FLAG = "demo_data"
 
 
 @dataclass(frozen=True)
@@ -118,14 +122,32 @@ def generate(
     visits: int = 0,
     seed: int = 7,
     progress: Callable[[int, int], None] | None = None,
+    add_to_existing: bool = False,
 ) -> DemoResult:
+    """Fill a desk with made-up people and visits.
+
+    Refused on a desk that already holds members or visits, unless ``add_to_existing``:
+    demo people must not mix with real ones. The desk is marked as holding demo data
+    (setting ``demo_data``), so that sync can refuse to send it to a real server.
+    """
+    if members < 0 or visits < 0:
+        raise InvalidInput("demo.negative", field="members")
+    if not members:
+        visits = 0  # visits go to the people made in the same run
     started = datetime.now(UTC)
     occupations = [o for o, _ in OCCUPATIONS]
     occupation_weights = [w for _, w in OCCUPATIONS]
     with desk.uow() as uow:
         device = uow.device.get()
-        assert device is not None
-        first_seq = uow.device.take_member_seq(members)
+        if device is None:
+            raise SetupRequired()
+        held = uow.session.execute(
+            text("SELECT (SELECT count(*) FROM member) + (SELECT count(*) FROM visit)")
+        ).scalar_one()
+        if held and not add_to_existing and not uow.settings.get(DEMO_FLAG):
+            raise RuleViolation("demo.not_empty")
+        first_seq = uow.device.take_member_seq(members) if members else 0
+        uow.settings.set(DEMO_FLAG, True)
         uow.commit()
     # Same seed, same people; a second run on one desk makes new people, not twins.
     rng = random.Random(f"{seed}-{first_seq}")
@@ -155,6 +177,7 @@ def generate(
                 number = format_member_number(device.code, first_seq + i)
                 at = to_iso(now - timedelta(days=rng.uniform(0, 730)))
                 tags_json = json.dumps(tags, ensure_ascii=False)
+                employer = rng.choice(EMPLOYERS[occupation])
                 member_rows.append(
                     (
                         member_id,
@@ -164,7 +187,7 @@ def generate(
                         phone,
                         phone_tail(phone),
                         occupation,
-                        rng.choice(EMPLOYERS[occupation]),
+                        employer,
                         "",
                         tags_json,
                         at,
@@ -179,12 +202,19 @@ def generate(
                     keys_cache[name] = sorted(search_keys(name, ""))
                 key_rows.extend((k, member_id) for k in keys_cache[name])
                 key_rows.append((number.replace("-", "").lower(), member_id))
-                payload = {
+                payload = {  # the shape members.register_member queues
                     "member_number": number,
                     "name": name,
                     "phone": phone,
                     "occupation": occupation,
+                    "employer": employer,
+                    "union_branch": "",
                     "tags": tags,
+                    "id_hash": None,
+                    "id_last4": None,
+                    "consent_at": at,
+                    "active": True,
+                    "deactivated_reason": None,
                     "version": 1,
                 }
                 outbox_rows.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 
 from desktop.domain.clock import to_iso
 from desktop.domain.errors import InvalidInput, NotFound, RuleViolation
@@ -28,6 +28,7 @@ from desktop.storage.uow import UnitOfWork
 
 FREE_TEXT_MAX = 100
 MAX_TAGS = 20
+TAG_MAX = 30
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,10 @@ class MemberForm:
     union_branch: str = ""
     tags: tuple[str, ...] = ()
     id_number: str = ""  # typed only; never stored in the clear
-    consent: bool = False  # the person agreed to the use of their data
+    # The person agreed to the use of their data (True), withdrew it (False), or, when
+    # editing, nothing was said (None: keep what is on file).
+    consent: bool | None = None
+    clear_id_number: bool = False  # editing: remove the ID number on file
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,8 @@ def clean_form(form: MemberForm, key: bytes) -> CleanMember:
     tags = tuple(dict.fromkeys(t for t in (" ".join(t.split()) for t in form.tags) if t))
     if len(tags) > MAX_TAGS:
         raise InvalidInput("member.too_many_tags", field="tags", max=MAX_TAGS)
+    if any(len(tag) > TAG_MAX for tag in tags):
+        raise InvalidInput("member.tag_too_long", field="tags", max=TAG_MAX)
     if (phone or number) and not form.consent:
         raise InvalidInput("member.consent_required", field="consent")
     return CleanMember(
@@ -84,7 +90,7 @@ def clean_form(form: MemberForm, key: bytes) -> CleanMember:
         tags=tags,
         id_hash=id_number_hash(number, key) if number else None,
         id_last4=id_last4(number) if number else None,
-        consent=form.consent,
+        consent=bool(form.consent),
     )
 
 
@@ -231,8 +237,13 @@ def update_member(
             raise NotFound("member.not_found", ref=member_id)
         if row.version != expected_version:
             raise RuleViolation("member.changed_meanwhile", name=row.name)
-        keep_consent = form.consent or row.consent_at is not None
-        clean = clean_form(MemberForm(**{**asdict(form), "consent": keep_consent}), uow.id_hash_key)
+        id_on_file = row.id_hash is not None and not form.clear_id_number
+        withdrawn = form.consent is False and row.consent_at is not None
+        if withdrawn and (form.phone.strip() or id_on_file):
+            # Withdrawn consent must take effect, not be ignored: the data goes first.
+            raise RuleViolation("member.consent_withdraw")
+        consent = (row.consent_at is not None) if form.consent is None else form.consent
+        clean = clean_form(replace(form, consent=consent), uow.id_hash_key)
         if clean.id_hash and clean.id_hash != row.id_hash:
             same = [m for m in uow.members.by_id_hash(clean.id_hash) if m.id != row.id]
             if same:
@@ -256,8 +267,12 @@ def update_member(
         row.tags = json.dumps(list(clean.tags), ensure_ascii=False)
         if clean.id_hash:
             row.id_hash, row.id_last4 = clean.id_hash, clean.id_last4
+        elif form.clear_id_number:
+            row.id_hash, row.id_last4 = None, None
         if row.consent_at is None and clean.consent:
             row.consent_at = at
+        elif not clean.consent:
+            row.consent_at = None
         row.version += 1
         row.updated_at = at
         uow.members.replace_keys(row.id, search_keys(row.name, row.member_number))

@@ -89,6 +89,8 @@ class DeviceRepository:
 
     def take_member_seq(self, count: int = 1) -> int:
         """Reserve ``count`` member sequence numbers of this device; returns the first."""
+        if count < 1:
+            raise ValueError(f"cannot reserve {count} member numbers")
         device = self.row()
         assert device is not None
         first = device.next_member_seq

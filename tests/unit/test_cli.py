@@ -283,3 +283,36 @@ def test_operators_and_settings_from_the_command_line(tmp_path: Path) -> None:
     empty = run("settings", "set", "offered_services", "")
     assert empty.returncode == 1 and "至少要提供一项服务" in empty.stderr
     assert json.loads(run("settings", "show", "--json").stdout)["sound"] is True
+
+
+def test_demo_refuses_a_desk_with_real_people_and_bad_counts(tmp_path: Path) -> None:
+    home = str(tmp_path / "home")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "ui.main", "--home", home, *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    assert run("init", "--station-name", "测试站", "--admin-pin", "1234").returncode == 0
+    assert run("member", "add", "--name", "甲").returncode == 0
+    assert run("demo", "--members", "-1").returncode == 2
+    refused = run("demo", "--members", "10")
+    assert refused.returncode == 1 and "演示数据会与真实数据混在一起" in refused.stderr
+    added = run("member", "add", "--name", "乙", "--json")
+    assert added.returncode == 0, added.stderr
+    assert json.loads(added.stdout)["member_number"].endswith("-0002")
+
+
+def test_text_that_is_not_valid_unicode_gets_a_message_not_a_traceback(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.main", "--home", str(tmp_path), "member", "find", "\udc80"],
+        capture_output=True,
+        text=True,
+        check=False,
+        errors="replace",
+    )
+    assert done.returncode == 2
+    assert "无法识别的字符" in done.stderr and "Traceback" not in done.stderr

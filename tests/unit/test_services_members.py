@@ -403,3 +403,27 @@ def test_search_finds_a_phone_typed_with_its_country_code(
 ) -> None:
     assert members.resolve_member(desk.uow(), typed).name == "张三"
     assert names(views.search_members(desk.uow(), typed)) == ["张三"]
+
+
+def test_a_tag_longer_than_a_list_entry_is_refused(desk: Desk, ctx: DeskContext) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        register(desk, ctx, name="赵六", tags=("a" * 5000,))
+    assert refused.value.code == "member.tag_too_long"
+    assert count(desk, "member") == 0
+
+
+def test_withdrawing_consent_takes_effect_or_says_what_to_do_first(
+    desk: Desk, ctx: DeskContext
+) -> None:
+    member = register(
+        desk, ctx, name="张三", phone="13800138000", id_number=ID_NUMBER, consent=True
+    )
+    withdraw = MemberForm(name="张三", phone="13800138000", consent=False)
+    with pytest.raises(RuleViolation) as refused:
+        members.update_member(member.id, withdraw, member.version, desk.uow(), ctx)
+    assert refused.value.code == "member.consent_withdraw"
+
+    cleared = MemberForm(name="张三", consent=False, clear_id_number=True)
+    saved = members.update_member(member.id, cleared, member.version, desk.uow(), ctx)
+    assert saved.phone is None and saved.id_hash is None and saved.id_last4 is None
+    assert saved.consent_at is None

@@ -92,6 +92,8 @@ class MemberFormDialog(QDialog):
             else tr("form.id_hint")
         )
         self.consent = QCheckBox(tr("form.consent"))
+        self.clear_id = QCheckBox(tr("form.clear_id"))
+        self.clear_id.setVisible(bool(member and member.id_last4))
 
         form = QFormLayout()
         form.addRow(tr("form.name") + " *", self.name)
@@ -101,6 +103,7 @@ class MemberFormDialog(QDialog):
         form.addRow(tr("form.union_branch"), self.union_branch)
         form.addRow(tr("form.tags"), tag_row)
         form.addRow(tr("form.id_number"), self.id_number)
+        form.addRow("", self.clear_id)
         form.addRow("", self.consent)
 
         self.duplicates = QLabel()
@@ -175,6 +178,7 @@ class MemberFormDialog(QDialog):
             tags=tuple(tag for tag, box in self.tag_boxes.items() if box.isChecked()),
             id_number=self.id_number.text(),
             consent=self.consent.isChecked(),
+            clear_id_number=self.clear_id.isChecked(),
         )
 
     def check_duplicates(self) -> None:

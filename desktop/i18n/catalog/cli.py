@@ -23,7 +23,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Employer: {employer}  Union branch: {branch}",
     ),
     "cli.member_tags": ("标签：{tags}", "Tags: {tags}"),
-    "cli.member_visits": ("到访 {n} 次", "{n} visits"),
+    "cli.member_visits": ("到访 {n} 次", "Visits: {n}"),
     "cli.member_id_last4": ("身份证后四位：{last4}", "ID number ends in {last4}"),
     "cli.member_deactivated": ("已停用：{reason}", "Deactivated: {reason}"),
     "cli.confirm_repeat_hint": (
@@ -88,6 +88,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "手机号与已有会员相同时仍然登记",
         "register even if another member has this phone",
     ),
+    "cli.help.clear_id": ("删除已登记的身份证号", "remove the ID number on file"),
     "cli.help.tag": ("标签，可重复", "tag, may repeat"),
     "cli.help.id_number": (
         "身份证号（只保存加密摘要和后四位）；写 - 则从标准输入读取，不留在命令历史里",
@@ -111,5 +112,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "值班员：列表、添加、修改、停用、恢复",
         "operators: list, add, edit, deactivate, reactivate",
     ),
-    "cli.help.demo": ("生成演示数据", "generate demo data"),
+    "cli.help.demo": (
+        "生成演示数据（只用于空白的试用库）",
+        "generate demo data (for an empty trial desk)",
+    ),
+    "cli.help.demo_add": (
+        "库中已有会员或到访时仍然添加（演示数据会与真实数据混在一起）",
+        "add even though the desk holds members or visits (demo data mixes with real data)",
+    ),
 }

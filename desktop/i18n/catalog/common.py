@@ -2,8 +2,20 @@
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "list.separator": ("、", ", "),
+    "demo.negative": ("数量不能为负数。", "Counts cannot be negative."),
+    "demo.not_empty": (
+        "本机已有会员或到访记录，演示数据会与真实数据混在一起。请在新的数据文件夹中生成"
+        "（--home），确需添加请加 --add。",
+        "This desk already holds members or visits; demo people would mix with real ones. "
+        "Generate into a new data folder (--home), or add --add if you really mean it.",
+    ),
     "error.generic": ("操作未能完成。", "The operation could not be completed."),
     "input.invalid": ("输入有误：{field}", "Invalid input: {field}"),
+    "input.bad_text": (
+        "输入中有无法识别的字符（{text}），请检查终端的编码设置后重新输入。",
+        "The input holds characters that are not valid text ({text}); check the terminal's "
+        "encoding and type it again.",
+    ),
     "record.not_found": ("找不到该记录。", "Record not found."),
     "rule.violation": ("此操作不被允许。", "This action is not allowed."),
     "auth.denied": ("您的角色无权执行此操作。", "Your role may not do this."),

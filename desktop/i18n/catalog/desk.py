@@ -71,6 +71,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "member.reason_required": ("请填写停用原因。", "Give a reason for deactivating."),
     "member.text_too_long": ("此项最多 {max} 个字。", "At most {max} characters here."),
     "member.too_many_tags": ("标签最多 {max} 个。", "At most {max} tags."),
+    "member.tag_too_long": ("每个标签最多 {max} 个字。", "A tag has at most {max} characters."),
+    "member.consent_withdraw": (
+        "撤回同意前，请先清空手机号；已登记身份证号的，请先删除身份证号。",
+        "To withdraw consent, first clear the phone number, and remove the ID number if one "
+        "is on file.",
+    ),
     # check-in
     "checkin.recorded": ("{name} 签到成功，第 {n} 次到访", "{name} checked in — visit no. {n}"),
     "checkin.repeat": (

@@ -135,6 +135,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The person knows and agrees that the union uses their phone number and other "
         "details to serve them",
     ),
+    "form.clear_id": ("删除已登记的身份证号", "Remove the ID number on file"),
     "form.dup_title": ("可能已经登记过：", "May already be registered:"),
     "form.dup_line": ("{name}  {number}  {phone}（{why}）", "{name}  {number}  {phone} ({why})"),
     "form.dup_reason.phone": ("手机号相同", "same phone"),
