@@ -1,0 +1,525 @@
+"""Signed member-card tokens and certificate links: encode, parse, verify. No I/O.
+
+The formats are specified in ``docs/tokens.md``; keep the two in step. Everything that reads
+scanned text (``parse``, ``parse_certificate_url``, ``verify_card``, ``verify_certificate``)
+answers every input with a value and never raises; exceptions raised by the caller's own
+look-up callbacks (a database error, say) are passed on, not disguised as a verdict.
+Signing raises ``ValueError`` for arguments no stored record can have (a bad member id,
+serial or device code): that is a programming error, not a person's mistake.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import unicodedata
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from functools import lru_cache
+from typing import Any, Literal
+from urllib.parse import parse_qs, quote, urlsplit
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from desktop.domain.ids import DEVICE_CODE_LENGTH
+from desktop.domain.people import MEMBER_NUMBER_ALPHABET
+from desktop.identity.keys import public_key_from_bytes
+
+FORMAT_VERSION = 1
+KIND_CARD = 1
+KIND_CERTIFICATE = 2
+CARD_DOMAIN = b"WS-CARD-v1"
+CERTIFICATE_DOMAIN = b"WS-CERT-v1"
+CARD_PREFIX = f"WS{FORMAT_VERSION}:"
+SIGNATURE_LENGTH = 64
+CARD_FIELDS_LENGTH = 24  # version 1 + kind 1 + member id 16 + serial 2 + device code 4
+CARD_BYTES = CARD_FIELDS_LENGTH + SIGNATURE_LENGTH  # 88
+CARD_TOKEN_LENGTH = 145  # len("WS1:") + 141 base32 characters; tests measure it
+QR_ALPHANUMERIC_CAPACITY_6M = 154  # characters in a version-6 QR at level M, alphanumeric mode
+CARD_SERIAL_MAX = 0xFFFF
+CERTIFICATE_NUMBER_MAX = 999_999_999
+CERTIFICATE_PATH = "v"
+QR_QUIET_ZONE = 4  # modules of white margin a printed QR needs on every side
+MAX_SCAN_LENGTH = 4096  # longer text is refused unread: no token or link is near this long
+
+_SIGNATURE_TEXT_LENGTH = 103  # 64 bytes in unpadded base32
+_DEVICE_CODE_VALUES = len(MEMBER_NUMBER_ALPHABET) ** DEVICE_CODE_LENGTH
+_DEVICE_CODE = re.compile(f"[{MEMBER_NUMBER_ALPHABET}]{{{DEVICE_CODE_LENGTH}}}")
+_CERTIFICATE_SERIAL = re.compile(rf"C-({_DEVICE_CODE.pattern})-([0-9]{{4,9}})")
+_BASE32 = re.compile("[A-Z2-7]+")
+_VERSION_PREFIX = re.compile("WS([0-9]{1,3}):")
+_QR_ALPHANUMERIC = re.compile(r"[0-9A-Z $%*+\-./:]*")
+_QR_MODE_ALPHANUMERIC: Literal[2] = 2  # qrcode.util.MODE_ALPHA_NUM, as a literal for mypy
+
+
+class Problem(StrEnum):
+    """Why a scanned text was not accepted as what it claims to be."""
+
+    FOREIGN = "foreign"  # not ours at all: random text, a web link, a WeChat code
+    MALFORMED = "malformed"  # our shape, but damaged: length, characters, field values
+    VERSION = "version"  # a format version this program does not know (a newer one)
+    SIGNATURE = "signature"  # well formed, but the signature does not match the contents
+    WRONG_KIND = "wrong_kind"  # a certificate where a card was expected, or the reverse
+
+
+class Verdict(StrEnum):
+    VALID = "valid"
+    ALTERED = "altered"  # bad signature, unparsable, unknown version, another system's QR
+    UNKNOWN_DEVICE = "unknown_device"  # the issuing device's key is not known here yet
+    BLOCKED = "blocked"  # this card serial was reported lost or replaced
+    DEACTIVATED = "deactivated"  # the member is known here and deactivated
+    UNKNOWN_CERTIFICATE = "unknown_certificate"  # no record of this certificate serial here
+
+
+@dataclass(frozen=True)
+class CardToken:
+    """A parsed card token; ``signed`` is the exact message its signature must cover."""
+
+    member_id: str
+    serial: int
+    device_code: str
+    signature: bytes
+    signed: bytes
+
+
+@dataclass(frozen=True)
+class CertificateLink:
+    """A parsed certificate verification link: the serial names the issuing device."""
+
+    serial: str
+    device_code: str
+    number: int
+    signature: bytes
+
+
+@dataclass(frozen=True)
+class Unrecognised:
+    problem: Problem
+
+
+ParsedToken = CardToken | CertificateLink
+
+
+@dataclass(frozen=True)
+class CertificateFields:
+    """What a certificate says, all of it covered by its signature.
+
+    ``hours`` is exact (``Decimal`` or ``int``: 1.5 hours, 32 hours) or ``None`` for an
+    award; dates are calendar days; ``member_id`` is ``None`` for a recipient who is not a
+    member. Invalid values raise ``ValueError`` here, so that signing and verifying cannot.
+    """
+
+    title: str
+    recipient_name: str
+    member_id: str | None
+    purpose: str  # what it is for: a course name, a competition and its award
+    hours: Decimal | int | None
+    issued_on: date
+    issuing_union: str
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.member_id is not None:
+            uuid.UUID(self.member_id)
+        if self.hours is not None and not (Decimal(self.hours).is_finite() and self.hours >= 0):
+            raise ValueError("hours must be a finite number, zero or more")
+
+
+@dataclass(frozen=True)
+class CardVerdict:
+    """The answer to a scanned card; the contents are filled whenever they could be decoded.
+
+    With ``UNKNOWN_DEVICE`` the contents are what the card claims, not checked.
+    ``member_known`` says whether this station has the member's record.
+    """
+
+    verdict: Verdict
+    member_id: str | None = None
+    serial: int | None = None
+    device_code: str | None = None
+    member_known: bool = False
+    problem: Problem | None = None
+
+    @property
+    def message_code(self) -> str:
+        if self.verdict is Verdict.VALID:
+            return "verify.card_valid" if self.member_known else "verify.card_valid_new_member"
+        return _message_code(self.verdict, self.problem, "verify.certificate_not_card")
+
+    @property
+    def message_params(self) -> dict[str, Any]:
+        return {"device": self.device_code or "", "serial": self.serial or ""}
+
+
+@dataclass(frozen=True)
+class CertificateVerdict:
+    """The answer to a scanned certificate link; ``fields`` are this station's record."""
+
+    verdict: Verdict
+    serial: str | None = None
+    device_code: str | None = None
+    fields: CertificateFields | None = None
+    problem: Problem | None = None
+
+    @property
+    def message_code(self) -> str:
+        if self.verdict is Verdict.VALID:
+            return "verify.certificate_valid"
+        return _message_code(self.verdict, self.problem, "verify.card_not_certificate")
+
+    @property
+    def message_params(self) -> dict[str, Any]:
+        return {"device": self.device_code or "", "serial": self.serial or ""}
+
+
+def _message_code(verdict: Verdict, problem: Problem | None, wrong_kind: str) -> str:
+    if verdict is Verdict.ALTERED and problem is Problem.VERSION:
+        return "verify.unsupported_version"
+    if verdict is Verdict.ALTERED and problem is Problem.WRONG_KIND:
+        return wrong_kind
+    return f"verify.{verdict.value}"
+
+
+# --- device codes and base32 -------------------------------------------------------------
+
+
+def pack_device_code(code: str) -> bytes:
+    """Six Crockford base32 characters (30 bits) as 4 big-endian bytes."""
+    if not _DEVICE_CODE.fullmatch(code):
+        raise ValueError(f"not a device code: {code!r}")
+    value = 0
+    for char in code:
+        value = value * 32 + MEMBER_NUMBER_ALPHABET.index(char)
+    return value.to_bytes(4, "big")
+
+
+def unpack_device_code(data: bytes) -> str | None:
+    """The device code in 4 bytes, or ``None`` when they hold no valid code."""
+    value = int.from_bytes(data, "big")
+    if len(data) != 4 or value >= _DEVICE_CODE_VALUES:
+        return None
+    chars = []
+    for _ in range(DEVICE_CODE_LENGTH):
+        value, digit = divmod(value, 32)
+        chars.append(MEMBER_NUMBER_ALPHABET[digit])
+    return "".join(reversed(chars))
+
+
+def _b32encode(data: bytes) -> str:
+    return base64.b32encode(data).decode("ascii").rstrip("=")
+
+
+def _b32decode(text: str) -> bytes | None:
+    """Unpadded upper-case base32; ``None`` unless ``text`` is the one canonical encoding.
+
+    Canonical matters: the last character carries spare bits that decoding ignores, so
+    without this check two different texts would carry one valid signature.
+    """
+    if not _BASE32.fullmatch(text):
+        return None
+    try:
+        data = base64.b32decode(text + "=" * (-len(text) % 8))
+    except (binascii.Error, ValueError):
+        return None
+    return data if _b32encode(data) == text else None
+
+
+# --- cards --------------------------------------------------------------------------------
+
+
+def _card_fields(member_id: str, serial: int, device_code: str) -> bytes:
+    if not 1 <= serial <= CARD_SERIAL_MAX:
+        raise ValueError(f"card serial out of range 1..{CARD_SERIAL_MAX}: {serial}")
+    return (
+        bytes((FORMAT_VERSION, KIND_CARD))
+        + uuid.UUID(member_id).bytes
+        + serial.to_bytes(2, "big")
+        + pack_device_code(device_code)
+    )
+
+
+def sign_card(member_id: str, serial: int, device_code: str, private_key: Ed25519PrivateKey) -> str:
+    """The card token text for the QR: ``WS1:`` + 141 base32 characters."""
+    fields = _card_fields(member_id, serial, device_code)
+    signature = private_key.sign(CARD_DOMAIN + fields)
+    return CARD_PREFIX + _b32encode(fields + signature)
+
+
+def _parse_card(body: str) -> CardToken | Unrecognised:
+    data = _b32decode(body)
+    if data is None or len(data) != CARD_BYTES:
+        return Unrecognised(Problem.MALFORMED)
+    fields, signature = data[:CARD_FIELDS_LENGTH], data[CARD_FIELDS_LENGTH:]
+    if fields[0] != FORMAT_VERSION or fields[1] != KIND_CARD:  # must agree with the prefix
+        return Unrecognised(Problem.MALFORMED)
+    serial = int.from_bytes(fields[18:20], "big")
+    device_code = unpack_device_code(fields[20:24])
+    if device_code is None or serial == 0:
+        return Unrecognised(Problem.MALFORMED)
+    member_id = str(uuid.UUID(bytes=fields[2:18]))
+    return CardToken(member_id, serial, device_code, signature, CARD_DOMAIN + fields)
+
+
+# --- certificates -------------------------------------------------------------------------
+
+
+def certificate_serial(device_code: str, number: int) -> str:
+    """``C-7KQ3M2-0001``: the issuing device's code and its own running number (≥ 4 digits).
+
+    Serials are made on the device without a server, like member numbers, and name the
+    device whose key signed the certificate.
+    """
+    if not _DEVICE_CODE.fullmatch(device_code):
+        raise ValueError(f"not a device code: {device_code!r}")
+    if not 1 <= number <= CERTIFICATE_NUMBER_MAX:
+        raise ValueError(f"certificate number out of range 1..{CERTIFICATE_NUMBER_MAX}")
+    return f"C-{device_code}-{number:04d}"
+
+
+def parse_certificate_serial(serial: str) -> tuple[str, int] | None:
+    """``(device code, number)`` of a canonical serial, else ``None``."""
+    match = _CERTIFICATE_SERIAL.fullmatch(serial)
+    if match is None:
+        return None
+    device_code, digits = match.groups()
+    number = int(digits)
+    if number < 1 or f"{number:04d}" != digits:
+        return None
+    return device_code, number
+
+
+def _text(value: str) -> bytes:
+    data = unicodedata.normalize("NFC", value).encode("utf-8", "surrogatepass")
+    return len(data).to_bytes(4, "big") + data
+
+
+def _day(value: date | None) -> str:
+    return "" if value is None else f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
+def _hours(value: Decimal | int | None) -> str:
+    if value is None:
+        return ""
+    return format(Decimal(value).normalize(), "f")
+
+
+def certificate_message(serial: str, fields: CertificateFields) -> bytes:
+    """The exact bytes a certificate's signature covers (see docs/tokens.md)."""
+    member = "" if fields.member_id is None else str(uuid.UUID(fields.member_id))
+    parts = (
+        serial,
+        fields.title,
+        fields.recipient_name,
+        member,
+        fields.purpose,
+        _hours(fields.hours),
+        _day(fields.issued_on),
+        _day(fields.starts_on),
+        _day(fields.ends_on),
+        fields.issuing_union,
+    )
+    body = b"".join(_text(part) for part in parts)
+    return CERTIFICATE_DOMAIN + bytes((FORMAT_VERSION, KIND_CERTIFICATE)) + body
+
+
+def sign_certificate(serial: str, fields: CertificateFields, private_key: Ed25519PrivateKey) -> str:
+    """The signature (103 base32 characters) to store with the certificate and put in its URL.
+
+    The private key must be that of the device named in ``serial``.
+    """
+    if parse_certificate_serial(serial) is None:
+        raise ValueError(f"not a certificate serial: {serial!r}")
+    return _b32encode(private_key.sign(certificate_message(serial, fields)))
+
+
+def certificate_url(base_url: str, serial: str, signature: str) -> str:
+    """``{base_url}/v/{serial}?s={signature}``: what the certificate's QR holds."""
+    return f"{base_url.rstrip('/')}/{CERTIFICATE_PATH}/{quote(serial)}?s={signature}"
+
+
+def parse_certificate_url(text: str | bytes) -> CertificateLink | Unrecognised:
+    """The serial and signature in a certificate link, from whatever a scanner typed.
+
+    Any host is accepted: trust comes from the signature, not from the address.
+    """
+    normal = _normalise(text)
+    if normal is None:
+        return Unrecognised(Problem.FOREIGN)
+    return _parse_certificate(normal)
+
+
+def _parse_certificate(text: str) -> CertificateLink | Unrecognised:
+    if not text.isascii() or not text.isprintable():
+        return Unrecognised(Problem.FOREIGN)
+    try:
+        parts = urlsplit(text)
+        pairs = parse_qs(parts.query)
+    except ValueError:
+        return Unrecognised(Problem.FOREIGN)
+    query: dict[str, list[str]] = {}
+    for name, values in pairs.items():  # a scanner with caps lock on types S= and V=
+        query.setdefault(name.lower(), []).extend(values)
+    segments = parts.path.rstrip("/").split("/")
+    if len(segments) < 2 or segments[-2].lower() != CERTIFICATE_PATH or "s" not in query:
+        return Unrecognised(Problem.FOREIGN)
+    if query.get("v", [str(FORMAT_VERSION)]) != [str(FORMAT_VERSION)]:
+        return Unrecognised(Problem.VERSION)
+    serial = segments[-1].upper()
+    parsed = parse_certificate_serial(serial)
+    signatures = query["s"]
+    if parsed is None or len(signatures) != 1 or len(signatures[0]) != _SIGNATURE_TEXT_LENGTH:
+        return Unrecognised(Problem.MALFORMED)
+    signature = _b32decode(signatures[0].upper())
+    if signature is None:
+        return Unrecognised(Problem.MALFORMED)
+    return CertificateLink(serial, parsed[0], parsed[1], signature)
+
+
+# --- reading scanned text -----------------------------------------------------------------
+
+
+def _normalise(text: str | bytes) -> str | None:
+    """NFKC, without whitespace or invisible format characters; ``None`` if far too long."""
+    if isinstance(text, bytes | bytearray):
+        text = bytes(text).decode("utf-8", "replace")
+    if not isinstance(text, str) or len(text) > MAX_SCAN_LENGTH:
+        return None
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
+
+
+def parse(text: str | bytes) -> ParsedToken | Unrecognised:
+    """A card token or certificate link from scanned or pasted text; never raises.
+
+    Lower case, stray whitespace, line ends and full-width characters are all accepted.
+    """
+    normal = _normalise(text)
+    if normal is None:
+        return Unrecognised(Problem.FOREIGN)
+    upper = normal.upper()
+    if upper.startswith(CARD_PREFIX):
+        return _parse_card(upper[len(CARD_PREFIX) :])
+    if _VERSION_PREFIX.match(upper):
+        return Unrecognised(Problem.VERSION)
+    return _parse_certificate(normal)
+
+
+@lru_cache(maxsize=256)
+def _public_key(raw: bytes) -> Ed25519PublicKey | None:
+    try:
+        return public_key_from_bytes(raw)
+    except ValueError:
+        return None
+
+
+def _signature_ok(raw_key: bytes, signature: bytes, message: bytes) -> bool | None:
+    """True or False, or ``None`` when ``raw_key`` is not a usable key."""
+    key = _public_key(bytes(raw_key))
+    if key is None:
+        return None
+    try:
+        key.verify(signature, message)
+    except InvalidSignature:
+        return False
+    return True
+
+
+def verify_card(
+    text: str | bytes,
+    public_key_for: Callable[[str], bytes | None],
+    blocked: Callable[[str, int], bool],
+    member_active: Callable[[str], bool | None],
+) -> CardVerdict:
+    """What a scanned card is worth here; never raises on any text.
+
+    ``public_key_for(device code)`` gives the 32-byte key of a known device, else ``None``;
+    ``blocked(member id, serial)`` says whether that card was reported lost or replaced;
+    ``member_active(member id)`` is ``None`` for a member this station has no record of.
+    Refusals this station can decide itself (altered, blocked, deactivated) come before
+    "unknown device", which a desk may be configured to accept.
+    """
+    token = parse(text)
+    if isinstance(token, Unrecognised):
+        return CardVerdict(Verdict.ALTERED, problem=token.problem)
+    if isinstance(token, CertificateLink):
+        return CardVerdict(Verdict.ALTERED, problem=Problem.WRONG_KIND)
+    read = CardVerdict(Verdict.ALTERED, token.member_id, token.serial, token.device_code)
+    raw_key = public_key_for(token.device_code)
+    checked = None if raw_key is None else _signature_ok(raw_key, token.signature, token.signed)
+    if checked is False:
+        return replace(read, problem=Problem.SIGNATURE)
+    active = member_active(token.member_id)
+    known = active is not None
+    if blocked(token.member_id, token.serial):
+        return replace(read, verdict=Verdict.BLOCKED, member_known=known)
+    if active is False:
+        return replace(read, verdict=Verdict.DEACTIVATED, member_known=known)
+    if checked is None:
+        return replace(read, verdict=Verdict.UNKNOWN_DEVICE, member_known=known)
+    return replace(read, verdict=Verdict.VALID, member_known=known)
+
+
+def verify_certificate(
+    text: str | bytes,
+    fields_for: Callable[[str], CertificateFields | None],
+    public_key_for: Callable[[str], bytes | None],
+) -> CertificateVerdict:
+    """Whether a scanned certificate link matches this station's record of that certificate.
+
+    ``fields_for(serial)`` gives the recorded fields or ``None``; never raises on any text.
+    """
+    link = parse(text)
+    if isinstance(link, Unrecognised):
+        return CertificateVerdict(Verdict.ALTERED, problem=link.problem)
+    if isinstance(link, CardToken):
+        return CertificateVerdict(Verdict.ALTERED, problem=Problem.WRONG_KIND)
+    recorded = fields_for(link.serial)
+    if recorded is None:
+        return CertificateVerdict(Verdict.UNKNOWN_CERTIFICATE, link.serial, link.device_code)
+    raw_key = public_key_for(link.device_code)
+    if raw_key is None:
+        return CertificateVerdict(Verdict.UNKNOWN_DEVICE, link.serial, link.device_code)
+    message = certificate_message(link.serial, recorded)
+    if _signature_ok(raw_key, link.signature, message) is not True:
+        return CertificateVerdict(
+            Verdict.ALTERED, link.serial, link.device_code, problem=Problem.SIGNATURE
+        )
+    return CertificateVerdict(Verdict.VALID, link.serial, link.device_code, recorded)
+
+
+# --- QR -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QrMatrix:
+    """A QR symbol at error correction M: ``modules[row][column]`` is True for dark.
+
+    No quiet zone is included: leave ``QR_QUIET_ZONE`` modules of white around it.
+    """
+
+    version: int
+    alphanumeric: bool
+    modules: tuple[tuple[bool, ...], ...]
+
+
+def qr_matrix(text: str) -> QrMatrix:
+    """The QR symbol for ``text``: alphanumeric mode when the text allows (card tokens)."""
+    import qrcode  # here, not at the top: verifying at the desk never needs it
+    import qrcode.util
+
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    alphanumeric = bool(_QR_ALPHANUMERIC.fullmatch(text))
+    if alphanumeric:
+        code.add_data(qrcode.util.QRData(text, mode=_QR_MODE_ALPHANUMERIC))
+    else:
+        code.add_data(text)
+    code.make(fit=True)
+    rows = tuple(tuple(bool(module) for module in row) for row in code.modules)
+    return QrMatrix(int(code.version), alphanumeric, rows)
