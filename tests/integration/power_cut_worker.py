@@ -22,7 +22,9 @@ def main(home: str, seed: int) -> None:
     admin = operators.first_admin(desk.uow())
     ctx = DeskContext(device.station.id, device.id, admin.id, admin.role)
     known: list[str] = []
-    print("ready", flush=True)
+    with desk.engine.connect() as connection:
+        synchronous = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+    print("ready", synchronous, flush=True)
     while True:
         if not known or rng.random() < 0.2:
             phone = "13" + "".join(rng.choice("0123456789") for _ in range(9))
