@@ -10,9 +10,11 @@ from sqlalchemy import Engine
 
 from desktop.domain.clock import Clock, system_clock
 from desktop.domain.model import Device
+from desktop.identity.keys import DeviceKeys
 from desktop.identity.secrets import load_or_create_id_hash_key
 from desktop.logs import set_up_logging, stop_logging
 from desktop.paths import DataPaths, resolve_home
+from desktop.services import identity
 from desktop.storage.database import make_engine, migrate
 from desktop.storage.uow import UnitOfWorkFactory, uow_factory
 
@@ -28,11 +30,16 @@ class Desk:
     paths: DataPaths
     engine: Engine
     uow: UnitOfWorkFactory
+    keys: DeviceKeys
     log_handler: logging.Handler | None = None
 
     def device(self) -> Device | None:
         with self.uow().reading() as uow:
             return uow.device.get()
+
+    def register_own_key(self) -> None:
+        """Once the device exists, its public key is in the register (idempotent)."""
+        identity.register_own_key(self.uow(), self.keys.public_key_bytes())
 
     def close(self) -> None:
         self.engine.dispose()
@@ -53,5 +60,13 @@ def open_desk(home: str | PathLike[str] | None = None, clock: Clock = system_clo
         stop_logging(handler)
         raise
     key = load_or_create_id_hash_key(paths.keys)
+    desk = Desk(
+        paths,
+        engine,
+        uow_factory(engine, clock, key),
+        DeviceKeys.load_or_create(paths.keys),
+        handler,
+    )
+    desk.register_own_key()
     log.info("desk opened at %s", paths.home)
-    return Desk(paths, engine, uow_factory(engine, clock, key), handler)
+    return desk

@@ -221,6 +221,7 @@ def cmd_init(desk: Desk, args: argparse.Namespace, out: Output) -> int:
         ),
         desk.uow(),
     )
+    desk.register_own_key()
     data = {
         "station": device.station,
         "device_id": device.id,

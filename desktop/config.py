@@ -48,6 +48,14 @@ DEFAULT_SERVICES = Option[tuple[str, ...]](
 OCCUPATIONS = Option[tuple[str, ...]]("occupations", DEFAULT_OCCUPATIONS, "option.occupations")
 TAGS = Option[tuple[str, ...]]("tags", DEFAULT_TAGS, "option.tags")
 SOUND = Option[bool]("sound", True, "option.sound")
+# Cards signed by a device this desk has not heard of yet (before sync): refuse or accept.
+ACCEPT_UNKNOWN_DEVICES = Option[bool](
+    "accept_unknown_devices", False, "option.accept_unknown_devices"
+)
+# Where a phone checks a certificate; the sync issue points it at the central server.
+CERTIFICATE_BASE_URL = Option[str](
+    "certificate_base_url", "https://verify.waystation.example", "option.certificate_base_url"
+)
 
 ALL_OPTIONS: tuple[Option[Any], ...] = (
     LANGUAGE,
@@ -58,4 +66,6 @@ ALL_OPTIONS: tuple[Option[Any], ...] = (
     OCCUPATIONS,
     TAGS,
     SOUND,
+    ACCEPT_UNKNOWN_DEVICES,
+    CERTIFICATE_BASE_URL,
 )

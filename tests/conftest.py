@@ -41,7 +41,7 @@ def desk(home: Path) -> Iterator[Desk]:
 
 @pytest.fixture
 def station(desk: Desk) -> tuple[Device, Operator]:
-    return setup.set_up_station(
+    made = setup.set_up_station(
         setup.StationSetup(
             station_name="测试街道工会驿站",
             kind=StationKind.STATION,
@@ -51,6 +51,8 @@ def station(desk: Desk) -> tuple[Device, Operator]:
         ),
         desk.uow(),
     )
+    desk.register_own_key()
+    return made
 
 
 @pytest.fixture

@@ -27,6 +27,8 @@ class DeskSettings:
     occupations: tuple[str, ...]
     tags: tuple[str, ...]
     sound: bool
+    accept_unknown_devices: bool = False
+    certificate_base_url: str = config.CERTIFICATE_BASE_URL.default
 
 
 OPTIONS: dict[str, config.Option[Any]] = {option.key: option for option in config.ALL_OPTIONS}
@@ -53,6 +55,9 @@ def validate(values: DeskSettings) -> DeskSettings:
             raise InvalidInput(
                 "settings.minutes_range", field=field, min=MINUTES_MIN, max=MINUTES_MAX
             )
+    url = values.certificate_base_url.strip().rstrip("/")
+    if not url.startswith(("https://", "http://")) or " " in url or len(url) > 100:
+        raise InvalidInput("settings.base_url", field="certificate_base_url")
     offered = tuple(s for s in SERVICES if s in values.offered_services)
     if not offered:
         raise InvalidInput("settings.no_services", field="offered_services")
@@ -65,6 +70,7 @@ def validate(values: DeskSettings) -> DeskSettings:
         default_services=tuple(s for s in offered if s in values.default_services),
         occupations=occupations,
         tags=_clean_list(values.tags, "tags"),
+        certificate_base_url=url,
     )
 
 

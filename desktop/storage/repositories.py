@@ -21,6 +21,10 @@ from desktop.domain.model import (
 )
 from desktop.storage.schema import (
     AuditRow,
+    CardEventRow,
+    CardRow,
+    CertificateRow,
+    DeviceKeyRow,
     DeviceRow,
     MemberRevisionRow,
     MemberRow,
@@ -329,3 +333,73 @@ class AuditLog:
                 device_time=at,
             )
         )
+
+
+class PublicKeys:
+    """Public keys by device code (``device_key`` table)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def public_key(self, device_code: str) -> bytes | None:
+        row = self.session.get(DeviceKeyRow, device_code)
+        return None if row is None or row.revoked_at else row.public_key
+
+    def add(self, device_code: str, public_key: bytes, source: str, at: str) -> None:
+        row = self.session.get(DeviceKeyRow, device_code)
+        if row is None:
+            self.session.add(
+                DeviceKeyRow(
+                    device_code=device_code, public_key=public_key, source=source, registered_at=at
+                )
+            )
+        elif row.public_key != public_key:
+            # A key is never replaced silently: the cards it signed would change owner.
+            raise ValueError(f"device {device_code} already has another public key")
+
+
+class Cards:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def of_member(self, member_id: str) -> list[CardRow]:
+        query = select(CardRow).where(CardRow.member_id == member_id).order_by(CardRow.serial)
+        return list(self.session.scalars(query))
+
+    def current(self, member_id: str) -> CardRow | None:
+        cards = [c for c in self.of_member(member_id) if c.status == "active"]
+        return cards[-1] if cards else None
+
+    def is_blocked(self, member_id: str, serial: int) -> bool:
+        row = self.session.scalars(
+            select(CardRow).where(CardRow.member_id == member_id, CardRow.serial == serial)
+        ).first()
+        return row is not None and row.status != "active"
+
+    def add(self, row: CardRow) -> None:
+        self.session.add(row)
+
+    def add_event(self, row: CardEventRow) -> None:
+        self.session.add(row)
+
+    def members_without_printed_card(self, limit: int | None = None) -> list[str]:
+        printed = select(CardRow.member_id).where(CardRow.printed_count > 0)
+        query = (
+            select(MemberRow.id)
+            .where(MemberRow.active.is_(True), MemberRow.id.not_in(printed))
+            .order_by(MemberRow.device_time)
+        )
+        if limit:
+            query = query.limit(limit)
+        return list(self.session.scalars(query))
+
+
+class Certificates:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, serial: str) -> CertificateRow | None:
+        return self.session.get(CertificateRow, serial)
+
+    def add(self, row: CertificateRow) -> None:
+        self.session.add(row)

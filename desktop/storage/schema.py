@@ -7,7 +7,7 @@ made it and the device's own time. Events (visits, voids) are never updated or d
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -34,6 +34,7 @@ class DeviceRow(Base):
     code: Mapped[str] = mapped_column(String(8), unique=True)
     station_id: Mapped[str] = mapped_column(ForeignKey("station.id"))
     next_member_seq: Mapped[int] = mapped_column(Integer, default=1)
+    next_certificate_seq: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[str] = mapped_column(String(27))
 
 
@@ -180,6 +181,77 @@ class VisitVoidRow(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     visit_id: Mapped[str] = mapped_column(ForeignKey("visit.id"), unique=True)
     reason: Mapped[str] = mapped_column(String(200))
+    station_id: Mapped[str] = mapped_column(String(36))
+    device_id: Mapped[str] = mapped_column(String(36))
+    operator_id: Mapped[str] = mapped_column(String(36))
+    device_time: Mapped[str] = mapped_column(String(27))
+
+
+class DeviceKeyRow(Base):
+    """Public keys of devices that sign cards and certificates: this one's and, via sync,
+    everyone else's. A revoked device's cards no longer verify."""
+
+    __tablename__ = "device_key"
+
+    device_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    source: Mapped[str] = mapped_column(String(10))  # "own" or "pulled"
+    registered_at: Mapped[str] = mapped_column(String(27))
+    revoked_at: Mapped[str | None] = mapped_column(String(27), default=None)
+
+
+class CardRow(Base):
+    """A member card: one serial per member, printed (and reprinted) under that serial until
+    it is reported lost; a reissue gets the next serial."""
+
+    __tablename__ = "card"
+    __table_args__ = (UniqueConstraint("member_id", "serial"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("member.id"), index=True)
+    serial: Mapped[int] = mapped_column(Integer)
+    device_code: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(10))  # active, lost, replaced
+    printed_count: Mapped[int] = mapped_column(Integer, default=0)
+    station_id: Mapped[str] = mapped_column(String(36))
+    device_id: Mapped[str] = mapped_column(String(36))
+    operator_id: Mapped[str] = mapped_column(String(36))
+    device_time: Mapped[str] = mapped_column(String(27))
+
+
+class CardEventRow(Base):
+    """What happened to a card: issued, printed, reprinted (with a reason), lost. Immutable."""
+
+    __tablename__ = "card_event"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    card_id: Mapped[str] = mapped_column(ForeignKey("card.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    station_id: Mapped[str] = mapped_column(String(36))
+    device_id: Mapped[str] = mapped_column(String(36))
+    operator_id: Mapped[str] = mapped_column(String(36))
+    device_time: Mapped[str] = mapped_column(String(27))
+
+
+class CertificateRow(Base):
+    """A certificate as issued: every field its signature covers, and the signature."""
+
+    __tablename__ = "certificate"
+
+    serial: Mapped[str] = mapped_column(String(24), primary_key=True)
+    member_id: Mapped[str | None] = mapped_column(ForeignKey("member.id"), index=True)
+    title: Mapped[str] = mapped_column(String(40))
+    recipient_name: Mapped[str] = mapped_column(String(50))
+    purpose: Mapped[str] = mapped_column(String(200))
+    hours: Mapped[str | None] = mapped_column(String(12))  # exact decimal text
+    issued_on: Mapped[str] = mapped_column(String(10))
+    issuing_union: Mapped[str] = mapped_column(String(100))
+    starts_on: Mapped[str | None] = mapped_column(String(10))
+    ends_on: Mapped[str | None] = mapped_column(String(10))
+    signature: Mapped[str] = mapped_column(String(110))
+    revoked_at: Mapped[str | None] = mapped_column(String(27), default=None)
+    revoke_reason: Mapped[str | None] = mapped_column(String(200), default=None)
     station_id: Mapped[str] = mapped_column(String(36))
     device_id: Mapped[str] = mapped_column(String(36))
     operator_id: Mapped[str] = mapped_column(String(36))

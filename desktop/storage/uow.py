@@ -18,10 +18,13 @@ from desktop.domain.clock import Clock, system_clock
 from desktop.storage.database import IMMEDIATE
 from desktop.storage.repositories import (
     AuditLog,
+    Cards,
+    Certificates,
     DeviceRepository,
     MemberRepository,
     OperatorRepository,
     Outbox,
+    PublicKeys,
     SettingsRepository,
     VisitRepository,
 )
@@ -60,6 +63,9 @@ class UnitOfWork:
         self.settings = SettingsRepository(self.session)
         self.outbox = Outbox(self.session)
         self.audit = AuditLog(self.session)
+        self.public_keys = PublicKeys(self.session)
+        self.cards = Cards(self.session)
+        self.certificates = Certificates(self.session)
         return self
 
     def __exit__(

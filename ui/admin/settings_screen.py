@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -317,7 +318,9 @@ class SettingsScreen(QWidget):
 
     def values(self) -> DeskSettings:
         """What the form holds."""
-        return DeskSettings(
+        base = self._loaded or read_settings(self.session.desk.uow())
+        return replace(  # settings without a widget here keep their value
+            base,
             language=str(self.language.currentData()),
             idle_lock_minutes=self.idle_lock.value(),
             repeat_window_minutes=self.repeat_window.value(),

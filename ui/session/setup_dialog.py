@@ -82,4 +82,5 @@ class SetupDialog(QDialog):
         except AppError as error:
             self.error.setText(describe(error))
             return
+        self.desk.register_own_key()
         self.accept()

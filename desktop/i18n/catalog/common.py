@@ -24,6 +24,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "分钟数应在 {min} 到 {max} 之间。",
         "Minutes must be between {min} and {max}.",
     ),
+    "settings.base_url": (
+        "证书查验网址应以 https:// 开头，不含空格。",
+        "The certificate address must start with https:// and hold no spaces.",
+    ),
     "settings.no_services": ("至少要提供一项服务。", "Offer at least one service."),
     "settings.no_occupations": ("职业列表不能为空。", "The list of occupations cannot be empty."),
     "settings.item_too_long": ("每项最多 {max} 个字。", "Each entry has at most {max} characters."),

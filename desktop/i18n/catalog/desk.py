@@ -77,6 +77,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "To withdraw consent, first clear the phone number, and remove the ID number if one "
         "is on file.",
     ),
+    # cards
+    "card.reprint_reason": (
+        "这张卡已经打印过，补打需要填写原因（如：卡片损坏）。",
+        "This card was printed before; a reprint needs a reason (e.g. damaged card).",
+    ),
+    "card.reason_too_long": ("原因最多 {max} 个字。", "A reason has at most {max} characters."),
+    "card.none": ("该会员还没有会员卡。", "This member has no card yet."),
+    "card.other_device": (
+        "这张卡由设备 {device} 签发，本机不能补打；请在本机补办新卡。",
+        "This card was issued by device {device}; this desk cannot reprint it. Reissue a "
+        "new card here instead.",
+    ),
     # check-in
     "checkin.recorded": ("{name} 签到成功，第 {n} 次到访", "{name} checked in — visit no. {n}"),
     "checkin.repeat": (
@@ -114,4 +126,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "option.occupations": ("职业列表", "Occupations"),
     "option.tags": ("标签列表", "Tags"),
     "option.sound": ("提示音", "Sound"),
+    "option.accept_unknown_devices": (
+        "接受尚未同步的设备签发的会员卡",
+        "Accept cards from devices not yet synced",
+    ),
+    "option.certificate_base_url": ("证书查验网址", "Certificate check address"),
 }
