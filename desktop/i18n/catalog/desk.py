@@ -89,6 +89,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This card was issued by device {device}; this desk cannot reprint it. Reissue a "
         "new card here instead.",
     ),
+    # certificates
+    "certificate.title": ("证书名称只能是：{titles}。", "The title must be one of: {titles}."),
+    "certificate.purpose": (
+        "请填写证书事由（课程或竞赛及奖项），最多 {max} 个字。",
+        "Say what it is for (a course, or a competition and award), at most {max} characters.",
+    ),
+    "certificate.hours": (
+        "学时应为大于 0 的数字，如 32 或 1.5。",
+        "Hours must be a number above 0, such as 32 or 1.5.",
+    ),
+    "certificate.dates": ("结束日期不能早于开始日期。", "The end date cannot be before the start."),
+    "certificate.reason_required": ("请填写撤销原因。", "Give a reason for revoking."),
+    "certificate.not_found": ("找不到证书 {serial}。", "No certificate {serial}."),
+    "certificate.already_revoked": ("这张证书已经撤销。", "This certificate was already revoked."),
+    "certificate.revoked": (
+        "证书已被撤销：{reason}",
+        "This certificate was revoked: {reason}",
+    ),
     # check-in
     "checkin.recorded": ("{name} 签到成功，第 {n} 次到访", "{name} checked in — visit no. {n}"),
     "checkin.repeat": (
