@@ -21,6 +21,7 @@ from desktop.domain.people import (
     phone_tail,
 )
 from desktop.domain.pinyin import name_search_keys, sort_key
+from desktop.services import identity
 from desktop.services.operators import require_role
 from desktop.storage.repositories import to_member
 from desktop.storage.schema import MemberRow
@@ -311,6 +312,8 @@ def resolve_member(uow: UnitOfWork, ref: str) -> Member:
     text = ref.strip()
     if not text:
         raise InvalidInput("member.ref_empty", field="ref")
+    if len(text) > 60 and identity.looks_like_ours(text):  # a member card (or a damaged one)
+        return identity.member_from_card(uow, text)
     with uow.reading():
         member = uow.members.get(text) if len(text) == 36 else None
         if member is None:

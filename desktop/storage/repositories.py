@@ -378,12 +378,16 @@ class Cards:
 
     def add(self, row: CardRow) -> None:
         self.session.add(row)
+        self.session.flush()  # its events refer to it; no relationship() orders the inserts
 
     def add_event(self, row: CardEventRow) -> None:
         self.session.add(row)
 
     def members_without_printed_card(self, limit: int | None = None) -> list[str]:
-        printed = select(CardRow.member_id).where(CardRow.printed_count > 0)
+        # Printed = the current (active) card was printed; a reissued card waits again.
+        printed = select(CardRow.member_id).where(
+            CardRow.printed_count > 0, CardRow.status == "active"
+        )
         query = (
             select(MemberRow.id)
             .where(MemberRow.active.is_(True), MemberRow.id.not_in(printed))

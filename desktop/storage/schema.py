@@ -125,6 +125,9 @@ class MemberRow(Base):
     operator_id: Mapped[str | None] = mapped_column(String(36))
     device_time: Mapped[str] = mapped_column(String(27))
     updated_at: Mapped[str] = mapped_column(String(27))
+    # Known here only from a valid card scanned at this desk (registered at another
+    # station): a placeholder until sync brings the record; never pushed itself.
+    from_card: Mapped[bool] = mapped_column(default=False)
 
 
 class MemberSearchKeyRow(Base):
