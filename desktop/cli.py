@@ -12,22 +12,57 @@ import os
 import re
 import secrets
 import sys
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, fields, is_dataclass, replace
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from desktop import i18n
 from desktop.bootstrap import Desk, open_desk
+from desktop.domain.clock import local_date
 from desktop.domain.errors import AppError, InvalidInput, NotFound, RuleViolation, SetupRequired
 from desktop.domain.model import SERVICES, DeskContext, Member, Operator, Role, StationKind
 from desktop.domain.people import mask_phone
 from desktop.i18n import join, tr
-from desktop.services import checkin, members, operators, setup, views
+from desktop.identity.tokens import (
+    CardVerdict,
+    CertificateLink,
+    CertificateVerdict,
+    Verdict,
+)
+from desktop.identity.tokens import parse as parse_scanned
+from desktop.services import (
+    cards,
+    certificates,
+    checkin,
+    identity,
+    members,
+    operators,
+    setup,
+    views,
+)
 from desktop.services.settings import OPTIONS, DeskSettings, read_settings, save_settings
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_REPEAT = 0, 1, 2, 3
+LAYOUTS = ("cr80", "a4-10up")
 
-VERBS = ("init", "member", "checkin", "visit", "visits", "operator", "settings", "demo")
+VERBS = (
+    "init",
+    "member",
+    "checkin",
+    "visit",
+    "visits",
+    "operator",
+    "settings",
+    "demo",
+    "print",
+    "card",
+    "certificate",
+    "verify",
+)
 
 
 class Output:
@@ -169,7 +204,67 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--add", action="store_true", help=tr("cli.help.demo_add"))
     p.set_defaults(run=cmd_demo)
+
+    _printing_verbs(verbs, common)
     return parser
+
+
+def _printing_verbs(verbs: Any, common: argparse.ArgumentParser) -> None:
+    """``print``, ``card``, ``certificate`` and ``verify``: member cards and certificates."""
+    printing = verbs.add_parser("print", parents=[common], help=tr("cli.help.print"))
+    pverbs = printing.add_subparsers(dest="print_verb", required=True)
+    p = pverbs.add_parser("cards", parents=[common], help=tr("cli.help.print_cards"))
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--member", action="append", metavar="REF", help=tr("cli.help.refs"))
+    which.add_argument("--unprinted", action="store_true", help=tr("cli.help.unprinted"))
+    which.add_argument("--all", action="store_true", help=tr("cli.help.all_members"))
+    p.add_argument("--layout", choices=LAYOUTS, required=True, help=tr("cli.help.layout"))
+    p.add_argument("--backs", action="store_true", help=tr("cli.help.backs"))
+    p.add_argument("--reprint-reason", default="", help=tr("cli.help.reprint_reason"))
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.set_defaults(run=cmd_print_cards)
+    p = pverbs.add_parser("certificate", parents=[common], help=tr("cli.help.print_cert"))
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--member", metavar="REF")
+    which.add_argument("--serial", help=tr("cli.help.cert_serial"))
+    p.add_argument("--title", help=" | ".join(certificates.TITLES))
+    p.add_argument("--for", dest="for_text", help=tr("cli.help.cert_for"))
+    p.add_argument("--hours", default="", help=tr("cli.help.cert_hours"))
+    p.add_argument("--from", dest="starts_on", metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="ends_on", metavar="YYYY-MM-DD")
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.set_defaults(run=cmd_print_certificate)
+    p = pverbs.add_parser("signin-sheet", parents=[common], help=tr("cli.help.print_signin"))
+    p.add_argument("--member", action="append", required=True, metavar="REF")
+    p.add_argument("--title", default="")
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.set_defaults(run=cmd_print_signin)
+    p = pverbs.add_parser("calibration", parents=[common], help=tr("cli.help.print_calibration"))
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.set_defaults(run=cmd_print_calibration)
+
+    card = verbs.add_parser("card", parents=[common], help=tr("cli.help.card"))
+    cverbs = card.add_subparsers(dest="card_verb", required=True)
+    p = cverbs.add_parser("lost", parents=[common], help=tr("cli.help.card_lost"))
+    p.add_argument("ref")
+    p.add_argument("--reason", default="")
+    p.set_defaults(run=cmd_card_lost)
+    p = cverbs.add_parser("reissue", parents=[common], help=tr("cli.help.card_reissue"))
+    p.add_argument("ref")
+    p.set_defaults(run=cmd_card_reissue)
+
+    cert = verbs.add_parser("certificate", parents=[common], help=tr("cli.help.certificate"))
+    ceverbs = cert.add_subparsers(dest="certificate_verb", required=True)
+    p = ceverbs.add_parser("revoke", parents=[common], help=tr("cli.help.cert_revoke"))
+    p.add_argument("serial")
+    p.add_argument("--reason", required=True)
+    p.set_defaults(run=cmd_certificate_revoke)
+
+    p = verbs.add_parser("verify", parents=[common], help=tr("cli.help.verify"))
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("text", nargs="?")
+    which.add_argument("--image", metavar="FILE.png", help=tr("cli.help.verify_image"))
+    p.set_defaults(run=cmd_verify)
 
 
 def _count(text: str) -> int:
@@ -501,6 +596,382 @@ def cmd_demo(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     )
     out.emit(result, tr("cli.demo_done", members=result.members, visits=result.visits))
     return EXIT_OK
+
+
+# --- printing, cards, certificates, verifying --------------------------------------------
+
+
+@contextmanager
+def _pdf_out(target: str) -> Iterator[Callable[[bytes], None]]:
+    """Check ``--out`` before any work is done; yield a function that puts the PDF there.
+
+    The PDF is written to a temporary file beside the target and renamed over it, so a
+    failure at any point (a refusal, a full disk) leaves no partial file behind.
+    """
+    path = Path(target).expanduser()
+    if path.is_dir():
+        raise InvalidInput("cli.out_is_folder", field="out", path=target[:200])
+    try:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed or removed below)
+            dir=path.parent, prefix=f".{path.name[:100]}.", suffix=".tmp", delete=False
+        )
+    except OSError:
+        raise InvalidInput("cli.out_unwritable", field="out", path=target[:200]) from None
+    temporary = Path(handle.name)
+    written = False
+
+    def write(data: bytes) -> None:
+        nonlocal written
+        try:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+            handle.close()
+            os.replace(temporary, path)
+        except OSError:
+            raise InvalidInput("cli.out_unwritable", field="out", path=target[:200]) from None
+        written = True
+
+    try:
+        yield write
+    finally:
+        handle.close()
+        if not written:
+            temporary.unlink(missing_ok=True)
+
+
+def _station(desk: Desk) -> Any:
+    device = desk.device()
+    if device is None:
+        raise SetupRequired()
+    return device.station
+
+
+def _today(desk: Desk) -> date:
+    with desk.uow().reading() as uow:
+        return date.fromisoformat(local_date(uow.now()))
+
+
+def _card_members(desk: Desk, args: argparse.Namespace) -> list[Member]:
+    """The members whose cards are to be printed, in the order asked, each once."""
+    if args.member:
+        chosen = [_find_one(desk, ref) for ref in args.member]
+    else:
+        if args.unprinted:
+            ids = cards.unprinted_member_ids(desk.uow())
+        else:
+            ids = views.member_ids(desk.uow())
+        chosen = [members.resolve_member(desk.uow(), member_id) for member_id in ids]
+        chosen = [m for m in chosen if m.active]
+    unique = list({m.id: m for m in chosen}.values())  # each once, first place kept
+    if not unique:
+        raise RuleViolation("cli.no_cards_to_print")
+    return unique
+
+
+def _names(names: list[str], most: int = 10) -> str:
+    return join(names[:most]) + ("…" if len(names) > most else "")
+
+
+def _check_card_job(desk: Desk, chosen: list[Member], reason: str) -> None:
+    """Refuse the whole job, before any card is marked printed, if one card would be refused."""
+    inactive = [m.name for m in chosen if not m.active]
+    if inactive:
+        raise RuleViolation("cli.cards_deactivated", names=_names(inactive), n=len(inactive))
+    with desk.uow().reading() as uow:
+        device = uow.device.get()
+        assert device is not None
+        printed, foreign = [], []
+        for member in chosen:
+            card = uow.cards.current(member.id)
+            if card is not None and card.device_code != device.code:
+                foreign.append(member.name)
+            elif card is not None and card.printed_count > 0:
+                printed.append(member.name)
+    if foreign:
+        raise RuleViolation("cli.cards_other_device", names=_names(foreign), n=len(foreign))
+    if printed and not " ".join(reason.split()):
+        raise InvalidInput(
+            "cli.cards_need_reason",
+            field="reprint_reason",
+            names=_names(printed),
+            n=len(printed),
+        )
+
+
+def cmd_print_cards(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.printing import CardBack, cards_a4, cards_cr80, compose
+
+    ctx = _context(desk, args)
+    station = _station(desk)
+    with _pdf_out(args.out) as write:
+        chosen = _card_members(desk, args)
+        _check_card_job(desk, chosen, args.reprint_reason)
+        printed = [
+            cards.card_to_print(m.id, desk.uow(), ctx, desk.keys, args.reprint_reason)
+            for m in chosen
+        ]
+        faces = [compose.card_face(card, station) for card in printed]
+        if args.layout == "cr80":
+            data = cards_cr80(faces, CardBack() if args.backs else None)
+            pages = len(faces) * (2 if args.backs else 1)
+        else:
+            data = cards_a4(faces, backs=args.backs)
+            pages = -(-len(faces) // 10) * (2 if args.backs else 1)
+        write(data)
+    result = {
+        "out": str(Path(args.out).expanduser()),
+        "layout": args.layout,
+        "pages": pages,
+        "cards": [
+            {
+                "member_id": c.member.id,
+                "member_number": c.member.member_number,
+                "name": c.member.name,
+                "serial": c.serial,
+                "reprint": c.reprint,
+            }
+            for c in printed
+        ],
+    }
+    reprints = sum(c.reprint for c in printed)
+    text = tr("cli.cards_printed", n=len(printed), pages=pages, out=result["out"])
+    if reprints:
+        text += "\n" + tr("cli.cards_reprinted", n=reprints)
+    out.emit(result, text)
+    return EXIT_OK
+
+
+def _day_argument(text: str | None, field: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput("cli.bad_date", field=field, text=text[:40]) from None
+
+
+def cmd_print_certificate(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.printing import certificate_pdf, compose
+
+    ctx = _context(desk, args)
+    with _pdf_out(args.out) as write:
+        if args.serial:
+            issued = certificates.certificate(desk.uow(), args.serial)
+            if issued.revoked:
+                _, reason = certificates.verify_certificate_text(desk.uow(), issued.url)
+                raise RuleViolation("certificate.revoked", reason=reason or "")
+        else:
+            if not args.title or not args.for_text:
+                raise InvalidInput("cli.certificate_needs", field="title")
+            member = _find_one(desk, args.member)
+            form = certificates.CertificateForm(
+                member_id=member.id,
+                title=args.title,
+                purpose=args.for_text,
+                hours=args.hours,
+                starts_on=_day_argument(args.starts_on, "from"),
+                ends_on=_day_argument(args.ends_on, "to"),
+            )
+            issued = certificates.issue_certificate(form, desk.uow(), ctx, desk.keys)
+        write(certificate_pdf([compose.certificate_doc(issued)]))
+    data = {
+        "out": str(Path(args.out).expanduser()),
+        "serial": issued.serial,
+        "url": issued.url,
+        "fields": _certificate_fields(issued.fields),
+        "pages": 1,
+    }
+    text = tr("cli.certificate_printed", serial=issued.serial, out=data["out"])
+    out.emit(data, text + "\n" + issued.url)
+    return EXIT_OK
+
+
+def cmd_print_signin(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.printing import compose, signin_sheet_pdf
+    from desktop.printing.signin_sheet import page_count
+
+    station = _station(desk)
+    with _pdf_out(args.out) as write:
+        people = [_find_one(desk, ref) for ref in args.member]
+        sheet = compose.signin_sheet(args.title, people, _today(desk), subtitle=station.name)
+        write(signin_sheet_pdf(sheet))
+    data = {
+        "out": str(Path(args.out).expanduser()),
+        "pages": page_count(sheet),
+        "people": [{"name": n, "member_number": number} for n, number in sheet.people],
+    }
+    out.emit(data, tr("cli.signin_printed", n=len(people), out=data["out"]))
+    return EXIT_OK
+
+
+def cmd_print_calibration(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.printing import calibration_page
+
+    with _pdf_out(args.out) as write:
+        write(calibration_page())
+    data = {"out": str(Path(args.out).expanduser()), "pages": 1}
+    out.emit(data, tr("cli.calibration_printed", out=data["out"]))
+    return EXIT_OK
+
+
+def cmd_card_lost(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = _context(desk, args)
+    member = _find_one(desk, args.ref)
+    serial = cards.report_lost(member.id, args.reason, desk.uow(), ctx)
+    data = {"member": member_json(member), "serial": serial, "status": "lost"}
+    out.emit(data, tr("cli.card_lost", name=member.name, serial=serial))
+    return EXIT_OK
+
+
+def cmd_card_reissue(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = _context(desk, args)
+    member = _find_one(desk, args.ref)
+    serial = cards.reissue(member.id, desk.uow(), ctx)
+    data = {"member": member_json(member), "serial": serial, "status": "active"}
+    out.emit(data, tr("cli.card_reissued", name=member.name, serial=serial))
+    return EXIT_OK
+
+
+def cmd_certificate_revoke(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = _context(desk, args)
+    certificates.revoke_certificate(args.serial, args.reason, desk.uow(), ctx)
+    serial = args.serial.strip()
+    out.emit({"serial": serial, "revoked": True}, tr("cli.certificate_revoked", serial=serial))
+    return EXIT_OK
+
+
+def _certificate_fields(recorded: Any) -> dict[str, Any]:
+    return {
+        "title": recorded.title,
+        "recipient": recorded.recipient_name,
+        "member_id": recorded.member_id,
+        "purpose": recorded.purpose,
+        "hours": None if recorded.hours is None else str(recorded.hours),
+        "issued_on": recorded.issued_on.isoformat(),
+        "issuing_union": recorded.issuing_union,
+        "starts_on": recorded.starts_on.isoformat() if recorded.starts_on else None,
+        "ends_on": recorded.ends_on.isoformat() if recorded.ends_on else None,
+    }
+
+
+def _scanned_texts(args: argparse.Namespace) -> list[str]:
+    if args.image is None:
+        return [args.text]
+    import zxingcpp
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(args.image) as image:
+            image.load()
+            found = zxingcpp.read_barcodes(image.convert("L"))
+    except (OSError, UnidentifiedImageError, ValueError):
+        raise InvalidInput("cli.image_unreadable", field="image", path=args.image[:200]) from None
+    texts = [code.text for code in found if code.text]
+    if not texts:
+        raise InvalidInput("cli.image_no_code", field="image", path=args.image[:200])
+    return texts
+
+
+def _verify_card(desk: Desk, text: str) -> tuple[dict[str, Any], list[str]]:
+    verdict: CardVerdict = identity.verify_card_text(desk.uow(), text)
+    lines = [tr(verdict.message_code, **verdict.message_params)]
+    contents: dict[str, Any] | None = None
+    if verdict.member_id is not None:
+        contents = {
+            "member_id": verdict.member_id,
+            "serial": verdict.serial,
+            "device": verdict.device_code,
+        }
+        known = None
+        if verdict.member_known:
+            try:
+                known = members.resolve_member(desk.uow(), verdict.member_id)
+            except NotFound:
+                known = None
+        if known is not None:
+            contents.update(name=known.name, member_number=known.member_number)
+            who = f"{known.name}  {known.member_number}"
+        else:
+            who = verdict.member_id
+        lines.append(
+            tr(
+                "cli.verify_card_contents",
+                who=who,
+                serial=verdict.serial,
+                device=verdict.device_code,
+            )
+        )
+    result = {
+        "kind": "card",
+        "valid": verdict.verdict is Verdict.VALID,
+        "accepted": identity.accepted(desk.uow(), verdict),
+        "verdict": verdict.verdict.value,
+        "problem": verdict.problem.value if verdict.problem else None,
+        "message": lines[0],
+        "contents": contents,
+    }
+    return result, lines
+
+
+def _verify_certificate(desk: Desk, text: str) -> tuple[dict[str, Any], list[str]]:
+    verdict: CertificateVerdict
+    verdict, revoked = certificates.verify_certificate_text(desk.uow(), text)
+    lines = [tr(verdict.message_code, **verdict.message_params)]
+    contents: dict[str, Any] | None = None
+    if verdict.serial is not None:
+        contents = {"serial": verdict.serial, "device": verdict.device_code}
+        if verdict.fields is not None:
+            recorded = verdict.fields
+            contents.update(_certificate_fields(recorded))
+            contents.update(revoked=revoked is not None, revoke_reason=revoked)
+            lines.append(
+                tr(
+                    "cli.verify_certificate_contents",
+                    title=recorded.title,
+                    recipient=recorded.recipient_name,
+                    purpose=recorded.purpose,
+                    hours="-" if recorded.hours is None else str(recorded.hours),
+                    issued_on=recorded.issued_on.isoformat(),
+                    issuer=recorded.issuing_union,
+                    serial=verdict.serial,
+                )
+            )
+            if recorded.starts_on or recorded.ends_on:
+                start, end = recorded.starts_on, recorded.ends_on
+                lines.append(
+                    tr(
+                        "cli.verify_certificate_dates",
+                        start=start.isoformat() if start else "-",
+                        end=end.isoformat() if end else "-",
+                    )
+                )
+        if revoked is not None:  # genuine, but withdrawn: that is the verdict to read
+            lines[0] = tr("certificate.revoked", reason=revoked)
+    result = {
+        "kind": "certificate",
+        "valid": verdict.verdict is Verdict.VALID and revoked is None,
+        "verdict": verdict.verdict.value,
+        "problem": verdict.problem.value if verdict.problem else None,
+        "revoked": revoked is not None,
+        "message": lines[0],
+        "contents": contents,
+    }
+    return result, lines
+
+
+def cmd_verify(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    results, blocks = [], []
+    for text in _scanned_texts(args):
+        if isinstance(parse_scanned(text), CertificateLink):
+            result, lines = _verify_certificate(desk, text)
+        else:
+            result, lines = _verify_card(desk, text)
+        results.append(result)
+        blocks.append("\n".join(lines))
+    data: Any = results if args.image is not None else results[0]
+    out.emit(data, "\n\n".join(blocks))
+    return EXIT_OK if all(r["valid"] for r in results) else EXIT_REFUSED
 
 
 # --- entry ------------------------------------------------------------------------------

@@ -147,7 +147,8 @@ def revoke_certificate(serial: str, reason: str, uow: UnitOfWork, ctx: DeskConte
         if row.revoked_at:
             raise RuleViolation("certificate.already_revoked")
         at = to_iso(uow.now())
-        row.revoked_at, row.revoke_reason = at, reason[:200]
+        reason = reason[:200]
+        row.revoked_at, row.revoke_reason = at, reason
         uow.outbox.append("certificate.revoked", row.serial, {"reason": reason}, ctx, at)
         uow.commit()
 
