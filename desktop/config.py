@@ -52,6 +52,8 @@ SOUND = Option[bool]("sound", True, "option.sound")
 ACCEPT_UNKNOWN_DEVICES = Option[bool](
     "accept_unknown_devices", False, "option.accept_unknown_devices"
 )
+# Member cards: "a4" (10 a sheet, office printer) or "cr80" (one a page, card printer).
+CARD_LAYOUT = Option[str]("card_layout", "a4", "option.card_layout")
 # Where a phone checks a certificate; the sync issue points it at the central server.
 CERTIFICATE_BASE_URL = Option[str](
     "certificate_base_url", "https://verify.waystation.example", "option.certificate_base_url"
@@ -68,4 +70,5 @@ ALL_OPTIONS: tuple[Option[Any], ...] = (
     SOUND,
     ACCEPT_UNKNOWN_DEVICES,
     CERTIFICATE_BASE_URL,
+    CARD_LAYOUT,
 )

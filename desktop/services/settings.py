@@ -14,6 +14,7 @@ from desktop.services.operators import require_role
 from desktop.storage.uow import UnitOfWork
 
 MINUTES_MIN, MINUTES_MAX = 1, 240
+CARD_LAYOUTS = ("a4", "cr80")
 LIST_ITEM_MAX = 30
 
 
@@ -29,6 +30,7 @@ class DeskSettings:
     sound: bool
     accept_unknown_devices: bool = False
     certificate_base_url: str = config.CERTIFICATE_BASE_URL.default
+    card_layout: str = config.CARD_LAYOUT.default
 
 
 OPTIONS: dict[str, config.Option[Any]] = {option.key: option for option in config.ALL_OPTIONS}
@@ -58,6 +60,8 @@ def validate(values: DeskSettings) -> DeskSettings:
     url = values.certificate_base_url.strip().rstrip("/")
     if not url.startswith(("https://", "http://")) or " " in url or len(url) > 100:
         raise InvalidInput("settings.base_url", field="certificate_base_url")
+    if values.card_layout not in CARD_LAYOUTS:
+        raise InvalidInput("settings.card_layout", field="card_layout")
     offered = tuple(s for s in SERVICES if s in values.offered_services)
     if not offered:
         raise InvalidInput("settings.no_services", field="offered_services")

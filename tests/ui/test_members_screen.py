@@ -320,3 +320,46 @@ def test_refresh_keeps_the_selection_and_shows_new_members(
     assert screen.model.rowCount() == DEMO_MEMBERS + 1
     assert screen.selected_member_id() == chosen
     assert screen.count_label.text() == f"共 {DEMO_MEMBERS + 1} 位会员"
+
+
+def _decoded_tokens(pdf: bytes) -> list[str]:
+    import pypdfium2
+    import zxingcpp
+
+    found: list[str] = []
+    document = pypdfium2.PdfDocument(pdf)
+    for page in document:
+        image = page.render(scale=300 / 72).to_pil()
+        found += [code.text for code in zxingcpp.read_barcodes(image)]
+    return found
+
+
+def test_print_a_card_then_a_reprint_needs_a_reason_then_the_unprinted_batch(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    from desktop.identity.tokens import Verdict
+    from desktop.services import identity
+
+    zhang = _register(session, ctx, "张三")
+    _register(session, ctx, "李四")
+    screen = _screen(qtbot, session)
+    shown: list[bytes] = []
+    screen.show_pdf = lambda pdf, title: shown.append(pdf)
+    assert screen.select_member(zhang.id)
+
+    screen.print_button.click()
+    [token] = _decoded_tokens(shown[-1])
+    verdict = identity.verify_card_text(session.desk.uow(), token)
+    assert verdict.verdict is Verdict.VALID and verdict.member_id == zhang.id
+
+    asked: list[str] = []
+    screen.ask_reprint_reason = lambda: asked.append("?") or None  # the person cancels
+    screen.print_button.click()
+    assert asked and len(shown) == 1  # nothing printed without a reason
+    screen.ask_reprint_reason = lambda: "卡片损坏"
+    screen.print_button.click()
+    assert _decoded_tokens(shown[-1]) == [token]  # the same serial, the same signed text
+
+    screen.print_unprinted_button.click()
+    [other] = _decoded_tokens(shown[-1])
+    assert identity.verify_card_text(session.desk.uow(), other).member_id != zhang.id

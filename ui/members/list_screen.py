@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -25,9 +27,10 @@ from PySide6.QtWidgets import (
 from desktop.domain.errors import AppError
 from desktop.domain.model import Member, Role
 from desktop.i18n import tr
-from desktop.services import members
+from desktop.services import cards, members, printouts
 from ui.errors import show_error
 from ui.members.list_model import COLUMNS, DEFAULT_SORT_COLUMN, MemberListModel
+from ui.printing import preview
 from ui.session.state import DeskSession
 from ui.tables import read_only_rows
 from ui.tasks import DbOp
@@ -36,6 +39,7 @@ log = logging.getLogger(__name__)
 
 REASON_MAX = 200
 NOTICE_MS = 5000
+UNPRINTED_BATCH = 500  # cards in one print job: 50 A4 sheets
 _COMMON_REASONS = ("members.reason_moved", "members.reason_duplicate", "members.reason_request")
 
 
@@ -117,6 +121,14 @@ class MembersScreen(QWidget):
         self.active_button.clicked.connect(self.toggle_active)
         if not session.can(Role.LEAD):
             self.active_button.setToolTip(tr("members.lead_only"))
+        self.print_button = QPushButton(tr("print.card"))
+        self.print_button.setObjectName("printCard")
+        self.print_button.clicked.connect(self.print_selected_card)
+        self.print_unprinted_button = QPushButton(tr("print.unprinted"))
+        self.print_unprinted_button.setObjectName("printUnprinted")
+        self.print_unprinted_button.clicked.connect(self.print_unprinted_cards)
+        # Replaced in tests: how a finished PDF reaches the person (Qt's print preview).
+        self.show_pdf: Callable[[bytes, str], None] = lambda pdf, title: preview(self, pdf, title)
 
         self.table = self._make_table()
         # After the view's own reset handler, which clears the selection this one restores.
@@ -131,6 +143,8 @@ class MembersScreen(QWidget):
         top.addWidget(self.register_button)
         top.addWidget(self.edit_button)
         top.addWidget(self.active_button)
+        top.addWidget(self.print_button)
+        top.addWidget(self.print_unprinted_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
@@ -240,6 +254,49 @@ class MembersScreen(QWidget):
         if active:
             return self.ask_reason()
         return "" if self.confirm_reactivate() else None
+
+    # --- cards ------------------------------------------------------------------------------
+
+    def ask_reprint_reason(self) -> str | None:
+        text, ok = QInputDialog.getItem(
+            self,
+            tr("print.reprint_title"),
+            tr("print.reprint_prompt", name=self._selected_name()),
+            [tr("print.reason_damaged"), tr("print.reason_misprint"), tr("print.reason_faded")],
+            0,
+            True,
+        )
+        return text.strip() if ok and text.strip() else None
+
+    def print_selected_card(self) -> None:
+        member_id = self.selected_member_id()
+        if member_id is None:
+            return
+        session, reason = self.session, ""
+        if printouts.needs_reprint_reason(session.desk.uow(), member_id):
+            reason = self.ask_reprint_reason() or ""
+            if not reason:
+                return
+        self._print_cards([member_id], reason)
+
+    def print_unprinted_cards(self) -> None:
+        ids = cards.unprinted_member_ids(self.session.desk.uow(), limit=UNPRINTED_BATCH)
+        if not ids:
+            self.show_notice(tr("print.none_unprinted"))
+            return
+        self._print_cards(ids, "")
+
+    def _print_cards(self, member_ids: list[str], reason: str) -> None:
+        desk, ctx = self.session.desk, self.session.ctx()
+
+        def done(result: tuple[bytes, int]) -> None:
+            pdf, count = result
+            self.show_notice(tr("print.cards_ready", n=count))
+            self.show_pdf(pdf, tr("print.cards_title", n=count))
+
+        # It writes (each card's print event), so it runs on the database worker.
+        op = DbOp(self, lambda: printouts.cards_pdf(member_ids, desk.uow, ctx, desk.keys, reason))
+        op.success(done).run()
 
     def ask_reason(self) -> str | None:
         """Why the selected member is deactivated; None when the person cancels."""

@@ -28,6 +28,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "证书查验网址应以 https:// 开头，不含空格。",
         "The certificate address must start with https:// and hold no spaces.",
     ),
+    "settings.card_layout": (
+        "会员卡版式只能是 a4（A4 纸每页 10 张）或 cr80（制卡机每页 1 张）。",
+        "The card layout is a4 (10 on an A4 sheet) or cr80 (one a page, card printer).",
+    ),
     "settings.no_services": ("至少要提供一项服务。", "Offer at least one service."),
     "settings.no_occupations": ("职业列表不能为空。", "The list of occupations cannot be empty."),
     "settings.item_too_long": ("每项最多 {max} 个字。", "Each entry has at most {max} characters."),

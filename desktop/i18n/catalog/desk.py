@@ -148,5 +148,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "接受尚未同步的设备签发的会员卡",
         "Accept cards from devices not yet synced",
     ),
+    "option.card_layout": ("会员卡版式（a4 / cr80）", "Card layout (a4 / cr80)"),
     "option.certificate_base_url": ("证书查验网址", "Certificate check address"),
 }

@@ -113,6 +113,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "today.reason_mistake": ("误操作", "Recorded by mistake"),
     "today.reason_wrong_person": ("选错了人", "Wrong person"),
     "today.reason_test": ("测试记录", "Test record"),
+    # printing
+    "print.card": ("打印会员卡", "Print card"),
+    "print.unprinted": ("打印未打印的卡", "Print unprinted cards"),
+    "print.none_unprinted": ("所有会员都已打印过会员卡。", "Every member's card is printed."),
+    "print.cards_ready": ("已生成 {n} 张会员卡", "{n} cards ready"),
+    "print.cards_title": ("会员卡（{n} 张）", "Member cards ({n})"),
+    "print.reprint_title": ("补打会员卡", "Reprint a card"),
+    "print.reprint_prompt": (
+        "{name} 的会员卡已经打印过。补打原因：",
+        "{name}'s card was printed before. Why reprint it?",
+    ),
+    "print.reason_damaged": ("卡片损坏", "Card damaged"),
+    "print.reason_misprint": ("打印失败", "Misprinted"),
+    "print.reason_faded": ("字迹模糊", "Faded"),
+    "print.save_title": ("另存为 PDF", "Save as PDF"),
     # member form
     "form.title_new": ("登记新会员", "Register a member"),
     "form.title_edit": ("修改会员资料", "Edit member"),

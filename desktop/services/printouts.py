@@ -1,0 +1,43 @@
+"""Card PDFs for the desk window: one member's card, or every card not printed yet."""
+
+from __future__ import annotations
+
+from desktop import config
+from desktop.domain.model import DeskContext
+from desktop.identity.keys import DeviceKeys
+from desktop.printing import compose
+from desktop.printing.cards import cards_a4, cards_cr80
+from desktop.printing.documents import CardBack
+from desktop.services import cards
+from desktop.storage.uow import UnitOfWork, UnitOfWorkFactory
+
+
+def needs_reprint_reason(uow: UnitOfWork, member_id: str) -> bool:
+    """Whether printing this member's card now is a reprint (which needs a reason)."""
+    with uow.reading():
+        card = uow.cards.current(member_id)
+        return card is not None and card.printed_count > 0
+
+
+def cards_pdf(
+    member_ids: list[str],
+    factory: UnitOfWorkFactory,
+    ctx: DeskContext,
+    keys: DeviceKeys,
+    reprint_reason: str = "",
+) -> tuple[bytes, int]:
+    """The PDF of these members' cards in the desk's layout, and how many cards it holds."""
+    uow = factory()
+    with uow.reading():
+        device = uow.device.get()
+        layout = config.CARD_LAYOUT.read(uow)
+    assert device is not None
+    faces = [
+        compose.card_face(
+            cards.card_to_print(m, factory(), ctx, keys, reprint_reason), device.station
+        )
+        for m in member_ids
+    ]
+    if layout == "cr80":
+        return cards_cr80(faces, CardBack()), len(faces)
+    return cards_a4(faces, backs=True, back=CardBack()), len(faces)
