@@ -54,6 +54,12 @@ ACCEPT_UNKNOWN_DEVICES = Option[bool](
 )
 # Member cards: "a4" (10 a sheet, office printer) or "cr80" (one a page, card printer).
 CARD_LAYOUT = Option[str]("card_layout", "a4", "option.card_layout")
+# After registering someone: print their card "never", "ask" or "always" (once, if the
+# card was never printed).
+AUTO_PRINT_CARD = Option[str]("auto_print_card", "ask", "option.auto_print_card")
+# This printer's shift of the back side, in mm (from the calibration page).
+PRINT_OFFSET_X_MM = Option[str]("print_offset_x_mm", "0", "option.print_offset_x_mm")
+PRINT_OFFSET_Y_MM = Option[str]("print_offset_y_mm", "0", "option.print_offset_y_mm")
 # Where a phone checks a certificate; the sync issue points it at the central server.
 CERTIFICATE_BASE_URL = Option[str](
     "certificate_base_url", "https://verify.waystation.example", "option.certificate_base_url"
@@ -71,4 +77,7 @@ ALL_OPTIONS: tuple[Option[Any], ...] = (
     ACCEPT_UNKNOWN_DEVICES,
     CERTIFICATE_BASE_URL,
     CARD_LAYOUT,
+    AUTO_PRINT_CARD,
+    PRINT_OFFSET_X_MM,
+    PRINT_OFFSET_Y_MM,
 )

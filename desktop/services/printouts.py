@@ -7,7 +7,7 @@ from desktop.domain.model import DeskContext
 from desktop.identity.keys import DeviceKeys
 from desktop.printing import compose
 from desktop.printing.cards import cards_a4, cards_cr80
-from desktop.printing.documents import CardBack
+from desktop.printing.documents import CardBack, PrintOffsets
 from desktop.services import cards
 from desktop.storage.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -31,6 +31,9 @@ def cards_pdf(
     with uow.reading():
         device = uow.device.get()
         layout = config.CARD_LAYOUT.read(uow)
+        offsets = PrintOffsets(
+            float(config.PRINT_OFFSET_X_MM.read(uow)), float(config.PRINT_OFFSET_Y_MM.read(uow))
+        )
     assert device is not None
     faces = [
         compose.card_face(
@@ -40,4 +43,12 @@ def cards_pdf(
     ]
     if layout == "cr80":
         return cards_cr80(faces, CardBack()), len(faces)
-    return cards_a4(faces, backs=True, back=CardBack()), len(faces)
+    return cards_a4(faces, backs=True, offsets=offsets, back=CardBack()), len(faces)
+
+
+def auto_print_wanted(uow: UnitOfWork, member_id: str) -> str:
+    """After registering: "never", "ask" or "always" — never again once a card was printed."""
+    with uow.reading():
+        mode = config.AUTO_PRINT_CARD.read(uow)
+        card = uow.cards.current(member_id)
+    return "never" if card is not None and card.printed_count > 0 else mode

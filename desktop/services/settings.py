@@ -15,6 +15,8 @@ from desktop.storage.uow import UnitOfWork
 
 MINUTES_MIN, MINUTES_MAX = 1, 240
 CARD_LAYOUTS = ("a4", "cr80")
+AUTO_PRINT = ("never", "ask", "always")
+OFFSET_MAX_MM = 10.0
 LIST_ITEM_MAX = 30
 
 
@@ -31,6 +33,9 @@ class DeskSettings:
     accept_unknown_devices: bool = False
     certificate_base_url: str = config.CERTIFICATE_BASE_URL.default
     card_layout: str = config.CARD_LAYOUT.default
+    auto_print_card: str = config.AUTO_PRINT_CARD.default
+    print_offset_x_mm: str = config.PRINT_OFFSET_X_MM.default
+    print_offset_y_mm: str = config.PRINT_OFFSET_Y_MM.default
 
 
 OPTIONS: dict[str, config.Option[Any]] = {option.key: option for option in config.ALL_OPTIONS}
@@ -62,6 +67,17 @@ def validate(values: DeskSettings) -> DeskSettings:
         raise InvalidInput("settings.base_url", field="certificate_base_url")
     if values.card_layout not in CARD_LAYOUTS:
         raise InvalidInput("settings.card_layout", field="card_layout")
+    if values.auto_print_card not in AUTO_PRINT:
+        raise InvalidInput("settings.auto_print", field="auto_print_card")
+    offsets: dict[str, Any] = {}
+    for field in ("print_offset_x_mm", "print_offset_y_mm"):
+        try:
+            value = float(getattr(values, field))
+        except ValueError:
+            value = float("nan")
+        if not -OFFSET_MAX_MM <= value <= OFFSET_MAX_MM:  # also refuses nan
+            raise InvalidInput("settings.offset", field=field, max=OFFSET_MAX_MM)
+        offsets[field] = f"{value:g}"
     offered = tuple(s for s in SERVICES if s in values.offered_services)
     if not offered:
         raise InvalidInput("settings.no_services", field="offered_services")
@@ -75,6 +91,7 @@ def validate(values: DeskSettings) -> DeskSettings:
         occupations=occupations,
         tags=_clean_list(values.tags, "tags"),
         certificate_base_url=url,
+        **offsets,
     )
 
 

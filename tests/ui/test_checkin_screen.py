@@ -135,9 +135,15 @@ def test_not_found_then_walk_in_registration_checks_in(qtbot: QtBot, session: De
         dialog.consent.setChecked(True)
         dialog.save()
 
+    asked: list[str] = []
+    printed: list[bytes] = []
+    screen.ask_print_card = lambda member: asked.append(member.name) or True
+    screen.show_pdf = lambda pdf, title: printed.append(pdf)
     QTimer.singleShot(0, fill_form)
     screen.register_walk_in()
     assert screen.band.tone is Tone.OK and "孙七" in screen.band.title.text()
+    # The desk asks (the default) whether to print the new member's card, and prints it.
+    assert asked == ["孙七"] and printed and printed[0].startswith(b"%PDF")
     found = views.search_members(session.desk.uow(), "sq")
     assert [m.phone for m in found] == ["13600136000"]
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDoubleSpinBox,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -30,14 +31,19 @@ from desktop import config
 from desktop.domain.errors import AppError
 from desktop.domain.model import SERVICES, Role
 from desktop.i18n import LANGUAGES, describe, tr
+from desktop.printing.cards import calibration_page
+from desktop.printing.documents import PrintOffsets
 from desktop.services.settings import (
+    AUTO_PRINT,
     LIST_ITEM_MAX,
     MINUTES_MAX,
     MINUTES_MIN,
+    OFFSET_MAX_MM,
     DeskSettings,
     read_settings,
     save_settings,
 )
+from ui.printing import preview
 from ui.session.state import DeskSession
 from ui.tasks import DbOp
 
@@ -229,6 +235,7 @@ class SettingsScreen(QWidget):
         self._status_timer = QTimer(self, singleShot=True, interval=SAVED_MS)
         self._status_timer.timeout.connect(self.status.clear)
 
+        self._build_printing_widgets()
         self._build()
         self.load()
         if not self.editable:
@@ -241,6 +248,31 @@ class SettingsScreen(QWidget):
         box.setRange(MINUTES_MIN, MINUTES_MAX)
         box.setMinimumWidth(100)
         return box
+
+    def _build_printing_widgets(self) -> None:
+        self.card_layout = QComboBox()
+        self.card_layout.addItem(tr("settings.layout_a4"), "a4")
+        self.card_layout.addItem(tr("settings.layout_cr80"), "cr80")
+        self.auto_print = QComboBox()
+        for mode in AUTO_PRINT:
+            self.auto_print.addItem(tr("settings.auto_print_" + mode), mode)
+        self.accept_unknown = QCheckBox(tr("settings.accept_unknown_hint"))
+        self.base_url = QLineEdit()
+        self.base_url.setMinimumWidth(320)
+        self.offset_x, self.offset_y = QDoubleSpinBox(), QDoubleSpinBox()
+        for box in (self.offset_x, self.offset_y):
+            box.setRange(-OFFSET_MAX_MM, OFFSET_MAX_MM)
+            box.setSingleStep(0.1)
+            box.setDecimals(1)
+            box.setSuffix(" mm")
+        self.calibration_button = QPushButton(tr("settings.print_calibration"))
+        self.calibration_button.clicked.connect(self.print_calibration)
+        # Replaced in tests: how a finished PDF reaches the person.
+        self.show_pdf: Callable[[bytes, str], None] = lambda pdf, title: preview(self, pdf, title)
+
+    def print_calibration(self) -> None:
+        offsets = PrintOffsets(self.offset_x.value(), self.offset_y.value())
+        self.show_pdf(calibration_page(offsets), tr("settings.print_calibration"))
 
     def _build(self) -> None:
         general = QFormLayout()
@@ -261,6 +293,20 @@ class SettingsScreen(QWidget):
         hint.setObjectName("hint")
         services.addWidget(hint, 2, 0, 1, 2)
 
+        printing = QFormLayout()
+        printing.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        printing.addRow(tr(config.CARD_LAYOUT.title), self.card_layout)
+        printing.addRow(tr(config.AUTO_PRINT_CARD.title), self.auto_print)
+        offsets = QHBoxLayout()
+        offsets.addWidget(QLabel(tr("settings.offset_x")))
+        offsets.addWidget(self.offset_x)
+        offsets.addWidget(QLabel(tr("settings.offset_y")))
+        offsets.addWidget(self.offset_y)
+        offsets.addWidget(self.calibration_button)
+        printing.addRow(tr("settings.offsets"), offsets)
+        printing.addRow(tr(config.ACCEPT_UNKNOWN_DEVICES.title), self.accept_unknown)
+        printing.addRow(tr(config.CERTIFICATE_BASE_URL.title), self.base_url)
+
         grid = QGridLayout()
         grid.addWidget(_group(tr("settings.general"), general), 0, 0)
         grid.addWidget(_group(tr("settings.services"), services), 0, 1, 2, 1)
@@ -268,6 +314,7 @@ class SettingsScreen(QWidget):
         lists.addWidget(_group(tr(config.OCCUPATIONS.title), self.occupations))
         lists.addWidget(_group(tr(config.TAGS.title), self.tags))
         grid.addLayout(lists, 1, 0)
+        grid.addWidget(_group(tr("settings.printing"), printing), 2, 0, 1, 2)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         grid.setRowStretch(1, 1)
@@ -292,7 +339,18 @@ class SettingsScreen(QWidget):
         layout.addLayout(bottom)
 
     def _make_read_only(self) -> None:
-        for widget in (self.language, self.idle_lock, self.repeat_window, self.sound):
+        for widget in (
+            self.language,
+            self.idle_lock,
+            self.repeat_window,
+            self.sound,
+            self.card_layout,
+            self.auto_print,
+            self.accept_unknown,
+            self.base_url,
+            self.offset_x,
+            self.offset_y,
+        ):
             widget.setEnabled(False)
         for checklist in (self.offered, self.defaults):
             checklist.setEnabled(False)
@@ -315,6 +373,12 @@ class SettingsScreen(QWidget):
         self._limit_defaults()
         self.occupations.set_values(values.occupations)
         self.tags.set_values(values.tags)
+        self.card_layout.setCurrentIndex(max(self.card_layout.findData(values.card_layout), 0))
+        self.auto_print.setCurrentIndex(max(self.auto_print.findData(values.auto_print_card), 0))
+        self.accept_unknown.setChecked(values.accept_unknown_devices)
+        self.base_url.setText(values.certificate_base_url)
+        self.offset_x.setValue(float(values.print_offset_x_mm))
+        self.offset_y.setValue(float(values.print_offset_y_mm))
 
     def values(self) -> DeskSettings:
         """What the form holds."""
@@ -329,6 +393,12 @@ class SettingsScreen(QWidget):
             occupations=self.occupations.values(),
             tags=self.tags.values(),
             sound=self.sound.isChecked(),
+            card_layout=str(self.card_layout.currentData()),
+            auto_print_card=str(self.auto_print.currentData()),
+            accept_unknown_devices=self.accept_unknown.isChecked(),
+            certificate_base_url=self.base_url.text(),
+            print_offset_x_mm=f"{self.offset_x.value():g}",
+            print_offset_y_mm=f"{self.offset_y.value():g}",
         )
 
     def save(self) -> None:

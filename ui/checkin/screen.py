@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from enum import Enum
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -32,12 +34,13 @@ from desktop.domain.errors import AppError, NotFound, RuleViolation
 from desktop.domain.model import Member, Visit
 from desktop.domain.people import mask_phone
 from desktop.i18n import describe, join, tr
-from desktop.services import checkin, members, views
+from desktop.services import checkin, members, printouts, views
 from desktop.services.settings import DeskSettings, read_settings
 from ui.checkin.band import ResultBand, Tone
 from ui.checkin.search_box import BURST_MAX_GAP_S, SearchBox
 from ui.checkin.services_panel import ServicesPanel
 from ui.checkin.today_panel import TodayPanel
+from ui.printing import preview
 from ui.session.state import DeskSession
 from ui.sound import Sounds
 from ui.tables import read_only_rows
@@ -63,6 +66,8 @@ class CheckInScreen(QWidget):
         self.state = State.SEARCH
         self.picked: Member | None = None
         self._recording = False  # a check-in is being written: a second Enter must not double it
+        # Replaced in tests: how a finished PDF reaches the person.
+        self.show_pdf: Callable[[bytes, str], None] = lambda pdf, title: preview(self, pdf, title)
         self._queued_scans: list[str] = []  # cards scanned while a check-in was being written
         # While a member is picked, a number key toggles a service, unless more keys follow
         # at scanner speed: then it was the first character of the next card.
@@ -409,7 +414,25 @@ class CheckInScreen(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved_member is not None:
             self.picked = dialog.saved_member
             self.record(dialog.saved_member, confirm_repeat=False)
+            if dialog.opened_existing is None:
+                self.offer_card(dialog.saved_member)
         self.focus_input()
+
+    def offer_card(self, member: Member) -> None:
+        """Print a new member's card as the desk is set to: never, ask, or always."""
+        desk, ctx = self.session.desk, self.session.ctx()
+        mode = printouts.auto_print_wanted(desk.uow(), member.id)
+        if mode == "never" or (mode == "ask" and not self.ask_print_card(member)):
+            return
+        DbOp(self, lambda: printouts.cards_pdf([member.id], desk.uow, ctx, desk.keys)).success(
+            lambda result: self.show_pdf(result[0], tr("print.cards_title", n=result[1]))
+        ).run()
+
+    def ask_print_card(self, member: Member) -> bool:
+        answer = QMessageBox.question(
+            self, tr("print.card"), tr("print.ask_after_register", name=member.name)
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def count_anonymous(self) -> None:
         occupation = self.ask_anonymous_occupation()

@@ -32,6 +32,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "会员卡版式只能是 a4（A4 纸每页 10 张）或 cr80（制卡机每页 1 张）。",
         "The card layout is a4 (10 on an A4 sheet) or cr80 (one a page, card printer).",
     ),
+    "settings.auto_print": (
+        "登记后打印会员卡：只能是 never（不打印）、ask（询问）或 always（总是）。",
+        "Print after registering must be never, ask or always.",
+    ),
+    "settings.offset": (
+        "打印偏移应是 -{max} 到 {max} 之间的毫米数。",
+        "A print offset is a number of mm between -{max} and {max}.",
+    ),
     "settings.no_services": ("至少要提供一项服务。", "Offer at least one service."),
     "settings.no_occupations": ("职业列表不能为空。", "The list of occupations cannot be empty."),
     "settings.item_too_long": ("每项最多 {max} 个字。", "Each entry has at most {max} characters."),

@@ -149,5 +149,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Accept cards from devices not yet synced",
     ),
     "option.card_layout": ("会员卡版式（a4 / cr80）", "Card layout (a4 / cr80)"),
+    "option.auto_print_card": ("登记后打印会员卡", "Print the card after registering"),
+    "option.print_offset_x_mm": ("背面左右偏移（毫米）", "Back side shift, left-right (mm)"),
+    "option.print_offset_y_mm": ("背面上下偏移（毫米）", "Back side shift, up-down (mm)"),
     "option.certificate_base_url": ("证书查验网址", "Certificate check address"),
 }

@@ -127,6 +127,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "print.reason_damaged": ("卡片损坏", "Card damaged"),
     "print.reason_misprint": ("打印失败", "Misprinted"),
     "print.reason_faded": ("字迹模糊", "Faded"),
+    "print.ask_after_register": (
+        "现在为 {name} 打印会员卡吗？",
+        "Print {name}'s member card now?",
+    ),
     "print.save_title": ("另存为 PDF", "Save as PDF"),
     # member form
     "form.title_new": ("登记新会员", "Register a member"),

@@ -133,4 +133,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "只有管理员可以修改设置，这里只能查看。",
         "Only an admin may change settings; you can look at them here.",
     ),
+    "settings.printing": ("会员卡与证书", "Cards and certificates"),
+    "settings.layout_a4": ("A4 纸，每页 10 张（办公打印机）", "A4, 10 a sheet (office printer)"),
+    "settings.layout_cr80": ("CR80，每页 1 张（制卡机）", "CR80, one a page (card printer)"),
+    "settings.auto_print_never": ("不打印", "Never"),
+    "settings.auto_print_ask": ("每次询问", "Ask each time"),
+    "settings.auto_print_always": ("总是打印（未打印过时）", "Always (if never printed)"),
+    "settings.accept_unknown_hint": (
+        "接受（核对证件后办理），否则拒绝",
+        "Accept (after checking an ID), otherwise refuse",
+    ),
+    "settings.offsets": ("双面打印背面偏移", "Duplex back shift"),
+    "settings.offset_x": ("左右", "Left-right"),
+    "settings.offset_y": ("上下", "Up-down"),
+    "settings.print_calibration": ("打印校准页", "Print calibration page"),
 }
