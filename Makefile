@@ -37,6 +37,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.startup
 	$(BIN)/python -m bench.memory
 	$(BIN)/python -m bench.generate
+	$(BIN)/python -m bench.print_cards
+	$(BIN)/python -m bench.tokens
 
 clean:
 	rm -rf $(VENV) build screenshots .mypy_cache .ruff_cache .pytest_cache
