@@ -27,24 +27,18 @@ from desktop.domain.errors import AppError, InvalidInput, NotFound, RuleViolatio
 from desktop.domain.model import SERVICES, DeskContext, Member, Operator, Role, StationKind
 from desktop.domain.people import mask_phone
 from desktop.i18n import join, tr
-from desktop.identity.tokens import (
-    CardVerdict,
-    CertificateLink,
-    CertificateVerdict,
-    Verdict,
-)
-from desktop.identity.tokens import parse as parse_scanned
 from desktop.services import (
     cards,
     certificates,
     checkin,
-    identity,
     members,
     operators,
     setup,
+    verification,
     views,
 )
 from desktop.services.settings import OPTIONS, DeskSettings, read_settings, save_settings
+from desktop.services.verification import Scan, ScanKind
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_REPEAT = 0, 1, 2, 3
 LAYOUTS = ("cr80", "a4-10up")
@@ -873,58 +867,42 @@ def _scanned_texts(args: argparse.Namespace) -> list[str]:
     return texts
 
 
-def _verify_card(desk: Desk, text: str) -> tuple[dict[str, Any], list[str]]:
-    verdict: CardVerdict = identity.verify_card_text(desk.uow(), text)
-    lines = [tr(verdict.message_code, **verdict.message_params)]
+def _card_result(found: Scan, lines: list[str]) -> dict[str, Any]:
     contents: dict[str, Any] | None = None
-    if verdict.member_id is not None:
-        contents = {
-            "member_id": verdict.member_id,
-            "serial": verdict.serial,
-            "device": verdict.device_code,
-        }
-        known = None
-        if verdict.member_known:
-            try:
-                known = members.resolve_member(desk.uow(), verdict.member_id)
-            except NotFound:
-                known = None
-        if known is not None:
-            contents.update(name=known.name, member_number=known.member_number)
-            who = f"{known.name}  {known.member_number}"
-        else:
-            who = verdict.member_id
+    if found.member_id is not None:
+        contents = {"member_id": found.member_id, "serial": found.card_serial}
+        contents["device"] = found.device_code
+        who = found.member_id
+        if found.member_name is not None:
+            contents.update(name=found.member_name, member_number=found.member_number)
+            who = f"{found.member_name}  {found.member_number}"
         lines.append(
             tr(
                 "cli.verify_card_contents",
                 who=who,
-                serial=verdict.serial,
-                device=verdict.device_code,
+                serial=found.card_serial,
+                device=found.device_code,
             )
         )
-    result = {
+    return {
         "kind": "card",
-        "valid": verdict.verdict is Verdict.VALID,
-        "accepted": identity.accepted(desk.uow(), verdict),
-        "verdict": verdict.verdict.value,
-        "problem": verdict.problem.value if verdict.problem else None,
+        "valid": found.valid,
+        "accepted": found.accepted,
+        "verdict": found.verdict.value,
+        "problem": found.problem.value if found.problem else None,
         "message": lines[0],
         "contents": contents,
     }
-    return result, lines
 
 
-def _verify_certificate(desk: Desk, text: str) -> tuple[dict[str, Any], list[str]]:
-    verdict: CertificateVerdict
-    verdict, revoked = certificates.verify_certificate_text(desk.uow(), text)
-    lines = [tr(verdict.message_code, **verdict.message_params)]
+def _certificate_result(found: Scan, lines: list[str]) -> dict[str, Any]:
     contents: dict[str, Any] | None = None
-    if verdict.serial is not None:
-        contents = {"serial": verdict.serial, "device": verdict.device_code}
-        if verdict.fields is not None:
-            recorded = verdict.fields
+    if found.certificate_serial is not None:
+        contents = {"serial": found.certificate_serial, "device": found.device_code}
+        if found.fields is not None:
+            recorded = found.fields
             contents.update(_certificate_fields(recorded))
-            contents.update(revoked=revoked is not None, revoke_reason=revoked)
+            contents.update(revoked=found.revoked, revoke_reason=found.revoked_reason)
             lines.append(
                 tr(
                     "cli.verify_certificate_contents",
@@ -934,7 +912,7 @@ def _verify_certificate(desk: Desk, text: str) -> tuple[dict[str, Any], list[str
                     hours="-" if recorded.hours is None else str(recorded.hours),
                     issued_on=recorded.issued_on.isoformat(),
                     issuer=recorded.issuing_union,
-                    serial=verdict.serial,
+                    serial=found.certificate_serial,
                 )
             )
             if recorded.starts_on or recorded.ends_on:
@@ -946,27 +924,26 @@ def _verify_certificate(desk: Desk, text: str) -> tuple[dict[str, Any], list[str
                         end=end.isoformat() if end else "-",
                     )
                 )
-        if revoked is not None:  # genuine, but withdrawn: that is the verdict to read
-            lines[0] = tr("certificate.revoked", reason=revoked)
-    result = {
+    return {
         "kind": "certificate",
-        "valid": verdict.verdict is Verdict.VALID and revoked is None,
-        "verdict": verdict.verdict.value,
-        "problem": verdict.problem.value if verdict.problem else None,
-        "revoked": revoked is not None,
+        "valid": found.valid,
+        "verdict": found.verdict.value,
+        "problem": found.problem.value if found.problem else None,
+        "revoked": found.revoked,
         "message": lines[0],
         "contents": contents,
     }
-    return result, lines
 
 
 def cmd_verify(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     results, blocks = [], []
     for text in _scanned_texts(args):
-        if isinstance(parse_scanned(text), CertificateLink):
-            result, lines = _verify_certificate(desk, text)
+        found = verification.scan(desk.uow(), text)
+        lines = [tr(found.message_code, **found.message_params)]
+        if found.kind is ScanKind.CERTIFICATE:
+            result = _certificate_result(found, lines)
         else:
-            result, lines = _verify_card(desk, text)
+            result = _card_result(found, lines)
         results.append(result)
         blocks.append("\n".join(lines))
     data: Any = results if args.image is not None else results[0]

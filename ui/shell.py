@@ -114,6 +114,7 @@ class Shell(QMainWindow):
         from ui.admin.operators_screen import OperatorsScreen
         from ui.admin.settings_screen import SettingsScreen
         from ui.members.list_screen import MembersScreen
+        from ui.verify.screen import VerifyScreen
 
         tabs = QTabWidget()
         tabs.setObjectName("deskTabs")
@@ -123,6 +124,7 @@ class Shell(QMainWindow):
         tabs.addTab(self.checkin_screen, tr("shell.tab_checkin"))
         self.members_screen = MembersScreen(session)
         tabs.addTab(self.members_screen, tr("shell.tab_members"))
+        tabs.addTab(VerifyScreen(session), tr("shell.tab_verify"))
         if session.can(Role.ADMIN):
             operators_screen = OperatorsScreen(session)
             operators_screen.changed.connect(self._operator_records_changed)

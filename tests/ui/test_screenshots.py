@@ -78,7 +78,12 @@ def test_screenshots(
 
     tabs = window.tabs
     assert tabs is not None
-    for index, name in ((1, "05-members"), (2, "06-operators"), (3, "07-settings")):
+    for index, name in (
+        (1, "05-members"),
+        (2, "10-verify"),
+        (3, "06-operators"),
+        (4, "07-settings"),
+    ):
         tabs.setCurrentIndex(index)
         grab(window, folder, name)
 

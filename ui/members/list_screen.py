@@ -29,6 +29,7 @@ from desktop.domain.model import Member, Role
 from desktop.i18n import tr
 from desktop.services import cards, members, printouts
 from ui.errors import show_error
+from ui.members.certificate_dialog import CertificateDialog
 from ui.members.list_model import COLUMNS, DEFAULT_SORT_COLUMN, MemberListModel
 from ui.printing import preview
 from ui.session.state import DeskSession
@@ -127,6 +128,9 @@ class MembersScreen(QWidget):
         self.print_unprinted_button = QPushButton(tr("print.unprinted"))
         self.print_unprinted_button.setObjectName("printUnprinted")
         self.print_unprinted_button.clicked.connect(self.print_unprinted_cards)
+        self.certificate_button = QPushButton(tr("members.issue_certificate"))
+        self.certificate_button.setObjectName("issueCertificate")
+        self.certificate_button.clicked.connect(self.issue_certificate)
         # Replaced in tests: how a finished PDF reaches the person (Qt's print preview).
         self.show_pdf: Callable[[bytes, str], None] = lambda pdf, title: preview(self, pdf, title)
 
@@ -145,6 +149,7 @@ class MembersScreen(QWidget):
         top.addWidget(self.active_button)
         top.addWidget(self.print_button)
         top.addWidget(self.print_unprinted_button)
+        top.addWidget(self.certificate_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
@@ -298,6 +303,20 @@ class MembersScreen(QWidget):
         op = DbOp(self, lambda: printouts.cards_pdf(member_ids, desk.uow, ctx, desk.keys, reason))
         op.success(done).run()
 
+    # --- certificates -----------------------------------------------------------------------
+
+    def issue_certificate(self) -> None:
+        row = self.selected_row()
+        current = None if row is None else self.model.member_at(row)
+        if current is None:
+            return
+        dialog = CertificateDialog(self.session, current, self)
+        dialog.show_pdf = self.show_pdf
+        if dialog.exec() and dialog.issued is not None:
+            self.show_notice(
+                tr("certificate_dialog.issued", name=current.name, serial=dialog.issued.serial)
+            )
+
     def ask_reason(self) -> str | None:
         """Why the selected member is deactivated; None when the person cancels."""
         dialog = ReasonDialog(self._selected_name(), self)
@@ -367,6 +386,7 @@ class MembersScreen(QWidget):
         row = self.selected_row()
         current = None if row is None else self.model.member_at(row)
         self.edit_button.setEnabled(current is not None)
+        self.certificate_button.setEnabled(current is not None)
         active = current is None or current.active
         self.active_button.setText(tr("members.deactivate" if active else "members.reactivate"))
         self.active_button.setEnabled(

@@ -39,6 +39,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "shell.outbox": ("待同步 {n} 条", "{n} waiting to sync"),
     "shell.tab_checkin": ("签到", "Check-in"),
     "shell.tab_members": ("会员", "Members"),
+    "shell.tab_verify": ("核验", "Verify"),
     "shell.tab_operators": ("值班员", "Operators"),
     "shell.tab_settings": ("设置", "Settings"),
     # the check-in screen

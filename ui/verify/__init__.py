@@ -1,0 +1,1 @@
+"""Verifying a scanned member card or certificate."""

@@ -1,0 +1,210 @@
+"""Verify a member card or a certificate: scan it (or paste its text), read the verdict in a
+coloured band and the signed contents below. Nothing is recorded; the input is ready for the
+next code at once."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.errors import AppError
+from desktop.i18n import describe, tr
+from desktop.identity.tokens import Problem, Verdict
+from desktop.services import verification
+from desktop.services.verification import Scan, ScanKind
+from ui.checkin.band import ResultBand, Tone
+from ui.errors import show_error
+from ui.session.state import DeskSession
+from ui.tasks import DbOp
+
+log = logging.getLogger(__name__)
+
+SHOWN_TEXT_MAX = 80  # of what was scanned, echoed under the band
+UNCHECKED = (Verdict.ALTERED, Verdict.UNKNOWN_DEVICE, Verdict.UNKNOWN_CERTIFICATE)
+
+
+def tone_of(scan: Scan) -> Tone:
+    if scan.valid:
+        return Tone.OK
+    if scan.verdict is Verdict.UNKNOWN_DEVICE:
+        return Tone.REPEAT  # maybe genuine, cannot tell here: orange, not red
+    return Tone.ERROR
+
+
+def headline(scan: Scan) -> str:
+    """The verdict in a few words, for the band's large line."""
+    verdict, card = scan.verdict, scan.kind is ScanKind.CARD
+    if scan.revoked:
+        return tr("verify_screen.certificate_revoked")
+    if verdict is Verdict.VALID:
+        if card and scan.member_name:
+            return tr("verify_screen.card_ok_name", name=scan.member_name)
+        return tr("verify_screen.card_ok" if card else "verify_screen.certificate_ok")
+    if verdict is Verdict.UNKNOWN_DEVICE:
+        return tr("verify_screen.unknown_device")
+    if verdict is Verdict.BLOCKED:
+        return tr("verify_screen.card_blocked")
+    if verdict is Verdict.DEACTIVATED:
+        return tr("verify_screen.card_deactivated")
+    if verdict is Verdict.UNKNOWN_CERTIFICATE:
+        return tr("verify_screen.certificate_unknown")
+    if scan.problem is Problem.SIGNATURE:
+        return tr("verify_screen.card_altered" if card else "verify_screen.certificate_altered")
+    return tr("verify_screen.not_recognised")
+
+
+class ScanInput(QLineEdit):
+    """Takes a scanner's burst or a paste; Enter submits, Esc clears."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("verifyInput")
+        self.setPlaceholderText(tr("verify_screen.placeholder"))
+        self.setMinimumHeight(48)
+        self.setStyleSheet("QLineEdit#verifyInput { font-size:20px; padding:4px 10px; }")
+        self.setClearButtonEnabled(True)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.text():
+            self.clear()
+            return
+        super().keyPressEvent(event)
+
+
+class VerifyScreen(QWidget):
+    """``verify(text)`` checks one code; ``last_scan`` is the answer on show."""
+
+    def __init__(self, session: DeskSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("verifyScreen")
+        self.session = session
+        self.last_scan: Scan | None = None
+
+        self.input = ScanInput()
+        self.input.returnPressed.connect(self.submit)
+        self.check_button = QPushButton(tr("verify_screen.check"))
+        self.check_button.setObjectName("verifyCheck")
+        self.check_button.setMinimumHeight(48)
+        self.check_button.setMinimumWidth(110)
+        self.check_button.setAutoDefault(False)
+        self.check_button.clicked.connect(self.submit)
+
+        self.band = ResultBand(tr("verify_screen.idle"))
+        self.scanned = QLabel()
+        self.scanned.setObjectName("verifyScanned")
+        self.scanned.setStyleSheet("QLabel#verifyScanned { color:#607d8b; }")
+        self.scanned.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.contents = QGroupBox()
+        self.contents.setObjectName("verifyContents")
+        self.contents.setStyleSheet(
+            "QGroupBox#verifyContents { font-size:16px; font-weight:bold; }"
+            "QGroupBox#verifyContents QLabel { font-size:16px; font-weight:normal; }"
+        )
+        self.note = QLabel()
+        self.note.setObjectName("verifyUnchecked")
+        self.note.setStyleSheet("QLabel#verifyUnchecked { color:#ef6c00; }")
+        self.note.setWordWrap(True)
+        self.rows = QFormLayout()
+        self.rows.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.rows.setHorizontalSpacing(24)
+        self.rows.setVerticalSpacing(8)
+        inner = QVBoxLayout(self.contents)
+        inner.setContentsMargins(24, 16, 24, 16)
+        inner.addWidget(self.note)
+        inner.addLayout(self.rows)
+        self.contents.hide()
+
+        top = QHBoxLayout()
+        top.addWidget(self.input, 1)
+        top.addWidget(self.check_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(12)
+        layout.addLayout(top)
+        layout.addWidget(self.band)
+        layout.addWidget(self.scanned)
+        layout.addWidget(self.contents)
+        layout.addStretch(1)
+        self.setFocusProxy(self.input)
+
+    # --- public ---------------------------------------------------------------------------
+
+    def submit(self) -> None:
+        text = self.input.text()
+        self.input.clear()  # ready for the next scan whatever this one turns out to be
+        self.input.setFocus()
+        if text.strip():
+            self.verify(text)
+
+    def verify(self, text: str) -> None:
+        uow = self.session.desk.uow
+        op = DbOp(self, lambda: verification.scan(uow(), text))
+        op.success(lambda found: self.show_scan(found, text)).failure(self._failed).run()
+
+    def show_scan(self, scan: Scan, text: str = "") -> None:
+        self.last_scan = scan
+        # "Valid member card." would only repeat the headline.
+        plain_valid = scan.message_code == "verify.card_valid"
+        detail = "" if plain_valid else tr(scan.message_code, **scan.message_params)
+        self.band.show_result(tone_of(scan), headline(scan), detail, sticky=True)
+        self._show_scanned(text)
+        self._show_contents(scan)
+
+    def clear(self) -> None:
+        self.last_scan = None
+        self.input.clear()
+        self.band.clear()
+        self.scanned.clear()
+        self.contents.hide()
+
+    # --- inside ---------------------------------------------------------------------------
+
+    def _show_scanned(self, text: str) -> None:
+        shown = " ".join(text.split())
+        if len(shown) > SHOWN_TEXT_MAX:
+            shown = shown[: SHOWN_TEXT_MAX - 1] + "…"
+        self.scanned.setText(tr("verify_screen.scanned", text=shown) if shown else "")
+
+    def _show_contents(self, scan: Scan) -> None:
+        while self.rows.rowCount():
+            self.rows.removeRow(0)
+        rows = scan.rows
+        self.contents.setVisible(bool(rows))
+        if not rows:
+            return
+        card = scan.kind is ScanKind.CARD
+        self.contents.setTitle(
+            tr("verify_screen.contents_card" if card else "verify_screen.contents_certificate")
+        )
+        # What a code claims without a matching signature is shown, but said to be unchecked.
+        self.note.setText(tr("verify_screen.unchecked"))
+        self.note.setVisible(scan.verdict in UNCHECKED)
+        for label_code, value in rows:
+            shown = QLabel(value)
+            shown.setTextFormat(Qt.TextFormat.PlainText)
+            shown.setWordWrap(True)
+            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            shown.setObjectName(label_code.replace(".", "_"))
+            if label_code == "scan.revoked_reason":
+                shown.setStyleSheet("color:#c62828; font-weight:bold;")
+            self.rows.addRow(tr("verify_screen.label", label=tr(label_code)), shown)
+
+    def _failed(self, error: Exception) -> None:
+        if isinstance(error, AppError):
+            self.band.show_result(Tone.ERROR, describe(error), sticky=True)
+            return
+        log.error("verifying failed", exc_info=error)
+        show_error(self, error)
