@@ -234,7 +234,10 @@ def test_register_passes_the_filter_and_selects_the_new_member(
         dialog.save()
 
     seen = _while_open(fill)
+    offered: list[str] = []
+    screen.ask_print_card = lambda name: offered.append(name) and False
     qtbot.mouseClick(screen.register_button, Qt.MouseButton.LeftButton)
+    assert offered == ["刘新"]  # the desk asks (the default) whether to print the card
 
     assert seen and seen[0].saved_member is not None
     assert screen.filter.text() == ""
@@ -363,3 +366,28 @@ def test_print_a_card_then_a_reprint_needs_a_reason_then_the_unprinted_batch(
     screen.print_unprinted_button.click()
     [other] = _decoded_tokens(shown[-1])
     assert identity.verify_card_text(session.desk.uow(), other).member_id != zhang.id
+
+
+def test_report_a_card_lost_then_reissue_it(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    from desktop.identity.tokens import Verdict
+    from desktop.services import identity
+
+    zhang = _register(session, ctx, "张三")
+    screen = _screen(qtbot, session)
+    shown: list[bytes] = []
+    screen.show_pdf = lambda pdf, title: shown.append(pdf)
+    screen.confirm_card_action = lambda question: True
+    assert screen.select_member(zhang.id)
+    screen.print_button.click()
+    [first] = _decoded_tokens(shown[-1])
+
+    screen.lost_action.trigger()
+    assert identity.verify_card_text(session.desk.uow(), first).verdict is Verdict.BLOCKED
+    assert "第 1 张" in screen.notice.text()
+
+    screen.reissue_action.trigger()  # a new serial, printed at once
+    [second] = _decoded_tokens(shown[-1])
+    verdict = identity.verify_card_text(session.desk.uow(), second)
+    assert verdict.verdict is Verdict.VALID and verdict.serial == 2

@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -128,6 +130,14 @@ class MembersScreen(QWidget):
         self.print_unprinted_button = QPushButton(tr("print.unprinted"))
         self.print_unprinted_button.setObjectName("printUnprinted")
         self.print_unprinted_button.clicked.connect(self.print_unprinted_cards)
+        # Lost and reissued cards: less frequent, so in one menu rather than two buttons.
+        self.card_menu_button = QToolButton()
+        self.card_menu_button.setText(tr("cards.menu"))
+        self.card_menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        card_menu = QMenu(self.card_menu_button)
+        self.lost_action = card_menu.addAction(tr("cards.report_lost"), self.report_card_lost)
+        self.reissue_action = card_menu.addAction(tr("cards.reissue"), self.reissue_card)
+        self.card_menu_button.setMenu(card_menu)
         self.certificate_button = QPushButton(tr("members.issue_certificate"))
         self.certificate_button.setObjectName("issueCertificate")
         self.certificate_button.clicked.connect(self.issue_certificate)
@@ -149,6 +159,7 @@ class MembersScreen(QWidget):
         top.addWidget(self.active_button)
         top.addWidget(self.print_button)
         top.addWidget(self.print_unprinted_button)
+        top.addWidget(self.card_menu_button)
         top.addWidget(self.certificate_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -219,6 +230,51 @@ class MembersScreen(QWidget):
             self.show_notice(tr("members.existing_selected", name=dialog.saved_member.name))
         else:
             self.show_notice(tr("members.saved", name=dialog.saved_member.name))
+            self.offer_card(dialog.saved_member.id, dialog.saved_member.name)
+
+    def offer_card(self, member_id: str, name: str) -> None:
+        """Straight after registering: print the card as the desk is set to."""
+        mode = printouts.auto_print_wanted(self.session.desk.uow(), member_id)
+        if mode == "always" or (mode == "ask" and self.ask_print_card(name)):
+            self._print_cards([member_id], "")
+
+    def ask_print_card(self, name: str) -> bool:
+        answer = QMessageBox.question(
+            self, tr("print.card"), tr("print.ask_after_register", name=name)
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def report_card_lost(self) -> None:
+        member_id = self.selected_member_id()
+        if member_id is None:
+            return
+        answer = self.confirm_card_action(tr("cards.confirm_lost", name=self._selected_name()))
+        if not answer:
+            return
+        ctx, uow, reason = self.session.ctx(), self.session.desk.uow, tr("cards.lost_reason")
+
+        def done(serial: int) -> None:
+            self.show_notice(tr("cards.lost_done", serial=serial))
+
+        DbOp(self, lambda: cards.report_lost(member_id, reason, uow(), ctx)).success(done).run()
+
+    def reissue_card(self) -> None:
+        member_id = self.selected_member_id()
+        if member_id is None:
+            return
+        if not self.confirm_card_action(tr("cards.confirm_reissue", name=self._selected_name())):
+            return
+        ctx, uow = self.session.ctx(), self.session.desk.uow
+
+        def done(serial: int) -> None:
+            self.show_notice(tr("cards.reissued", serial=serial))
+            self._print_cards([member_id], "")
+
+        DbOp(self, lambda: cards.reissue(member_id, uow(), ctx)).success(done).run()
+
+    def confirm_card_action(self, question: str) -> bool:
+        answer = QMessageBox.question(self, tr("cards.menu"), question)
+        return answer == QMessageBox.StandardButton.Yes
 
     def edit_selected(self) -> None:
         member_id = self.selected_member_id()
@@ -387,6 +443,7 @@ class MembersScreen(QWidget):
         current = None if row is None else self.model.member_at(row)
         self.edit_button.setEnabled(current is not None)
         self.certificate_button.setEnabled(current is not None)
+        self.card_menu_button.setEnabled(current is not None and current.active)
         active = current is None or current.active
         self.active_button.setText(tr("members.deactivate" if active else "members.reactivate"))
         self.active_button.setEnabled(

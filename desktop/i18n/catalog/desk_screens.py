@@ -132,6 +132,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "现在为 {name} 打印会员卡吗？",
         "Print {name}'s member card now?",
     ),
+    "cards.menu": ("挂失 / 补卡", "Lost / reissue"),
+    "cards.report_lost": ("挂失会员卡", "Report card lost"),
+    "cards.reissue": ("补办新卡（新卡号）", "Reissue (new serial)"),
+    "cards.confirm_lost": (
+        "挂失 {name} 的会员卡？挂失后这张卡在所有驿站都不能再用。",
+        "Report {name}'s card lost? It will no longer be accepted at any station.",
+    ),
+    "cards.confirm_reissue": (
+        "为 {name} 补办新卡？旧卡将作废，新卡使用下一个卡序号。",
+        "Reissue {name}'s card? The old card stops working; the new one gets the next serial.",
+    ),
+    "cards.lost_reason": ("本人挂失", "Reported lost by the member"),
+    "cards.lost_done": ("已挂失第 {serial} 张卡", "Card no. {serial} reported lost"),
+    "cards.reissued": ("已补办第 {serial} 张卡", "Card no. {serial} issued"),
     "print.save_title": ("另存为 PDF", "Save as PDF"),
     # member form
     "form.title_new": ("登记新会员", "Register a member"),
