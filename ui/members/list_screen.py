@@ -444,6 +444,7 @@ class MembersScreen(QWidget):
         self.edit_button.setEnabled(current is not None)
         self.certificate_button.setEnabled(current is not None)
         self.card_menu_button.setEnabled(current is not None and current.active)
+        self.print_button.setEnabled(current is not None and current.active)
         active = current is None or current.active
         self.active_button.setText(tr("members.deactivate" if active else "members.reactivate"))
         self.active_button.setEnabled(
