@@ -94,7 +94,7 @@ def card_to_print(
         if reprint and not reason:
             raise InvalidInput("card.reprint_reason", field="reason")
         card.printed_count += 1
-        _event(uow, ctx, card, "reprinted" if reprint else "printed", reason)
+        _event(uow, ctx, card, "reprinted" if reprint else "printed", reason if reprint else "")
         uow.commit()
         return CardToPrint(
             member=member,

@@ -391,3 +391,24 @@ def test_report_a_card_lost_then_reissue_it(
     [second] = _decoded_tokens(shown[-1])
     verdict = identity.verify_card_text(session.desk.uow(), second)
     assert verdict.verdict is Verdict.VALID and verdict.serial == 2
+
+
+def test_print_the_cards_of_several_selected_members_in_one_job(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+
+    people = [_register(session, ctx, name) for name in ("张三", "李四", "王五")]
+    screen = _screen(qtbot, session)
+    shown: list[bytes] = []
+    screen.show_pdf = lambda pdf, title: shown.append(pdf)
+    selection = screen.table.selectionModel()
+    for person in people[:2]:
+        row = screen.model.row_of(person.id)
+        assert row is not None
+        selection.select(
+            screen.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+    screen.print_button.click()
+    assert len(_decoded_tokens(shown[-1])) == 2

@@ -173,6 +173,8 @@ class MembersScreen(QWidget):
         table.setObjectName("memberTable")
         table.setModel(self.model)
         read_only_rows(table)
+        # Several members at once (Ctrl/Shift+click) for printing their cards in one job.
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         table.setAlternatingRowColors(True)
         table.setWordWrap(False)
         table.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -200,8 +202,15 @@ class MembersScreen(QWidget):
         self.model.refresh()
 
     def selected_row(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows()
-        return rows[0].row() if rows else None
+        """The row acted on: the current one if selected, else the first selected."""
+        selection = self.table.selectionModel()
+        rows = sorted(index.row() for index in selection.selectedRows())
+        current = self.table.currentIndex().row()
+        return current if current in rows else (rows[0] if rows else None)
+
+    def selected_member_ids(self) -> list[str]:
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [m for m in (self.model.member_id_at(r) for r in rows) if m is not None]
 
     def selected_member_id(self) -> str | None:
         row = self.selected_row()
@@ -330,15 +339,16 @@ class MembersScreen(QWidget):
         return text.strip() if ok and text.strip() else None
 
     def print_selected_card(self) -> None:
-        member_id = self.selected_member_id()
-        if member_id is None:
+        """The selected members' cards in one job; reprints among them need one reason."""
+        member_ids = self.selected_member_ids()
+        if not member_ids:
             return
-        session, reason = self.session, ""
-        if printouts.needs_reprint_reason(session.desk.uow(), member_id):
+        uow, reason = self.session.desk.uow, ""
+        if any(printouts.needs_reprint_reason(uow(), m) for m in member_ids):
             reason = self.ask_reprint_reason() or ""
             if not reason:
                 return
-        self._print_cards([member_id], reason)
+        self._print_cards(member_ids, reason)
 
     def print_unprinted_cards(self) -> None:
         ids = cards.unprinted_member_ids(self.session.desk.uow(), limit=UNPRINTED_BATCH)
