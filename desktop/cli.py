@@ -746,7 +746,6 @@ def _day_argument(text: str | None, field: str) -> date | None:
 
 
 def cmd_print_certificate(desk: Desk, args: argparse.Namespace, out: Output) -> int:
-    from desktop.printing import certificate_pdf, compose
 
     ctx = _context(desk, args)
     with _pdf_out(args.out) as write:
@@ -768,7 +767,9 @@ def cmd_print_certificate(desk: Desk, args: argparse.Namespace, out: Output) -> 
                 ends_on=_day_argument(args.ends_on, "to"),
             )
             issued = certificates.issue_certificate(form, desk.uow(), ctx, desk.keys)
-        write(certificate_pdf([compose.certificate_doc(issued)]))
+        from desktop.services import printouts
+
+        write(printouts.certificate_pdf_for(desk.uow(), issued))
     data = {
         "out": str(Path(args.out).expanduser()),
         "serial": issued.serial,

@@ -60,6 +60,8 @@ AUTO_PRINT_CARD = Option[str]("auto_print_card", "ask", "option.auto_print_card"
 # This printer's shift of the back side, in mm (from the calibration page).
 PRINT_OFFSET_X_MM = Option[str]("print_offset_x_mm", "0", "option.print_offset_x_mm")
 PRINT_OFFSET_Y_MM = Option[str]("print_offset_y_mm", "0", "option.print_offset_y_mm")
+# A copy of resources/templates/certificate-default.json a station changed; "" = default.
+CERTIFICATE_TEMPLATE = Option[str]("certificate_template", "", "option.certificate_template")
 # Where a phone checks a certificate; the sync issue points it at the central server.
 CERTIFICATE_BASE_URL = Option[str](
     "certificate_base_url", "https://verify.waystation.example", "option.certificate_base_url"
@@ -80,4 +82,5 @@ ALL_OPTIONS: tuple[Option[Any], ...] = (
     AUTO_PRINT_CARD,
     PRINT_OFFSET_X_MM,
     PRINT_OFFSET_Y_MM,
+    CERTIFICATE_TEMPLATE,
 )

@@ -5,10 +5,8 @@ from __future__ import annotations
 from desktop import config
 from desktop.domain.model import DeskContext
 from desktop.identity.keys import DeviceKeys
-from desktop.printing import compose
-from desktop.printing.cards import cards_a4, cards_cr80
-from desktop.printing.documents import CardBack, PrintOffsets
 from desktop.services import cards
+from desktop.services.certificates import IssuedCertificate
 from desktop.storage.uow import UnitOfWork, UnitOfWorkFactory
 
 
@@ -27,6 +25,11 @@ def cards_pdf(
     reprint_reason: str = "",
 ) -> tuple[bytes, int]:
     """The PDF of these members' cards in the desk's layout, and how many cards it holds."""
+    # ReportLab is loaded when something is printed, not at every start of the desk.
+    from desktop.printing import compose
+    from desktop.printing.cards import cards_a4, cards_cr80
+    from desktop.printing.documents import CardBack, PrintOffsets
+
     uow = factory()
     with uow.reading():
         device = uow.device.get()
@@ -52,3 +55,14 @@ def auto_print_wanted(uow: UnitOfWork, member_id: str) -> str:
         mode = config.AUTO_PRINT_CARD.read(uow)
         card = uow.cards.current(member_id)
     return "never" if card is not None and card.printed_count > 0 else mode
+
+
+def certificate_pdf_for(uow: UnitOfWork, issued: IssuedCertificate) -> bytes:
+    """The certificate on the station's template (its own copy, or the default)."""
+    from desktop.printing import compose
+    from desktop.printing.certificates import certificate_pdf
+
+    with uow.reading():
+        template = config.CERTIFICATE_TEMPLATE.read(uow)
+    document = compose.certificate_doc(issued)
+    return certificate_pdf([document], template) if template else certificate_pdf([document])

@@ -36,6 +36,7 @@ class DeskSettings:
     auto_print_card: str = config.AUTO_PRINT_CARD.default
     print_offset_x_mm: str = config.PRINT_OFFSET_X_MM.default
     print_offset_y_mm: str = config.PRINT_OFFSET_Y_MM.default
+    certificate_template: str = config.CERTIFICATE_TEMPLATE.default
 
 
 OPTIONS: dict[str, config.Option[Any]] = {option.key: option for option in config.ALL_OPTIONS}
@@ -78,6 +79,20 @@ def validate(values: DeskSettings) -> DeskSettings:
         if not -OFFSET_MAX_MM <= value <= OFFSET_MAX_MM:  # also refuses nan
             raise InvalidInput("settings.offset", field=field, max=OFFSET_MAX_MM)
         offsets[field] = f"{value:g}"
+    template = values.certificate_template.strip()
+    if template:
+        # ReportLab is loaded only when a template is to be checked, not at every start.
+        from desktop.printing.certificates import TemplateError, load_template
+
+        try:
+            load_template(template)
+        except (TemplateError, OSError) as error:
+            raise InvalidInput(
+                "settings.template",
+                field="certificate_template",
+                path=template[:80],
+                problem=str(error)[:200],
+            ) from None
     offered = tuple(s for s in SERVICES if s in values.offered_services)
     if not offered:
         raise InvalidInput("settings.no_services", field="offered_services")
@@ -91,6 +106,7 @@ def validate(values: DeskSettings) -> DeskSettings:
         occupations=occupations,
         tags=_clean_list(values.tags, "tags"),
         certificate_base_url=url,
+        certificate_template=template,
         **offsets,
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -268,3 +269,32 @@ def test_revoking_needs_a_reason_and_a_lead(
     attendant = replace(ctx, operator_role=Role.ATTENDANT)
     with pytest.raises(PermissionDenied):
         certificates.revoke_certificate(issued.serial, "x", desk.uow(), attendant)
+
+
+def test_a_station_certificate_template_is_checked_and_used(
+    desk: Desk, ctx: DeskContext, tmp_path: Path
+) -> None:
+    from desktop.printing.certificates import DEFAULT_TEMPLATE
+    from desktop.services import printouts
+
+    current = read_settings(desk.uow())
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    with pytest.raises(InvalidInput) as refused:
+        save_settings(replace(current, certificate_template=str(broken)), desk.uow(), ctx)
+    assert refused.value.code == "settings.template"
+
+    mine = tmp_path / "mine.json"
+    template = json.loads(DEFAULT_TEMPLATE.read_text(encoding="utf-8"))
+    mine.write_text(json.dumps(template, ensure_ascii=False), encoding="utf-8")
+    save_settings(replace(current, certificate_template=str(mine)), desk.uow(), ctx)
+    member = members.register_member(members.MemberForm(name="张三"), desk.uow(), ctx)
+    issued = certificates.issue_certificate(
+        certificates.CertificateForm(
+            member_id=member.id, title="荣誉证书", purpose="技能竞赛一等奖"
+        ),
+        desk.uow(),
+        ctx,
+        desk.keys,
+    )
+    assert printouts.certificate_pdf_for(desk.uow(), issued).startswith(b"%PDF")

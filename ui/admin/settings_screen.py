@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -31,8 +32,6 @@ from desktop import config
 from desktop.domain.errors import AppError
 from desktop.domain.model import SERVICES, Role
 from desktop.i18n import LANGUAGES, describe, tr
-from desktop.printing.cards import calibration_page
-from desktop.printing.documents import PrintOffsets
 from desktop.services.settings import (
     AUTO_PRINT,
     LIST_ITEM_MAX,
@@ -265,12 +264,27 @@ class SettingsScreen(QWidget):
             box.setSingleStep(0.1)
             box.setDecimals(1)
             box.setSuffix(" mm")
+        self.template = QLineEdit()
+        self.template.setMinimumWidth(320)
+        self.template.setPlaceholderText(tr("settings.template_default"))
+        self.template_button = QPushButton(tr("settings.template_browse"))
+        self.template_button.clicked.connect(self._choose_template)
         self.calibration_button = QPushButton(tr("settings.print_calibration"))
         self.calibration_button.clicked.connect(self.print_calibration)
         # Replaced in tests: how a finished PDF reaches the person.
         self.show_pdf: Callable[[bytes, str], None] = lambda pdf, title: preview(self, pdf, title)
 
+    def _choose_template(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, tr(config.CERTIFICATE_TEMPLATE.title), "", "JSON (*.json)"
+        )
+        if path:
+            self.template.setText(path)
+
     def print_calibration(self) -> None:
+        from desktop.printing.cards import calibration_page  # ReportLab only when printing
+        from desktop.printing.documents import PrintOffsets
+
         offsets = PrintOffsets(self.offset_x.value(), self.offset_y.value())
         self.show_pdf(calibration_page(offsets), tr("settings.print_calibration"))
 
@@ -306,6 +320,10 @@ class SettingsScreen(QWidget):
         printing.addRow(tr("settings.offsets"), offsets)
         printing.addRow(tr(config.ACCEPT_UNKNOWN_DEVICES.title), self.accept_unknown)
         printing.addRow(tr(config.CERTIFICATE_BASE_URL.title), self.base_url)
+        template_row = QHBoxLayout()
+        template_row.addWidget(self.template)
+        template_row.addWidget(self.template_button)
+        printing.addRow(tr(config.CERTIFICATE_TEMPLATE.title), template_row)
 
         grid = QGridLayout()
         grid.addWidget(_group(tr("settings.general"), general), 0, 0)
@@ -350,6 +368,8 @@ class SettingsScreen(QWidget):
             self.base_url,
             self.offset_x,
             self.offset_y,
+            self.template,
+            self.template_button,
         ):
             widget.setEnabled(False)
         for checklist in (self.offered, self.defaults):
@@ -379,6 +399,7 @@ class SettingsScreen(QWidget):
         self.base_url.setText(values.certificate_base_url)
         self.offset_x.setValue(float(values.print_offset_x_mm))
         self.offset_y.setValue(float(values.print_offset_y_mm))
+        self.template.setText(values.certificate_template)
 
     def values(self) -> DeskSettings:
         """What the form holds."""
@@ -399,6 +420,7 @@ class SettingsScreen(QWidget):
             certificate_base_url=self.base_url.text(),
             print_offset_x_mm=f"{self.offset_x.value():g}",
             print_offset_y_mm=f"{self.offset_y.value():g}",
+            certificate_template=self.template.text().strip(),
         )
 
     def save(self) -> None:

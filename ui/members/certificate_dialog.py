@@ -24,9 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.errors import AppError
 from desktop.i18n import describe, tr
-from desktop.printing import compose
-from desktop.printing.certificates import certificate_pdf
-from desktop.services import certificates
+from desktop.services import certificates, printouts
 from desktop.services.certificates import CertificateForm, IssuedCertificate
 from ui.errors import show_error
 from ui.printing import preview
@@ -179,7 +177,8 @@ class CertificateDialog(QDialog):
     def _issued(self, issued: IssuedCertificate) -> None:
         log.info("certificate %s issued to %s", issued.serial, self.member.id)
         self.issued = issued
-        op = PoolOp(self, lambda: certificate_pdf([compose.certificate_doc(issued)]))
+        uow = self.session.desk.uow
+        op = PoolOp(self, lambda: printouts.certificate_pdf_for(uow(), issued))
         op.success(self._rendered).failure(self._failed).run()
 
     def _rendered(self, pdf: bytes) -> None:

@@ -40,6 +40,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "打印偏移应是 -{max} 到 {max} 之间的毫米数。",
         "A print offset is a number of mm between -{max} and {max}.",
     ),
+    "settings.template": (
+        "证书模板 {path} 无法使用：{problem}",
+        "The certificate template {path} cannot be used: {problem}",
+    ),
     "settings.no_services": ("至少要提供一项服务。", "Offer at least one service."),
     "settings.no_occupations": ("职业列表不能为空。", "The list of occupations cannot be empty."),
     "settings.item_too_long": ("每项最多 {max} 个字。", "Each entry has at most {max} characters."),

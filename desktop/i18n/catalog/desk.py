@@ -152,5 +152,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "option.auto_print_card": ("登记后打印会员卡", "Print the card after registering"),
     "option.print_offset_x_mm": ("背面左右偏移（毫米）", "Back side shift, left-right (mm)"),
     "option.print_offset_y_mm": ("背面上下偏移（毫米）", "Back side shift, up-down (mm)"),
+    "option.certificate_template": (
+        "证书模板文件（留空用默认模板）",
+        "Certificate template file (empty: the default)",
+    ),
     "option.certificate_base_url": ("证书查验网址", "Certificate check address"),
 }
