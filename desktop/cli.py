@@ -192,6 +192,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("value")
     p.set_defaults(run=cmd_settings_set)
 
+    p = verbs.add_parser("backup", parents=[common], help=tr("cli.help.backup"))
+    p.add_argument("--out", required=True, help=tr("cli.help.backup_out"))
+    p.set_defaults(run=cmd_backup)
+
     p = verbs.add_parser("demo", parents=[common], help=tr("cli.help.demo"))
     p.add_argument("--members", type=_count, default=1000)
     p.add_argument("--visits", type=_count, default=0)
@@ -573,6 +577,14 @@ def cmd_settings_set(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     changes: dict[str, Any] = {args.key: value}
     saved = save_settings(replace(current, **changes), desk.uow(), ctx)
     out.emit(saved, _settings_lines(saved))
+    return EXIT_OK
+
+
+def cmd_backup(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.backup import make_backup
+
+    target = make_backup(desk, Path(args.out))
+    out.emit({"backup": str(target)}, tr("cli.backup_done", path=str(target)))
     return EXIT_OK
 
 

@@ -316,3 +316,31 @@ def test_text_that_is_not_valid_unicode_gets_a_message_not_a_traceback(tmp_path:
     )
     assert done.returncode == 2
     assert "无法识别的字符" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_backup_holds_the_database_and_the_keys(tmp_path: Path) -> None:
+    home, out = str(tmp_path / "home"), tmp_path / "usb"
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "ui.main", "--home", home, *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    assert run("init", "--station-name", "测试站", "--admin-pin", "1234").returncode == 0
+    assert run("member", "add", "--name", "张三").returncode == 0
+    done = run("backup", "--out", str(out), "--json")
+    assert done.returncode == 0, done.stderr
+    folder = Path(json.loads(done.stdout)["backup"])
+    with sqlite3.connect(folder / "waystation.sqlite3") as copy:
+        assert copy.execute("SELECT name FROM member").fetchall() == [("张三",)]
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    keys = folder / "keys"
+    assert {p.name for p in keys.iterdir()} == {"device-ed25519.key", "id-number-hash.key"}
+    assert all(p.stat().st_mode & 0o077 == 0 for p in keys.iterdir())  # the user's only
+    blocked = out / "a-file"
+    blocked.write_text("x")
+    refused = run("backup", "--out", str(blocked))
+    assert refused.returncode == 1 and "不是文件夹" in refused.stderr

@@ -112,6 +112,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "值班员：列表、添加、修改、停用、恢复",
         "operators: list, add, edit, deactivate, reactivate",
     ),
+    "cli.help.backup": (
+        "备份：数据库和本机密钥（密钥丢失则无法核验本机发出的会员卡）",
+        "back up the database and this device's keys (without them its cards cannot be verified)",
+    ),
+    "cli.help.backup_out": (
+        "备份存放的文件夹，如 U 盘",
+        "folder to put the backup in, e.g. a USB stick",
+    ),
+    "cli.backup_done": ("已备份到 {path}", "Backed up to {path}"),
     "cli.help.demo": (
         "生成演示数据（只用于空白的试用库）",
         "generate demo data (for an empty trial desk)",

@@ -2,6 +2,11 @@
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "list.separator": ("、", ", "),
+    "backup.not_a_folder": ("{path} 不是文件夹。", "{path} is not a folder."),
+    "backup.failed": (
+        "无法写入备份 {path}：{problem}。请换一个位置（如 U 盘）再试。",
+        "Could not write the backup {path}: {problem}. Try another place (a USB stick, say).",
+    ),
     "demo.negative": ("数量不能为负数。", "Counts cannot be negative."),
     "demo.not_empty": (
         "本机已有会员或到访记录，演示数据会与真实数据混在一起。请在新的数据文件夹中生成"
