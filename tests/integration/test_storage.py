@@ -196,3 +196,47 @@ def test_a_database_from_a_newer_release_is_refused_clearly(home: Path) -> None:
     with pytest.raises(AppError):
         open_desk(home).close()
     assert list(desk.paths.backups.iterdir()) == []
+
+
+def test_upgrade_from_0002_keeps_members_visits_and_voids(tmp_path: Path) -> None:
+    """The real upgrade path of a station in use: members with visits referring to them."""
+    from desktop.services import views
+
+    home = tmp_path / "home"
+    home.mkdir()
+    database = home / "waystation.sqlite3"
+    engine = make_engine(database)
+    migrate(engine, database, home / "backups", revision="0002")
+    engine.dispose()
+    # Fill it as the previous release would have (its services wrote only 0002 tables).
+    with sqlite3.connect(database) as connection:
+        connection.executescript(
+            """
+            INSERT INTO station VALUES ('s', '站', 'station', '', '2026-01-01T00:00:00.000000Z');
+            INSERT INTO device (id, code, station_id, next_member_seq, created_at)
+              VALUES ('d', 'AAAAAA', 's', 2, '2026-01-01T00:00:00.000000Z');
+            INSERT INTO member (id, member_number, name, name_sort, phone, phone_tail,
+              occupation, employer, union_branch, tags, active, version, station_id,
+              device_id, device_time, updated_at)
+              VALUES ('m', 'AAAAAA-0001', '张三', 'zhang san', '13800138000', '8000', '', '',
+              '', '[]', 1, 1, 's', 'd', '2026-01-01T00:00:00.000000Z',
+              '2026-01-01T00:00:00.000000Z');
+            INSERT INTO visit VALUES ('v1', 'm', NULL, '["water"]', 's', 'd', 'o',
+              '2026-01-02T00:00:00.000000Z', '2026-01-02');
+            INSERT INTO visit VALUES ('v2', 'm', NULL, '["rest"]', 's', 'd', 'o',
+              '2026-01-03T00:00:00.000000Z', '2026-01-03');
+            INSERT INTO visit_void VALUES ('x', 'v2', '误操作', 's', 'd', 'o',
+              '2026-01-03T00:01:00.000000Z');
+            """
+        )
+    desk = open_desk(home)  # migrates to head, with a backup first
+    try:
+        member = members.resolve_member(desk.uow(), "AAAAAA-0001")
+        assert member.name == "张三"
+        assert views.member_visit_count(desk.uow(), member.id) == 1
+        assert list((home / "backups").glob("*before-migrate-from-0002*"))
+        with sqlite3.connect(database) as connection:
+            assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        desk.close()

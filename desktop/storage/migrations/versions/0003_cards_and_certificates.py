@@ -94,15 +94,15 @@ def upgrade() -> None:
     with op.batch_alter_table("card_event", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_card_event_card_id"), ["card_id"], unique=False)
 
-    with op.batch_alter_table("member", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("from_card", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-
-    with op.batch_alter_table("device", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("next_certificate_seq", sa.Integer(), nullable=False, server_default="1")
-        )
+    # Plain ALTER TABLE ADD COLUMN: no copy of the member table (visits refer to it).
+    op.add_column(
+        "member",
+        sa.Column("from_card", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
+    op.add_column(
+        "device",
+        sa.Column("next_certificate_seq", sa.Integer(), nullable=False, server_default="1"),
+    )
 
 
 def downgrade() -> None:
