@@ -706,7 +706,8 @@ def _check_card_job(desk: Desk, chosen: list[Member], reason: str) -> None:
 
 
 def cmd_print_cards(desk: Desk, args: argparse.Namespace, out: Output) -> int:
-    from desktop.printing import CardBack, cards_a4, cards_cr80, compose
+    from desktop.printing import compose
+    from desktop.services import printouts
 
     ctx = _context(desk, args)
     station = _station(desk)
@@ -718,13 +719,10 @@ def cmd_print_cards(desk: Desk, args: argparse.Namespace, out: Output) -> int:
             for m in chosen
         ]
         faces = [compose.card_face(card, station) for card in printed]
-        if args.layout == "cr80":
-            data = cards_cr80(faces, CardBack() if args.backs else None)
-            pages = len(faces) * (2 if args.backs else 1)
-        else:
-            data = cards_a4(faces, backs=args.backs)
-            pages = -(-len(faces) // 10) * (2 if args.backs else 1)
-        write(data)
+        layout = "cr80" if args.layout == "cr80" else "a4"
+        write(printouts.render_cards(faces, layout, args.backs, desk.uow()))
+        per_sheet = 1 if layout == "cr80" else 10
+        pages = -(-len(faces) // per_sheet) * (2 if args.backs else 1)
     result = {
         "out": str(Path(args.out).expanduser()),
         "layout": args.layout,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from desktop import config
 from desktop.domain.model import DeskContext
 from desktop.identity.keys import DeviceKeys
@@ -9,12 +11,29 @@ from desktop.services import cards
 from desktop.services.certificates import IssuedCertificate
 from desktop.storage.uow import UnitOfWork, UnitOfWorkFactory
 
+if TYPE_CHECKING:  # ReportLab stays unloaded until something is printed
+    from desktop.printing.documents import CardFace
+
 
 def needs_reprint_reason(uow: UnitOfWork, member_id: str) -> bool:
     """Whether printing this member's card now is a reprint (which needs a reason)."""
     with uow.reading():
         card = uow.cards.current(member_id)
         return card is not None and card.printed_count > 0
+
+
+def render_cards(faces: list[CardFace], layout: str, backs: bool, uow: UnitOfWork) -> bytes:
+    """Card faces as a PDF: CR80 pages, or A4 sheets of 10 with this desk's back offsets."""
+    from desktop.printing.cards import cards_a4, cards_cr80
+    from desktop.printing.documents import CardBack, PrintOffsets
+
+    if layout == "cr80":
+        return cards_cr80(faces, CardBack() if backs else None)
+    with uow.reading():
+        offsets = PrintOffsets(
+            float(config.PRINT_OFFSET_X_MM.read(uow)), float(config.PRINT_OFFSET_Y_MM.read(uow))
+        )
+    return cards_a4(faces, backs=backs, offsets=offsets, back=CardBack())
 
 
 def cards_pdf(
@@ -27,16 +46,11 @@ def cards_pdf(
     """The PDF of these members' cards in the desk's layout, and how many cards it holds."""
     # ReportLab is loaded when something is printed, not at every start of the desk.
     from desktop.printing import compose
-    from desktop.printing.cards import cards_a4, cards_cr80
-    from desktop.printing.documents import CardBack, PrintOffsets
 
     uow = factory()
     with uow.reading():
         device = uow.device.get()
         layout = config.CARD_LAYOUT.read(uow)
-        offsets = PrintOffsets(
-            float(config.PRINT_OFFSET_X_MM.read(uow)), float(config.PRINT_OFFSET_Y_MM.read(uow))
-        )
     assert device is not None
     faces = [
         compose.card_face(
@@ -44,9 +58,7 @@ def cards_pdf(
         )
         for m in member_ids
     ]
-    if layout == "cr80":
-        return cards_cr80(faces, CardBack()), len(faces)
-    return cards_a4(faces, backs=True, offsets=offsets, back=CardBack()), len(faces)
+    return render_cards(faces, layout, True, factory()), len(faces)
 
 
 def auto_print_wanted(uow: UnitOfWork, member_id: str) -> str:

@@ -48,6 +48,9 @@ def run(
     )
 
 
+run_cli = run  # for tests that bind a home of their own to the name `run`
+
+
 def ok(result: subprocess.CompletedProcess[str], code: int = 0) -> str:
     assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
     return result.stdout
@@ -259,12 +262,7 @@ def test_operators_and_settings_from_the_command_line(tmp_path: Path) -> None:
     home = str(tmp_path / "home")
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "ui.main", "--home", home, *args],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        return run_cli("--home", home, *args)
 
     assert run("init", "--station-name", "测试站", "--admin-pin", "1234").returncode == 0
     assert run("operator", "add", "--name", "小赵", "--pin", "1357").returncode == 0
@@ -289,12 +287,7 @@ def test_demo_refuses_a_desk_with_real_people_and_bad_counts(tmp_path: Path) -> 
     home = str(tmp_path / "home")
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "ui.main", "--home", home, *args],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        return run_cli("--home", home, *args)
 
     assert run("init", "--station-name", "测试站", "--admin-pin", "1234").returncode == 0
     assert run("member", "add", "--name", "甲").returncode == 0
@@ -322,12 +315,7 @@ def test_backup_holds_the_database_and_the_keys(tmp_path: Path) -> None:
     home, out = str(tmp_path / "home"), tmp_path / "usb"
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "ui.main", "--home", home, *args],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        return run_cli("--home", home, *args)
 
     assert run("init", "--station-name", "测试站", "--admin-pin", "1234").returncode == 0
     assert run("member", "add", "--name", "张三").returncode == 0
