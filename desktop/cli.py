@@ -204,6 +204,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_demo)
 
     _printing_verbs(verbs, common)
+    # Each area keeps its verbs in its own module; imported here because they use this one.
+    from desktop import cli_aid, cli_reports, cli_sync, cli_training
+
+    for area in (cli_sync, cli_training, cli_aid, cli_reports):
+        area.register(verbs, common)
     return parser
 
 

@@ -13,6 +13,29 @@ from pydantic import BaseModel, ConfigDict, Field
 
 PROTOCOL_VERSION = 1
 
+# Pull datasets: which event kinds every other desk receives, by kind prefix. Kinds not listed
+# (visits, operators, the device's own setup) are pushed to the server only. Each area's
+# events start with one of these prefixes; the desk applies them with the appliers of
+# desktop.services.replication. "keys" and "conflicts" are made by the server itself.
+DATASETS: dict[str, tuple[str, ...]] = {
+    "keys": ("device.",),
+    "members": ("member.",),
+    "cards": ("card.",),
+    "certificates": ("certificate.",),
+    "conflicts": ("conflict.",),
+    "campaigns": ("campaign.", "item.", "stock."),
+    "handouts": ("handout.",),
+    "courses": ("course.", "session.", "enrolment."),
+    "attendance": ("attendance.",),
+}
+
+
+def dataset_of(kind: str) -> str | None:
+    for name, prefixes in DATASETS.items():
+        if kind.startswith(prefixes):
+            return name
+    return None
+
 
 class EventEnvelope(BaseModel):
     """One recorded change, as made on a device.
