@@ -142,9 +142,10 @@ def _push(
     report: SyncReport,
     progress: Progress | None,
     cancelled: Cancelled | None,
+    size: int,
 ) -> None:
     while not (cancelled and cancelled()):
-        batch = syncing.outbox_batch(desk.uow(), PUSH_BATCH)
+        batch = syncing.outbox_batch(desk.uow(), size)
         if not batch:
             return
         reply = client.push(batch)
@@ -178,11 +179,12 @@ def _pull(
     report: SyncReport,
     progress: Progress | None,
     cancelled: Cancelled | None,
+    size: int,
 ) -> None:
     for dataset in DATASETS:
         while not (cancelled and cancelled()):
             cursor = syncing.cursor(desk.uow(), dataset)
-            page = client.pull(dataset, cursor, PULL_PAGE)
+            page = client.pull(dataset, cursor, size)
             events = [_pulled(envelope) for envelope in page.events]
             syncing.apply_page(desk.uow(), dataset, events, page.cursor)
             report.pulled[dataset] = report.pulled.get(dataset, 0) + len(events)
@@ -197,6 +199,8 @@ def sync_once(
     timeout: float = 30.0,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    batch_size: int = PUSH_BATCH,
+    page_size: int = PULL_PAGE,
 ) -> SyncReport:
     """Push, then pull. Never raises for network or server trouble: the report says."""
     started = time.perf_counter()
@@ -210,13 +214,17 @@ def sync_once(
     for attempt in range(2):  # a second round only after a reset
         try:
             with ServerClient(url, token, epoch, timeout=timeout) as client:
-                _push(desk, client, report, progress, cancelled)
-                _pull(desk, client, report, progress, cancelled)
+                _push(desk, client, report, progress, cancelled, batch_size)
+                _pull(desk, client, report, progress, cancelled, page_size)
             break
         except ServerProblem as problem:
             if problem.code == ProblemCode.RESET and attempt == 0:
-                with ServerClient(url, token, None, timeout=timeout) as client:
-                    fresh = client.health().get("epoch")
+                try:
+                    with ServerClient(url, token, None, timeout=timeout) as client:
+                        fresh = client.health().get("epoch")
+                except (NetworkError, ServerUnavailable, ServerProblem) as again:
+                    report.error = error_of(again)
+                    break
                 syncing.reset(desk.uow(), str(fresh) if fresh else None)
                 epoch = str(fresh) if fresh else None
                 report.reset = True

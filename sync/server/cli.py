@@ -164,6 +164,16 @@ def cmd_stats(args: argparse.Namespace, settings: ServerSettings) -> int:
     return 0
 
 
+def cmd_new_epoch(args: argparse.Namespace, settings: ServerSettings) -> int:
+    """After restoring the database from a backup: every desk then pushes all it has again
+    (what the server still holds is answered duplicate) and pulls everything again."""
+    database = _database(settings)
+    with database.transaction() as session:
+        epoch = db.new_epoch(session)
+    _emit(args, {"epoch": epoch}, [f"new epoch {epoch}: every desk resyncs on its next sync"])
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="print JSON")
@@ -199,6 +209,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = dverbs.add_parser("revoke", parents=[common], help="refuse this device from now on")
     p.add_argument("device", help="device id or device code")
     p.set_defaults(run=cmd_device_revoke)
+
+    p = verbs.add_parser(
+        "new-epoch", parents=[common], help="after restoring a backup: make every desk resync"
+    )
+    p.set_defaults(run=cmd_new_epoch)
 
     p = verbs.add_parser("stats", parents=[common], help="records, conflicts, last syncs")
     p.set_defaults(run=cmd_stats)
