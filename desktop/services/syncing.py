@@ -337,10 +337,10 @@ def find_conflict(uow: UnitOfWork, ref: str) -> Conflict:
     """By id, or by the first characters of its id (as the CLI lists them)."""
     ref = ref.strip().lower()
     with uow.reading():
-        rows = [row for row in uow.conflicts.list(True) if row.id.lower().startswith(ref)]
-    if len(rows) != 1 or not ref:
+        found = [_conflict(r) for r in uow.conflicts.list(True) if r.id.lower().startswith(ref)]
+    if len(found) != 1 or not ref:
         raise NotFound("conflict.not_found", ref=ref)
-    return _conflict(rows[0])
+    return found[0]
 
 
 def resolve_conflict(
