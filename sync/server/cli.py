@@ -66,6 +66,19 @@ def cmd_serve(args: argparse.Namespace, settings: ServerSettings) -> int:
     from sync.server.app import create_app
 
     database = _database(settings)
+    if args.workers > 1:
+        # Several processes on one database: the server keeps no state of its own.
+        database.dispose()
+        uvicorn.run(
+            "sync.server.app:app_from_environment",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level="warning",
+            access_log=False,
+        )
+        return 0
     app = create_app(settings, database)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0
@@ -183,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("serve", help="run the HTTP server")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8700)
+    p.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
     p.set_defaults(run=cmd_serve, json=False)
 
     p = verbs.add_parser(
