@@ -8,13 +8,16 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from functools import lru_cache
 from typing import Any
 
-from desktop.domain.people import phone_tail
+from sqlalchemy import select
+
+from desktop.domain.people import normalise_member_number, phone_tail
 from desktop.domain.pinyin import sort_key
 from desktop.services import syncing
 from desktop.services.members import search_keys
-from desktop.services.replication import PulledEvent, applier
+from desktop.services.replication import PulledEvent, applier, batch_applier
 from desktop.storage.schema import (
     CardEventRow,
     CardRow,
@@ -94,7 +97,69 @@ def _member_fields(payload: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@applier("member.registered", "member.updated", "member.deactivated", "member.reactivated")
+MEMBER_KINDS = ("member.registered", "member.updated", "member.deactivated", "member.reactivated")
+
+
+@lru_cache(maxsize=200_000)
+def _name_keys(name: str) -> tuple[tuple[str, ...], str]:
+    """Search keys and sort key of a name (names repeat: computed once per name)."""
+    return tuple(sorted(search_keys(name, ""))), sort_key(name)
+
+
+@batch_applier(*MEMBER_KINDS)
+def _members(uow: UnitOfWork, events: list[PulledEvent]) -> None:
+    """New members in bulk (a first pull brings hundreds of thousands); members this desk
+    already holds one by one, by the rules of ``_member``."""
+    ids = list({event.entity_id for event in events})
+    existing: set[str] = set()
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        existing.update(uow.session.scalars(select(MemberRow.id).where(MemberRow.id.in_(chunk))))
+    queued: dict[str, dict[str, Any]] = {}
+    for event in events:
+        if event.entity_id in existing:
+            _member(uow, event)
+            continue
+        fields = _member_fields(event.payload)
+        if not fields["name"] or not fields["member_number"]:
+            continue
+        earlier = queued.get(event.entity_id)
+        if earlier is not None:
+            if fields["version"] > earlier["version"]:
+                earlier.update(fields, updated_at=event.received_at)
+            continue
+        queued[event.entity_id] = {
+            "id": event.entity_id,
+            "station_id": event.station_id,
+            "device_id": event.device_id,
+            "operator_id": event.operator_id,
+            "device_time": event.device_time,
+            "updated_at": event.received_at,
+            "from_card": False,
+            "merged_into": None,
+            **fields,
+        }
+    if not queued:
+        return
+    keys: list[tuple[str, str]] = []
+    for row in queued.values():
+        name_keys, row["name_sort"] = _name_keys(row["name"])
+        number_key = normalise_member_number(row["member_number"]).lower()
+        for key in {*name_keys, number_key}:
+            if key:
+                keys.append((key[:60], row["id"]))
+    rows = list(queued.values())
+    columns = list(rows[0])
+    connection = uow.session.connection()
+    connection.exec_driver_sql(
+        f"INSERT INTO member ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        [tuple(row[column] for column in columns) for row in rows],
+    )
+    connection.exec_driver_sql(
+        "INSERT OR IGNORE INTO member_search_key (key, member_id) VALUES (?, ?)", keys
+    )
+
+
 def _member(uow: UnitOfWork, event: PulledEvent) -> None:
     fields = _member_fields(event.payload)
     if not fields["name"] or not fields["member_number"]:

@@ -42,8 +42,10 @@ class PulledEvent:
 
 
 Applier = Callable[[UnitOfWork, PulledEvent], None]
+BatchApplier = Callable[[UnitOfWork, list[PulledEvent]], None]
 
 _APPLIERS: dict[str, Applier] = {}
+_BATCH_APPLIERS: dict[str, BatchApplier] = {}
 
 
 def applier(*kinds: str) -> Callable[[Applier], Applier]:
@@ -55,6 +57,51 @@ def applier(*kinds: str) -> Callable[[Applier], Applier]:
         return function
 
     return register
+
+
+def batch_applier(*kinds: str) -> Callable[[BatchApplier], BatchApplier]:
+    """For kinds that arrive by the hundred thousand (members on a first pull): the applier
+    gets every consecutive event of its kinds in a page at once, in order."""
+
+    def register(function: BatchApplier) -> BatchApplier:
+        for kind in kinds:
+            if kind in _BATCH_APPLIERS:
+                raise ValueError(f"two batch appliers for {kind}")
+            _BATCH_APPLIERS[kind] = function
+        return function
+
+    return register
+
+
+def apply_page(uow: UnitOfWork, events: list[PulledEvent]) -> int:
+    """Apply a page in order; returns how many events had an applier here."""
+    _load_areas()
+    applied = 0
+    run: list[PulledEvent] = []
+    run_with: BatchApplier | None = None
+
+    def flush() -> None:
+        nonlocal run, run_with, applied
+        if run_with is not None and run:
+            run_with(uow, run)
+            applied += len(run)
+        run, run_with = [], None
+
+    for event in events:
+        batch = _BATCH_APPLIERS.get(event.kind)
+        if batch is not None:
+            if batch is not run_with:
+                flush()
+                run_with = batch
+            run.append(event)
+            continue
+        flush()
+        single = _APPLIERS.get(event.kind)
+        if single is not None:
+            single(uow, event)
+            applied += 1
+    flush()
+    return applied
 
 
 def applier_for(kind: str) -> Applier | None:

@@ -248,11 +248,8 @@ def cursor(uow: UnitOfWork, dataset: str) -> str:
 
 def apply_page(uow: UnitOfWork, dataset: str, events: list[PulledEvent], next_cursor: str) -> int:
     """Apply one pulled page and move the cursor, in one transaction; returns events applied."""
-    applied = 0
     with uow:
-        for event in events:
-            if replication.apply(uow, event):
-                applied += 1
+        applied = replication.apply_page(uow, events)
         uow.cursors.advance(dataset, next_cursor, len(events), to_iso(uow.now()))
         uow.commit()
     return applied

@@ -28,12 +28,19 @@ from sync.client.transport import (
     ServerUnavailable,
     app_version,
 )
-from sync.protocol import DATASETS, EnrolRequest, ProblemCode, PulledEnvelope, PushReply
+from sync.protocol import (
+    DATASETS,
+    EnrolRequest,
+    ProblemCode,
+    PulledEnvelope,
+    PullReply,
+    PushReply,
+)
 
 log = logging.getLogger(__name__)
 
 PUSH_BATCH = 500
-PULL_PAGE = 2000
+PULL_PAGE = 5000
 ENROL_PREFIX = "waystation-enrol:"
 
 # Problems after which retrying cannot help until a person acts.
@@ -211,17 +218,29 @@ def _pull(
     cancelled: Cancelled | None,
     size: int,
 ) -> None:
-    for dataset in DATASETS:
-        while not (cancelled and cancelled()):
+    """Every dataset to its end; the next page is fetched while this one is applied."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull") as fetcher:
+        for dataset in DATASETS:
             cursor = syncing.cursor(desk.uow(), dataset)
-            page = client.pull(dataset, cursor, size)
-            events = [_pulled(envelope) for envelope in page.events]
-            syncing.apply_page(desk.uow(), dataset, events, page.cursor)
-            report.pulled[dataset] = report.pulled.get(dataset, 0) + len(events)
-            if progress:
-                progress(f"pull:{dataset}", report.pulled[dataset])
-            if not page.more:
-                break
+            coming: Future[PullReply] | None = fetcher.submit(client.pull, dataset, cursor, size)
+            try:
+                while coming is not None:
+                    page = coming.result()
+                    coming = None
+                    stop = cancelled is not None and cancelled()
+                    if page.more and not stop:
+                        coming = fetcher.submit(client.pull, dataset, page.cursor, size)
+                    events = [_pulled(envelope) for envelope in page.events]
+                    syncing.apply_page(desk.uow(), dataset, events, page.cursor)
+                    report.pulled[dataset] = report.pulled.get(dataset, 0) + len(events)
+                    if progress:
+                        progress(f"pull:{dataset}", report.pulled[dataset])
+                    if stop:
+                        return
+            finally:
+                if coming is not None:
+                    coming.cancel()
+                    wait([coming])
 
 
 def sync_once(

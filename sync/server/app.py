@@ -146,7 +146,8 @@ def create_app(settings: ServerSettings, database: Database | None = None) -> Fa
     )
     app.state.database = database
     app.state.settings = settings
-    app.add_middleware(GZipMiddleware, minimum_size=2048)
+    # Level 1: pull pages are large and mostly repetitive; speed matters more than the last %.
+    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=1)
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     app.add_middleware(Versions, min_protocol=settings.min_protocol)
 
@@ -229,19 +230,24 @@ def create_app(settings: ServerSettings, database: Database | None = None) -> Fa
             found = device(request, s)
             return ingest.push(s, found.id, events)
 
-    @app.get("/v1/pull", responses={401: {"model": Problem}, 409: {"model": Problem}})
+    @app.get(
+        "/v1/pull",
+        response_model=PullReply,
+        responses={401: {"model": Problem}, 409: {"model": Problem}},
+    )
     def pull(
         dataset: Annotated[str, Query(max_length=20)],
         found: Annotated[DeviceRow, Depends(device)],
         s: Annotated[Session, Depends(session)],
         cursor: Annotated[str, Query(max_length=200)] = "",
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1000,
-    ) -> PullReply:
+    ) -> Response:
         if dataset not in DATASETS:
             raise ProblemError(404, ProblemCode.NOT_FOUND, f"no dataset {dataset}")
         epoch = db.meta(s, "epoch")
         try:
-            return feed.pull(s, found, epoch, dataset, cursor, limit)
+            body = feed.pull_json(s, found, epoch, dataset, cursor, limit)
+            return Response(body, media_type="application/json")
         except feed.CursorError as error:
             raise ProblemError(409, ProblemCode.RESET, "unknown cursor; resync") from error
 

@@ -44,7 +44,7 @@ def decode_cursor(epoch: str, cursor: str) -> int:
     return value
 
 
-def _envelope(row: EventRow) -> PulledEnvelope:
+def _envelope(row: Any) -> PulledEnvelope:
     payload: dict[str, Any] = json.loads(row.payload)
     return PulledEnvelope(
         event_id=row.event_id,
@@ -61,14 +61,63 @@ def _envelope(row: EventRow) -> PulledEnvelope:
     )
 
 
-def pull(
+def _envelope_json(row: Any) -> str:
+    """One pulled event as JSON, its stored payload text spliced in (not parsed again)."""
+    head = json.dumps(
+        {
+            "event_id": row.event_id,
+            "seq": row.seq if row.seq else row.server_seq,
+            "kind": row.kind,
+            "entity_id": row.entity_id,
+            "station_id": row.station_id,
+            "device_id": row.device_id,
+            "operator_id": row.operator_id,
+            "device_time": log.aware(row.device_time).isoformat(),
+            "server_seq": row.server_seq,
+            "received_at": log.aware(row.received_at).isoformat(),
+        },
+        ensure_ascii=False,
+    )
+    return head[:-1] + ', "payload": ' + str(row.payload) + "}"
+
+
+def pull_json(
     session: Session, device: DeviceRow, epoch: str, dataset: str, cursor: str, limit: int
-) -> PullReply:
+) -> bytes:
+    """The same reply as ``pull``, serialised directly (a page holds thousands of events)."""
+    rows, next_cursor, more = _page(session, device, epoch, dataset, cursor, limit)
+    events = ", ".join(_envelope_json(row) for row in rows)
+    text = (
+        f'{{"dataset": {json.dumps(dataset)}, "events": [{events}], '
+        f'"cursor": {json.dumps(next_cursor)}, "more": {"true" if more else "false"}}}'
+    )
+    return text.encode("utf-8")
+
+
+PAGE_COLUMNS = (
+    "event_id",
+    "seq",
+    "kind",
+    "entity_id",
+    "station_id",
+    "device_id",
+    "operator_id",
+    "device_time",
+    "server_seq",
+    "received_at",
+    "payload",
+)
+
+
+def _page(
+    session: Session, device: DeviceRow, epoch: str, dataset: str, cursor: str, limit: int
+) -> tuple[list[Any], str, bool]:
     if dataset not in DATASETS:
         raise UnknownDataset(dataset)
     after = decode_cursor(epoch, cursor)
-    rows = session.scalars(
-        select(EventRow)
+    columns = [getattr(EventRow, name) for name in PAGE_COLUMNS]
+    rows = session.execute(
+        select(*columns)
         .where(
             EventRow.dataset == dataset,
             EventRow.server_seq > after,
@@ -78,12 +127,19 @@ def pull(
         .limit(limit + 1)
     ).all()
     more = len(rows) > limit
-    page = rows[:limit]
+    page = list(rows[:limit])
     last = page[-1].server_seq if page else after
     device.last_pull_at = log.now()
+    return page, encode_cursor(epoch, last), more
+
+
+def pull(
+    session: Session, device: DeviceRow, epoch: str, dataset: str, cursor: str, limit: int
+) -> PullReply:
+    rows, next_cursor, more = _page(session, device, epoch, dataset, cursor, limit)
     return PullReply(
         dataset=dataset,
-        events=[_envelope(row) for row in page],
-        cursor=encode_cursor(epoch, last),
+        events=[_envelope(row) for row in rows],
+        cursor=next_cursor,
         more=more,
     )

@@ -1,0 +1,107 @@
+"""First pull of every member into an empty station (a new desk joins the network).
+
+    python -m bench.sync_pull [--members 200000] [--sqlite]
+
+The server (own process; PostgreSQL when one answers, else a SQLite file) holds
+``--members`` member registrations made at another station (generated people, written
+straight into its event log). A new desk enrols and pulls them in pages of 5,000, each page
+and its cursor applied in one local transaction (rows, pinyin search keys, phone tails).
+Target (QUALITY.md / the sync issue): ≥ 20,000 rows/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import time
+from datetime import UTC, datetime
+
+from bench.sync_common import BenchServer, enrolled_desk, work_folder
+from desktop.demo import OCCUPATIONS, PHONE_PREFIXES, _name
+from desktop.services import views
+from sync.client.engine import sync_once
+from sync.server import db, log
+
+SOURCE_DEVICE = "01a20000-0000-7000-8000-00000000beef"
+
+
+def seed_members(server: BenchServer, count: int, seed: int = 5) -> None:
+    """Member registrations as another station's desk would have pushed them."""
+    from uuid6 import uuid7
+
+    rng = random.Random(seed)
+    database = db.Database(server.database_url)
+    now = datetime.now(UTC)
+    made = 0
+    while made < count:
+        rows = []
+        for i in range(made, min(count, made + 5000)):
+            payload: dict[str, object] = {
+                "member_number": f"BENCH1-{i + 1:06d}",
+                "name": _name(rng),
+                "phone": f"{rng.choice(PHONE_PREFIXES)}{rng.randrange(10**8):08d}",
+                "occupation": rng.choice(OCCUPATIONS),
+                "employer": "",
+                "union_branch": "",
+                "tags": [],
+                "id_hash": None,
+                "id_last4": None,
+                "consent_at": now.isoformat(),
+                "active": True,
+                "deactivated_reason": None,
+                "version": 1,
+            }
+            rows.append(
+                {
+                    "event_id": str(uuid7()),
+                    "device_id": SOURCE_DEVICE,
+                    "station_id": SOURCE_DEVICE,
+                    "seq": i + 1,
+                    "kind": "member.registered",
+                    "dataset": "members",
+                    "entity_id": str(uuid7()),
+                    "operator_id": None,
+                    "device_time": now,
+                    "received_at": now,
+                    "payload": log.canonical(payload),
+                    "payload_hash": log.digest(payload),
+                }
+            )
+        with database.transaction() as session:
+            log.append(session, rows)
+        made += len(rows)
+    database.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--members", type=int, default=200_000)
+    parser.add_argument("--sqlite", action="store_true")
+    args = parser.parse_args()
+    folder = work_folder()
+    server = BenchServer(folder, use_postgres=not args.sqlite)
+    try:
+        seed_members(server, args.members)
+        desk, _ctx = enrolled_desk(server, folder, "新站")
+        started = time.perf_counter()
+        report = sync_once(desk, timeout=120)
+        seconds = time.perf_counter() - started
+        assert report.ok, report.error
+        pulled = report.pulled.get("members", 0)
+        held = len(views.member_ids(desk.uow()))
+        assert held == args.members, (held, args.members)
+        hit = views.search_members(desk.uow(), "wang")
+        print(
+            f"first pull of {args.members:,} members from a {server.backend} server "
+            f"(pages of 5,000): {seconds:.1f} s = {pulled / seconds:,.0f} rows/s; "
+            f"{held:,} members searchable at the new desk ({len(hit)} shown for 'wang')"
+        )
+        desk.close()
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
