@@ -1,0 +1,105 @@
+"""Messages of member import, exports and the monthly report (screens and command line)."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # --- member fields, as column names --------------------------------------------------
+    "field.name": ("姓名", "Name"),
+    "field.phone": ("手机号", "Mobile"),
+    "field.id_number": ("身份证号", "ID number"),
+    "field.employer": ("工作单位/平台", "Employer / platform"),
+    "field.occupation": ("职业", "Occupation"),
+    "field.union_branch": ("所属工会", "Union branch"),
+    "field.tags": ("标签", "Tags"),
+    "field.member_number": ("会员号", "Member number"),
+    "field.id_last4": ("身份证后四位", "ID number (last 4)"),
+    "field.registered_at": ("登记时间", "Registered"),
+    "field.active": ("状态", "Status"),
+    "field.ignore": ("（不导入）", "(not imported)"),
+    # --- files -------------------------------------------------------------------------
+    "sheet.xls": (
+        "“{path}”是旧版 Excel（.xls）文件，请在 Excel 或 WPS 中另存为 .xlsx 后再导入。",
+        "“{path}” is an old Excel file (.xls). Save it as .xlsx in Excel or WPS, then import it.",
+    ),
+    "sheet.format": (
+        "无法读取“{path}”：只支持 .xlsx 和 .csv 文件。",
+        "Cannot read “{path}”: only .xlsx and .csv files are supported.",
+    ),
+    "sheet.missing": ("找不到文件“{path}”。", "There is no file “{path}”."),
+    "sheet.unreadable": (
+        "“{path}”无法打开，文件可能已损坏或不是表格文件。",
+        "“{path}” cannot be opened; it may be damaged or not a spreadsheet.",
+    ),
+    "sheet.no_such_sheet": (
+        "文件中没有名为“{sheet}”的工作表。",
+        "The file has no sheet “{sheet}”.",
+    ),
+    "sheet.out_format": (
+        "“{path}”：导出文件请以 .xlsx 或 .csv 结尾。",
+        "“{path}”: the file to write must end in .xlsx or .csv.",
+    ),
+    "sheet.out_is_folder": (
+        "“{path}”是一个文件夹，请给出文件名。",
+        "“{path}” is a folder; give a file name.",
+    ),
+    "sheet.out_unwritable": (
+        "无法写入“{path}”，请检查文件夹是否存在、是否可写，或文件是否正被打开。",
+        "Cannot write “{path}”: check that the folder exists and is writable, and that the "
+        "file is not open in another program.",
+    ),
+    # --- import ------------------------------------------------------------------------
+    "import.no_header": (
+        "在工作表“{sheet}”前 15 行中没有找到表头（至少要有“姓名”一列和另一列，如“手机号”）。",
+        "No header row found in the first 15 rows of sheet “{sheet}” (it needs a name "
+        "column and one more, such as a phone column).",
+    ),
+    "import.no_name_column": (
+        "请指定哪一列是姓名。",
+        "Choose which column holds the name.",
+    ),
+    "import.unknown_field": ("没有“{name}”这个字段。", "There is no field “{name}”."),
+    "import.field_twice": (
+        "“{name}”被指定给了两列，请只保留一列。",
+        "“{name}” is assigned to two columns; keep only one.",
+    ),
+    "import.mapping_json": (
+        '列对应关系应为 JSON，如 {{"姓名": "name", "C": "phone"}}。',
+        'The column mapping must be JSON, such as {{"Name": "name", "C": "phone"}}.',
+    ),
+    "import.mapping_column": (
+        "表中没有“{column}”这一列（可写表头文字、列字母如 C 或列序号如 3）。",
+        "There is no column “{column}” (give a heading, a column letter such as C, or a "
+        "column number such as 3).",
+    ),
+    "import.on_match": (
+        "已是会员时只能选择“更新”或“跳过”。",
+        "For existing members choose update or skip.",
+    ),
+    "import.id_rounded": (
+        "身份证号“{value}”被 Excel 当成数字保存，后几位已经丢失。"
+        "请把该列设为“文本”格式后重新输入。",
+        "The ID number “{value}” was stored by Excel as a number and its last digits are "
+        "lost. Format the column as Text and type the numbers again.",
+    ),
+    "import.duplicate_in_file": (
+        "与第 {first} 行重复（同一手机号、身份证号或同一人）。",
+        "Duplicate of row {first} (same phone, ID number or person).",
+    ),
+    "import.phone_other_id": (
+        "该手机号已登记在另一位身份证号不同的会员名下，请核对。",
+        "This phone number belongs to a member with a different ID number; please check.",
+    ),
+    "import.phone_other_name": (
+        "该手机号已登记为会员 {name}（{member_number}），姓名不一致，请核对后修改表格或在会员页面处理。",
+        "This phone number is registered to {name} ({member_number}) under another name; please "
+        "check, then correct the file or the member on the Members screen.",
+    ),
+    "import.ambiguous": (
+        "与 {count} 位已登记会员都相符，无法确定是哪一位，请在会员页面处理。",
+        "Matches {count} registered members; cannot tell which. Please sort it out on the "
+        "Members screen.",
+    ),
+    "import.already_member": ("已是会员（已跳过）", "Already a member (skipped)"),
+    "import.rejects_sheet": ("未导入", "Not imported"),
+    "import.rejects_row": ("原行号", "Row"),
+    "import.rejects_reason": ("未导入原因", "Reason"),
+    "import.rejects_suffix": ("-未导入", "-not-imported"),
+}
