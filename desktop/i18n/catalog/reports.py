@@ -88,7 +88,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This phone number belongs to a member with a different ID number; please check.",
     ),
     "import.phone_other_name": (
-        "该手机号已登记为会员 {name}（{member_number}），姓名不一致，请核对后修改表格或在会员页面处理。",
+        "该手机号已登记为会员 {name}（{member_number}），姓名不一致，"
+        "请核对后修改表格或在会员页面处理。",
         "This phone number is registered to {name} ({member_number}) under another name; please "
         "check, then correct the file or the member on the Members screen.",
     ),
