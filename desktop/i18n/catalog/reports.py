@@ -180,4 +180,58 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "unregistered visits. Returning visitors are members who came on two or more days "
         "of the period. New members are those registered at this station in the period.",
     ),
+    # --- command line ------------------------------------------------------------------
+    "cli.help.member_import": (
+        "从 .xlsx 或 .csv 花名册导入会员",
+        "import members from an .xlsx or .csv roster",
+    ),
+    "cli.help.import_mapping": (
+        '列对应关系 JSON（或 .json 文件），如 {"联系电话": "phone", "C": "employer"}；'
+        "字段：name phone id_number employer occupation union_branch tags",
+        'column mapping as JSON (or a .json file), e.g. {"Contact": "phone", "C": "employer"}; '
+        "fields: name phone id_number employer occupation union_branch tags",
+    ),
+    "cli.help.import_no_consent": (
+        "名单上的人未书面同意：含手机号或身份证号的行不导入",
+        "the people listed did not consent: rows with a phone or ID number are refused",
+    ),
+    "cli.help.member_export": ("导出会员名单（.xlsx 或 .csv）", "export members (.xlsx or .csv)"),
+    "cli.help.visits_export": (
+        "导出一段日期内的到访记录（.xlsx 或 .csv）",
+        "export the visits of a date range (.xlsx or .csv)",
+    ),
+    "cli.help.export_columns": (
+        "要导出的列，逗号分隔（默认全部）",
+        "columns to export, comma-separated (default: all)",
+    ),
+    "cli.help.show_phones": (
+        "导出完整手机号（仅管理员，记入操作日志）",
+        "export phone numbers in full (admins only; recorded in the audit trail)",
+    ),
+    "cli.help.report": ("服务月报与报表", "monthly and period reports"),
+    "cli.help.report_month": (
+        "某月的服务月报（.pdf 或 .xlsx）",
+        "a month's report (.pdf or .xlsx)",
+    ),
+    "cli.help.report_range": (
+        "任意日期范围的报表（.pdf 或 .xlsx）",
+        "a report for any date range (.pdf or .xlsx)",
+    ),
+    "cli.import_done": (
+        "共 {rows} 行：新导入 {imported}，更新 {updated}，无变化 {unchanged}，"
+        "跳过 {skipped}，未导入 {refused}",
+        "{rows} rows: {imported} imported, {updated} updated, {unchanged} unchanged, "
+        "{skipped} skipped, {refused} refused",
+    ),
+    "cli.import_row": ("第 {row} 行：{reason}", "Row {row}: {reason}"),
+    "cli.import_more": ("……另有 {n} 行，见未导入文件", "... and {n} more rows; see the file"),
+    "cli.import_rejects": (
+        "未导入的行及原因已保存到 {path}，修改后可再次导入。",
+        "The refused rows and their reasons are in {path}; fix them and import it again.",
+    ),
+    "cli.export_done": ("已导出 {rows} 行到 {out}", "Exported {rows} rows to {out}"),
+    "cli.report_done": (
+        "{title}：到访 {visits} 人次，已保存到 {out}",
+        "{title}: {visits} visits, saved to {out}",
+    ),
 }
