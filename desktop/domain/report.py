@@ -59,7 +59,10 @@ def summary_lines(report: MonthlyReport) -> list[tuple[str, str]]:
         (tr("report.people"), str(report.people)),
         (tr("report.members_visiting"), str(report.members_visiting)),
         (tr("report.anonymous"), str(report.anonymous)),
-        (tr("report.returning"), f"{report.returning}（{percent(report.returning_share)}）"),
+        (
+            tr("report.returning"),
+            tr("report.returning_value", n=report.returning, share=percent(report.returning_share)),
+        ),
         (tr("report.new_members"), str(report.new_members)),
         (tr("report.cards_printed"), str(report.cards_printed)),
         (tr("report.voided"), str(report.voided)),

@@ -186,9 +186,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "import members from an .xlsx or .csv roster",
     ),
     "cli.help.import_mapping": (
-        '列对应关系 JSON（或 .json 文件），如 {"联系电话": "phone", "C": "employer"}；'
+        "列对应关系：JSON 对象（或 .json 文件），键为表头文字、列字母或列序号，"
+        '值为字段，如 "联系电话": "phone"；'
         "字段：name phone id_number employer occupation union_branch tags",
-        'column mapping as JSON (or a .json file), e.g. {"Contact": "phone", "C": "employer"}; '
+        "column mapping: a JSON object (or a .json file) from heading, column letter or number "
+        'to field, e.g. "Contact": "phone"; '
         "fields: name phone id_number employer occupation union_branch tags",
     ),
     "cli.help.import_no_consent": (
@@ -234,4 +236,91 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{title}：到访 {visits} 人次，已保存到 {out}",
         "{title}: {visits} visits, saved to {out}",
     ),
+    # --- screens -------------------------------------------------------------------------
+    "import.title": ("从表格导入会员", "Import members from a spreadsheet"),
+    "import.menu": ("导入/导出", "Import / export"),
+    "import.open": ("从表格导入会员…", "Import members from a spreadsheet…"),
+    "import.page_file": ("选择花名册文件", "Choose the roster file"),
+    "import.page_file_hint": (
+        "支持 Excel（.xlsx）和 CSV 文件。文件只被读取，不会复制到本机数据文件夹。",
+        "Excel (.xlsx) and CSV files. The file is only read, never copied into the data folder.",
+    ),
+    "import.browse": ("浏览…", "Browse…"),
+    "import.file": ("文件", "File"),
+    "import.sheet": ("工作表", "Sheet"),
+    "import.file_filter": ("表格文件 (*.xlsx *.csv)", "Spreadsheets (*.xlsx *.csv)"),
+    "import.reading": ("正在读取文件…", "Reading the file…"),
+    "import.no_header_found": (
+        "在工作表“{sheet}”中没有找到含“姓名”的表头行，请换一张工作表或检查文件。",
+        "No header row with a name column in sheet “{sheet}”; choose another sheet or "
+        "check the file.",
+    ),
+    "import.found": (
+        "表头在第 {row} 行，下面有 {rows} 行数据。",
+        "Header found on row {row}, with {rows} rows of data below it.",
+    ),
+    "import.page_mapping": ("核对各列对应的内容", "Check what each column holds"),
+    "import.page_mapping_hint": (
+        "左侧为表中各列及猜测的内容，可修改；右侧是前几行将被保存的样子，红字为不能导入的原因。",
+        "Left: the file's columns and what they were taken for (change any). Right: the "
+        "first rows as they will be stored; red text says why a row cannot be imported.",
+    ),
+    "import.heading": ("表中的列", "Column in the file"),
+    "import.field": ("导入为", "Import as"),
+    "import.preview": ("预览（前 20 行）", "Preview (first 20 rows)"),
+    "import.on_match_label": ("已是会员的人：", "People already registered:"),
+    "import.on_match_update": ("用表中内容更新", "update from the file"),
+    "import.on_match_skip": ("跳过", "skip"),
+    "import.consent": (
+        "名单上的人员已书面同意其个人信息用于工会服务",
+        "The people listed agreed in writing to the use of their data for union services",
+    ),
+    "import.consent_hint": (
+        "未勾选同意：含手机号或身份证号的行将不导入。",
+        "Without consent, rows with a phone or ID number will not be imported.",
+    ),
+    "import.start": ("开始导入", "Start import"),
+    "import.page_run": ("导入", "Import"),
+    "import.running": ("正在导入…", "Importing…"),
+    "import.cancel": ("停止", "Stop"),
+    "import.cancelled": (
+        "已停止：处理了 {done} / {rows} 行，已导入的保留；再次导入同一文件会继续其余各行。",
+        "Stopped after {done} of {rows} rows; what was imported stays. Importing the same "
+        "file again continues with the rest.",
+    ),
+    "import.save_rejects": ("保存未导入的行…", "Save the rows not imported…"),
+    "import.saved": ("已保存到 {path}", "Saved to {path}"),
+    "import.next": ("下一步", "Next"),
+    "import.back": ("上一步", "Back"),
+    "import.finish": ("完成", "Finish"),
+    "export.open": ("导出会员…", "Export members…"),
+    "export.title": ("导出数据", "Export data"),
+    "export.what": ("导出内容", "Export"),
+    "export.dates": ("日期范围", "Dates"),
+    "export.columns": ("包含的列", "Columns"),
+    "export.show_phones": (
+        "导出完整手机号（将记入操作日志）",
+        "Phone numbers in full (recorded in the audit trail)",
+    ),
+    "export.admin_only": ("仅管理员可导出完整手机号。", "Only admins may export full phones."),
+    "export.privacy": (
+        "身份证号只导出后四位；手机号默认隐去中间四位。请妥善保管导出的文件。",
+        "ID numbers are exported by their last four characters only; phone numbers are "
+        "masked unless chosen otherwise. Keep the exported file safe.",
+    ),
+    "export.save": ("导出…", "Export…"),
+    "export.no_columns": ("请至少选择一列。", "Choose at least one column."),
+    "report.tab": ("报表", "Reports"),
+    "report.to": ("至", "to"),
+    "report.returning_value": ("{n}（{share}）", "{n} ({share})"),
+    "report.period": ("统计期间", "Period"),
+    "report.custom_range": ("自定义日期范围", "Custom date range"),
+    "report.print": ("打印月报", "Print report"),
+    "report.save_pdf": ("保存 PDF…", "Save PDF…"),
+    "report.save_xlsx": ("保存 Excel…", "Save Excel…"),
+    "report.export_data": ("导出明细…", "Export details…"),
+    "report.col_group": ("分类", "Group"),
+    "report.counting": ("正在统计…", "Counting…"),
+    "report.save_title": ("保存报表", "Save the report"),
+    "report.saved": ("已保存到 {path}", "Saved to {path}"),
 }
