@@ -161,7 +161,7 @@ def cell_text(value: Cell) -> str:
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 10**_EXCEL_DIGITS:
             return str(int(value))
-        return repr(value)
+        return format(value, ".15G")  # as Excel shows it: 9.90000198511204E+17
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time() else value.isoformat(" ")
     if isinstance(value, date | time):

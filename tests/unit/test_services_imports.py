@@ -376,3 +376,25 @@ def test_without_consent_rows_with_phone_or_id_are_refused(
     assert result.imported == 1  # 冯小二: a name only
     # Rows 9-12 have other problems found first; the seven other rows with a phone wait.
     assert sum(p.code == "member.consent_required" for p in result.refused) == 7
+
+
+def test_cells_read_as_the_text_they_mean() -> None:
+    from datetime import datetime
+
+    from desktop.domain.import_mapping import cell_text, id_number_text, split_tags
+
+    assert cell_text(13800138000.0) == "13800138000"
+    assert cell_text(9.90000198511204e17) == "9.90000198511204E+17"
+    assert cell_text(datetime(2025, 3, 1)) == "2025-03-01"
+    assert cell_text("  张  三 ") == "张 三"
+    assert cell_text(None) == ""
+    assert id_number_text(ID_NUMBER.lower()) == ID_NUMBER.lower()  # upper-cased when cleaned
+    for rounded in (9.90000198511204e17, "9.90000198511204E+17", "９.９E+17"):
+        with pytest.raises(InvalidInput) as refused:
+            id_number_text(rounded)
+        assert refused.value.code == "import.id_rounded"
+    assert split_tags("困难职工、新就业形态劳动者; 劳模 /") == (
+        "困难职工",
+        "新就业形态劳动者",
+        "劳模",
+    )
