@@ -17,7 +17,8 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 from desktop.domain.clock import to_iso
 from desktop.domain.errors import AppError, InvalidInput, RuleViolation
@@ -520,7 +521,9 @@ def _insert_new(
         member_keys = set(name_keys)
         member_keys.add(member_number.replace("-", "").lower())
         keys.extend({"key": k, "member_id": values["id"]} for k in member_keys)
-        events.append(("member.registered", values["id"], member_payload(MemberRow(**values))))
+        # The desk's payload, read from the row's values (no ORM object needed to insert).
+        row = cast(MemberRow, SimpleNamespace(**values))
+        events.append(("member.registered", values["id"], member_payload(row)))
         Rosters.remember(
             run.index,
             KnownMember(values["id"], clean.phone, clean.id_hash, clean.name, member_number),

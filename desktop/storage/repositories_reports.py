@@ -5,14 +5,18 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.ids import new_id
 from desktop.domain.model import DeskContext
 from desktop.storage.schema import MemberRevisionRow, MemberRow, MemberSearchKeyRow, OutboxRow
+
+
+def _table(row: type[Any]) -> Table:
+    return cast(Table, row.__table__)
 
 
 @dataclass(frozen=True)
@@ -78,11 +82,13 @@ class Rosters:
         """New members with their search keys and first revision, as executemany inserts."""
         if not members:
             return
-        self.session.execute(insert(MemberRow), list(members))
+        # Core inserts of the tables (plain executemany), not ORM bulk inserts of the classes.
+        connection = self.session.connection()
+        connection.execute(insert(_table(MemberRow)), list(members))
         if keys:
-            self.session.execute(insert(MemberSearchKeyRow), list(keys))
-        self.session.execute(
-            insert(MemberRevisionRow),
+            connection.execute(insert(_table(MemberSearchKeyRow)), list(keys))
+        connection.execute(
+            insert(_table(MemberRevisionRow)),
             [
                 {
                     "member_id": m["id"],
@@ -101,8 +107,8 @@ class Rosters:
         """Outbox rows (kind, entity id, payload) in one insert; same shape as Outbox.append."""
         if not events:
             return
-        self.session.execute(
-            insert(OutboxRow),
+        self.session.connection().execute(
+            insert(_table(OutboxRow)),
             [
                 {
                     "event_id": new_id(),
