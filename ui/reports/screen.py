@@ -138,6 +138,7 @@ class ReportScreen(QWidget):
         self.setObjectName("reportScreen")
         self.session = session
         self.report: MonthlyReport | None = None
+        self._asked = 0
         # Replaced in tests: how the PDF reaches the printer, where files are saved.
         self.show_pdf: Callable[[bytes, str], None] = lambda pdf, title: preview(self, pdf, title)
         self.ask_path: Callable[[str, str], str] = self._ask_path
@@ -212,11 +213,17 @@ class ReportScreen(QWidget):
         layout.addLayout(top)
         layout.addLayout(self.figures)
         layout.addLayout(charts, 1)
-        self._month_chosen(0)
+        self._month_chosen(0, count=False)
+
+    def showEvent(self, event) -> None:
+        # Counted when looked at (and again each time: check-ins go on meanwhile), not when
+        # the tabs are built at sign-in.
+        super().showEvent(event)
+        self.refresh()
 
     # --- period ------------------------------------------------------------------------------
 
-    def _month_chosen(self, index: int) -> None:
+    def _month_chosen(self, index: int, count: bool = True) -> None:
         period = self.month.itemData(index)
         custom = period is None
         self.start.setEnabled(custom)
@@ -228,7 +235,8 @@ class ReportScreen(QWidget):
             edit.blockSignals(True)
             edit.setDate(_qdate(day))
             edit.blockSignals(False)
-        self.refresh()
+        if count:
+            self.refresh()
 
     def _range_edited(self) -> None:
         if self.month.currentData() is None:
@@ -255,8 +263,14 @@ class ReportScreen(QWidget):
             return
         self.status.setText(tr("report.counting"))
         uow = self.session.desk.uow
-        op = PoolOp(self, lambda: monthly_report.monthly_report(uow(), start, end))
-        op.success(self.show_report).run()
+        self._asked += 1
+        asked = self._asked
+
+        def done(report: MonthlyReport) -> None:
+            if asked == self._asked:  # a later period was asked for meanwhile: skip this one
+                self.show_report(report)
+
+        PoolOp(self, lambda: monthly_report.monthly_report(uow(), start, end)).success(done).run()
 
     def show_report(self, report: MonthlyReport) -> None:
         self.report = report
