@@ -190,13 +190,25 @@ def write_tables(path: str | os.PathLike[str], tables: Sequence[Table]) -> Path:
     return target
 
 
+# Text that a spreadsheet would run as a formula ("=HYPERLINK(...)" typed as an employer).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str) and len(value) > 1 and value.startswith(_FORMULA_STARTS):
+        return "'" + value  # shown as text by Excel and WPS, as OWASP advises
+    return value
+
+
 def _write_csv(handle: Any, table: Table) -> None:
     # UTF-8 with a byte-order mark: Excel on Windows then opens Chinese text correctly.
     text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
     writer = csv.writer(text)
-    writer.writerow(table.headings)
+    writer.writerow([_csv_safe(h) for h in table.headings])
     for row in table.rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow([_csv_safe(v) for v in row])
     text.flush()
     text.detach()
 
@@ -226,10 +238,19 @@ def _write_xlsx(handle: Any, tables: Sequence[Table]) -> None:
             heads.append(cell)
         ws.append(heads)
         for row in table.rows:
-            ws.append(list(row))
+            ws.append([_xlsx_cell(ws, v, WriteOnlyCell) for v in row])
     if not tables:
         book.create_sheet("Sheet1")
     book.save(handle)
+
+
+def _xlsx_cell(ws: Any, value: Any, make: Any) -> Any:
+    """openpyxl stores text starting with "=" as a formula; such text stays text here."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = make(ws, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def _sheet_title(title: str, used: set[str]) -> str:

@@ -124,3 +124,24 @@ def test_visits_of_a_range_with_voids_marked(
             ExportRequest(str(out), ("shoe_size",)), today, today, desk.uow(), ctx
         )
     assert unknown.value.code == "export.unknown_column"
+
+
+def test_text_that_looks_like_a_formula_stays_text(
+    desk: Desk, ctx: DeskContext, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    members.register_member(
+        MemberForm("王五", employer='=HYPERLINK("http://x","y")', union_branch="-1+2"),
+        desk.uow(),
+        ctx,
+    )
+    out = tmp_path / "m.csv"
+    exports.export_members(ExportRequest(str(out), ("employer", "union_branch")), desk.uow(), ctx)
+    assert rows(out)[1] == ['\'=HYPERLINK("http://x","y")', "'-1+2"]
+    book = tmp_path / "m.xlsx"
+    exports.export_members(ExportRequest(str(book), ("employer",)), desk.uow(), ctx)
+    sheet = load_workbook(book).active
+    assert sheet is not None
+    cell = sheet["A2"]
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://x","y")'

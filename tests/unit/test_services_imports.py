@@ -398,3 +398,26 @@ def test_cells_read_as_the_text_they_mean() -> None:
         "新就业形态劳动者",
         "劳模",
     )
+
+
+def test_matching_by_id_number_and_refusing_a_phone_of_another_id(
+    desk: Desk, ctx: DeskContext, tmp_path: Path
+) -> None:
+    known = members.register_member(
+        MemberForm(name="林一", phone="13800138000", id_number=ID_NUMBER, consent=True),
+        desk.uow(),
+        ctx,
+    )
+    path = tmp_path / "ids.csv"
+    path.write_text(
+        "姓名,手机号,身份证号,工种\n"
+        f"林一,13900139000,{ID_NUMBER},快递员\n"  # same ID, new phone: the member is updated
+        f"林二,13800138000,{OTHER_ID},\n",  # 林一's old phone with another ID: refused
+        encoding="utf-8",
+    )
+    result = imports.import_members(path, ImportOptions(), desk.uow(), ctx)
+    assert (result.imported, result.updated) == (0, 1)
+    assert reasons(result) == {3: "import.phone_other_id"}
+    member = members.resolve_member(desk.uow(), known.id)
+    assert (member.phone, member.occupation, member.version) == ("13900139000", "快递员", 2)
+    assert count(desk, "member_revision", f"member_id = '{known.id}'") == 2
