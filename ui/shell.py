@@ -145,6 +145,9 @@ class Shell(QMainWindow):
         settings_screen = SettingsScreen(session, on_language_changed=self.on_language_changed)
         settings_screen.saved.connect(self.apply_settings)
         tabs.addTab(settings_screen, tr("shell.tab_settings"))
+        from ui.reports.screen import ReportScreen
+
+        tabs.addTab(ReportScreen(session), tr("report.tab"))
         tabs.currentChanged.connect(self._tab_changed)
         return tabs
 

@@ -305,3 +305,6 @@ class ConflictRow(Base):
     resolved_at: Mapped[str | None] = mapped_column(String(27), default=None)
     note: Mapped[str | None] = mapped_column(String(500), default=None)
     resolution: Mapped[str | None] = mapped_column(Text, default=None)  # JSON
+
+
+from desktop.storage import schema_reports as _schema_reports  # noqa: E402, F401 (reports)

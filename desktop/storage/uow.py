@@ -28,6 +28,7 @@ from desktop.storage.repositories import (
     SettingsRepository,
     VisitRepository,
 )
+from desktop.storage.repositories_reports import Rosters
 from desktop.storage.repositories_sync import Conflicts, Cursors, PushResults, SyncState
 
 
@@ -79,6 +80,7 @@ class UnitOfWork:
         self.public_keys = PublicKeys(self.session)
         self.cards = Cards(self.session)
         self.certificates = Certificates(self.session)
+        self.rosters = Rosters(self.session)
         self.sync_state = SyncState(self.session)
         self.cursors = Cursors(self.session)
         self.push_results = PushResults(self.session)

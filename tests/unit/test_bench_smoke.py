@@ -99,3 +99,19 @@ def test_memory_runs(root: list[str], capsys: pytest.CaptureFixture[str]) -> Non
 def test_generate_runs(root: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert generate.main(["--members", "200", *root, "--runs", "1"]) == 0
     assert "waystation demo --members 200" in capsys.readouterr().out
+
+
+def test_import_members_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import import_members
+
+    assert import_members.main(["--rows", "200", "--format", "csv", "--root", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "200 roster rows" in out and "rows/s" in out
+
+
+def test_monthly_report_runs(root: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import monthly_report
+
+    assert monthly_report.main([*TINY, *root, "--runs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "300 members, 1,000 visits" in out and "PDF of the month" in out

@@ -161,6 +161,9 @@ class MembersScreen(QWidget):
         top.addWidget(self.print_unprinted_button)
         top.addWidget(self.card_menu_button)
         top.addWidget(self.certificate_button)
+        from ui.imports import roster_menu  # member import and export (reports area)
+
+        top.addWidget(roster_menu(self, session, self.refresh))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)

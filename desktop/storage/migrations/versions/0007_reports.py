@@ -1,10 +1,12 @@
-"""Imports, exports and reports (filled by the reports issue).
+"""Imports, exports and reports: a covering index of visits for the monthly report.
 
 Revision ID: 0007
 Revises: 0006
 """
 
 from __future__ import annotations
+
+from alembic import op
 
 revision = "0007"
 down_revision = "0006"
@@ -13,8 +15,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_index(
+        "ix_visit_report",
+        "visit",
+        ["local_date", "member_id", "device_time", "services", "occupation"],
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_index("ix_visit_report", table_name="visit")

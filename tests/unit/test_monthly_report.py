@@ -1,0 +1,182 @@
+"""The monthly report against a small data set counted by hand; its workbook and its PDF."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from desktop.bootstrap import Desk
+from desktop.domain.errors import InvalidInput
+from desktop.domain.model import DeskContext
+from desktop.services import cards, checkin, members, monthly_report
+from desktop.services.checkin import CheckIn
+from desktop.services.members import MemberForm
+from desktop.storage.uow import UnitOfWorkFactory, uow_factory
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.printing.pdfcheck import page_texts, pages  # noqa: E402
+
+
+class ManualClock:
+    def __init__(self) -> None:
+        self.now = datetime(2025, 2, 20, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def at(self, day: str, hh: int, mm: int = 0) -> None:
+        self.now = datetime.fromisoformat(day).replace(hour=hh, minute=mm, tzinfo=UTC)
+
+
+# Visits at these UTC times (around noon: the same calendar day from UTC-11 to UTC+11).
+VISITS = [
+    ("2025-02-28", 12, 0, "A", ("water",)),  # before the month
+    ("2025-03-01", 12, 0, "A", ("water", "rest")),
+    ("2025-03-01", 12, 40, "B", ("water",)),
+    ("2025-03-01", 13, 0, None, ("toilet",)),  # anonymous 保安
+    ("2025-03-02", 12, 0, "A", ("charging",)),
+    ("2025-03-02", 12, 5, "C", ("water",)),
+    ("2025-03-05", 14, 0, "B", ("rest",)),
+    ("2025-03-05", 14, 10, "B", ("water",)),  # a second visit the same day
+    ("2025-03-06", 12, 0, "C", ("water",)),  # voided below
+    ("2025-04-01", 12, 0, "A", ("water",)),  # after the month
+]
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def uow(desk: Desk, clock: ManualClock) -> UnitOfWorkFactory:
+    return uow_factory(desk.engine, clock=clock)
+
+
+@pytest.fixture
+def march(desk: Desk, ctx: DeskContext, clock: ManualClock, uow: UnitOfWorkFactory) -> None:
+    def register(name: str, phone: str, occupation: str, tags: tuple[str, ...]) -> str:
+        form = MemberForm(name, phone, occupation, tags=tags, consent=True)
+        return members.register_member(form, uow(), ctx).id
+
+    people = {
+        "A": register("张三", "13800138000", "外卖骑手", ("新就业形态劳动者",)),
+        "B": register("李四", "13900139000", "快递员", ("困难职工", "新就业形态劳动者")),
+    }
+    clock.at("2025-03-02", 11)
+    people["C"] = register("王五", "13700137000", "环卫工人", ())
+    clock.at("2025-03-03", 12)
+    cards.card_to_print(people["C"], uow(), ctx, desk.keys, "")
+    for day, hh, mm, who, services in VISITS:
+        clock.at(day, hh, mm)
+        if who is None:
+            checkin.check_in_anonymous("保安", services, uow(), ctx)
+            continue
+        command = CheckIn(member_id=people[who], services=services, confirm_repeat=True)
+        result = checkin.check_in(command, uow(), ctx)
+        if day == "2025-03-06":
+            clock.at(day, 12, 1)
+            checkin.void_visit(result.visit_id or "", "误操作", uow(), ctx)
+
+
+def local_hour(day: str, hh: int, mm: int) -> int:
+    return datetime.fromisoformat(day).replace(hour=hh, minute=mm, tzinfo=UTC).astimezone().hour
+
+
+def test_figures_match_the_hand_count(march: None, uow: UnitOfWorkFactory) -> None:
+    first, last = monthly_report.parse_month("2025-03")
+    assert (first, last) == (date(2025, 3, 1), date(2025, 3, 31))
+    report = monthly_report.monthly_report(uow(), first, last)
+    assert report.title == "2025年3月服务月报"
+    assert report.station == "测试街道工会驿站"
+    assert (report.visits, report.members_visiting, report.anonymous, report.people) == (7, 3, 1, 4)
+    assert (report.returning, round(report.returning_share, 4)) == (2, 0.6667)  # 张三, 李四
+    assert (report.voided, report.new_members, report.cards_printed) == (1, 1, 1)
+    assert len(report.days) == 31
+    by_day = {d.day: (d.visits, d.people) for d in report.days if d.visits}
+    assert by_day == {"2025-03-01": (3, 3), "2025-03-02": (2, 2), "2025-03-05": (2, 1)}
+    assert [(t.key, t.label, t.visits, t.people) for t in report.services] == [
+        ("water", "饮水", 4, 3),
+        ("rest", "休息", 2, 2),
+        ("toilet", "如厕", 1, 1),
+        ("charging", "电动车充电", 1, 1),
+    ]
+    assert [(t.label, t.visits, t.people) for t in report.occupations] == [
+        ("快递员", 3, 1),
+        ("外卖骑手", 2, 1),
+        ("保安", 1, 1),
+        ("环卫工人", 1, 1),
+    ]
+    assert [(t.label, t.visits, t.people) for t in report.tags] == [
+        ("新就业形态劳动者", 5, 2),
+        ("困难职工", 3, 1),
+    ]
+    expected_hours = [0] * 24
+    for day, hh, mm, _who, _s in VISITS[1:8]:
+        expected_hours[local_hour(day, hh, mm)] += 1
+    assert list(report.hours) == expected_hours
+
+
+def test_any_date_range_and_bad_months(march: None, uow: UnitOfWorkFactory) -> None:
+    report = monthly_report.monthly_report(uow(), date(2025, 2, 28), date(2025, 3, 1))
+    assert report.title == "服务报表（2025-02-28 至 2025-03-01）"
+    assert (report.visits, report.returning, len(report.days)) == (4, 1, 2)  # 张三 both days
+    for bad in ("2025-13", "March", "2025"):
+        with pytest.raises(InvalidInput) as refused:
+            monthly_report.parse_month(bad)
+        assert refused.value.code == "report.bad_month"
+    assert monthly_report.parse_month("2025年3月")[0] == date(2025, 3, 1)
+    with pytest.raises(InvalidInput):
+        monthly_report.monthly_report(uow(), date(2025, 3, 2), date(2025, 3, 1))
+
+
+def test_the_workbook_has_one_sheet_per_table(
+    march: None, uow: UnitOfWorkFactory, tmp_path: Path
+) -> None:
+    report = monthly_report.monthly_report(uow(), *monthly_report.parse_month("2025-03"))
+    out = monthly_report.write_report(report, tmp_path / "月报.xlsx")
+    book = load_workbook(out)
+    assert book.sheetnames == ["概况", "每日到访", "服务项目", "按职业", "按标签", "按时段"]
+    summary = [[v for v in r if v is not None] for r in book["概况"].iter_rows(values_only=True)]
+    assert summary[0] == ["测试街道工会驿站  2025年3月服务月报"]
+    assert ["到访人次", "7"] in summary and ["回头客（占会员比例）", "2（66.7%）"] in summary
+    services = [list(r) for r in book["服务项目"].iter_rows(min_row=3, values_only=True)]
+    assert services[0] == ["饮水", 4, 3]
+    assert book["每日到访"].max_row == 2 + 31
+
+
+def test_the_pdf_embeds_its_font_and_reads_as_the_report(
+    march: None, uow: UnitOfWorkFactory, tmp_path: Path
+) -> None:
+    report = monthly_report.monthly_report(uow(), *monthly_report.parse_month("2025-03"))
+    out = monthly_report.write_report(report, tmp_path / "月报.pdf")
+    pdf = out.read_bytes()
+    assert b"/FontFile2" in pdf  # the TrueType subset travels inside the file
+    text = "".join(page_texts(pdf))
+    for expected in ("2025年3月服务月报", "到访人次", "回头客", "新就业形态劳动者", "饮水"):
+        assert expected in text
+    images = pages(pdf, "monthly-report")
+    assert 1 <= len(images) <= 4
+    # The day chart has coloured bars: some pixels are the bar colour's blue.
+    first = images[0].convert("RGB").resize((400, 566))
+    colours = first.getcolors(400 * 566) or []
+    assert any(r < 80 and 90 < g < 130 and b > 160 for _n, (r, g, b) in colours)
+    with pytest.raises(InvalidInput):
+        monthly_report.write_report(report, tmp_path / "月报.docx")
+
+
+def test_an_empty_month_is_a_report_of_zeros(
+    desk: Desk, ctx: DeskContext, uow: UnitOfWorkFactory, tmp_path: Path
+) -> None:
+    report = monthly_report.monthly_report(uow(), date(2025, 6, 1), date(2025, 6, 30))
+    assert (report.visits, report.people, report.returning_share) == (0, 0, 0.0)
+    assert report.services == () and sum(report.hours) == 0
+    pdf = monthly_report.write_report(report, tmp_path / "empty.pdf").read_bytes()
+    assert "（无）" in "".join(page_texts(pdf))
