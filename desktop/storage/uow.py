@@ -28,6 +28,7 @@ from desktop.storage.repositories import (
     SettingsRepository,
     VisitRepository,
 )
+from desktop.storage.repositories_training import Training
 
 
 class UnitOfWork:
@@ -66,6 +67,7 @@ class UnitOfWork:
         self.public_keys = PublicKeys(self.session)
         self.cards = Cards(self.session)
         self.certificates = Certificates(self.session)
+        self.training = Training(self.session)
         return self
 
     def __exit__(
