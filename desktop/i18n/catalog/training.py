@@ -77,3 +77,139 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "attendance.none": ("未到", "Not yet"),
     "attendance.conflict": ("冲突", "Conflict"),
 }
+
+MESSAGES.update(
+    {
+        "enrolment.enrolled": ("已报名", "Enrolled"),
+        "enrolment.waitlisted": ("候补", "Waitlisted"),
+        "enrolment.withdrawn": ("已退出", "Withdrawn"),
+        "enrolment.already": ("已在名单中", "Already on the roster"),
+        "completion.missing_hours": ("缺 {hours} 课时", "{hours} hours short"),
+        "completion.missing_sessions": ("缺 {n} 次课", "{n} sessions short"),
+        "completion.done": ("已结业", "Completed"),
+        "report.roster": ("名单", "Roster"),
+        "report.grid": ("考勤表", "Attendance"),
+        "report.completion": ("学时与结业", "Hours and completion"),
+        "report.certificates": ("证书", "Certificates"),
+        "report.no_": ("序号", "No."),
+        "report.name": ("姓名", "Name"),
+        "report.member_number": ("会员号", "Member number"),
+        "report.enrolment": ("报名状态", "Enrolment"),
+        "report.walk_in": ("现场加入", "Walk-in"),
+        "report.attended": ("出勤", "Attended"),
+        "report.hours": ("学时", "Hours"),
+        "report.excused": ("请假", "Excused"),
+        "report.completed": ("结业", "Completed"),
+        "report.missing": ("未结业原因", "Why not"),
+        "report.serial": ("证书编号", "Serial"),
+        "report.issued_on": ("颁发日期", "Issued on"),
+        "report.state": ("状态", "State"),
+        "report.valid": ("有效", "Valid"),
+        "report.revoked": ("已撤销：{reason}", "Revoked: {reason}"),
+        "report.yes": ("是", "Yes"),
+        "report.no": ("否", "No"),
+        "report.total_hours": ("共 {hours} 学时", "{hours} hours in all"),
+    }
+)
+
+MESSAGES.update(
+    {
+        # the door
+        "door.present": ("{name}  已签到 · 第 {n}/{of} 课时", "{name}  present · session {n}/{of}"),
+        "door.late": ("{name}  迟到 · 第 {n}/{of} 课时", "{name}  late · session {n}/{of}"),
+        "door.walk_in_flag": ("（现场加入）", "(walk-in)"),
+        "door.already": (
+            "{name}  已于 {at} 签到过 · 第 {n}/{of} 课时，无需重复扫码",
+            "{name}  already signed in at {at} · session {n}/{of}; nothing more to do",
+        ),
+        "door.not_on_roster": (
+            "{name} 不在本班名单中。按 Enter 作为现场加入登记，按 Esc 拒绝。",
+            "{name} is not on the roster. Enter: sign in as a walk-in; Esc: refuse.",
+        ),
+        "door.refused": (
+            "{name} 不在本班名单中，本班不接受现场加入。",
+            "{name} is not on the roster, and this course takes no walk-ins.",
+        ),
+        "door.counters": (
+            "应到 {expected}　已到 {present}　迟到 {late}　"
+            "请假 {excused}　缺勤 {absent}　未到 {waiting}",
+            "Expected {expected}  present {present}  late {late}  excused {excused}  "
+            "absent {absent}  not yet {waiting}",
+        ),
+        # command line
+        "cli.help.course": (
+            "培训班：创建、课时、名单、结业、证书",
+            "Courses: create, sessions, roster, completion, certificates",
+        ),
+        "cli.help.course_create": ("新建培训班（可同时加课时）", "Create a course (with sessions)"),
+        "cli.help.course_session_spec": (
+            "一个课时，如 '2025-03-14 09:00-11:00 安全用电'，可重复",
+            "A session, e.g. '2025-03-14 09:00-11:00 Safety'; repeatable",
+        ),
+        "cli.help.course_session": ("课时：添加、调整、取消", "Sessions: add, move, cancel"),
+        "cli.help.course_enrol": ("报名（名额满则候补）", "Enrol (waitlisted when full)"),
+        "cli.help.course_import": ("从 .xlsx 导入名单", "Import a roster from .xlsx"),
+        "cli.help.course_certify": (
+            "给所有结业学员颁发证书并输出一个 PDF",
+            "Issue certificates to all who completed, as one PDF",
+        ),
+        "cli.help.course_reissue": ("撤销并重新颁发一张证书", "Revoke and reissue a certificate"),
+        "cli.help.course_minimum": (
+            "结业要求：出勤比例（0.8 或 80%）或最少学时",
+            "Requirement: share of sessions (0.8 or 80%) or minimum hours",
+        ),
+        "cli.help.course_grace": ("迟到宽限（分钟）", "Grace period in minutes"),
+        "cli.help.attend": ("考勤：签到，或标记状态", "Attendance: sign in, or mark a status"),
+        "cli.help.attend_walk_in": (
+            "不在名单中则作为现场加入",
+            "Enrol as a walk-in if not on the roster",
+        ),
+        "cli.help.attend_paper": ("据纸质签到表补录", "Entered from a signed paper sheet"),
+        "cli.help.session": (
+            "课时：结束签到、查看、签到表",
+            "Sessions: close, show, sign-in sheet",
+        ),
+        "cli.help.session_sheet": ("打印纸质签到表", "Print the paper sign-in sheet"),
+        "cli.help.report": ("报表", "Reports"),
+        "cli.help.report_course": ("培训班报表（.xlsx 或 .pdf）", "Course report (.xlsx or .pdf)"),
+        "cli.session_spec": (
+            "课时“{text}”无法识别，请写成 '2025-03-14 09:00-11:00 主题'。",
+            "Cannot read the session “{text}”; write '2025-03-14 09:00-11:00 Topic'.",
+        ),
+        "cli.course_created": ("已创建培训班“{title}”（{id}）", "Course “{title}” created ({id})"),
+        "cli.course_counts": (
+            "{sessions} 个课时，{enrolled} 人报名",
+            "{sessions} sessions, {enrolled} enrolled",
+        ),
+        "cli.session_closed": ("已结束", "closed"),
+        "cli.session_cancelled": ("已取消", "cancelled"),
+        "cli.session_added": ("已添加课时", "Session added"),
+        "cli.session_moved": ("已调整课时", "Session moved"),
+        "cli.session_cancelled_done": ("已取消该课时", "Session cancelled"),
+        "cli.withdrawn": ("{name} 已退出", "{name} withdrawn"),
+        "cli.promoted": ("{name} 由候补转为正式报名", "{name} moved up from the waitlist"),
+        "cli.import_line": ("第 {row} 行  {ref}  {result}", "Row {row}  {ref}  {result}"),
+        "cli.import_summary": (
+            "报名 {enrolled}，候补 {waitlisted}，已在名单 {already}，未导入 {refused}",
+            "Enrolled {enrolled}, waitlisted {waitlisted}, already there {already}, "
+            "refused {refused}",
+        ),
+        "cli.certified": (
+            "新颁发 {issued} 张证书；{out} 共 {pages} 页；未结业 {not_completed} 人",
+            "{issued} certificates issued; {out} has {pages} pages; {not_completed} not completed",
+        ),
+        "cli.reissued": (
+            "证书 {old} 已撤销，新证书 {new}",
+            "Certificate {old} revoked; new one {new}",
+        ),
+        "cli.session_closed_done": (
+            "已结束签到，{absent} 人记为缺勤",
+            "Session closed; {absent} marked absent",
+        ),
+        "cli.report_format": (
+            "报表文件应以 .xlsx 或 .pdf 结尾：{path}",
+            "The report file must end in .xlsx or .pdf: {path}",
+        ),
+        "cli.report_written": ("报表已保存到 {out}", "Report saved to {out}"),
+    }
+)
