@@ -425,27 +425,11 @@ def cmd_attend(desk: Desk, args: argparse.Namespace, out: core.Output) -> int:
         "member": core.member_json(result.member),
         "session": {"id": session.id, "number": session.number, "of": session.of},
     }
-    text = door_message(result)
+    text = course_report.door_message(result)
     out.emit(data, text)
     if result.outcome is DoorOutcome.ALREADY:
         return core.EXIT_REPEAT
     return 0 if result.outcome is DoorOutcome.MARKED else core.EXIT_REFUSED
-
-
-def door_message(result: attendance.DoorResult) -> str:
-    """What the door says, in the desk's language (the band and the command line)."""
-    name, s = result.member.name, result.session
-    if result.outcome is DoorOutcome.MARKED:
-        assert result.status is not None
-        code = "door.late" if result.status is AttendanceStatus.LATE else "door.present"
-        text = tr(code, name=name, n=s.number, of=s.of)
-        return text + (" " + tr("door.walk_in_flag") if result.walk_in else "")
-    if result.outcome is DoorOutcome.ALREADY:
-        at = (result.marked_at or "")[11:16]
-        return tr("door.already", name=name, n=s.number, of=s.of, at=at)
-    if result.outcome is DoorOutcome.REFUSED:
-        return tr("door.refused", name=name)
-    return tr("door.not_on_roster", name=name)
 
 
 def cmd_session_close(desk: Desk, args: argparse.Namespace, out: core.Output) -> int:
@@ -454,20 +438,11 @@ def cmd_session_close(desk: Desk, args: argparse.Namespace, out: core.Output) ->
     absent = attendance.close_session(session.id, desk.uow(), ctx)
     counts = attendance.counters(desk.uow(), session.id)
     data = {"id": session.id, "marked_absent": absent, "counters": core._plain(counts)}
-    out.emit(data, tr("cli.session_closed_done", absent=absent) + "\n" + counters_line(counts))
-    return 0
-
-
-def counters_line(c: attendance.Counters) -> str:
-    return tr(
-        "door.counters",
-        expected=c.expected,
-        present=c.present,
-        late=c.late,
-        excused=c.excused,
-        absent=c.absent,
-        waiting=c.not_arrived,
+    out.emit(
+        data,
+        tr("cli.session_closed_done", absent=absent) + "\n" + course_report.counters_line(counts),
     )
+    return 0
 
 
 def cmd_session_show(desk: Desk, args: argparse.Namespace, out: core.Output) -> int:
@@ -479,7 +454,7 @@ def cmd_session_show(desk: Desk, args: argparse.Namespace, out: core.Output) -> 
         "counters": core._plain(counts),
         "people": [core._plain(line) for line in lines_],
     }
-    text = [session_line(session), counters_line(counts)]
+    text = [session_line(session), course_report.counters_line(counts)]
     for line in lines_:
         word = course_report.status_word(line.status, line.conflict) or tr("attendance.none")
         text.append(f"{line.member_number}  {line.name}  {word}")

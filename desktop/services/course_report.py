@@ -1,5 +1,6 @@
-"""A course's report: roster, attendance grid, hours per person, completion, certificates;
-as .xlsx (one sheet each, openpyxl) or PDF (desktop.printing.tables)."""
+"""Training in words (the door's messages, statuses, what is missing) and a course's
+report: roster, attendance grid, hours per person, completion, certificates; as .xlsx (one
+sheet each, openpyxl) or PDF (desktop.printing.tables)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 from desktop.domain.training import AttendanceStatus, Completion
 from desktop.i18n import tr
 from desktop.services import attendance, completion, courses
+from desktop.services.attendance import DoorOutcome
 from desktop.storage.uow import UnitOfWork
 
 if TYPE_CHECKING:  # ReportLab stays unloaded until something is printed
@@ -132,6 +134,34 @@ def missing_text(result: Completion) -> str:
     if result.missing_hours:
         return tr("completion.missing_hours", hours=_hours(result.missing_hours))
     return tr("completion.missing_sessions", n=result.missing_sessions)
+
+
+def door_message(result: attendance.DoorResult) -> str:
+    """What the door says, in the desk's language (the band and the command line)."""
+    name, s = result.member.name, result.session
+    if result.outcome is DoorOutcome.MARKED:
+        assert result.status is not None
+        code = "door.late" if result.status is AttendanceStatus.LATE else "door.present"
+        text = tr(code, name=name, n=s.number, of=s.of)
+        return text + (" " + tr("door.walk_in_flag") if result.walk_in else "")
+    if result.outcome is DoorOutcome.ALREADY:
+        at = (result.marked_at or "")[11:16]
+        return tr("door.already", name=name, n=s.number, of=s.of, at=at)
+    if result.outcome is DoorOutcome.REFUSED:
+        return tr("door.refused", name=name)
+    return tr("door.not_on_roster", name=name)
+
+
+def counters_line(c: attendance.Counters) -> str:
+    return tr(
+        "door.counters",
+        expected=c.expected,
+        present=c.present,
+        late=c.late,
+        excused=c.excused,
+        absent=c.absent,
+        waiting=c.not_arrived,
+    )
 
 
 def course_report_xlsx(uow: UnitOfWork, course_id: str) -> bytes:

@@ -213,3 +213,35 @@ MESSAGES.update(
         "cli.report_written": ("报表已保存到 {out}", "Report saved to {out}"),
     }
 )
+
+MESSAGES.update(
+    {
+        # the door screen
+        "door.placeholder": (
+            "扫会员卡，或输入姓名 / 拼音 / 手机后四位 / 会员号",
+            "Scan a member card, or type a name, pinyin, phone tail or member number",
+        ),
+        "door.idle": ("请扫码签到", "Scan to sign in"),
+        "door.session": ("课时：", "Session:"),
+        "door.session_no": ("第 {n}/{of} 课时", "session {n}/{of}"),
+        "door.no_session": (
+            "今天没有课时；请在“培训班”中选一个课时打开签到台。",
+            "No session today; open one from the Courses page.",
+        ),
+        "door.col_status": ("考勤", "Attendance"),
+        "door.col_time": ("时间", "Time"),
+        "door.excuse": ("请假", "Excused"),
+        "door.excuse_note": ("{name} 请假的原因：", "Why is {name} excused?"),
+        "door.excused": ("{name} 已记为请假", "{name} marked excused"),
+        "door.pick_someone": ("请先在名单中选中一人", "Select someone in the list first"),
+        "door.close": ("结束签到", "Close session"),
+        "door.close_confirm": (
+            "结束签到后，尚未签到的 {n} 人将记为缺勤（之后站长仍可修改）。确定结束？",
+            "Closing marks the {n} people not signed in as absent (a lead can still "
+            "change it). Close now?",
+        ),
+        "door.print_sheet": ("打印签到表", "Print sign-in sheet"),
+        "door.walk_in_refused": ("未登记 {name}", "{name} not signed in"),
+        "door.refused_title": ("未能签到", "Not signed in"),
+    }
+)
