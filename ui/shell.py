@@ -132,6 +132,11 @@ class Shell(QMainWindow):
         settings_screen = SettingsScreen(session, on_language_changed=self.on_language_changed)
         settings_screen.saved.connect(self.apply_settings)
         tabs.addTab(settings_screen, tr("shell.tab_settings"))
+        from ui.training.screen import TrainingScreen
+
+        self.training_screen = TrainingScreen(session, self.sounds)
+        self.training_screen.changed.connect(self.refresh_status)
+        tabs.addTab(self.training_screen, tr("shell.tab_training"))
         tabs.currentChanged.connect(self._tab_changed)
         return tabs
 

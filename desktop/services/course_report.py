@@ -8,6 +8,7 @@ import io
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from desktop.domain.clock import from_iso
 from desktop.domain.training import AttendanceStatus, Completion
 from desktop.i18n import tr
 from desktop.services import attendance, completion, courses
@@ -136,6 +137,11 @@ def missing_text(result: Completion) -> str:
     return tr("completion.missing_sessions", n=result.missing_sessions)
 
 
+def local_time(iso: str | None) -> str:
+    """HH:MM of a stored UTC time, on the station's clock."""
+    return from_iso(iso).astimezone().strftime("%H:%M") if iso else ""
+
+
 def door_message(result: attendance.DoorResult) -> str:
     """What the door says, in the desk's language (the band and the command line)."""
     name, s = result.member.name, result.session
@@ -145,7 +151,7 @@ def door_message(result: attendance.DoorResult) -> str:
         text = tr(code, name=name, n=s.number, of=s.of)
         return text + (" " + tr("door.walk_in_flag") if result.walk_in else "")
     if result.outcome is DoorOutcome.ALREADY:
-        at = (result.marked_at or "")[11:16]
+        at = local_time(result.marked_at)
         return tr("door.already", name=name, n=s.number, of=s.of, at=at)
     if result.outcome is DoorOutcome.REFUSED:
         return tr("door.refused", name=name)

@@ -36,7 +36,12 @@ from desktop.domain.training import AttendanceStatus
 from desktop.i18n import describe, tr
 from desktop.services import attendance, courses, views
 from desktop.services.attendance import DoorOutcome, DoorResult
-from desktop.services.course_report import counters_line, door_message, status_word
+from desktop.services.course_report import (
+    counters_line,
+    door_message,
+    local_time,
+    status_word,
+)
 from ui.checkin.band import ResultBand, Tone
 from ui.checkin.search_box import SearchBox
 from ui.printing import preview
@@ -198,7 +203,7 @@ class DoorScreen(QWidget):
             word = status_word(line.status, line.conflict) or tr("attendance.none")
             if line.walk_in:
                 word += " " + tr("door.walk_in_flag")
-            cells = [line.name, line.member_number, word, (line.marked_at or "")[11:16]]
+            cells = [line.name, line.member_number, word, local_time(line.marked_at)]
             for column, value in enumerate(cells):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, line.member_id)
