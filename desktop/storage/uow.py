@@ -28,7 +28,16 @@ from desktop.storage.repositories import (
     SettingsRepository,
     VisitRepository,
 )
+from desktop.storage.repositories_sync import Conflicts, Cursors, PushResults, SyncState
 from desktop.storage.repositories_training import Training
+
+
+class IdHashKeys:
+    """The ID-number HMAC key in use. Enrolment swaps in the organisation's key, and every
+    unit of work made from then on (even by a factory made before) uses it."""
+
+    def __init__(self, current: bytes) -> None:
+        self.current = current
 
 
 class UnitOfWork:
@@ -38,12 +47,16 @@ class UnitOfWork:
         self,
         session_factory: Callable[[], Session],
         clock: Clock = system_clock,
-        id_hash_key: bytes = b"",
+        id_hash_key: bytes | IdHashKeys = b"",
     ) -> None:
         self._session_factory = session_factory
         self.clock = clock
-        self.id_hash_key = id_hash_key
+        self._keys = id_hash_key if isinstance(id_hash_key, IdHashKeys) else IdHashKeys(id_hash_key)
         self.immediate = True
+
+    @property
+    def id_hash_key(self) -> bytes:
+        return self._keys.current
 
     def reading(self) -> UnitOfWork:
         """Use this unit of work for reads only: it does not take the write lock."""
@@ -67,6 +80,10 @@ class UnitOfWork:
         self.public_keys = PublicKeys(self.session)
         self.cards = Cards(self.session)
         self.certificates = Certificates(self.session)
+        self.sync_state = SyncState(self.session)
+        self.cursors = Cursors(self.session)
+        self.push_results = PushResults(self.session)
+        self.conflicts = Conflicts(self.session)
         self.training = Training(self.session)
         return self
 
@@ -91,7 +108,7 @@ UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 
 def uow_factory(
-    engine: Engine, clock: Clock = system_clock, id_hash_key: bytes = b""
+    engine: Engine, clock: Clock = system_clock, id_hash_key: bytes | IdHashKeys = b""
 ) -> UnitOfWorkFactory:
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
     return lambda: UnitOfWork(sessions, clock=clock, id_hash_key=id_hash_key)
