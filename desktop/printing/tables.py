@@ -68,11 +68,13 @@ def table_report_pdf(report: TableReport) -> bytes:
         draw_placed(
             canvas,
             place(
-                f"{report.subtitle}    {page}",
-                Box(MARGIN, PAGE_H - 26 * mm, TABLE_W, 5 * mm),
-                9,
-                6,
-                colour=GREY,
+                report.subtitle, Box(MARGIN, PAGE_H - 26 * mm, TABLE_W, 5 * mm), 9, 6, colour=GREY
+            ),
+        )
+        draw_placed(
+            canvas,
+            place(
+                f"– {page} –", Box(MARGIN, 4 * mm, TABLE_W, 4 * mm), 8, align="centre", colour=GREY
             ),
         )
         return PAGE_H - 30 * mm
