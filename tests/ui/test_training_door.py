@@ -166,3 +166,17 @@ def test_the_sign_in_sheet_is_a_pdf_of_the_roster(
     screen.show_pdf = lambda pdf, title: shown.append(pdf)
     screen.print_sheet()
     assert len(shown) == 1 and shown[0].startswith(b"%PDF")
+
+
+def test_a_card_scanned_while_a_walk_in_is_offered_serves_the_next_person(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    people = _people(session, ctx, 3)
+    held = _course(session, ctx, people[:1])
+    screen = _screen(qtbot, session, held.id)
+    scan(qtbot, screen, people[1].member_number)
+    assert screen.band.tone is Tone.ASK
+    scan(qtbot, screen, people[0].member_number)  # the next in the queue, not an answer
+    assert screen.band.tone is Tone.OK and people[0].name in screen.band.title.text()
+    counts = attendance.counters(session.desk.uow(), held.id)
+    assert (counts.expected, counts.present, counts.walk_ins) == (1, 1, 0)

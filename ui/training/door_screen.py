@@ -10,6 +10,7 @@ is being written wait their turn, so a burst of 60 people loses nobody.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import date
 
@@ -276,6 +277,12 @@ class DoorScreen(QWidget):
             name = member.name if member else ""
             self.reset()
             self._refuse(tr("door.walk_in_refused", name=name), "")
+        elif char := event.text():
+            # The next person's card (or name) while the question was open: that person
+            # is served; the walk-in was not enrolled (only Enter does that).
+            self.reset()
+            self.band.clear()
+            self.search.feed(char, time.monotonic())
 
     # --- marking ----------------------------------------------------------------------------
 
