@@ -4,9 +4,11 @@ audited), completion and certifying everyone who completed as one PDF."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import zxingcpp
+from openpyxl import Workbook, load_workbook
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -118,3 +120,27 @@ def test_the_shell_has_a_training_tab_and_the_course_opens_at_the_door(
     assert training.pages.currentWidget() is training.door
     assert training.door.session_id is not None
     assert "劳动法微课堂" in training.door.picker.currentText()
+
+
+def test_roster_import_and_excel_report_from_the_screen(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext, tmp_path: Path
+) -> None:
+    people = _people(session, ctx)
+    made = courses.create_course(courses.CourseForm(title="养老护理"), session.desk.uow(), ctx)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["会员号"])
+    for member in people:
+        sheet.append([member.member_number])
+    sheet.append(["不存在-0000"])
+    roster = tmp_path / "roster.xlsx"
+    book.save(roster)
+    screen = _screen(qtbot, session)
+    target = tmp_path / "report.xlsx"
+    screen.ask_path = lambda title, pattern, save: str(target if save else roster)
+    screen.import_roster()
+    assert len(courses.roster(session.desk.uow(), made.id)) == 3
+    assert "未导入 1" in screen.roster_note.text() and "第 5 行" in screen.roster_note.text()
+    screen.export("xlsx")
+    assert load_workbook(target).sheetnames[0] == "名单"

@@ -81,7 +81,7 @@ class CourseScreen(QWidget):
         self.grid_data: attendance.Grid | None = None
         # Replaced in tests: where finished files go.
         self.show_pdf: Callable[[bytes, str], None] = lambda pdf, title: preview(self, pdf, title)
-        self.ask_path: Callable[[str, str], str | None] = self._ask_path
+        self.ask_path: Callable[[str, str, bool], str | None] = self._ask_path
         self.ask_mark: Callable[[str, str], tuple[AttendanceStatus, str] | None] = self._ask_mark
 
         self.list = _table([tr("course.title"), tr("course.dates"), tr("course.people")])
@@ -408,7 +408,7 @@ class CourseScreen(QWidget):
     def import_roster(self) -> None:
         if self.course_id is None:
             return
-        path = self.ask_path(tr("course.import"), "Excel (*.xlsx)")
+        path = self.ask_path(tr("course.import"), "Excel (*.xlsx)", False)
         if not path:
             return
         course_id, uow, ctx = self.course_id, self.session.desk.uow(), self.session.ctx()
@@ -501,7 +501,7 @@ class CourseScreen(QWidget):
                 lambda pdf: self.show_pdf(pdf, tr("course.print_report"))
             ).run()
             return
-        path = self.ask_path(tr("course.export_xlsx"), "Excel (*.xlsx)")
+        path = self.ask_path(tr("course.export_xlsx"), "Excel (*.xlsx)", True)
         if not path:
             return
         target = path if path.lower().endswith(".xlsx") else path + ".xlsx"
@@ -518,8 +518,8 @@ class CourseScreen(QWidget):
 
     # --- asking ---------------------------------------------------------------------------
 
-    def _ask_path(self, title: str, pattern: str) -> str | None:
-        if "导出" in title or "Export" in title:
+    def _ask_path(self, title: str, pattern: str, save: bool) -> str | None:
+        if save:
             path, _ = QFileDialog.getSaveFileName(self, title, "", pattern)
         else:
             path, _ = QFileDialog.getOpenFileName(self, title, "", pattern)
