@@ -23,7 +23,7 @@ from sqlalchemy import text
 from bench.common import base_parser, prepared_desk, report, size_text, stats
 from desktop.bootstrap import Desk
 from desktop.domain.model import DeskContext
-from desktop.services import attendance, completion, courses
+from desktop.services import attendance, completion, courses, rosters
 
 TARGET_PDF_S = 5.0
 
@@ -52,7 +52,7 @@ def course_with(desk: Desk, ctx: DeskContext, people: list[tuple[str, str]], tit
         (courses.SessionForm(day, "09:00", "11:00"),),
     )
     for member_id, _number in people:
-        courses.enrol(made.id, "", desk.uow(), ctx, member_id=member_id)
+        rosters.enrol(made.id, "", desk.uow(), ctx, member_id=member_id)
     return made.id
 
 

@@ -18,7 +18,7 @@ from desktop.bootstrap import Desk
 from desktop.domain.errors import InvalidInput
 from desktop.domain.training import AttendanceStatus, LateCounts, RuleKind, WalkIns
 from desktop.i18n import tr
-from desktop.services import attendance, completion, course_report, courses
+from desktop.services import attendance, completion, course_report, courses, rosters
 from desktop.services.attendance import DoorOutcome
 from desktop.services.certificates import TITLES
 
@@ -247,7 +247,7 @@ def cmd_course_list(desk: Desk, args: argparse.Namespace, out: core.Output) -> i
 def cmd_course_show(desk: Desk, args: argparse.Namespace, out: core.Output) -> int:
     found = courses.find_course(desk.uow(), args.course)
     held = courses.sessions(desk.uow(), found.id, include_cancelled=True)
-    people = courses.roster(desk.uow(), found.id, ("enrolled", "waitlisted"))
+    people = rosters.roster(desk.uow(), found.id, ("enrolled", "waitlisted"))
     data = {
         **course_json(found),
         "session_list": [session_json(s) for s in held],
@@ -291,7 +291,7 @@ def cmd_course_enrol(desk: Desk, args: argparse.Namespace, out: core.Output) -> 
     ctx = core._context(desk, args)
     found = courses.find_course(desk.uow(), args.course)
     member = core._find_one(desk, args.ref)
-    result = courses.enrol(found.id, "", desk.uow(), ctx, args.walk_in, member_id=member.id)
+    result = rosters.enrol(found.id, "", desk.uow(), ctx, args.walk_in, member_id=member.id)
     data = {"outcome": result.outcome, "enrolment": core._plain(result.enrolment)}
     out.emit(data, f"{member.name}  {tr('enrolment.' + result.outcome)}")
     return 0
@@ -301,7 +301,7 @@ def cmd_course_withdraw(desk: Desk, args: argparse.Namespace, out: core.Output) 
     ctx = core._context(desk, args)
     found = courses.find_course(desk.uow(), args.course)
     member = core._find_one(desk, args.ref)
-    promoted = courses.withdraw(found.id, member.id, desk.uow(), ctx)
+    promoted = rosters.withdraw(found.id, member.id, desk.uow(), ctx)
     text = tr("cli.withdrawn", name=member.name)
     if promoted is not None:
         text += "\n" + tr("cli.promoted", name=promoted.member_name)
@@ -312,7 +312,7 @@ def cmd_course_withdraw(desk: Desk, args: argparse.Namespace, out: core.Output) 
 def cmd_course_import(desk: Desk, args: argparse.Namespace, out: core.Output) -> int:
     ctx = core._context(desk, args)
     found = courses.find_course(desk.uow(), args.course)
-    report = courses.import_roster(found.id, args.file, desk.uow(), ctx)
+    report = rosters.import_roster(found.id, args.file, desk.uow(), ctx)
     rows, lines = [], []
     for line in report.lines:
         reason = tr(line.reason_code, **dict(line.reason_params)) if line.reason_code else ""
@@ -467,7 +467,7 @@ def cmd_session_sheet(desk: Desk, args: argparse.Namespace, out: core.Output) ->
     from desktop.printing import compose, signin_sheet_pdf
 
     session = courses.find_session(desk.uow(), args.session)
-    people = courses.roster(desk.uow(), session.course_id)
+    people = rosters.roster(desk.uow(), session.course_id)
     with core._pdf_out(args.out) as write:
         sheet = compose.signin_sheet(
             f"{session.course_title} 签到表",

@@ -23,16 +23,10 @@ from desktop.domain.training import (
     arrival_status,
     resolve,
 )
-from desktop.services.courses import (
-    CourseSession,
-    _enrol_in,
-    _member,
-    row_payload,
-    to_session,
-    upsert,
-)
+from desktop.services.courses import CourseSession, row_payload, to_session, upsert
 from desktop.services.operators import require_role
 from desktop.services.replication import PulledEvent, applier
+from desktop.services.rosters import _enrol_in, _member
 from desktop.storage.repositories_training import to_mark
 from desktop.storage.schema_training import AttendanceMarkRow, CourseRow, CourseSessionRow
 from desktop.storage.uow import UnitOfWork

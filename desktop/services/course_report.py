@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from desktop.domain.clock import from_iso
 from desktop.domain.training import AttendanceStatus, Completion
 from desktop.i18n import tr
-from desktop.services import attendance, completion, courses
+from desktop.services import attendance, completion, courses, rosters
 from desktop.services.attendance import DoorOutcome
 from desktop.storage.uow import UnitOfWork
 
@@ -32,7 +32,7 @@ def course_report(uow: UnitOfWork, course_id: str) -> TableReport:
     from desktop.printing.tables import Table, TableReport
 
     course = courses.course(uow, course_id)
-    everyone = courses.roster(uow, course_id, ("enrolled", "waitlisted", "withdrawn"))
+    everyone = rosters.roster(uow, course_id, ("enrolled", "waitlisted", "withdrawn"))
     grid = attendance.course_grid(uow, course_id)
     people = completion.course_completion(uow, course_id)
     yes, no = tr("report.yes"), tr("report.no")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from desktop.domain.training import AttendanceStatus
-from desktop.services import attendance, completion, courses, verification
+from desktop.services import attendance, completion, courses, rosters, verification
 from sync.client.engine import sync_once
 from tests.sync.conftest import Server, Station
 from tests.sync.test_sync_e2e import enrolled, register
@@ -32,7 +32,7 @@ def test_two_desks_mark_one_session_offline_and_a_revocation_reaches_the_other(
         (courses.SessionForm(TOMORROW, "09:00", "11:00"),),
     )
     for member_id in people:
-        courses.enrol(made.id, "", a.uow(), a.ctx, member_id=member_id)
+        rosters.enrol(made.id, "", a.uow(), a.ctx, member_id=member_id)
     assert sync_once(a.desk).ok
     report = sync_once(b.desk)
     assert report.ok and report.pulled["courses"] > 0

@@ -134,7 +134,7 @@ def _training_screenshots(window: QWidget, desk: Desk, ctx: DeskContext, folder:
     from datetime import date, timedelta
 
     from desktop.domain.training import AttendanceStatus
-    from desktop.services import attendance, courses, views
+    from desktop.services import attendance, courses, rosters, views
 
     today = date.today()
     sessions = tuple(
@@ -145,7 +145,7 @@ def _training_screenshots(window: QWidget, desk: Desk, ctx: DeskContext, folder:
     made = courses.create_course(form, desk.uow(), ctx, sessions)
     ids = views.member_ids(desk.uow())[:14]
     for member_id in ids:
-        courses.enrol(made.id, "", desk.uow(), ctx, member_id=member_id)
+        rosters.enrol(made.id, "", desk.uow(), ctx, member_id=member_id)
     held = courses.sessions(desk.uow(), made.id)
     for past in held[:2]:
         for i, member_id in enumerate(ids):

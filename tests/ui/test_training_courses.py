@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.domain.model import DeskContext, Member
 from desktop.domain.training import AttendanceStatus
-from desktop.services import attendance, courses, members
+from desktop.services import attendance, courses, members, rosters
 from desktop.services.certificates import verify_certificate_text
 from ui.session.state import DeskSession
 from ui.shell import Shell
@@ -140,7 +140,7 @@ def test_roster_import_and_excel_report_from_the_screen(
     target = tmp_path / "report.xlsx"
     screen.ask_path = lambda title, pattern, save: str(target if save else roster)
     screen.import_roster()
-    assert len(courses.roster(session.desk.uow(), made.id)) == 3
+    assert len(rosters.roster(session.desk.uow(), made.id)) == 3
     assert "未导入 1" in screen.roster_note.text() and "第 5 行" in screen.roster_note.text()
     screen.export("xlsx")
     assert load_workbook(target).sheetnames[0] == "名单"

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.domain.model import DeskContext, Member
 from desktop.domain.training import AttendanceStatus
-from desktop.services import attendance, cards, courses, members
+from desktop.services import attendance, cards, courses, members, rosters
 from ui.checkin.band import Tone
 from ui.session.state import DeskSession
 from ui.training.door_screen import DoorScreen
@@ -41,7 +41,7 @@ def _course(
         (courses.SessionForm(day, "09:00", "11:00"), courses.SessionForm(day, "14:00", "16:00")),
     )
     for member in people:
-        courses.enrol(made.id, "", session.desk.uow(), ctx, member_id=member.id)
+        rosters.enrol(made.id, "", session.desk.uow(), ctx, member_id=member.id)
     return courses.sessions(session.desk.uow(), made.id)[0]
 
 

@@ -16,7 +16,7 @@ from desktop.bootstrap import Desk, open_desk
 from desktop.domain.errors import InvalidInput, PermissionDenied, RuleViolation
 from desktop.domain.model import DeskContext, Member, Role, StationKind
 from desktop.domain.training import AttendanceStatus
-from desktop.services import attendance, completion, courses, members, setup
+from desktop.services import attendance, completion, courses, members, rosters, setup
 from desktop.services.attendance import DoorOutcome
 from desktop.services.certificates import verify_certificate_text
 from desktop.services.courses import CourseForm, SessionForm
@@ -75,7 +75,7 @@ def course(uow: UnitOfWorkFactory, ctx: DeskContext, people: list[Member]) -> co
     form, sessions = eight_sessions()
     made = courses.create_course(form, uow(), ctx, sessions)
     for member in people[:3]:
-        courses.enrol(made.id, member.member_number, uow(), ctx)
+        rosters.enrol(made.id, member.member_number, uow(), ctx)
     return made
 
 
@@ -179,13 +179,13 @@ def test_enrolment_waitlist_and_withdraw(
     uow: UnitOfWorkFactory, ctx: DeskContext, people: list[Member]
 ) -> None:
     made = courses.create_course(CourseForm(title="叉车", capacity=2), uow(), ctx)
-    outcomes = [courses.enrol(made.id, m.member_number, uow(), ctx).outcome for m in people[:3]]
+    outcomes = [rosters.enrol(made.id, m.member_number, uow(), ctx).outcome for m in people[:3]]
     assert outcomes == ["enrolled", "enrolled", "waitlisted"]
-    again = courses.enrol(made.id, people[0].member_number, uow(), ctx)
+    again = rosters.enrol(made.id, people[0].member_number, uow(), ctx)
     assert again.outcome == "already"
-    promoted = courses.withdraw(made.id, people[0].id, uow(), ctx)
+    promoted = rosters.withdraw(made.id, people[0].id, uow(), ctx)
     assert promoted is not None and promoted.member_id == people[2].id
-    assert [e.member_id for e in courses.roster(uow(), made.id)] == [people[1].id, people[2].id]
+    assert [e.member_id for e in rosters.roster(uow(), made.id)] == [people[1].id, people[2].id]
 
 
 def test_import_reports_every_row_and_does_not_duplicate(
@@ -203,7 +203,7 @@ def test_import_reports_every_row_and_does_not_duplicate(
     sheet.append(["无号", None, None])
     path = tmp_path / "roster.xlsx"
     book.save(path)
-    report = courses.import_roster(made.id, str(path), uow(), ctx)
+    report = rosters.import_roster(made.id, str(path), uow(), ctx)
     assert [(line.row, line.outcome) for line in report.lines] == [
         (2, "enrolled"),
         (3, "enrolled"),
@@ -216,9 +216,9 @@ def test_import_reports_every_row_and_does_not_duplicate(
         "training.import_name_mismatch",
         "training.import_no_ref",
     ]
-    second = courses.import_roster(made.id, str(path), uow(), ctx)
+    second = rosters.import_roster(made.id, str(path), uow(), ctx)
     assert second.count("already") == 2 and second.count("enrolled") == 0
-    assert len(courses.roster(uow(), made.id)) == 2
+    assert len(rosters.roster(uow(), made.id)) == 2
 
 
 def test_an_unreadable_file_is_refused(
@@ -228,7 +228,7 @@ def test_an_unreadable_file_is_refused(
     bad = tmp_path / "roster.xlsx"
     bad.write_text("not a spreadsheet")
     with pytest.raises(InvalidInput, match=r"training\.import_unreadable"):
-        courses.import_roster(made.id, str(bad), uow(), ctx)
+        rosters.import_roster(made.id, str(bad), uow(), ctx)
 
 
 # --- the door ---------------------------------------------------------------------------
@@ -275,7 +275,7 @@ def test_door_offers_a_walk_in_or_refuses_by_course_setting(
     refused = attendance.mark_at_door(
         strict_session, stranger.member_number, uow(), ctx, enrol_walk_in=True
     )
-    assert refused.outcome is DoorOutcome.REFUSED and courses.roster(uow(), strict.id) == []
+    assert refused.outcome is DoorOutcome.REFUSED and rosters.roster(uow(), strict.id) == []
 
 
 def test_excused_needs_a_note_and_a_later_arrival_supersedes_it(
@@ -421,7 +421,7 @@ def test_marks_from_two_desks_merge_once_and_resolve_the_same_everywhere(
     other, other_ctx = second_desk
     seen = pull(desk, other)
     session = first_session(uow, course)
-    roster = courses.roster(other.uow(), course.id)
+    roster = rosters.roster(other.uow(), course.id)
     assert [e.member_id for e in roster] == [p.id for p in people[:3]]
     # Offline: desk A marks 张三 present; desk B marks 张三 excused and 李四 present.
     attendance.mark_at_door(session.id, people[0].member_number, uow(), ctx)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.training import AttendanceStatus
 from desktop.i18n import tr
-from desktop.services import attendance, completion, course_report, courses, views
+from desktop.services import attendance, completion, course_report, courses, rosters, views
 from ui.checkin.search_box import SearchBox
 from ui.errors import show_error
 from ui.printing import preview
@@ -293,7 +293,7 @@ class CourseScreen(QWidget):
             ],
             [s.id for s in held],
         )
-        people = courses.roster(uow, c.id, ("enrolled", "waitlisted"))
+        people = rosters.roster(uow, c.id, ("enrolled", "waitlisted"))
         _fill(
             self.roster,
             [
@@ -399,11 +399,11 @@ class CourseScreen(QWidget):
         self.enrol_box.clear()
 
         def said(result: object) -> None:
-            assert isinstance(result, courses.EnrolResult)
+            assert isinstance(result, rosters.EnrolResult)
             word = tr("enrolment." + result.outcome)
             self.roster_note.setText(f"{result.member.name}  {word}")
 
-        self._run(lambda: courses.enrol(course_id, text, uow, ctx, member_id=member_id), said)
+        self._run(lambda: rosters.enrol(course_id, text, uow, ctx, member_id=member_id), said)
 
     def import_roster(self) -> None:
         if self.course_id is None:
@@ -414,7 +414,7 @@ class CourseScreen(QWidget):
         course_id, uow, ctx = self.course_id, self.session.desk.uow(), self.session.ctx()
 
         def said(result: object) -> None:
-            assert isinstance(result, courses.ImportReport)
+            assert isinstance(result, rosters.ImportReport)
             lines = [
                 tr(
                     "cli.import_line",
@@ -430,14 +430,14 @@ class CourseScreen(QWidget):
             summary = {k: result.count(k) for k in ("enrolled", "waitlisted", "already", "refused")}
             self.roster_note.setText("\n".join([tr("cli.import_summary", **summary), *lines[:8]]))
 
-        self._run(lambda: courses.import_roster(course_id, path, uow, ctx), said)
+        self._run(lambda: rosters.import_roster(course_id, path, uow, ctx), said)
 
     def withdraw(self) -> None:
         member_id = _selected_key(self.roster)
         if member_id is None or self.course_id is None:
             return
         course_id, uow, ctx = self.course_id, self.session.desk.uow(), self.session.ctx()
-        self._run(lambda: courses.withdraw(course_id, member_id, uow, ctx), lambda _r: None)
+        self._run(lambda: rosters.withdraw(course_id, member_id, uow, ctx), lambda _r: None)
 
     def edit_cell(self, row: int, column: int) -> None:
         grid = self.grid_data

@@ -35,7 +35,7 @@ from desktop.domain.model import Member
 from desktop.domain.people import mask_phone
 from desktop.domain.training import AttendanceStatus
 from desktop.i18n import describe, tr
-from desktop.services import attendance, courses, views
+from desktop.services import attendance, courses, rosters, views
 from desktop.services.attendance import DoorOutcome, DoorResult
 from desktop.services.course_report import (
     counters_line,
@@ -425,7 +425,7 @@ class DoorScreen(QWidget):
         from desktop.printing import compose, signin_sheet_pdf
 
         s = courses.session(self.session.desk.uow(), self.session_id)
-        people = courses.roster(self.session.desk.uow(), s.course_id)
+        people = rosters.roster(self.session.desk.uow(), s.course_id)
         sheet = compose.signin_sheet(
             f"{s.course_title} 签到表",
             [_Person(e.member_name, e.member_number) for e in people],
