@@ -69,9 +69,12 @@ def _enrol_in(
     source: str,
     at: str,
 ) -> tuple[str, EnrolmentRow]:
-    """Enrol inside an open unit of work: (outcome, row). Walk-ins go past the capacity."""
+    """Enrol inside an open unit of work: (outcome, row). Walk-ins go past the capacity (one
+    on the waitlist who turns up at the door is enrolled, flagged)."""
     existing = uow.training.enrolment(course.id, member.id)
-    if existing is not None and existing.status != "withdrawn":
+    if existing is not None and (
+        existing.status == "enrolled" or (existing.status == "waitlisted" and not walk_in)
+    ):
         return EnrolOutcome.ALREADY, existing
     full = (
         course.capacity > 0
@@ -94,7 +97,7 @@ def _enrol_in(
         _stamp(row, ctx, at)
         uow.training.add(row)
         kind = "enrolment.added"
-    else:  # enrolled again after withdrawing
+    else:  # enrolled again after withdrawing, or from the waitlist at the door
         row = existing
         row.status, row.walk_in, row.source = status, walk_in, source
         row.version += 1

@@ -278,6 +278,24 @@ def test_door_offers_a_walk_in_or_refuses_by_course_setting(
     assert refused.outcome is DoorOutcome.REFUSED and rosters.roster(uow(), strict.id) == []
 
 
+def test_someone_on_the_waitlist_who_turns_up_is_enrolled_as_a_walk_in(
+    uow: UnitOfWorkFactory, ctx: DeskContext, people: list[Member]
+) -> None:
+    one = (SessionForm(DAY, "09:00", "10:00"),)
+    made = courses.create_course(CourseForm(title="叉车", capacity=1), uow(), ctx, one)
+    for member in people[:2]:
+        rosters.enrol(made.id, member.member_number, uow(), ctx)
+    session = courses.sessions(uow(), made.id)[0]
+    waiting = attendance.mark_at_door(session.id, people[1].member_number, uow(), ctx)
+    assert waiting.outcome is DoorOutcome.NOT_ON_ROSTER and waiting.waitlisted
+    joined = attendance.mark_at_door(
+        session.id, people[1].member_number, uow(), ctx, enrol_walk_in=True
+    )
+    assert joined.outcome is DoorOutcome.MARKED and joined.walk_in
+    counts = attendance.counters(uow(), session.id)
+    assert (counts.expected, counts.present, counts.walk_ins) == (2, 1, 1)
+
+
 def test_excused_needs_a_note_and_a_later_arrival_supersedes_it(
     uow: UnitOfWorkFactory, ctx: DeskContext, course: courses.Course, people: list[Member]
 ) -> None:
