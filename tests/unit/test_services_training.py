@@ -457,3 +457,29 @@ def test_marks_from_two_desks_merge_once_and_resolve_the_same_everywhere(
         assert lines["李四"].status is AttendanceStatus.PRESENT and not lines["李四"].conflict
         counts = attendance.counters(side.uow(), session.id)
         assert (counts.expected, counts.present, counts.conflicts) == (3, 2, 1)
+
+
+def mark_pushed(desk: Desk) -> None:
+    """As after a successful push: nothing of this desk is pending any more."""
+    with desk.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE outbox SET pushed_at = '2025-03-14T00:00:00.000000Z'")
+
+
+def test_two_desks_enrolling_one_person_offline_keep_one_enrolment(
+    desk: Desk,
+    uow: UnitOfWorkFactory,
+    ctx: DeskContext,
+    people: list[Member],
+    second_desk: tuple[Desk, DeskContext],
+) -> None:
+    other, other_ctx = second_desk
+    made = courses.create_course(CourseForm(title="电工"), uow(), ctx)
+    seen = pull(desk, other)  # the members and the course
+    rosters.enrol(made.id, people[0].member_number, uow(), ctx)
+    rosters.enrol(made.id, "", other.uow(), other_ctx, member_id=people[0].id)
+    mark_pushed(desk)
+    mark_pushed(other)
+    pull(desk, other, seen)
+    pull(other, desk)
+    ids = [[e.id for e in rosters.roster(side.uow(), made.id)] for side in (desk, other)]
+    assert len(ids[0]) == 1 and ids[0] == ids[1]
