@@ -148,6 +148,11 @@ class Shell(QMainWindow):
         from ui.reports.screen import ReportScreen
 
         tabs.addTab(ReportScreen(session), tr("report.tab"))
+        from ui.training.screen import TrainingScreen
+
+        self.training_screen = TrainingScreen(session, self.sounds)
+        self.training_screen.changed.connect(self.refresh_status)
+        tabs.addTab(self.training_screen, tr("shell.tab_training"))
         tabs.currentChanged.connect(self._tab_changed)
         return tabs
 

@@ -78,6 +78,16 @@ def _fields(row: CertificateRow) -> CertificateFields:
 def issue_certificate(
     form: CertificateForm, uow: UnitOfWork, ctx: DeskContext, keys: DeviceKeys
 ) -> IssuedCertificate:
+    with uow:
+        issued = issue_in(form, uow, ctx, keys)
+        uow.commit()
+        return issued
+
+
+def issue_in(
+    form: CertificateForm, uow: UnitOfWork, ctx: DeskContext, keys: DeviceKeys
+) -> IssuedCertificate:
+    """Issue inside a unit of work the caller opened and commits (many in one transaction)."""
     title = " ".join(form.title.split())
     if title not in TITLES:
         raise InvalidInput("certificate.title", field="title", titles="、".join(TITLES))
@@ -87,52 +97,50 @@ def issue_certificate(
     hours = _hours(form.hours)
     if form.starts_on and form.ends_on and form.ends_on < form.starts_on:
         raise InvalidInput("certificate.dates", field="ends_on")
-    with uow:
-        member = uow.members.get(form.member_id)
-        if member is None:
-            raise NotFound("member.not_found", ref=form.member_id)
-        device = uow.device.row()
-        station = uow.device.station_row()
-        assert device is not None and station is not None
-        now = uow.now()
-        serial = certificate_serial(device.code, device.next_certificate_seq)
-        device.next_certificate_seq += 1
-        fields = CertificateFields(
-            title=title,
-            recipient_name=member.name,
-            member_id=member.id,
-            purpose=purpose,
-            hours=hours,
-            issued_on=date.fromisoformat(local_date(now)),
-            issuing_union=station.union_name or station.name,
-            starts_on=form.starts_on,
-            ends_on=form.ends_on,
-        )
-        signature = sign_certificate(serial, fields, keys.private_key)
-        at = to_iso(now)
-        row = CertificateRow(
-            serial=serial,
-            member_id=member.id,
-            title=title,
-            recipient_name=member.name,
-            purpose=purpose,
-            hours=None if hours is None else str(hours),
-            issued_on=fields.issued_on.isoformat(),
-            issuing_union=fields.issuing_union,
-            starts_on=form.starts_on.isoformat() if form.starts_on else None,
-            ends_on=form.ends_on.isoformat() if form.ends_on else None,
-            signature=signature,
-            station_id=ctx.station_id,
-            device_id=ctx.device_id,
-            operator_id=ctx.operator_id,
-            device_time=at,
-        )
-        uow.certificates.add(row)
-        payload = {k: v for k, v in vars(row).items() if not k.startswith("_")}
-        uow.outbox.append("certificate.issued", serial, payload, ctx, at)
-        base_url = config.CERTIFICATE_BASE_URL.read(uow)
-        uow.commit()
-        return IssuedCertificate(serial, fields, certificate_url(base_url, serial, signature))
+    member = uow.members.get(form.member_id)
+    if member is None:
+        raise NotFound("member.not_found", ref=form.member_id)
+    device = uow.device.row()
+    station = uow.device.station_row()
+    assert device is not None and station is not None
+    now = uow.now()
+    serial = certificate_serial(device.code, device.next_certificate_seq)
+    device.next_certificate_seq += 1
+    fields = CertificateFields(
+        title=title,
+        recipient_name=member.name,
+        member_id=member.id,
+        purpose=purpose,
+        hours=hours,
+        issued_on=date.fromisoformat(local_date(now)),
+        issuing_union=station.union_name or station.name,
+        starts_on=form.starts_on,
+        ends_on=form.ends_on,
+    )
+    signature = sign_certificate(serial, fields, keys.private_key)
+    at = to_iso(now)
+    row = CertificateRow(
+        serial=serial,
+        member_id=member.id,
+        title=title,
+        recipient_name=member.name,
+        purpose=purpose,
+        hours=None if hours is None else str(hours),
+        issued_on=fields.issued_on.isoformat(),
+        issuing_union=fields.issuing_union,
+        starts_on=form.starts_on.isoformat() if form.starts_on else None,
+        ends_on=form.ends_on.isoformat() if form.ends_on else None,
+        signature=signature,
+        station_id=ctx.station_id,
+        device_id=ctx.device_id,
+        operator_id=ctx.operator_id,
+        device_time=at,
+    )
+    uow.certificates.add(row)
+    payload = {k: v for k, v in vars(row).items() if not k.startswith("_")}
+    uow.outbox.append("certificate.issued", serial, payload, ctx, at)
+    base_url = config.CERTIFICATE_BASE_URL.read(uow)
+    return IssuedCertificate(serial, fields, certificate_url(base_url, serial, signature))
 
 
 def revoke_certificate(serial: str, reason: str, uow: UnitOfWork, ctx: DeskContext) -> None:

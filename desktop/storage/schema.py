@@ -308,3 +308,4 @@ class ConflictRow(Base):
 
 
 from desktop.storage import schema_reports as _schema_reports  # noqa: E402, F401 (reports)
+from desktop.storage import schema_training  # noqa: E402,F401  (training tables)

@@ -30,6 +30,7 @@ from desktop.storage.repositories import (
 )
 from desktop.storage.repositories_reports import Rosters
 from desktop.storage.repositories_sync import Conflicts, Cursors, PushResults, SyncState
+from desktop.storage.repositories_training import Training
 
 
 class IdHashKeys:
@@ -85,6 +86,7 @@ class UnitOfWork:
         self.cursors = Cursors(self.session)
         self.push_results = PushResults(self.session)
         self.conflicts = Conflicts(self.session)
+        self.training = Training(self.session)
         return self
 
     def __exit__(

@@ -102,6 +102,8 @@ def test_screenshots(
     setup.show()
     grab(setup, folder, "09-first-start")
 
+    _training_screenshots(window, desk, ctx, folder)
+
     expected = "签到" if lang == "zh" else "Check-in"
     assert tabs.tabText(0) == expected
     i18n.set_language("zh")
@@ -125,3 +127,40 @@ def test_language_switch_rebuilds_the_window_and_keeps_the_operator(
     assert switched.tabs is not None and switched.tabs.tabText(0) == "Check-in"
     assert switched.checkin_screen is not None
     assert "Scan" in switched.checkin_screen.search.placeholderText()
+
+
+def _training_screenshots(window: QWidget, desk: Desk, ctx: DeskContext, folder: Path) -> None:
+    """The door during a session and the course behind it (ui/training)."""
+    from datetime import date, timedelta
+
+    from desktop.domain.training import AttendanceStatus
+    from desktop.services import attendance, courses, rosters, views
+
+    today = date.today()
+    sessions = tuple(
+        courses.SessionForm(today + timedelta(days=d), "09:00", "11:00", topic=f"第{d + 3}讲")
+        for d in range(-2, 4)
+    )
+    form = courses.CourseForm(title="电工安全操作培训", teacher="刘建国", venue="街道职工之家")
+    made = courses.create_course(form, desk.uow(), ctx, sessions)
+    ids = views.member_ids(desk.uow())[:14]
+    for member_id in ids:
+        rosters.enrol(made.id, "", desk.uow(), ctx, member_id=member_id)
+    held = courses.sessions(desk.uow(), made.id)
+    for past in held[:2]:
+        for i, member_id in enumerate(ids):
+            status = [AttendanceStatus.PRESENT] * 3 + [AttendanceStatus.LATE]
+            status += [AttendanceStatus.ABSENT]
+            attendance.mark(past.id, member_id, status[i % 5], desk.uow(), ctx)
+    training = window.training_screen  # type: ignore[attr-defined]
+    window.tabs.setCurrentWidget(training)  # type: ignore[attr-defined]
+    training.show_door(held[2].id)
+    for member_id in ids[:9]:
+        training.door.mark(member_id=member_id)
+    training.door.mark(member_id=ids[0])  # scanned twice: says so
+    grab(window, folder, "11-training-door")
+    training.pages.setCurrentWidget(training.courses)
+    training.courses.pages.setCurrentIndex(2)
+    grab(window, folder, "12-training-grid")
+    training.courses.pages.setCurrentIndex(3)
+    grab(window, folder, "13-training-completion")

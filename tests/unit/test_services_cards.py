@@ -81,6 +81,7 @@ def test_reprint_needs_a_reason_and_keeps_the_serial(
         "member_id": member.id,
         "serial": 1,
         "reason": "卡片损坏",
+        "device_code": first.device_code,  # self-contained for other desks (sync)
     }
 
 

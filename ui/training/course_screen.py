@@ -1,0 +1,589 @@
+"""Courses: the list, and for the chosen course its sessions, roster, attendance grid
+(editable, every change a new mark) and completion with certificates and reports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.training import AttendanceStatus
+from desktop.i18n import tr
+from desktop.services import attendance, completion, course_report, courses, rosters, views
+from ui.checkin.search_box import SearchBox
+from ui.errors import show_error
+from ui.printing import preview
+from ui.session.state import DeskSession
+from ui.tables import read_only_rows
+from ui.tasks import DbOp, PoolOp
+from ui.training.course_dialog import CourseDialog
+from ui.training.door_screen import STATUS_COLOURS
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    read_only_rows(table)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]], keys: list[str] | None = None) -> None:
+    table.setRowCount(len(rows))
+    for r, cells in enumerate(rows):
+        for c, value in enumerate(cells):
+            item = QTableWidgetItem(value)
+            if keys is not None:
+                item.setData(Qt.ItemDataRole.UserRole, keys[r])
+            table.setItem(r, c, item)
+
+
+def _selected_key(table: QTableWidget) -> str | None:
+    rows = table.selectionModel().selectedRows()
+    if not rows:
+        return None
+    item = table.item(rows[0].row(), 0)
+    return None if item is None else str(item.data(Qt.ItemDataRole.UserRole))
+
+
+class CourseScreen(QWidget):
+    open_door = Signal(str)  # a session id: show it at the door
+    changed = Signal()
+
+    def __init__(self, session: DeskSession) -> None:
+        super().__init__()
+        self.setObjectName("courseScreen")
+        self.session = session
+        self.course_id: str | None = None
+        self._courses: list[courses.Course] = []
+        self.grid_data: attendance.Grid | None = None
+        # Replaced in tests: where finished files go.
+        self.show_pdf: Callable[[bytes, str], None] = lambda pdf, title: preview(self, pdf, title)
+        self.ask_path: Callable[[str, str, bool], str | None] = self._ask_path
+        self.ask_mark: Callable[[str, str], tuple[AttendanceStatus, str] | None] = self._ask_mark
+
+        self.list = _table([tr("course.title"), tr("course.dates"), tr("course.people")])
+        self.list.setObjectName("courseList")
+        self.list.itemSelectionChanged.connect(self._picked)
+        self.list.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.list.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.list.horizontalHeader().setSectionResizeMode(
+            2, QHeaderView.ResizeMode.ResizeToContents
+        )
+        new = QPushButton(tr("course.new"))
+        new.clicked.connect(lambda: self.new_course(micro=False))
+        micro = QPushButton(tr("course.new_micro"))
+        micro.setObjectName("newMicroClass")
+        micro.clicked.connect(lambda: self.new_course(micro=True))
+        left = QVBoxLayout()
+        left.addWidget(self.list, 1)
+        row = QHBoxLayout()
+        row.addWidget(new)
+        row.addWidget(micro)
+        left.addLayout(row)
+
+        self.heading = QLabel()
+        self.heading.setObjectName("courseHeading")
+        self.heading.setStyleSheet("font-size:18px; font-weight:bold;")
+        self.heading.setWordWrap(True)
+        self.pages = QTabWidget()
+        self.pages.addTab(self._sessions_page(), tr("course.tab_sessions"))
+        self.pages.addTab(self._roster_page(), tr("course.tab_roster"))
+        self.pages.addTab(self._grid_page(), tr("course.tab_grid"))
+        self.pages.addTab(self._completion_page(), tr("course.tab_completion"))
+        right = QVBoxLayout()
+        right.addWidget(self.heading)
+        right.addWidget(self.pages, 1)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 2)
+        layout.addLayout(right, 5)
+        self.refresh()
+
+    # --- pages ----------------------------------------------------------------------------
+
+    def _sessions_page(self) -> QWidget:
+        page = QWidget()
+        self.sessions = _table(
+            [
+                tr("course.col_no"),
+                tr("course.date"),
+                tr("course.time"),
+                tr("report.hours"),
+                tr("course.topic"),
+                tr("door.col_status"),
+            ]
+        )
+        self.sessions.setObjectName("courseSessions")
+        self.sessions.cellDoubleClicked.connect(lambda *_: self.door_for_selected())
+        add = QPushButton(tr("course.add_session"))
+        add.clicked.connect(self.add_session)
+        cancel = QPushButton(tr("course.cancel_session"))
+        cancel.clicked.connect(self.cancel_session)
+        door = QPushButton(tr("course.open_door"))
+        door.setObjectName("openDoor")
+        door.clicked.connect(self.door_for_selected)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.sessions, 1)
+        row = QHBoxLayout()
+        for button in (add, cancel, door):
+            row.addWidget(button)
+        layout.addLayout(row)
+        return page
+
+    def _roster_page(self) -> QWidget:
+        page = QWidget()
+        self.enrol_box = SearchBox()
+        self.enrol_box.setObjectName("enrolSearch")
+        self.enrol_box.setPlaceholderText(tr("course.enrol_placeholder"))
+        self.enrol_box.submitted.connect(self.enrol)
+        self.roster = _table(
+            [
+                tr("report.name"),
+                tr("report.member_number"),
+                tr("report.enrolment"),
+                tr("report.walk_in"),
+            ]
+        )
+        self.roster.setObjectName("courseRoster")
+        self.roster_note = QLabel()
+        self.roster_note.setWordWrap(True)
+        imp = QPushButton(tr("course.import"))
+        imp.clicked.connect(self.import_roster)
+        out = QPushButton(tr("course.withdraw"))
+        out.clicked.connect(self.withdraw)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.enrol_box)
+        layout.addWidget(self.roster_note)
+        layout.addWidget(self.roster, 1)
+        row = QHBoxLayout()
+        row.addWidget(imp)
+        row.addWidget(out)
+        layout.addLayout(row)
+        return page
+
+    def _grid_page(self) -> QWidget:
+        page = QWidget()
+        self.grid = QTableWidget()
+        self.grid.setObjectName("attendanceGrid")
+        read_only_rows(self.grid)
+        self.grid.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectItems)
+        self.grid.cellDoubleClicked.connect(self.edit_cell)
+        hint = QLabel(tr("course.grid_hint"))
+        hint.setStyleSheet("color:#546e7a;")
+        layout = QVBoxLayout(page)
+        layout.addWidget(hint)
+        layout.addWidget(self.grid, 1)
+        return page
+
+    def _completion_page(self) -> QWidget:
+        page = QWidget()
+        self.completion = _table(
+            [
+                tr("report.name"),
+                tr("report.member_number"),
+                tr("report.attended"),
+                tr("report.hours"),
+                tr("report.completed"),
+                tr("report.missing"),
+                tr("report.serial"),
+            ]
+        )
+        self.completion.setObjectName("courseCompletion")
+        certify = QPushButton(tr("course.certify"))
+        certify.setObjectName("certifyCourse")
+        certify.clicked.connect(self.certify)
+        reissue = QPushButton(tr("course.reissue"))
+        reissue.clicked.connect(self.reissue)
+        xlsx = QPushButton(tr("course.export_xlsx"))
+        xlsx.clicked.connect(lambda: self.export("xlsx"))
+        pdf = QPushButton(tr("course.print_report"))
+        pdf.clicked.connect(lambda: self.export("pdf"))
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.completion, 1)
+        row = QHBoxLayout()
+        for button in (certify, reissue, xlsx, pdf):
+            row.addWidget(button)
+        layout.addLayout(row)
+        return page
+
+    # --- showing ----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        uow = self.session.desk.uow()
+        self._courses = courses.courses(uow)
+        _fill(
+            self.list,
+            [
+                [
+                    c.title,
+                    f"{c.starts_on or ''} – {c.ends_on or ''}",
+                    tr("cli.course_counts", sessions=c.sessions, enrolled=c.enrolled),
+                ]
+                for c in self._courses
+            ],
+            [c.id for c in self._courses],
+        )
+        if self.course_id is None and self._courses:
+            self.course_id = self._courses[0].id
+        for row, c in enumerate(self._courses):
+            if c.id == self.course_id:
+                self.list.blockSignals(True)
+                self.list.selectRow(row)
+                self.list.blockSignals(False)
+        self.show_course()
+
+    def _picked(self) -> None:
+        picked = _selected_key(self.list)
+        if picked and picked != self.course_id:
+            self.course_id = picked
+            self.show_course()
+
+    def show_course(self) -> None:
+        if self.course_id is None:
+            self.heading.setText(tr("course.none"))
+            return
+        uow = self.session.desk.uow()
+        c = courses.course(uow, self.course_id)
+        rule = (
+            tr("course.rule_share_text", share=f"{c.rule.minimum * 100:.0f}")
+            if c.rule.kind.value == "share"
+            else tr("course.rule_hours_text", hours=f"{c.rule.minimum:f}")
+        )
+        parts = [c.title, c.teacher, c.venue, tr("report.total_hours", hours=f"{c.hours:f}"), rule]
+        self.heading.setText(" · ".join(p for p in parts if p))
+        held = courses.sessions(uow, c.id, include_cancelled=True)
+        _fill(
+            self.sessions,
+            [
+                [
+                    str(s.number or "-"),
+                    s.on_date,
+                    f"{s.starts_at}-{s.ends_at}",
+                    f"{s.hours:f}",
+                    s.topic,
+                    tr("cli.session_cancelled")
+                    if s.cancelled
+                    else (tr("cli.session_closed") if s.closed else ""),
+                ]
+                for s in held
+            ],
+            [s.id for s in held],
+        )
+        people = rosters.roster(uow, c.id, ("enrolled", "waitlisted"))
+        _fill(
+            self.roster,
+            [
+                [
+                    e.member_name,
+                    e.member_number,
+                    tr("enrolment." + e.status),
+                    tr("report.yes") if e.walk_in else "",
+                ]
+                for e in people
+            ],
+            [e.member_id for e in people],
+        )
+        self._show_grid(attendance.course_grid(uow, c.id))
+        done = completion.course_completion(uow, c.id)
+        _fill(
+            self.completion,
+            [
+                [
+                    p.name,
+                    p.member_number,
+                    f"{p.result.attended:f}/{p.result.held}",
+                    f"{p.result.hours:f}",
+                    tr("report.yes") if p.result.completed else tr("report.no"),
+                    course_report.missing_text(p.result),
+                    p.certificate or "",
+                ]
+                for p in done
+            ],
+            [p.certificate or "" for p in done],
+        )
+
+    def _show_grid(self, grid: attendance.Grid) -> None:
+        self.grid_data = grid
+        self.grid.clear()
+        self.grid.setColumnCount(1 + len(grid.sessions))
+        self.grid.setHorizontalHeaderLabels(
+            [tr("report.name")] + [f"{s.number}\n{s.on_date[5:]}" for s in grid.sessions]
+        )
+        self.grid.setRowCount(len(grid.rows))
+        for r, row in enumerate(grid.rows):
+            self.grid.setItem(r, 0, QTableWidgetItem(row.name))
+            for c, cell in enumerate(row.cells, start=1):
+                item = QTableWidgetItem(course_report.status_word(cell.status, cell.conflict))
+                if cell.status is not None:
+                    item.setForeground(QColor(STATUS_COLOURS[cell.status]))
+                if cell.conflict:
+                    item.setBackground(QColor("#fff3e0"))
+                self.grid.setItem(r, c, item)
+        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def new_course(self, micro: bool) -> None:
+        dialog = CourseDialog(self.session, micro=micro, parent=self)
+        if dialog.exec() and dialog.made is not None:
+            self.course_id = dialog.made.id
+            self.refresh()
+            self.changed.emit()
+
+    def _run(self, work: Callable[[], object], then: Callable[[object], None]) -> None:
+        def done(result: object) -> None:
+            then(result)
+            self.refresh()
+            self.changed.emit()
+
+        DbOp(self, work).success(done).failure(lambda error: show_error(self, error)).run()
+
+    def add_session(self) -> None:
+        if self.course_id is None:
+            return
+        dialog = SessionDialog(self)
+        if not dialog.exec():
+            return
+        course_id, uow, ctx = self.course_id, self.session.desk.uow(), self.session.ctx()
+        form = dialog.form()
+        self._run(lambda: courses.add_session(course_id, form, uow, ctx), lambda _r: None)
+
+    def cancel_session(self) -> None:
+        session_id = _selected_key(self.sessions)
+        if session_id is None:
+            return
+        uow, ctx = self.session.desk.uow(), self.session.ctx()
+        self._run(lambda: courses.cancel_session(session_id, uow, ctx), lambda _r: None)
+
+    def door_for_selected(self) -> None:
+        session_id = _selected_key(self.sessions)
+        if session_id is not None:
+            self.open_door.emit(session_id)
+
+    def enrol(self, text: str, scanned: bool) -> None:
+        if self.course_id is None or not text.strip():
+            return
+        uow = self.session.desk.uow()
+        member_id = ""
+        if not scanned:
+            hits = views.search_members(uow, text, limit=2)
+            if len(hits) != 1:
+                self.roster_note.setText(tr("course.enrol_pick", text=text[:40]))
+                return
+            member_id = hits[0].id
+        course_id, ctx = self.course_id, self.session.ctx()
+        self.enrol_box.clear()
+
+        def said(result: object) -> None:
+            assert isinstance(result, rosters.EnrolResult)
+            word = tr("enrolment." + result.outcome)
+            self.roster_note.setText(f"{result.member.name}  {word}")
+
+        self._run(lambda: rosters.enrol(course_id, text, uow, ctx, member_id=member_id), said)
+
+    def import_roster(self) -> None:
+        if self.course_id is None:
+            return
+        path = self.ask_path(tr("course.import"), "Excel (*.xlsx)", False)
+        if not path:
+            return
+        course_id, uow, ctx = self.course_id, self.session.desk.uow(), self.session.ctx()
+
+        def said(result: object) -> None:
+            assert isinstance(result, rosters.ImportReport)
+            lines = [
+                tr(
+                    "cli.import_line",
+                    row=line.row,
+                    ref=line.ref,
+                    result=tr(line.reason_code, **dict(line.reason_params))
+                    if line.reason_code
+                    else tr("enrolment." + line.outcome),
+                )
+                for line in result.lines
+                if line.outcome == "refused"
+            ]
+            summary = {k: result.count(k) for k in ("enrolled", "waitlisted", "already", "refused")}
+            self.roster_note.setText("\n".join([tr("cli.import_summary", **summary), *lines[:8]]))
+
+        self._run(lambda: rosters.import_roster(course_id, path, uow, ctx), said)
+
+    def withdraw(self) -> None:
+        member_id = _selected_key(self.roster)
+        if member_id is None or self.course_id is None:
+            return
+        course_id, uow, ctx = self.course_id, self.session.desk.uow(), self.session.ctx()
+        self._run(lambda: rosters.withdraw(course_id, member_id, uow, ctx), lambda _r: None)
+
+    def edit_cell(self, row: int, column: int) -> None:
+        grid = self.grid_data
+        if grid is None or column == 0 or row >= len(grid.rows):
+            return
+        person, held = grid.rows[row], grid.sessions[column - 1]
+        answer = self.ask_mark(person.name, f"{held.number}/{held.of} {held.on_date}")
+        if answer is None:
+            return
+        status, note = answer
+        uow, ctx = self.session.desk.uow(), self.session.ctx()
+        self._run(
+            lambda: attendance.mark(
+                held.id, person.member_id, status, uow, ctx, note=note, source="grid"
+            ),
+            lambda _r: None,
+        )
+
+    def certify(self) -> None:
+        if self.course_id is None:
+            return
+        course_id, uow, ctx = self.course_id, self.session.desk.uow(), self.session.ctx()
+        keys = self.session.desk.keys
+
+        def issued(result: object) -> None:
+            assert isinstance(result, completion.CertifyResult)
+            every = completion.course_certificates(uow, course_id)
+            if not every:
+                QMessageBox.information(self, tr("course.certify"), tr("training.no_certificates"))
+                return
+            PoolOp(self, lambda: completion.certificates_pdf(uow, every)).success(
+                lambda pdf: self.show_pdf(pdf, tr("course.certify"))
+            ).run()
+
+        self._run(lambda: completion.certify_course(course_id, uow, ctx, keys), issued)
+
+    def reissue(self) -> None:
+        serial = _selected_key(self.completion)
+        if not serial:
+            QMessageBox.information(self, tr("course.reissue"), tr("course.pick_certificate"))
+            return
+        reason, ok = QInputDialog.getText(self, tr("course.reissue"), tr("course.reissue_reason"))
+        if not ok:
+            return
+        uow, ctx, keys = self.session.desk.uow(), self.session.ctx(), self.session.desk.keys
+
+        def printed(result: object) -> None:
+            from desktop.services.certificates import IssuedCertificate
+
+            assert isinstance(result, IssuedCertificate)
+            self.show_pdf(completion.certificates_pdf(uow, [result]), tr("course.reissue"))
+
+        self._run(lambda: completion.reissue_certificate(serial, reason, uow, ctx, keys), printed)
+
+    def export(self, kind: str) -> None:
+        if self.course_id is None:
+            return
+        course_id, uow = self.course_id, self.session.desk.uow()
+        if kind == "pdf":
+            PoolOp(self, lambda: course_report.course_report_pdf(uow, course_id)).success(
+                lambda pdf: self.show_pdf(pdf, tr("course.print_report"))
+            ).run()
+            return
+        path = self.ask_path(tr("course.export_xlsx"), "Excel (*.xlsx)", True)
+        if not path:
+            return
+        target = path if path.lower().endswith(".xlsx") else path + ".xlsx"
+
+        def write() -> str:
+            data = course_report.course_report_xlsx(uow, course_id)
+            with open(target, "wb") as out:
+                out.write(data)
+            return target
+
+        PoolOp(self, write).success(
+            lambda where: self.roster_note.setText(tr("cli.report_written", out=where))
+        ).run()
+
+    # --- asking ---------------------------------------------------------------------------
+
+    def _ask_path(self, title: str, pattern: str, save: bool) -> str | None:
+        if save:
+            path, _ = QFileDialog.getSaveFileName(self, title, "", pattern)
+        else:
+            path, _ = QFileDialog.getOpenFileName(self, title, "", pattern)
+        return path or None
+
+    def _ask_mark(self, name: str, where: str) -> tuple[AttendanceStatus, str] | None:
+        dialog = MarkDialog(name, where, self)
+        if not dialog.exec():
+            return None
+        return dialog.status(), dialog.note.text()
+
+
+class SessionDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("course.add_session"))
+        self.day = QDateEdit(QDate.currentDate())
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.starts = QLineEdit("09:00")
+        self.ends = QLineEdit("11:00")
+        self.topic = QLineEdit()
+        form = QFormLayout(self)
+        form.addRow(tr("course.date"), self.day)
+        form.addRow(tr("course.starts"), self.starts)
+        form.addRow(tr("course.ends"), self.ends)
+        form.addRow(tr("course.topic"), self.topic)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def form(self) -> courses.SessionForm:
+        d = self.day.date()
+        return courses.SessionForm(
+            date(d.year(), d.month(), d.day()),
+            self.starts.text(),
+            self.ends.text(),
+            "",
+            self.topic.text(),
+        )
+
+
+class MarkDialog(QDialog):
+    """Change one cell of the grid: a new mark with a note (the old one stays, superseded)."""
+
+    def __init__(self, name: str, where: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("course.mark_title", name=name, where=where))
+        self.choice = QComboBox()
+        for status in AttendanceStatus:
+            self.choice.addItem(tr("attendance." + status.value), status.value)
+        self.note = QLineEdit()
+        form = QFormLayout(self)
+        form.addRow(tr("door.col_status"), self.choice)
+        form.addRow(tr("course.note"), self.note)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def status(self) -> AttendanceStatus:
+        return AttendanceStatus(self.choice.currentData())

@@ -1,0 +1,440 @@
+"""The attendance desk at the door of a hall: scan a card or type a name, the person is
+marked present (or late), a green band says "第 3/8 课时", the counters move.
+
+Built from the check-in screen's pieces: the same search box (it tells a scanner burst from
+typing), the same result band and sounds. States: SEARCH → (not on the roster) WALK_IN,
+where Enter enrols the person as a walk-in and Esc refuses. Scans that arrive while a mark
+is being written wait their turn, so a burst of 60 people loses nobody.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.errors import AppError, NotFound
+from desktop.domain.model import Member
+from desktop.domain.people import mask_phone
+from desktop.domain.training import AttendanceStatus
+from desktop.i18n import describe, tr
+from desktop.services import attendance, courses, rosters, views
+from desktop.services.attendance import DoorOutcome, DoorResult
+from desktop.services.course_report import (
+    counters_line,
+    door_message,
+    local_time,
+    status_word,
+)
+from ui.checkin.band import ResultBand, Tone
+from ui.checkin.search_box import SearchBox
+from ui.printing import preview
+from ui.session.state import DeskSession
+from ui.sound import Sounds
+from ui.tables import read_only_rows
+from ui.tasks import DbOp
+
+log = logging.getLogger(__name__)
+
+STATUS_COLOURS = {
+    AttendanceStatus.PRESENT: "#2e7d32",
+    AttendanceStatus.LATE: "#ef6c00",
+    AttendanceStatus.EXCUSED: "#1565c0",
+    AttendanceStatus.ABSENT: "#c62828",
+}
+
+
+class DoorScreen(QWidget):
+    changed = Signal()  # a mark was recorded: other screens refresh
+
+    def __init__(self, session: DeskSession, sounds: Sounds | None = None) -> None:
+        super().__init__()
+        self.setObjectName("doorScreen")
+        self.session = session
+        self.sounds = sounds or Sounds(enabled=False)
+        self.session_id: str | None = None
+        self.waiting_walk_in: Member | None = None
+        self._recording = False
+        self._queued: list[tuple[str, str]] = []  # (ref, member id) waiting for the writer
+        self._hits: list[Member] = []
+        # Replaced in tests: how a finished PDF reaches the person.
+        self.show_pdf: Callable[[bytes, str], None] = lambda pdf, title: preview(self, pdf, title)
+        self.ask_note: Callable[[str], str | None] = self._ask_note
+
+        self.picker = QComboBox()
+        self.picker.setObjectName("doorSession")
+        self.picker.setMinimumHeight(36)
+        self.picker.currentIndexChanged.connect(self._picked_session)
+        self.counters = QLabel()
+        self.counters.setObjectName("doorCounters")
+        self.counters.setStyleSheet("font-size:18px; font-weight:bold; color:#263238;")
+
+        self.search = SearchBox()
+        self.search.setObjectName("doorSearch")
+        self.search.setPlaceholderText(tr("door.placeholder"))
+        self.search.setMinimumHeight(48)
+        self.search.setStyleSheet("font-size:22px; padding:4px 10px;")
+        self.search.textChanged.connect(self._text_changed)
+        self._search_later = QTimer(self)
+        self._search_later.setSingleShot(True)
+        self._search_later.setInterval(60)
+        self._search_later.timeout.connect(lambda: self.update_results(self.search.text()))
+        self.search.submitted.connect(self.submit)
+        self.search.navigate.connect(self._move)
+        self.search.escaped.connect(self.reset)
+        self.search.key_for_state.connect(self._state_key)
+
+        self.results = QTableWidget(0, 3)
+        self.results.setObjectName("doorResults")
+        self.results.setHorizontalHeaderLabels(
+            [tr("checkin.col_name"), tr("checkin.col_number"), tr("checkin.col_phone")]
+        )
+        read_only_rows(self.results)
+        self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.results.setMaximumHeight(170)
+        self.results.cellDoubleClicked.connect(lambda row, _col: self.pick(row))
+
+        self.band = ResultBand(tr("door.idle"))
+
+        self.sheet = QTableWidget(0, 4)
+        self.sheet.setObjectName("doorSheet")
+        self.sheet.setHorizontalHeaderLabels(
+            [
+                tr("checkin.col_name"),
+                tr("checkin.col_number"),
+                tr("door.col_status"),
+                tr("door.col_time"),
+            ]
+        )
+        read_only_rows(self.sheet)
+        self.sheet.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.sheet.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+
+        self.excuse_button = QPushButton(tr("door.excuse") + "  F4")
+        self.excuse_button.setObjectName("doorExcuse")
+        self.excuse_button.clicked.connect(self.excuse_selected)
+        self.close_button = QPushButton(tr("door.close"))
+        self.close_button.setObjectName("doorClose")
+        self.close_button.clicked.connect(self.close_session)
+        self.sheet_button = QPushButton(tr("door.print_sheet"))
+        self.sheet_button.clicked.connect(self.print_sheet)
+        for button in (self.excuse_button, self.close_button, self.sheet_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setMinimumHeight(40)
+        QShortcut(QKeySequence("F4"), self, self.excuse_selected)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(tr("door.session")))
+        top.addWidget(self.picker, 1)
+        left = QVBoxLayout()
+        left.addLayout(top)
+        left.addWidget(self.search)
+        left.addWidget(self.results)
+        left.addWidget(self.band)
+        left.addWidget(self.counters)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(self.sheet, 1)
+        buttons = QHBoxLayout()
+        for button in (self.excuse_button, self.sheet_button, self.close_button):
+            buttons.addWidget(button)
+        right.addLayout(buttons)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 3)
+        layout.addLayout(right, 2)
+        self.reload_sessions()
+
+    # --- which session ----------------------------------------------------------------------
+
+    def reload_sessions(self, select: str | None = None) -> None:
+        today = date.today().isoformat()
+        found = courses.sessions_on(self.session.desk.uow(), today)
+        if select and all(s.id != select for s in found):
+            found.insert(0, courses.session(self.session.desk.uow(), select))
+        keep = select or self.session_id
+        self.picker.blockSignals(True)
+        self.picker.clear()
+        for s in found:
+            label = f"{s.course_title} · {tr('door.session_no', n=s.number, of=s.of)} · "
+            label += f"{s.on_date} {s.starts_at}-{s.ends_at}"
+            self.picker.addItem(label, s.id)
+        self.picker.blockSignals(False)
+        index = self.picker.findData(keep) if keep else 0
+        self.picker.setCurrentIndex(max(index, 0))
+        self._picked_session()
+
+    def open_session(self, session_id: str) -> None:
+        self.reload_sessions(select=session_id)
+        self.focus_input()
+
+    def _picked_session(self, _index: int = 0) -> None:
+        data = self.picker.currentData()
+        self.session_id = str(data) if data else None
+        self.reset()
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.session_id is None:
+            self.counters.setText(tr("door.no_session"))
+            self.sheet.setRowCount(0)
+            return
+        uow = self.session.desk.uow()
+        lines = attendance.session_sheet(uow, self.session_id)
+        self.counters.setText(counters_line(attendance.counters(uow, self.session_id)))
+        self.sheet.setRowCount(len(lines))
+        for row, line in enumerate(lines):
+            word = status_word(line.status, line.conflict) or tr("attendance.none")
+            if line.walk_in:
+                word += " " + tr("door.walk_in_flag")
+            cells = [line.name, line.member_number, word, local_time(line.marked_at)]
+            for column, value in enumerate(cells):
+                item = QTableWidgetItem(value)
+                item.setData(Qt.ItemDataRole.UserRole, line.member_id)
+                if column == 2 and line.status is not None:
+                    item.setForeground(QColor(STATUS_COLOURS[line.status]))
+                self.sheet.setItem(row, column, item)
+
+    # --- input ------------------------------------------------------------------------------
+
+    def focus_input(self) -> None:
+        self.search.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _text_changed(self, text: str) -> None:
+        if text and self.search.typing_fast():
+            self._search_later.start()
+        else:
+            self._search_later.stop()
+            self.update_results(text)
+
+    def update_results(self, text: str) -> None:
+        if self.waiting_walk_in is not None:
+            return
+        self._hits = views.search_members(self.session.desk.uow(), text) if text.strip() else []
+        self.results.setRowCount(len(self._hits))
+        for row, member in enumerate(self._hits):
+            phone = mask_phone(member.phone) if member.phone else ""
+            for column, value in enumerate([member.name, member.member_number, phone]):
+                self.results.setItem(row, column, QTableWidgetItem(value))
+        if self._hits:
+            self.results.selectRow(0)
+
+    def _move(self, step: int) -> None:
+        if not self._hits:
+            return
+        rows = self.results.selectionModel().selectedRows()
+        current = rows[0].row() if rows else -1
+        self.results.selectRow(max(0, min(len(self._hits) - 1, current + step)))
+
+    def submit(self, text: str, scanned: bool) -> None:
+        if self._search_later.isActive():
+            self._search_later.stop()
+            if not scanned:
+                self.update_results(text)
+        text = text.strip()
+        if not text:
+            return
+        if scanned:
+            self.search.clear()  # ready for the next card at once
+            self.mark(ref=text)
+            return
+        rows = self.results.selectionModel().selectedRows()
+        if self._hits:
+            self.pick(rows[0].row() if rows else 0)
+            return
+        self._refuse(tr("checkin.not_found_title"), tr("checkin.not_found_detail", text=text[:40]))
+
+    def pick(self, row: int) -> None:
+        if 0 <= row < len(self._hits):
+            self.mark(member_id=self._hits[row].id)
+
+    def _state_key(self, event: QKeyEvent) -> None:
+        """Keys while a walk-in is offered: Enter enrols and marks, Esc refuses."""
+        key = event.key()
+        member = self.waiting_walk_in
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and member is not None:
+            self.waiting_walk_in = None
+            self.search.capturing = False
+            self.mark(member_id=member.id, walk_in=True)
+        elif key == Qt.Key.Key_Escape:
+            name = member.name if member else ""
+            self.reset()
+            self._refuse(tr("door.walk_in_refused", name=name), "")
+        elif char := event.text():
+            # The next person's card (or name) while the question was open: that person
+            # is served; the walk-in was not enrolled (only Enter does that).
+            self.reset()
+            self.band.clear()
+            self.search.feed(char, time.monotonic())
+
+    # --- marking ----------------------------------------------------------------------------
+
+    def mark(self, ref: str = "", member_id: str = "", walk_in: bool = False) -> None:
+        if self.session_id is None:
+            self._refuse(tr("door.no_session"), "")
+            return
+        if self._recording:  # the previous person is still being written: this one is next
+            self._queued.append((ref, member_id))
+            return
+        self._recording = True
+        session_id, uow, ctx = self.session_id, self.session.desk.uow(), self.session.ctx()
+        DbOp(
+            self,
+            lambda: attendance.mark_at_door(
+                session_id, ref, uow, ctx, member_id=member_id, enrol_walk_in=walk_in
+            ),
+        ).success(self._marked).failure(self._failed).run()
+
+    def _marked(self, result: DoorResult) -> None:
+        self._recording = False
+        try:
+            self._show(result)
+        finally:
+            self._next_queued()
+
+    def _show(self, result: DoorResult) -> None:
+        text = door_message(result)
+        if result.outcome is DoorOutcome.MARKED:
+            tone = Tone.REPEAT if result.status is AttendanceStatus.LATE else Tone.OK
+            self.band.show_result(tone, text, result.member.member_number)
+            self.sounds.play("ok")
+            self.reset()
+            self.refresh()
+            self.changed.emit()
+        elif result.outcome is DoorOutcome.ALREADY:
+            self.band.show_result(Tone.REPEAT, text, result.member.member_number)
+            self.sounds.play("repeat")
+            self.reset()
+        elif result.outcome is DoorOutcome.NOT_ON_ROSTER:
+            self.reset()
+            self.waiting_walk_in = result.member
+            self.search.capturing = True
+            self.band.show_result(Tone.ASK, text, result.member.member_number, sticky=True)
+            self.sounds.play("repeat")
+        else:
+            self._refuse(text, result.member.member_number)
+
+    def _failed(self, error: Exception) -> None:
+        self._recording = False
+        try:
+            if not isinstance(error, AppError):
+                raise error
+            if isinstance(error, NotFound) and error.code == "member.not_found":
+                self._refuse(tr("checkin.unknown_code_title"), tr("checkin.unknown_code_detail"))
+            else:
+                self._refuse(tr("door.refused_title"), describe(error))
+        finally:
+            self._next_queued()
+
+    def _next_queued(self) -> None:
+        if self._queued and not self._recording and self.waiting_walk_in is None:
+            ref, member_id = self._queued.pop(0)
+            self.mark(ref=ref, member_id=member_id)
+
+    def _refuse(self, title: str, detail: str) -> None:
+        self.band.show_result(Tone.ERROR, title, detail)
+        self.sounds.play("error")
+        self.reset()
+
+    def reset(self) -> None:
+        self.waiting_walk_in = None
+        self.search.capturing = False
+        self.search.clear()
+        self.update_results("")
+        if self.band.tone is Tone.ASK:
+            self.band.clear()
+        self.focus_input()
+
+    # --- by hand ----------------------------------------------------------------------------
+
+    def selected_member(self) -> str | None:
+        rows = self.sheet.selectionModel().selectedRows()
+        if not rows:
+            return None
+        item = self.sheet.item(rows[0].row(), 0)
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item else None
+
+    def _ask_note(self, name: str) -> str | None:
+        note, ok = QInputDialog.getText(self, tr("door.excuse"), tr("door.excuse_note", name=name))
+        return note if ok else None
+
+    def excuse_selected(self) -> None:
+        member_id = self.selected_member()
+        if member_id is None or self.session_id is None:
+            self._refuse(tr("door.pick_someone"), "")
+            return
+        row = self.sheet.selectionModel().selectedRows()[0].row()
+        item = self.sheet.item(row, 0)
+        name = item.text() if item is not None else ""
+        note = self.ask_note(name)
+        if note is None:
+            return
+        session_id, uow, ctx = self.session_id, self.session.desk.uow(), self.session.ctx()
+
+        def done(_mark_id: str) -> None:
+            self.band.show_result(Tone.OK, tr("door.excused", name=name), note)
+            self.refresh()
+            self.changed.emit()
+
+        DbOp(
+            self,
+            lambda: attendance.mark(
+                session_id, member_id, AttendanceStatus.EXCUSED, uow, ctx, note=note
+            ),
+        ).success(done).run()
+
+    def close_session(self, confirm: bool = True) -> None:
+        if self.session_id is None:
+            return
+        waiting = attendance.counters(self.session.desk.uow(), self.session_id).not_arrived
+        if confirm:
+            answer = QMessageBox.question(
+                self, tr("door.close"), tr("door.close_confirm", n=waiting)
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        session_id, uow, ctx = self.session_id, self.session.desk.uow(), self.session.ctx()
+
+        def done(absent: int) -> None:
+            self.band.show_result(Tone.OK, tr("cli.session_closed_done", absent=absent), "")
+            self.refresh()
+            self.changed.emit()
+
+        DbOp(self, lambda: attendance.close_session(session_id, uow, ctx)).success(done).run()
+
+    def print_sheet(self) -> None:
+        if self.session_id is None:
+            return
+        from desktop.printing import compose, signin_sheet_pdf
+
+        s = courses.session(self.session.desk.uow(), self.session_id)
+        people = rosters.roster(self.session.desk.uow(), s.course_id)
+        sheet = compose.signin_sheet(
+            f"{s.course_title} 签到表",
+            [_Person(e.member_name, e.member_number) for e in people],
+            date.fromisoformat(s.on_date),
+            subtitle=f"第 {s.number}/{s.of} 课时  {s.starts_at}-{s.ends_at}",
+        )
+        self.show_pdf(signin_sheet_pdf(sheet), tr("door.print_sheet"))
+
+
+class _Person:
+    def __init__(self, name: str, member_number: str) -> None:
+        self.name, self.member_number = name, member_number
