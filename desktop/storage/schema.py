@@ -259,3 +259,6 @@ class CertificateRow(Base):
     device_id: Mapped[str] = mapped_column(String(36))
     operator_id: Mapped[str] = mapped_column(String(36))
     device_time: Mapped[str] = mapped_column(String(27))
+
+
+from desktop.storage import schema_aid as _aid  # noqa: E402,F401  (the aid area's tables)

@@ -28,6 +28,7 @@ from desktop.storage.repositories import (
     SettingsRepository,
     VisitRepository,
 )
+from desktop.storage.repositories_aid import Campaigns, Handouts, Items, Stock
 
 
 class UnitOfWork:
@@ -66,6 +67,8 @@ class UnitOfWork:
         self.public_keys = PublicKeys(self.session)
         self.cards = Cards(self.session)
         self.certificates = Certificates(self.session)
+        self.aid_items, self.campaigns = Items(self.session), Campaigns(self.session)
+        self.handouts, self.stock = Handouts(self.session), Stock(self.session)
         return self
 
     def __exit__(
