@@ -250,3 +250,84 @@ class Stock:
         if desk is not None:
             query = query.where(StockCountRow.desk == desk)
         return list(self.session.scalars(query))
+
+
+class AidFigures:
+    """Grouped figures of one campaign for its report: per desk and local day."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def handouts(self, campaign_id: str) -> list[tuple[str, str, int, int, int]]:
+        """(desk, day, handouts, people, overrides) of standing handouts."""
+        query = (
+            select(
+                HandoutRow.desk,
+                HandoutRow.local_date,
+                func.count(),
+                func.count(func.distinct(HandoutRow.member_id)),
+                func.count(HandoutRow.overridden),
+            )
+            .outerjoin(HandoutVoidRow, HandoutVoidRow.handout_id == HandoutRow.id)
+            .where(HandoutRow.campaign_id == campaign_id, HandoutVoidRow.id.is_(None))
+            .group_by(HandoutRow.desk, HandoutRow.local_date)
+        )
+        return [(d, day, int(n), int(p), int(o)) for d, day, n, p, o in self.session.execute(query)]
+
+    def people(self, campaign_id: str) -> int:
+        query = (
+            select(func.count(func.distinct(HandoutRow.member_id)))
+            .outerjoin(HandoutVoidRow, HandoutVoidRow.handout_id == HandoutRow.id)
+            .where(HandoutRow.campaign_id == campaign_id, HandoutVoidRow.id.is_(None))
+        )
+        return int(self.session.scalar(query) or 0)
+
+    def items_out(self, campaign_id: str) -> list[tuple[str, str, str, int]]:
+        """(desk, day, item id, quantity) of standing handouts."""
+        query = (
+            select(
+                HandoutLineRow.desk,
+                HandoutRow.local_date,
+                HandoutLineRow.item_id,
+                func.sum(HandoutLineRow.quantity),
+            )
+            .join(HandoutRow, HandoutRow.id == HandoutLineRow.handout_id)
+            .outerjoin(HandoutVoidRow, HandoutVoidRow.handout_id == HandoutRow.id)
+            .where(HandoutLineRow.campaign_id == campaign_id, HandoutVoidRow.id.is_(None))
+            .group_by(HandoutLineRow.desk, HandoutRow.local_date, HandoutLineRow.item_id)
+        )
+        return [(d, day, i, int(q or 0)) for d, day, i, q in self.session.execute(query)]
+
+    def voids(self, campaign_id: str) -> list[tuple[str, str, int]]:
+        query = (
+            select(HandoutRow.desk, HandoutRow.local_date, func.count())
+            .join(HandoutVoidRow, HandoutVoidRow.handout_id == HandoutRow.id)
+            .where(HandoutRow.campaign_id == campaign_id)
+            .group_by(HandoutRow.desk, HandoutRow.local_date)
+        )
+        return [(d, day, int(n)) for d, day, n in self.session.execute(query)]
+
+    def refusals(self, campaign_id: str) -> list[tuple[str, str, int]]:
+        query = (
+            select(HandoutRefusalRow.desk, HandoutRefusalRow.local_date, func.count())
+            .where(HandoutRefusalRow.campaign_id == campaign_id)
+            .group_by(HandoutRefusalRow.desk, HandoutRefusalRow.local_date)
+        )
+        return [(d, day, int(n)) for d, day, n in self.session.execute(query)]
+
+    def stock_moves(self, campaign_id: str) -> list[tuple[str, str, str, str, int]]:
+        """(desk, day, item id, kind, quantity) of stock moves."""
+        query = (
+            select(
+                StockMoveRow.desk,
+                StockMoveRow.local_date,
+                StockMoveRow.item_id,
+                StockMoveRow.kind,
+                func.sum(StockMoveRow.quantity),
+            )
+            .where(StockMoveRow.campaign_id == campaign_id)
+            .group_by(
+                StockMoveRow.desk, StockMoveRow.local_date, StockMoveRow.item_id, StockMoveRow.kind
+            )
+        )
+        return [(d, day, i, k, int(q or 0)) for d, day, i, k, q in self.session.execute(query)]

@@ -28,7 +28,7 @@ from desktop.storage.repositories import (
     SettingsRepository,
     VisitRepository,
 )
-from desktop.storage.repositories_aid import Campaigns, Handouts, Items, Stock
+from desktop.storage.repositories_aid import AidFigures, Campaigns, Handouts, Items, Stock
 
 
 class UnitOfWork:
@@ -69,6 +69,7 @@ class UnitOfWork:
         self.certificates = Certificates(self.session)
         self.aid_items, self.campaigns = Items(self.session), Campaigns(self.session)
         self.handouts, self.stock = Handouts(self.session), Stock(self.session)
+        self.aid_figures = AidFigures(self.session)
         return self
 
     def __exit__(

@@ -111,9 +111,14 @@ def test_not_combinable_with_another_campaign() -> None:
     assert refusal(exclusive, RIDER, given(60, "spring")) is None
     assert refusal(exclusive, RIDER, given(60, "winter")) is RefusalCode.NOT_COMBINABLE
     found = first_refusal(
-        exclusive, RIDER, [given(9, "winter")], now=NOW, today=TODAY, station_id=HERE,
+        exclusive,
+        RIDER,
+        [given(9, "winter")],
+        now=NOW,
+        today=TODAY,
+        station_id=HERE,
         names={"winter": "冬送温暖"},
-    )  # fmt: skip
+    )
     assert found is not None and found.params == {"other": "冬送温暖"}
 
 
