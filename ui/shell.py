@@ -132,6 +132,9 @@ class Shell(QMainWindow):
         settings_screen = SettingsScreen(session, on_language_changed=self.on_language_changed)
         settings_screen.saved.connect(self.apply_settings)
         tabs.addTab(settings_screen, tr("shell.tab_settings"))
+        from ui.aid.tabs import add_aid_tabs
+
+        add_aid_tabs(tabs, session, self.sounds, self.refresh_status)
         tabs.currentChanged.connect(self._tab_changed)
         return tabs
 

@@ -71,6 +71,7 @@ class HandoutRecord:
     desk: str
     operator_name: str
     lines: tuple[HandoutLine, ...]
+    member_name: str = ""  # empty when the member is not known at this desk
     collector_id: str | None = None
     overridden: str | None = None
     override_by_name: str | None = None
@@ -157,6 +158,7 @@ def _record(uow: UnitOfWork, row: HandoutRow, void: HandoutVoidRow | None) -> Ha
         desk=row.desk,
         operator_name=row.operator_name,
         lines=_lines(uow, items),
+        member_name=member.name if (member := uow.members.row(row.member_id)) else "",
         collector_id=row.collector_id,
         overridden=row.overridden,
         override_by_name=row.override_by_name,
