@@ -16,7 +16,7 @@ from desktop.logs import set_up_logging, stop_logging
 from desktop.paths import DataPaths, resolve_home
 from desktop.services import identity
 from desktop.storage.database import make_engine, migrate
-from desktop.storage.uow import UnitOfWorkFactory, uow_factory
+from desktop.storage.uow import IdHashKeys, UnitOfWorkFactory, uow_factory
 
 __all__ = ["Desk", "UnitOfWorkFactory", "open_desk"]
 
@@ -32,6 +32,7 @@ class Desk:
     uow: UnitOfWorkFactory
     keys: DeviceKeys
     log_handler: logging.Handler | None = None
+    hash_keys: IdHashKeys | None = None
 
     def device(self) -> Device | None:
         with self.uow().reading() as uow:
@@ -59,13 +60,14 @@ def open_desk(home: str | PathLike[str] | None = None, clock: Clock = system_clo
         engine.dispose()
         stop_logging(handler)
         raise
-    key = load_or_create_id_hash_key(paths.keys)
+    hash_keys = IdHashKeys(load_or_create_id_hash_key(paths.keys))
     desk = Desk(
         paths,
         engine,
-        uow_factory(engine, clock, key),
+        uow_factory(engine, clock, hash_keys),
         DeviceKeys.load_or_create(paths.keys),
         handler,
+        hash_keys,
     )
     desk.register_own_key()
     log.info("desk opened at %s", paths.home)

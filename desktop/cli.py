@@ -95,7 +95,7 @@ def member_line(member: Member) -> str:
     return f"{member.member_number}  {member.name}  {phone}  {member.occupation or '-'}{state}"
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(areas: Sequence[Any] = ()) -> argparse.ArgumentParser:
     # Global options may stand before or after the verb; SUPPRESS keeps a sub-parser from
     # overwriting a value given before the verb with its own default.
     common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
@@ -205,9 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     _printing_verbs(verbs, common)
     # Each area keeps its verbs in its own module; imported here because they use this one.
-    from desktop import cli_aid, cli_reports, cli_sync, cli_training
+    # Areas outside desktop/ (sync's verbs: sync.client.cli) come in from the entry point.
+    from desktop import cli_aid, cli_reports, cli_training
 
-    for area in (cli_sync, cli_training, cli_aid, cli_reports):
+    for area in (cli_training, cli_aid, cli_reports, *areas):
         area.register(verbs, common)
     return parser
 
@@ -989,7 +990,7 @@ def _unreadable_argument(argv: Sequence[str]) -> str | None:
     return None
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, areas: Sequence[Any] = ()) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     bad = _unreadable_argument(argv)
     if bad is not None:
@@ -997,7 +998,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(tr("cli.error_prefix") + tr("input.bad_text", text=bad), file=sys.stderr)
         return EXIT_USAGE
     i18n.set_language(_language_from(argv) or os.environ.get("WAYSTATION_LANG") or "zh")
-    args = build_parser().parse_args(argv)
+    args = build_parser(areas).parse_args(argv)
     for option, default in (("home", None), ("lang", None), ("json", False), ("operator", None)):
         if not hasattr(args, option):
             setattr(args, option, default)

@@ -31,8 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if wants_cli(args):
         from desktop.cli import main as cli_main
+        from sync.client import cli as sync_cli
 
-        return cli_main(args)
+        return cli_main(args, areas=(sync_cli,))
     from ui.app import run_gui
 
     return run_gui(args)

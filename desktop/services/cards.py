@@ -49,7 +49,12 @@ def _event(uow: UnitOfWork, ctx: DeskContext, card: CardRow, kind: str, reason: 
             device_time=at,
         )
     )
-    payload = {"member_id": card.member_id, "serial": card.serial, "reason": reason or None}
+    payload = {
+        "member_id": card.member_id,
+        "serial": card.serial,
+        "device_code": card.device_code,
+        "reason": reason or None,
+    }
     uow.outbox.append(f"card.{kind}", card.id, payload, ctx, at)
 
 

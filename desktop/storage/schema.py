@@ -68,6 +68,7 @@ class OutboxRow(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_pending", "pushed_at", "seq"),
+        Index("ix_outbox_entity", "entity_id"),
         {"sqlite_autoincrement": True},
     )
 
@@ -81,6 +82,11 @@ class OutboxRow(Base):
     operator_id: Mapped[str | None] = mapped_column(String(36))
     device_time: Mapped[str] = mapped_column(String(27))
     pushed_at: Mapped[str | None] = mapped_column(String(27), default=None)
+    # Set when pushed: accepted or duplicate (stored on the server), or quarantined (refused
+    # by the server; kept here with the reason, never blocking the events behind it).
+    result: Mapped[str | None] = mapped_column(String(12), default=None, index=True)
+    reason: Mapped[str | None] = mapped_column(String(120), default=None)
+    server_seq: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class AuditRow(Base):
@@ -128,6 +134,9 @@ class MemberRow(Base):
     # Known here only from a valid card scanned at this desk (registered at another
     # station): a placeholder until sync brings the record; never pushed itself.
     from_card: Mapped[bool] = mapped_column(default=False)
+    # Set when a station lead merged this record into another (the same person registered
+    # twice): kept with its visits, hidden from search, found under the record kept.
+    merged_into: Mapped[str | None] = mapped_column(String(36), default=None)
 
 
 class MemberSearchKeyRow(Base):
@@ -259,6 +268,43 @@ class CertificateRow(Base):
     device_id: Mapped[str] = mapped_column(String(36))
     operator_id: Mapped[str] = mapped_column(String(36))
     device_time: Mapped[str] = mapped_column(String(27))
+
+
+class SyncStateRow(Base):
+    """What this desk knows of its server: address, station, epoch, last sync, last error."""
+
+    __tablename__ = "sync_state"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class SyncCursorRow(Base):
+    """Where this desk stands in each pull dataset: the server's opaque cursor."""
+
+    __tablename__ = "sync_cursor"
+
+    dataset: Mapped[str] = mapped_column(String(20), primary_key=True)
+    cursor: Mapped[str] = mapped_column(Text)
+    applied: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[str] = mapped_column(String(27))
+
+
+class ConflictRow(Base):
+    """A clash the server found between records of several desks, as pulled; resolved here
+    or at another desk with a note."""
+
+    __tablename__ = "conflict"
+    __table_args__ = (Index("ix_conflict_status", "status"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(10))  # open, resolved
+    detail: Mapped[str] = mapped_column(Text)  # JSON: sync.protocol.ConflictOpened
+    opened_at: Mapped[str] = mapped_column(String(27))
+    resolved_at: Mapped[str | None] = mapped_column(String(27), default=None)
+    note: Mapped[str | None] = mapped_column(String(500), default=None)
+    resolution: Mapped[str | None] = mapped_column(Text, default=None)  # JSON
 
 
 from desktop.storage import schema_aid as _aid  # noqa: E402,F401  (the aid area's tables)

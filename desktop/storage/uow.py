@@ -29,6 +29,15 @@ from desktop.storage.repositories import (
     VisitRepository,
 )
 from desktop.storage.repositories_aid import AidFigures, Campaigns, Handouts, Items, Stock
+from desktop.storage.repositories_sync import Conflicts, Cursors, PushResults, SyncState
+
+
+class IdHashKeys:
+    """The ID-number HMAC key in use. Enrolment swaps in the organisation's key, and every
+    unit of work made from then on (even by a factory made before) uses it."""
+
+    def __init__(self, current: bytes) -> None:
+        self.current = current
 
 
 class UnitOfWork:
@@ -38,12 +47,16 @@ class UnitOfWork:
         self,
         session_factory: Callable[[], Session],
         clock: Clock = system_clock,
-        id_hash_key: bytes = b"",
+        id_hash_key: bytes | IdHashKeys = b"",
     ) -> None:
         self._session_factory = session_factory
         self.clock = clock
-        self.id_hash_key = id_hash_key
+        self._keys = id_hash_key if isinstance(id_hash_key, IdHashKeys) else IdHashKeys(id_hash_key)
         self.immediate = True
+
+    @property
+    def id_hash_key(self) -> bytes:
+        return self._keys.current
 
     def reading(self) -> UnitOfWork:
         """Use this unit of work for reads only: it does not take the write lock."""
@@ -70,6 +83,10 @@ class UnitOfWork:
         self.aid_items, self.campaigns = Items(self.session), Campaigns(self.session)
         self.handouts, self.stock = Handouts(self.session), Stock(self.session)
         self.aid_figures = AidFigures(self.session)
+        self.sync_state = SyncState(self.session)
+        self.cursors = Cursors(self.session)
+        self.push_results = PushResults(self.session)
+        self.conflicts = Conflicts(self.session)
         return self
 
     def __exit__(
@@ -93,7 +110,7 @@ UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 
 def uow_factory(
-    engine: Engine, clock: Clock = system_clock, id_hash_key: bytes = b""
+    engine: Engine, clock: Clock = system_clock, id_hash_key: bytes | IdHashKeys = b""
 ) -> UnitOfWorkFactory:
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
     return lambda: UnitOfWork(sessions, clock=clock, id_hash_key=id_hash_key)

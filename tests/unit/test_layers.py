@@ -16,8 +16,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT_PACKAGES = ("desktop", "ui", "sync", "resources", "bench", "tests")
 DYNAMIC_IMPORTERS = {"import_module", "__import__"}
@@ -148,9 +146,7 @@ def test_desktop_imports_no_ui_sync_or_qt() -> None:
 
 
 def test_sync_server_imports_only_the_protocol_from_the_project() -> None:
-    server = ROOT / "sync" / "server"
-    if not server.is_dir():
-        pytest.skip("sync/server does not exist yet")
+    assert (ROOT / "sync" / "server").is_dir()
     found = [
         str(i)
         for path in sources("sync/server")
@@ -159,6 +155,11 @@ def test_sync_server_imports_only_the_protocol_from_the_project() -> None:
         and not under(i.target, ["sync.protocol", "sync.server"])
         and i.target != "sync"
     ]
+    assert not found, report(found)
+
+
+def test_sync_client_imports_no_ui_or_qt() -> None:
+    found = violations("sync/client", ["ui", "PySide6", "shiboken6", "sync.server"])
     assert not found, report(found)
 
 

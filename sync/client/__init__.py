@@ -1,0 +1,1 @@
+"""The desk's sync client: HTTP to the central server; applies results via desktop services."""

@@ -1,0 +1,232 @@
+"""One sync: push every waiting event in batches, then pull every dataset to its end.
+
+Push first, then pull (so a desk's own changes reach the server before it takes in others').
+Each batch's answer and each pulled page with its cursor are applied in one local
+transaction: a sync cut off at any moment (power, network) resumes where it stopped, and the
+server's idempotence makes resending harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from desktop.bootstrap import Desk
+from desktop.domain.clock import to_iso
+from desktop.domain.errors import RuleViolation
+from desktop.services import syncing
+from desktop.services.replication import PulledEvent
+from sync.client.transport import (
+    NetworkError,
+    ServerClient,
+    ServerProblem,
+    ServerUnavailable,
+    app_version,
+)
+from sync.protocol import DATASETS, EnrolRequest, ProblemCode, PulledEnvelope
+
+log = logging.getLogger(__name__)
+
+PUSH_BATCH = 500
+PULL_PAGE = 2000
+ENROL_PREFIX = "waystation-enrol:"
+
+# Problems after which retrying cannot help until a person acts.
+STOPPING = (ProblemCode.DEVICE_REVOKED, ProblemCode.UPGRADE_REQUIRED, ProblemCode.UNAUTHORIZED)
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    pulled: dict[str, int] = field(default_factory=dict)
+    gaps: int = 0
+    reset: bool = False
+    error: syncing.SyncError | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+Progress = Callable[[str, int], None]  # (phase, count so far)
+Cancelled = Callable[[], bool]
+
+
+def parse_enrolment_text(text: str) -> tuple[str | None, str]:
+    """A scanned enrolment QR (``waystation-enrol:URL#CODE``) or a typed code."""
+    text = text.strip()
+    if text.startswith(ENROL_PREFIX):
+        rest = text[len(ENROL_PREFIX) :]
+        url, _, code = rest.partition("#")
+        return url or None, code
+    return None, text
+
+
+def error_of(problem: Exception) -> syncing.SyncError:
+    """A failure, as the message code the desk shows."""
+    if isinstance(problem, NetworkError):
+        return syncing.SyncError("sync.error.network")
+    if isinstance(problem, ServerUnavailable):
+        return syncing.SyncError("sync.error.server", {"status": problem.status})
+    if isinstance(problem, ServerProblem):
+        known = {
+            ProblemCode.DEVICE_REVOKED: "sync.error.revoked",
+            ProblemCode.UPGRADE_REQUIRED: "sync.error.upgrade",
+            ProblemCode.UNAUTHORIZED: "sync.error.unauthorized",
+            ProblemCode.BAD_CODE: "sync.error.bad_code",
+            ProblemCode.DEVICE_CODE_TAKEN: "sync.error.device_code_taken",
+            ProblemCode.TOO_LARGE: "sync.error.too_large",
+        }
+        return syncing.SyncError(
+            known.get(problem.code, "sync.error.refused"), {"status": problem.status}
+        )
+    return syncing.SyncError("sync.error.unexpected", {"error": type(problem).__name__})
+
+
+def enrol(desk: Desk, server_url: str, code: str, timeout: float = 30.0) -> str:
+    """Register this device with the server; returns the station's name.
+
+    Failures raise RuleViolation with the message code of what went wrong.
+    """
+    scanned_url, code = parse_enrolment_text(code)
+    url = (server_url or scanned_url or "").strip().rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise RuleViolation("sync.bad_server_url", url=url)
+    details = syncing.enrolment_details(desk.uow(), desk.keys.public_key_bytes())
+    request = EnrolRequest(
+        code=code.strip()[:40] or "-",
+        device_id=details.device_id,
+        device_code=details.device_code,
+        public_key=details.public_key,
+        local_station_id=details.local_station_id,
+        app_version=app_version(),
+    )
+    try:
+        with ServerClient(url, timeout=timeout) as client:
+            reply = client.enrol(request)
+    except (NetworkError, ServerUnavailable, ServerProblem) as problem:
+        error = error_of(problem)
+        raise RuleViolation(error.code, **error.params) from problem
+    syncing.apply_enrolment(desk.uow(), desk.paths.keys, desk.hash_keys, url, reply.model_dump())
+    return reply.station_name
+
+
+def _pulled(envelope: PulledEnvelope) -> PulledEvent:
+    return PulledEvent(
+        server_seq=envelope.server_seq,
+        event_id=envelope.event_id,
+        kind=envelope.kind,
+        entity_id=envelope.entity_id,
+        station_id=envelope.station_id,
+        device_id=envelope.device_id,
+        operator_id=envelope.operator_id,
+        device_time=_iso(envelope.device_time),
+        received_at=_iso(envelope.received_at),
+        payload=dict(envelope.payload),
+    )
+
+
+def _iso(moment: datetime) -> str:
+    return to_iso(moment)
+
+
+def _push(
+    desk: Desk,
+    client: ServerClient,
+    report: SyncReport,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+) -> None:
+    while not (cancelled and cancelled()):
+        batch = syncing.outbox_batch(desk.uow(), PUSH_BATCH)
+        if not batch:
+            return
+        reply = client.push(batch)
+        by_id = {event["event_id"]: event["seq"] for event in batch}
+        outcomes = [
+            syncing.PushOutcome(
+                seq=result.seq if result.seq is not None else by_id.get(result.event_id, 0),
+                status=result.status,
+                reason=result.reason,
+                server_seq=result.server_seq,
+            )
+            for result in reply.results
+        ]
+        answered = {outcome.seq for outcome in outcomes}
+        if answered != set(by_id.values()):
+            # A reply that does not answer every event is not trusted: nothing is marked.
+            raise ServerUnavailable(200)
+        report.quarantined += syncing.record_push(desk.uow(), outcomes)
+        report.pushed += sum(1 for o in outcomes if o.status == "accepted")
+        report.duplicates += sum(1 for o in outcomes if o.status == "duplicate")
+        if reply.gap is not None:
+            report.gaps += 1
+            log.warning("server reports a sequence gap: %s", reply.gap)
+        if progress:
+            progress("push", report.pushed + report.duplicates + report.quarantined)
+
+
+def _pull(
+    desk: Desk,
+    client: ServerClient,
+    report: SyncReport,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+) -> None:
+    for dataset in DATASETS:
+        while not (cancelled and cancelled()):
+            cursor = syncing.cursor(desk.uow(), dataset)
+            page = client.pull(dataset, cursor, PULL_PAGE)
+            events = [_pulled(envelope) for envelope in page.events]
+            syncing.apply_page(desk.uow(), dataset, events, page.cursor)
+            report.pulled[dataset] = report.pulled.get(dataset, 0) + len(events)
+            if progress:
+                progress(f"pull:{dataset}", report.pulled[dataset])
+            if not page.more:
+                break
+
+
+def sync_once(
+    desk: Desk,
+    timeout: float = 30.0,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> SyncReport:
+    """Push, then pull. Never raises for network or server trouble: the report says."""
+    started = time.perf_counter()
+    report = SyncReport()
+    server = syncing.server(desk.uow(), desk.paths.keys)
+    if server is None:
+        report.error = syncing.SyncError("sync.error.not_enrolled")
+        return report
+    url, token, epoch = server
+    stopped = False
+    for attempt in range(2):  # a second round only after a reset
+        try:
+            with ServerClient(url, token, epoch, timeout=timeout) as client:
+                _push(desk, client, report, progress, cancelled)
+                _pull(desk, client, report, progress, cancelled)
+            break
+        except ServerProblem as problem:
+            if problem.code == ProblemCode.RESET and attempt == 0:
+                with ServerClient(url, token, None, timeout=timeout) as client:
+                    fresh = client.health().get("epoch")
+                syncing.reset(desk.uow(), str(fresh) if fresh else None)
+                epoch = str(fresh) if fresh else None
+                report.reset = True
+                continue
+            report.error = error_of(problem)
+            stopped = problem.code in STOPPING
+            break
+        except (NetworkError, ServerUnavailable) as problem:
+            report.error = error_of(problem)
+            break
+    syncing.note_attempt(desk.uow(), report.error, stopped)
+    report.seconds = time.perf_counter() - started
+    return report

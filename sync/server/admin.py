@@ -1,0 +1,207 @@
+"""Stations, enrolment codes, devices and figures: used by the admin API and the CLI alike."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from uuid6 import uuid7
+
+from sync.protocol import EnrolReply, EnrolRequest, Stats
+from sync.server import db, log
+from sync.server.models import ConflictRow, DeviceRow, EnrolmentCodeRow, EventRow, StationRow
+
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: read aloud or typed
+STATION_KINDS = ("station", "event")
+
+
+class AdminError(Exception):
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+def hashed(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+@dataclass(frozen=True)
+class NewStation:
+    station_id: str
+    name: str
+    kind: str
+    code: str
+
+
+def new_code(session: Session, station: StationRow, days: int) -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    at = log.now()
+    session.add(
+        EnrolmentCodeRow(
+            code_hash=hashed(raw),
+            station_id=station.id,
+            created_at=at,
+            expires_at=at + timedelta(days=days),
+        )
+    )
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def create_station(session: Session, name: str, kind: str, days: int = 7) -> NewStation:
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise AdminError("bad_name", "a station needs a name of 1 to 100 characters")
+    if kind not in STATION_KINDS:
+        raise AdminError("bad_kind", f"kind must be one of {', '.join(STATION_KINDS)}")
+    if session.scalar(select(StationRow.id).where(StationRow.name == name)) is not None:
+        raise AdminError("station_exists", f"a station named {name} exists", 409)
+    station = StationRow(id=str(uuid7()), name=name, kind=kind, created_at=log.now())
+    session.add(station)
+    session.flush()
+    code = new_code(session, station, days)
+    return NewStation(station.id, station.name, station.kind, code)
+
+
+def station_named(session: Session, ref: str) -> StationRow:
+    station = session.get(StationRow, ref) or session.scalar(
+        select(StationRow).where(StationRow.name == ref)
+    )
+    if station is None:
+        raise AdminError("not_found", f"no station {ref}", 404)
+    return station
+
+
+def enrol(session: Session, request: EnrolRequest) -> EnrolReply:
+    code = session.scalars(
+        select(EnrolmentCodeRow)
+        .where(EnrolmentCodeRow.code_hash == hashed(normalise_code(request.code)))
+        .with_for_update()
+    ).one_or_none()
+    at = log.now()
+    if code is None or code.used_at is not None or log.aware(code.expires_at) < at:
+        raise AdminError("bad_enrolment_code", "unknown, used or expired enrolment code")
+    if session.get(DeviceRow, request.device_id) is not None:
+        raise AdminError("device_code_taken", "this device is enrolled already", 409)
+    taken = session.scalar(select(DeviceRow.id).where(DeviceRow.code == request.device_code))
+    if taken is not None:
+        raise AdminError("device_code_taken", "another device uses this device code", 409)
+    station = session.get(StationRow, code.station_id)
+    assert station is not None
+    token = secrets.token_urlsafe(32)
+    session.add(
+        DeviceRow(
+            id=request.device_id,
+            code=request.device_code,
+            station_id=station.id,
+            local_station_id=request.local_station_id,
+            public_key=request.public_key,
+            token_hash=hashed(token),
+            app_version=request.app_version,
+            enrolled_at=at,
+            last_seq=0,
+            events=0,
+        )
+    )
+    code.used_at = at
+    code.used_by = request.device_id
+    session.flush()
+    payload = {
+        "device_id": request.device_id,
+        "device_code": request.device_code,
+        "public_key": request.public_key,
+        "station_id": station.id,
+        "station_name": station.name,
+    }
+    log.append(
+        session, [log.server_event("device.enrolled", request.device_id, payload, station.id)]
+    )
+    return EnrolReply(
+        device_token=token,
+        station_id=station.id,
+        station_name=station.name,
+        station_kind=station.kind,
+        id_hash_key=db.meta(session, "id_hash_key"),
+        epoch=db.meta(session, "epoch"),
+    )
+
+
+def device_by_token(session: Session, token: str) -> DeviceRow | None:
+    return session.scalar(select(DeviceRow).where(DeviceRow.token_hash == hashed(token)))
+
+
+def list_devices(session: Session) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(DeviceRow, StationRow.name)
+        .join(StationRow, StationRow.id == DeviceRow.station_id)
+        .order_by(StationRow.name, DeviceRow.code)
+    ).all()
+    return [
+        {
+            "id": device.id,
+            "code": device.code,
+            "station": name,
+            "enrolled_at": log.aware(device.enrolled_at).isoformat(),
+            "revoked": device.revoked_at is not None,
+            "last_seq": device.last_seq,
+            "events": device.events,
+            "missing": max(device.last_seq - device.events, 0),
+            "last_push_at": log.aware(device.last_push_at).isoformat()
+            if device.last_push_at
+            else None,
+            "last_pull_at": log.aware(device.last_pull_at).isoformat()
+            if device.last_pull_at
+            else None,
+            "app_version": device.app_version,
+        }
+        for device, name in rows
+    ]
+
+
+def revoke_device(session: Session, ref: str) -> DeviceRow:
+    device = session.get(DeviceRow, ref) or session.scalar(
+        select(DeviceRow).where(DeviceRow.code == ref.upper())
+    )
+    if device is None:
+        raise AdminError("not_found", f"no device {ref}", 404)
+    if device.revoked_at is None:
+        device.revoked_at = log.now()
+        session.flush()
+        payload = {"device_id": device.id, "device_code": device.code}
+        log.append(
+            session, [log.server_event("device.revoked", device.id, payload, device.station_id)]
+        )
+    return device
+
+
+def stats(session: Session) -> Stats:
+    kinds = session.execute(select(EventRow.kind, func.count()).group_by(EventRow.kind)).all()
+    stations = session.execute(
+        select(StationRow.name, func.count(EventRow.server_seq))
+        .join(EventRow, EventRow.station_id == StationRow.id)
+        .group_by(StationRow.name)
+    ).all()
+    open_conflicts = session.scalar(
+        select(func.count()).select_from(ConflictRow).where(ConflictRow.status == "open")
+    )
+    return Stats(
+        events_by_kind={kind: int(count) for kind, count in kinds},
+        events_by_station={name: int(count) for name, count in stations},
+        open_conflicts=int(open_conflicts or 0),
+        devices=list_devices(session),
+    )
+
+
+def public_key_b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")

@@ -1,0 +1,301 @@
+"""The HTTP API: enrolment, push, pull for devices; stations, devices and figures for admins.
+
+Every reply that is not a success is a ``Problem`` (``code`` + English ``message``); desks
+turn the code into words in their own language.
+"""
+
+import gzip
+import hmac
+import json
+import zlib
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sync.protocol import (
+    APP_HEADER,
+    DATASETS,
+    EPOCH_HEADER,
+    MAX_BODY_BYTES,
+    MAX_PAGE,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    EnrolReply,
+    EnrolRequest,
+    Problem,
+    ProblemCode,
+    PullReply,
+    PushReply,
+    PushRequest,
+    Stats,
+)
+from sync.server import admin, db, feed, ingest
+from sync.server.db import Database
+from sync.server.models import ConflictRow, DeviceRow
+from sync.server.settings import ServerSettings
+
+
+class ProblemError(Exception):
+    def __init__(self, status: int, code: str, message: str, **detail: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.detail = detail
+
+
+def _problem(status: int, code: str, message: str, **detail: Any) -> JSONResponse:
+    body = Problem(code=code, message=message, detail=detail).model_dump()
+    return JSONResponse(body, status_code=status)
+
+
+class BodyLimit:
+    """Refuse a request body larger than the limit (413) before reading it all."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                try:
+                    too_big = int(value) > self.limit
+                except ValueError:
+                    too_big = True
+                if too_big:
+                    await _problem(413, ProblemCode.TOO_LARGE, "request body too large")(
+                        scope, receive, send
+                    )
+                    return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise ProblemError(413, ProblemCode.TOO_LARGE, "request body too large")
+            return message
+
+        await self.app(scope, limited, send)
+
+
+class NewStationRequest(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    kind: str = Field(default="station", pattern="^(station|event)$")
+
+
+class NewStationReply(BaseModel):
+    station_id: str
+    name: str
+    kind: str
+    enrolment_code: str
+
+
+def create_app(settings: ServerSettings, database: Database | None = None) -> FastAPI:
+    database = database or Database(settings.database_url)
+    app = FastAPI(
+        title="Waystation central server",
+        version=str(PROTOCOL_VERSION),
+        description="Enrolment, push and pull for Waystation desks; admin endpoints.",
+    )
+    app.state.database = database
+    app.state.settings = settings
+    app.add_middleware(GZipMiddleware, minimum_size=2048)
+    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+
+    @app.exception_handler(ProblemError)
+    async def _on_problem(_request: Request, error: ProblemError) -> JSONResponse:
+        return _problem(error.status, error.code, error.message, **error.detail)
+
+    @app.exception_handler(admin.AdminError)
+    async def _on_admin(_request: Request, error: admin.AdminError) -> JSONResponse:
+        return _problem(error.status, error.code, error.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _on_invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": [str(p) for p in e.get("loc", ())], "type": str(e.get("type", ""))}
+            for e in error.errors()[:5]
+        ]
+        return _problem(422, ProblemCode.BAD_REQUEST, "invalid request", errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _on_http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        code = ProblemCode.NOT_FOUND if error.status_code == 404 else ProblemCode.BAD_REQUEST
+        return _problem(error.status_code, code, str(error.detail))
+
+    @app.middleware("http")
+    async def _versions(request: Request, call_next: Callable[[Request], Awaitable[Any]]) -> Any:
+        if request.url.path.startswith("/v1/") and not request.url.path.startswith("/v1/admin"):
+            raw = request.headers.get(PROTOCOL_HEADER)
+            if raw is not None:
+                try:
+                    version = int(raw)
+                except ValueError:
+                    version = 0
+                if version < settings.min_protocol:
+                    return _problem(
+                        426,
+                        ProblemCode.UPGRADE_REQUIRED,
+                        "this desk's Waystation is too old for the server; upgrade it",
+                        min_protocol=settings.min_protocol,
+                    )
+        try:
+            return await call_next(request)
+        except ProblemError as error:  # raised while the body was being read
+            return _problem(error.status, error.code, error.message, **error.detail)
+
+    def session() -> Iterator[Session]:
+        with database.transaction() as s:
+            yield s
+
+    def device(request: Request, s: Annotated[Session, Depends(session)]) -> DeviceRow:
+        header = request.headers.get("authorization", "")
+        token = header[7:] if header.lower().startswith("bearer ") else ""
+        found = admin.device_by_token(s, token) if token else None
+        if found is None:
+            raise ProblemError(401, ProblemCode.UNAUTHORIZED, "unknown device token")
+        if found.revoked_at is not None:
+            raise ProblemError(403, ProblemCode.DEVICE_REVOKED, "this device has been revoked")
+        epoch = request.headers.get(EPOCH_HEADER)
+        if epoch and epoch != db.meta(s, "epoch"):
+            raise ProblemError(409, ProblemCode.RESET, "the server's database changed; resync")
+        version = request.headers.get(APP_HEADER)
+        if version and version[:40] != found.app_version:
+            found.app_version = version[:40]
+        return found
+
+    def admin_only(request: Request) -> None:
+        header = request.headers.get("authorization", "")
+        token = header[7:] if header.lower().startswith("bearer ") else ""
+        if not token or not hmac.compare_digest(token, settings.admin_token):
+            raise ProblemError(401, ProblemCode.UNAUTHORIZED, "admin token required")
+
+    @app.get("/v1/health")
+    def health(s: Annotated[Session, Depends(session)]) -> dict[str, Any]:
+        return {"status": "ok", "protocol": PROTOCOL_VERSION, "epoch": db.meta(s, "epoch")}
+
+    @app.post("/v1/enrol", responses={400: {"model": Problem}, 409: {"model": Problem}})
+    def enrol(request: EnrolRequest, s: Annotated[Session, Depends(session)]) -> EnrolReply:
+        return admin.enrol(s, request)
+
+    @app.post(
+        "/v1/push",
+        responses={401: {"model": Problem}, 403: {"model": Problem}, 413: {"model": Problem}},
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": PushRequest.model_json_schema()}},
+            }
+        },
+    )
+    async def push(request: Request) -> PushReply:
+        body = await request.body()
+        if request.headers.get("content-encoding", "").lower() == "gzip":
+            body = _gunzip(body)
+        try:
+            parsed = PushRequest.model_validate_json(body)
+        except ValidationError as error:
+            raise ProblemError(
+                422, ProblemCode.BAD_REQUEST, "invalid push", errors=len(error.errors())
+            ) from error
+        return await run_in_threadpool(_push, request, parsed)
+
+    def _push(request: Request, parsed: PushRequest) -> PushReply:
+        with database.transaction() as s:
+            found = device(request, s)
+            return ingest.push(s, found.id, parsed.events)
+
+    @app.get("/v1/pull", responses={401: {"model": Problem}, 409: {"model": Problem}})
+    def pull(
+        dataset: Annotated[str, Query(max_length=20)],
+        found: Annotated[DeviceRow, Depends(device)],
+        s: Annotated[Session, Depends(session)],
+        cursor: Annotated[str, Query(max_length=200)] = "",
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1000,
+    ) -> PullReply:
+        if dataset not in DATASETS:
+            raise ProblemError(404, ProblemCode.NOT_FOUND, f"no dataset {dataset}")
+        epoch = db.meta(s, "epoch")
+        try:
+            return feed.pull(s, found, epoch, dataset, cursor, limit)
+        except feed.CursorError as error:
+            raise ProblemError(409, ProblemCode.RESET, "unknown cursor; resync") from error
+
+    # --- admin ------------------------------------------------------------------------------
+
+    admin_deps = [Depends(admin_only)]
+
+    @app.post("/v1/admin/stations", dependencies=admin_deps, status_code=201)
+    def new_station(
+        request: NewStationRequest, s: Annotated[Session, Depends(session)]
+    ) -> NewStationReply:
+        made = admin.create_station(s, request.name, request.kind, settings.enrolment_code_days)
+        return NewStationReply(
+            station_id=made.station_id, name=made.name, kind=made.kind, enrolment_code=made.code
+        )
+
+    @app.post("/v1/admin/stations/{ref}/codes", dependencies=admin_deps, status_code=201)
+    def new_code(
+        ref: Annotated[str, Field(max_length=100)], s: Annotated[Session, Depends(session)]
+    ) -> dict[str, str]:
+        station = admin.station_named(s, ref)
+        return {"enrolment_code": admin.new_code(s, station, settings.enrolment_code_days)}
+
+    @app.get("/v1/admin/devices", dependencies=admin_deps)
+    def devices(s: Annotated[Session, Depends(session)]) -> list[dict[str, Any]]:
+        return admin.list_devices(s)
+
+    @app.post("/v1/admin/devices/{ref}/revoke", dependencies=admin_deps)
+    def revoke(
+        ref: Annotated[str, Field(max_length=36)], s: Annotated[Session, Depends(session)]
+    ) -> dict[str, Any]:
+        found = admin.revoke_device(s, ref)
+        return {"id": found.id, "code": found.code, "revoked": True}
+
+    @app.get("/v1/admin/stats", dependencies=admin_deps)
+    def stats(s: Annotated[Session, Depends(session)]) -> Stats:
+        return admin.stats(s)
+
+    @app.get("/v1/admin/conflicts", dependencies=admin_deps)
+    def conflicts(s: Annotated[Session, Depends(session)]) -> list[dict[str, Any]]:
+        rows = s.scalars(select(ConflictRow).order_by(ConflictRow.opened_at)).all()
+        return [
+            {
+                "id": row.id,
+                "kind": row.kind,
+                "status": row.status,
+                "detail": json.loads(row.detail),
+                "resolution": json.loads(row.resolution) if row.resolution else None,
+            }
+            for row in rows
+        ]
+
+    return app
+
+
+def _gunzip(body: bytes) -> bytes:
+    try:
+        out = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        data = out.decompress(body, MAX_BODY_BYTES + 1)
+    except (zlib.error, gzip.BadGzipFile) as error:
+        raise ProblemError(400, ProblemCode.BAD_REQUEST, "body is not valid gzip") from error
+    if len(data) > MAX_BODY_BYTES or out.unconsumed_tail:
+        raise ProblemError(413, ProblemCode.TOO_LARGE, "request body too large")
+    return data

@@ -1,0 +1,227 @@
+"""``waystation-server``: serve, migrate, stations and their enrolment codes, devices, figures."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import text
+
+from sync.server import admin, db
+from sync.server.settings import ServerSettings, SettingsError, load_settings
+
+
+def _database(settings: ServerSettings) -> db.Database:
+    database = db.Database(settings.database_url)
+    _migrate(database)
+    return database
+
+
+def _migrate(database: db.Database) -> None:
+    """Migrate, one process at a time when several start together on PostgreSQL."""
+    if db.is_postgres(database.engine):
+        with database.engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(5741)"))
+            try:
+                db.migrate(database.engine)
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(5741)"))
+                connection.commit()
+    else:
+        db.migrate(database.engine)
+
+
+def enrolment_link(settings: ServerSettings, code: str) -> str:
+    """What the QR holds: a desk's scanner types it into the enrolment dialog."""
+    return f"waystation-enrol:{settings.public_url.rstrip('/')}#{code}"
+
+
+def _print_qr(content: str, png: str | None) -> None:
+    import qrcode
+
+    qr = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data(content)
+    qr.make(fit=True)
+    buffer = io.StringIO()
+    qr.print_ascii(out=buffer, invert=True)
+    print(buffer.getvalue())
+    if png:
+        _write_png(content, png)
+
+
+def _emit(args: argparse.Namespace, data: Any, lines: list[str]) -> None:
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        print("\n".join(lines))
+
+
+def cmd_serve(args: argparse.Namespace, settings: ServerSettings) -> int:
+    import uvicorn
+
+    from sync.server.app import create_app
+
+    database = _database(settings)
+    app = create_app(settings, database)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace, settings: ServerSettings) -> int:
+    database = _database(settings)
+    database.dispose()
+    _emit(args, {"migrated": True}, ["database is at the newest schema"])
+    return 0
+
+
+def cmd_station_create(args: argparse.Namespace, settings: ServerSettings) -> int:
+    database = _database(settings)
+    with database.transaction() as session:
+        made = admin.create_station(session, args.name, args.kind, settings.enrolment_code_days)
+    link = enrolment_link(settings, made.code)
+    data = {
+        "station_id": made.station_id,
+        "name": made.name,
+        "kind": made.kind,
+        "enrolment_code": made.code,
+        "link": link,
+    }
+    _emit(
+        args,
+        data,
+        [
+            f"station {made.name} ({made.kind}) created: {made.station_id}",
+            f"one-time enrolment code (valid {settings.enrolment_code_days} days): {made.code}",
+            f"server address for the desk: {settings.public_url}",
+        ],
+    )
+    if not args.json:
+        _print_qr(link, args.qr_png)
+    elif args.qr_png:
+        _write_png(link, args.qr_png)
+    return 0
+
+
+def _write_png(content: str, png: str) -> None:
+    import qrcode
+
+    with open(png, "wb") as handle:
+        qrcode.make(content).save(handle)
+
+
+def cmd_station_code(args: argparse.Namespace, settings: ServerSettings) -> int:
+    database = _database(settings)
+    with database.transaction() as session:
+        station = admin.station_named(session, args.station)
+        code = admin.new_code(session, station, settings.enrolment_code_days)
+    link = enrolment_link(settings, code)
+    _emit(args, {"enrolment_code": code, "link": link}, [f"one-time enrolment code: {code}"])
+    if not args.json:
+        _print_qr(link, args.qr_png)
+    return 0
+
+
+def cmd_device_list(args: argparse.Namespace, settings: ServerSettings) -> int:
+    database = _database(settings)
+    with database.transaction() as session:
+        devices = admin.list_devices(session)
+    lines = [
+        f"{d['code']}  {d['station']}  events {d['events']}  last push {d['last_push_at'] or '-'}"
+        + ("  REVOKED" if d["revoked"] else "")
+        for d in devices
+    ] or ["no devices enrolled"]
+    _emit(args, devices, lines)
+    return 0
+
+
+def cmd_device_revoke(args: argparse.Namespace, settings: ServerSettings) -> int:
+    database = _database(settings)
+    with database.transaction() as session:
+        device = admin.revoke_device(session, args.device)
+        data = {"id": device.id, "code": device.code, "revoked": True}
+    _emit(args, data, [f"device {device.code} revoked; its token is refused from now on"])
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, settings: ServerSettings) -> int:
+    database = _database(settings)
+    with database.transaction() as session:
+        figures = admin.stats(session)
+    lines = ["events by kind:"]
+    lines += [f"  {kind}: {count}" for kind, count in sorted(figures.events_by_kind.items())]
+    lines.append("events by station:")
+    lines += [f"  {name}: {count}" for name, count in sorted(figures.events_by_station.items())]
+    lines.append(f"open conflicts: {figures.open_conflicts}")
+    lines.append("devices (last push):")
+    lines += [
+        f"  {d['code']} {d['station']}: {d['last_push_at'] or 'never'}" for d in figures.devices
+    ]
+    _emit(args, figures.model_dump(), lines)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="print JSON")
+    parser = argparse.ArgumentParser(prog="waystation-server", description=__doc__)
+    verbs = parser.add_subparsers(dest="verb", required=True)
+
+    p = verbs.add_parser("serve", help="run the HTTP server")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8700)
+    p.set_defaults(run=cmd_serve, json=False)
+
+    p = verbs.add_parser(
+        "migrate", parents=[common], help="bring the database to the newest schema"
+    )
+    p.set_defaults(run=cmd_migrate)
+
+    station = verbs.add_parser("station", help="stations and enrolment codes")
+    sverbs = station.add_subparsers(dest="station_verb", required=True)
+    p = sverbs.add_parser("create", parents=[common], help="create a station and a one-time code")
+    p.add_argument("name")
+    p.add_argument("--kind", choices=admin.STATION_KINDS, default="station")
+    p.add_argument("--qr-png", help="also write the enrolment QR as a PNG file")
+    p.set_defaults(run=cmd_station_create)
+    p = sverbs.add_parser("code", parents=[common], help="another one-time code for a station")
+    p.add_argument("station", help="station name or id")
+    p.add_argument("--qr-png")
+    p.set_defaults(run=cmd_station_code)
+
+    device = verbs.add_parser("device", help="enrolled devices")
+    dverbs = device.add_subparsers(dest="device_verb", required=True)
+    p = dverbs.add_parser("list", parents=[common])
+    p.set_defaults(run=cmd_device_list)
+    p = dverbs.add_parser("revoke", parents=[common], help="refuse this device from now on")
+    p.add_argument("device", help="device id or device code")
+    p.set_defaults(run=cmd_device_revoke)
+
+    p = verbs.add_parser("stats", parents=[common], help="records, conflicts, last syncs")
+    p.set_defaults(run=cmd_stats)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"waystation-server: {error}", file=sys.stderr)
+        return 2
+    try:
+        result: int = args.run(args, settings)
+        return result
+    except admin.AdminError as error:
+        if getattr(args, "json", False):
+            print(json.dumps({"error": error.code, "message": error.message}), file=sys.stderr)
+        else:
+            print(f"waystation-server: {error.message}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""The server's own tables (never the desk's): stations, devices, the event log, conflicts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
+ServerSeq = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class MetaRow(Base):
+    """``epoch`` (this database's identity) and ``id_hash_key`` (the organisation's)."""
+
+    __tablename__ = "server_meta"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class StationRow(Base):
+    __tablename__ = "station"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class EnrolmentCodeRow(Base):
+    """One-time codes; only their hash is kept."""
+
+    __tablename__ = "enrolment_code"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    station_id: Mapped[str] = mapped_column(ForeignKey("station.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    used_by: Mapped[str | None] = mapped_column(String(36), default=None)
+
+
+class DeviceRow(Base):
+    __tablename__ = "device"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    station_id: Mapped[str] = mapped_column(ForeignKey("station.id"), index=True)
+    # The station id the desk made at its own setup, before it knew the server's.
+    local_station_id: Mapped[str] = mapped_column(String(36))
+    public_key: Mapped[str] = mapped_column(String(60))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    app_version: Mapped[str] = mapped_column(String(40), default="")
+    enrolled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    events: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_push_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    last_pull_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class EventRow(Base):
+    """Every event any desk made, once, in order of receipt (``server_seq``)."""
+
+    __tablename__ = "event"
+    __table_args__ = (
+        Index("ix_event_dataset_seq", "dataset", "server_seq"),
+        Index("ix_event_device_seq", "device_id", "seq"),
+        {"sqlite_autoincrement": True},
+    )
+
+    server_seq: Mapped[int] = mapped_column(ServerSeq, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    station_id: Mapped[str] = mapped_column(String(36), index=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    dataset: Mapped[str | None] = mapped_column(String(20))
+    entity_id: Mapped[str] = mapped_column(String(36), index=True)
+    operator_id: Mapped[str | None] = mapped_column(String(36))
+    device_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    payload: Mapped[str] = mapped_column(Text)  # canonical JSON
+    payload_hash: Mapped[str] = mapped_column(String(64))
+
+
+class ConflictRow(Base):
+    __tablename__ = "conflict"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    # What clashed, e.g. the two member ids in order: one conflict per subject and kind.
+    subject: Mapped[str] = mapped_column(String(120), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    event_a: Mapped[str] = mapped_column(String(36))
+    event_b: Mapped[str] = mapped_column(String(36))
+    detail: Mapped[str] = mapped_column(Text)  # JSON: protocol.ConflictOpened
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    resolution: Mapped[str | None] = mapped_column(Text, default=None)  # JSON
+
+
+class MemberIndexRow(Base):
+    """Who is who, to find the same person registered at two desks."""
+
+    __tablename__ = "member_index"
+
+    member_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36))
+    station_id: Mapped[str] = mapped_column(String(36))
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    id_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    merged_into: Mapped[str | None] = mapped_column(String(36), default=None)
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class OperatorIndexRow(Base):
+    """Operators' names, so that a conflict names people, not ids."""
+
+    __tablename__ = "operator_index"
+
+    operator_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
