@@ -14,6 +14,7 @@ from typing import Any
 
 from desktop.domain.aid import (
     Campaign,
+    PriorHandout,
     Recipient,
     Refusal,
     first_refusal,
@@ -131,22 +132,24 @@ def _campaign(uow: UnitOfWork, campaign_id: str) -> Campaign:
     return campaign
 
 
-def _lines(uow: UnitOfWork, items: list[tuple[str, int]]) -> tuple[HandoutLine, ...]:
-    lines = []
-    for item_id, quantity in items:
-        row = uow.aid_items.row(item_id)
-        lines.append(
-            HandoutLine(
-                item_id=item_id,
-                item_name=row.name if row else item_id[:8],
-                unit=row.unit if row else "",
-                quantity=quantity,
-            )
-        )
-    return tuple(lines)
+Units = dict[str, tuple[str, str]]  # item id -> (name, unit)
 
 
-def _record(uow: UnitOfWork, row: HandoutRow, void: HandoutVoidRow | None) -> HandoutRecord:
+def _units(uow: UnitOfWork) -> Units:
+    """Every item's name and unit, read once per use case (a campaign has a handful)."""
+    return {i.id: (i.name, i.unit) for i in uow.aid_items.list()}
+
+
+def _lines(units: Units, items: list[tuple[str, int]]) -> tuple[HandoutLine, ...]:
+    return tuple(
+        HandoutLine(item_id, *units.get(item_id, (item_id[:8], "")), quantity)
+        for item_id, quantity in items
+    )
+
+
+def _record(
+    units: Units, row: HandoutRow, void: HandoutVoidRow | None, member_name: str = ""
+) -> HandoutRecord:
     items = [(str(i["item_id"]), int(i["quantity"])) for i in json.loads(row.items)]
     return HandoutRecord(
         id=row.id,
@@ -157,8 +160,8 @@ def _record(uow: UnitOfWork, row: HandoutRow, void: HandoutVoidRow | None) -> Ha
         local_date=row.local_date,
         desk=row.desk,
         operator_name=row.operator_name,
-        lines=_lines(uow, items),
-        member_name=member.name if (member := uow.members.row(row.member_id)) else "",
+        lines=_lines(units, items),
+        member_name=member_name,
         collector_id=row.collector_id,
         overridden=row.overridden,
         override_by_name=row.override_by_name,
@@ -169,9 +172,20 @@ def _record(uow: UnitOfWork, row: HandoutRow, void: HandoutVoidRow | None) -> Ha
     )
 
 
-def _status(uow: UnitOfWork, campaign: Campaign, member: Member, ctx: DeskContext) -> AidStatus:
+def _status(
+    uow: UnitOfWork,
+    campaign: Campaign,
+    member: Member,
+    ctx: DeskContext,
+    units: Units,
+    history: list[tuple[HandoutRow, HandoutVoidRow | None]] | None = None,
+) -> AidStatus:
     ids = [campaign.id, *campaign.not_combinable_with]
-    prior = uow.handouts.prior(member.id, ids)
+    if history is None:
+        history = uow.handouts.history(member.id, ids)
+    prior = [
+        PriorHandout(h.campaign_id, h.device_time, h.local_date) for h, v in history if v is None
+    ]
     now = uow.now()
     refusal = first_refusal(
         campaign,
@@ -180,17 +194,21 @@ def _status(uow: UnitOfWork, campaign: Campaign, member: Member, ctx: DeskContex
         now=now,
         today=local_date(now),
         station_id=ctx.station_id,
-        names=uow.campaigns.names(campaign.not_combinable_with),
+        names=uow.campaigns.names(campaign.not_combinable_with)
+        if campaign.not_combinable_with
+        else {},
     )
-    history = tuple(_record(uow, h, v) for h, v in uow.handouts.history(member.id, [campaign.id]))
-    package = _lines(uow, [(p.item_id, p.quantity) for p in campaign.package])
-    return AidStatus(member, campaign, refusal, history, remaining(campaign, prior), package)
+    shown = tuple(
+        _record(units, h, v, member.name) for h, v in history if h.campaign_id == campaign.id
+    )
+    package = _lines(units, [(p.item_id, p.quantity) for p in campaign.package])
+    return AidStatus(member, campaign, refusal, shown, remaining(campaign, prior), package)
 
 
 def status(uow: UnitOfWork, campaign_id: str, member: Member, ctx: DeskContext) -> AidStatus:
     """Eligible or not and why, what was received (when, where, by whom), what may be now."""
     with uow.reading():
-        return _status(uow, _campaign(uow, campaign_id), member, ctx)
+        return _status(uow, _campaign(uow, campaign_id), member, ctx, _units(uow))
 
 
 def status_for(uow: UnitOfWork, campaign_id: str, ref: str, ctx: DeskContext) -> AidStatus:
@@ -237,15 +255,17 @@ def hand_out(command: HandOut, uow: UnitOfWork, ctx: DeskContext) -> HandoutResu
     with uow:
         campaign = _campaign(uow, command.campaign_id)
         wanted = list(command.items) or [(p.item_id, p.quantity) for p in campaign.package]
+        units = _units(uow)
         items: dict[str, int] = {}
         for item_id, quantity in wanted:
-            if uow.aid_items.row(item_id) is None:
+            if item_id not in units:
                 raise NotFound("aid.item_not_found", ref=item_id[:40])
             items[item_id] = items.get(item_id, 0) + clean_quantity(quantity)
         proof = _proof(campaign, command.proof)
         now = uow.now()
         at, day, desk = to_iso(now), local_date(now), desk_code(uow)
-        before = _status(uow, campaign, member, ctx)
+        history = uow.handouts.history(member.id, [campaign.id, *campaign.not_combinable_with])
+        before = _status(uow, campaign, member, ctx, units, history)
         refusal = before.refusal
         if refusal is not None and lead is None:
             refusal_id = _refuse(uow, ctx, campaign, member, refusal, desk, at, day)
@@ -275,8 +295,8 @@ def hand_out(command: HandOut, uow: UnitOfWork, ctx: DeskContext) -> HandoutResu
         )
         uow.handouts.add(row, list(items.items()))
         uow.outbox.append("handout.recorded", row.id, _payload(row, campaign, collector), ctx, at)
-        after = _status(uow, campaign, member, ctx)
-        record = _record(uow, row, None)
+        after = _status(uow, campaign, member, ctx, units, [*history, (row, None)])
+        record = _record(units, row, None, member.name)
         uow.commit()
         return HandoutResult(record, member, collector, after)
 
@@ -422,7 +442,10 @@ def recent(uow: UnitOfWork, campaign_id: str, limit: int = 30) -> list[HandoutRe
     """This desk's latest handouts in the campaign, newest first."""
     with uow.reading():
         desk = desk_code(uow)
-        return [_record(uow, h, v) for h, v in uow.handouts.recent(campaign_id, desk, limit)]
+        found = uow.handouts.recent(campaign_id, desk, limit)
+        units = _units(uow)
+        names = {m.id: m.name for m in uow.members.many([h.member_id for h, _ in found])}
+        return [_record(units, h, v, names.get(h.member_id, "")) for h, v in found]
 
 
 # --- records from other desks -------------------------------------------------------------

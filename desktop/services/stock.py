@@ -330,9 +330,10 @@ def levels(uow: UnitOfWork, campaign_id: str, desk: str | None = None) -> list[S
         out = uow.handouts.handed_out(campaign_id, desk, None)
         today = uow.handouts.handed_out(campaign_id, desk, local_date(uow.now()))
         ids = list(dict.fromkeys([p.item_id for p in campaign.package] + sorted(moved)))
+        known = {i.id: i for i in uow.aid_items.list()}
         result = []
         for item_id in ids:
-            item = uow.aid_items.row(item_id)
+            item = known.get(item_id)
             result.append(
                 StockLevel(
                     item_id=item_id,

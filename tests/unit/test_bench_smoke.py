@@ -99,3 +99,16 @@ def test_memory_runs(root: list[str], capsys: pytest.CaptureFixture[str]) -> Non
 def test_generate_runs(root: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert generate.main(["--members", "200", *root, "--runs", "1"]) == 0
     assert "waystation demo --members 200" in capsys.readouterr().out
+
+
+def test_handouts_runs(root: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import handouts
+
+    argv = ["--members", "300", "--handouts", "1000", *root, "--samples", "5"]
+    assert handouts.main([*argv, "--screen-samples", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "1,000 earlier handouts" in out and "handouts/s at the median" in out
+    assert "through HandoutScreen" in out
+    # built once: a second run reuses the campaigns and earlier handouts
+    assert handouts.main([*argv, "--screen-samples", "0"]) == 0
+    assert "adding 2 campaigns" not in capsys.readouterr().out
