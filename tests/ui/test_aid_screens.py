@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
@@ -203,3 +203,34 @@ def test_stock_screen_receive_blind_count_and_report(
     screen.export("xlsx")
     rows = list(load_workbook(target).worksheets[1].iter_rows(values_only=True))
     assert ("清凉包（个）" in [r[1] for r in rows]) and campaign.name in str(rows[0][0])
+
+
+def test_a_lead_creates_a_campaign_with_a_new_item_at_the_desk(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    from ui.aid.campaign_dialog import CampaignDialog
+
+    dialog = CampaignDialog(session)
+    qtbot.addWidget(dialog)
+    dialog.save()
+    assert "活动名称" in dialog.problem.text() or "请填写" in dialog.problem.text()
+    dialog.new_item_name.setText("毛巾")
+    dialog.new_item_unit.setText("条")
+    dialog.add_item()
+    assert dialog.item_boxes[0].currentText() == "毛巾（条）"
+    dialog.name.setText("困难职工帮扶")
+    dialog.starts.setDate(QDate(2026, 1, 1))
+    dialog.ends.setDate(QDate(2026, 12, 31))
+    dialog.quantities[0].setValue(2)
+    dialog.min_interval_hours.setValue(24)
+    next(b for b in dialog.tags if b.text() == "困难职工").setChecked(True)
+    dialog.save()
+    created = dialog.created
+    assert created is not None
+    assert (created.name, created.starts_on, created.ends_on) == (
+        "困难职工帮扶",
+        "2026-01-01",
+        "2026-12-31",
+    )
+    assert created.max_per_person == 1 and created.min_interval_minutes == 24 * 60
+    assert created.tags == ("困难职工",) and created.package[0].quantity == 2

@@ -92,4 +92,14 @@ def test_aid_screenshots(
     )
     tabs.setCurrentWidget(stock_screen)
     grab(window, folder, "22-stock")
+
+    from ui.aid.campaign_dialog import CampaignDialog
+
+    assert window.session is not None
+    dialog = CampaignDialog(window.session)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("冬送温暖 2026")
+    dialog.quantities[0].setValue(1)
+    dialog.show()
+    grab(dialog, folder, "23-new-campaign")
     i18n.set_language("zh")

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.aid import Campaign
 from desktop.domain.errors import AppError, NotFound
-from desktop.domain.model import Member
+from desktop.domain.model import Member, Role
 from desktop.domain.people import mask_phone
 from desktop.i18n import describe, tr
 from desktop.services import campaigns, handouts, members, views
@@ -183,6 +183,12 @@ class HandoutScreen(QWidget):
         head.addWidget(QLabel(tr("aid.ui.campaign")))
         head.addWidget(self.campaign_box, 1)
         head.addWidget(self.campaign_rules, 2)
+        if session.can(Role.LEAD):
+            self.new_campaign_button = QPushButton(tr("aid.ui.new_campaign"))
+            self.new_campaign_button.setObjectName("newCampaign")
+            self.new_campaign_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self.new_campaign_button.clicked.connect(self.new_campaign)
+            head.addWidget(self.new_campaign_button)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.walk_in_button)
@@ -225,6 +231,16 @@ class HandoutScreen(QWidget):
         ids = [c.id for c in found]
         self.campaign_box.setCurrentIndex(ids.index(current) if current in ids else 0)
         self._campaign_changed()
+
+    def new_campaign(self) -> None:
+        from ui.aid.campaign_dialog import CampaignDialog
+
+        dialog = CampaignDialog(self.session, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.created is not None:
+            self.campaign = dialog.created
+            self.reload_campaigns()
+            self.changed.emit()
+        self.focus_input()
 
     def _campaign_changed(self, _index: int = -1) -> None:
         campaign_id = self.campaign_box.currentData()
