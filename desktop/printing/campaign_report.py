@@ -24,10 +24,11 @@ def summary_table(report: CampaignReport) -> list[list[object]]:
     header += [tr("aid.report.out", item=i.name) for i in report.items]
     header += [tr("aid.report.in", item=i.name) for i in report.items]
     header += [tr("aid.report.refusals"), tr("aid.report.overrides"), tr("aid.report.voids")]
+    header += [tr("aid.report.conflicts")]
     rows: list[list[object]] = [header]
     for row in (*report.rows, report.total):
         counts = [row.people, row.handouts, *row.items_out, *row.stock_in]
-        rows.append([*_day(row), *counts, row.refusals, row.overrides, row.voids])
+        rows.append([*_day(row), *counts, row.refusals, row.overrides, row.voids, row.conflicts])
     return rows
 
 
@@ -72,6 +73,21 @@ def counts_table(report: CampaignReport) -> list[list[object]]:
     return rows
 
 
+def conflicts_table(report: CampaignReport) -> list[list[object]]:
+    header: list[object] = [
+        tr("aid.report.conflict_rule"),
+        tr("aid.report.conflict_first"),
+        tr("aid.report.conflict_second"),
+        tr("aid.report.conflict_status"),
+        tr("aid.report.conflict_note"),
+    ]
+    rows: list[list[object]] = [header]
+    for c in report.conflicts:
+        status = tr("aid.report.resolved") if c.status == "resolved" else tr("aid.report.open")
+        rows.append([tr(f"aid.report.rule_{c.rule}"), c.first, c.second, status, c.note])
+    return rows
+
+
 def title(report: CampaignReport) -> str:
     c = report.campaign
     return tr("aid.report.title", name=c.name, start=c.starts_on, end=c.ends_on)
@@ -86,6 +102,7 @@ def report_xlsx(report: CampaignReport) -> bytes:
         (tr("aid.report.sheet_days"), summary_table(report)),
         (tr("aid.report.sheet_stock"), stock_table(report)),
         (tr("aid.report.sheet_counts"), counts_table(report)),
+        (tr("aid.report.sheet_conflicts"), conflicts_table(report)),
     )
     first = True
     for name, rows in sheets:
@@ -162,6 +179,11 @@ def report_pdf(report: CampaignReport) -> bytes:
     ]
     if report.counts:
         story += [Paragraph(tr("aid.report.sheet_counts"), section), table(counts_table(report))]
+    if report.conflicts:
+        story += [
+            Paragraph(tr("aid.report.sheet_conflicts"), section),
+            table(conflicts_table(report)),
+        ]
     doc.build(story)
     return buffer.getvalue()
 

@@ -1,5 +1,6 @@
 """The campaign report: per desk and day, people served, items out, stock in, refusals,
-overrides and voids; stock per desk and item; blind counts. A DTO for .xlsx and PDF."""
+overrides, voids and conflicts; stock per desk and item; blind counts; the conflicts. A DTO
+for .xlsx and PDF."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from dataclasses import dataclass
 from desktop.domain.aid import Campaign
 from desktop.domain.clock import to_iso
 from desktop.domain.errors import NotFound
+from desktop.services import syncing
 from desktop.services.stock import Discrepancy, discrepancies
 from desktop.storage.uow import UnitOfWork
 
 STOCK_IN = ("received", "transfer_in")
+HANDOUT_LIMIT = "handout.limit"  # sync.protocol.ConflictKind.HANDOUT_LIMIT
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,19 @@ class ReportRow:
     refusals: int
     overrides: int
     voids: int
+    conflicts: int = 0  # handout-limit conflicts the server flagged, by the later handout
+
+
+@dataclass(frozen=True)
+class ReportConflict:
+    """A handout beyond the campaign's limits at another desk, as pulled from the server."""
+
+    id: str
+    status: str
+    rule: str
+    first: str  # "desk · operator · time" of each handout
+    second: str
+    note: str
 
 
 @dataclass(frozen=True)
@@ -59,6 +75,7 @@ class CampaignReport:
     total: ReportRow
     stock: tuple[DeskStock, ...]
     counts: tuple[Discrepancy, ...]
+    conflicts: tuple[ReportConflict, ...] = ()
 
 
 def campaign_report(uow: UnitOfWork, campaign_id: str) -> CampaignReport:
@@ -111,6 +128,11 @@ def campaign_report(uow: UnitOfWork, campaign_id: str) -> CampaignReport:
             stock[desk, item][1] += -quantity
         else:
             stock[desk, item][2] += quantity
+    clashes = _conflicts(uow, campaign_id)
+    flagged: dict[tuple[str, str], int] = defaultdict(int)
+    for _conflict, desk, day in clashes:
+        flagged[desk, day] += 1
+        keys.add((desk, day))
     rows = []
     for desk, day in sorted(keys, key=lambda k: (k[1], k[0])):
         people, n, overrides, refused, voided = base[desk, day]
@@ -125,6 +147,7 @@ def campaign_report(uow: UnitOfWork, campaign_id: str) -> CampaignReport:
                 refused,
                 overrides,
                 voided,
+                flagged[desk, day],
             )
         )
     total = ReportRow(
@@ -137,6 +160,7 @@ def campaign_report(uow: UnitOfWork, campaign_id: str) -> CampaignReport:
         refusals=sum(r.refusals for r in rows),
         overrides=sum(r.overrides for r in rows),
         voids=sum(r.voids for r in rows),
+        conflicts=len(clashes),
     )
     out_by_desk: dict[tuple[str, str], int] = defaultdict(int)
     for desk, _day, item, quantity in out:
@@ -170,4 +194,35 @@ def campaign_report(uow: UnitOfWork, campaign_id: str) -> CampaignReport:
         total=total,
         stock=tuple(stock_rows),
         counts=tuple(discrepancies(uow, campaign_id, "*")),
+        conflicts=tuple(c for c, _, _ in clashes),
     )
+
+
+def _conflicts(uow: UnitOfWork, campaign_id: str) -> list[tuple[ReportConflict, str, str]]:
+    """The campaign's handout conflicts, with the desk and day of the later handout."""
+    found = []
+    for conflict in syncing.conflicts(uow, include_resolved=True):
+        if conflict.kind != HANDOUT_LIMIT or conflict.detail.get("campaign_id") != campaign_id:
+            continue
+        sides = [
+            " · ".join(
+                (str(s.summary.get("desk") or s.device_code), s.operator_name, s.device_time[:16])
+            )
+            for s in conflict.sides
+        ]
+        later = conflict.sides[-1].summary if conflict.sides else {}
+        found.append(
+            (
+                ReportConflict(
+                    id=conflict.id,
+                    status=conflict.status,
+                    rule=str(conflict.detail.get("rule", "")),
+                    first=sides[0] if sides else "",
+                    second=sides[-1] if sides else "",
+                    note=conflict.note or "",
+                ),
+                str(later.get("desk", "")),
+                str(later.get("local_date", "")),
+            )
+        )
+    return found

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from desktop.domain.aid import RefusalCode
-from desktop.services import campaigns, handouts, members, stock, syncing
+from desktop.printing import campaign_report
+from desktop.services import aid_report, campaigns, handouts, members, stock, syncing
 from desktop.services.campaigns import CampaignForm
 from desktop.services.handouts import HandOut
 from sync.client.engine import sync_once
+from tests.printing.pdfcheck import page_texts
 from tests.sync.conftest import Server, Station
 from tests.sync.test_sync_e2e import enrolled
 
@@ -84,6 +86,15 @@ def test_two_offline_desks_hand_out_beyond_the_limit_one_conflict_both_kept(
         # stock is right at both desks, for both desks
         assert levels(station, campaign.id, desk_a) == {"棉衣": 59, "手套": 118}
         assert levels(station, campaign.id, desk_b) == {"棉衣": 39, "手套": 78}
+
+    # The campaign report counts the conflict at the desk and day of the later handout.
+    report = aid_report.campaign_report(a.uow(), campaign.id)
+    assert report.total.conflicts == 1 and report.total.handouts == 2
+    (clash,) = report.conflicts
+    assert clash.rule == "max_per_person" and clash.status == "open"
+    assert "东湖发放点站长" in clash.first + clash.second
+    text = "".join(page_texts(campaign_report.report_pdf(report)))
+    assert "跨发放台冲突" in text and "超过每人次数上限" in text
 
     # Syncing again opens nothing new.
     assert sync_once(b.desk).ok and sync_once(a.desk).ok

@@ -365,4 +365,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "不勾选标签和职业：所有会员均可领取。",
         "No tag and no occupation ticked: every member is eligible.",
     ),
+    # conflicts in the campaign report
+    "aid.report.conflicts": ("冲突", "Conflicts"),
+    "aid.report.sheet_conflicts": ("跨发放台冲突", "Conflicts across desks"),
+    "aid.report.conflict_rule": ("规则", "Rule"),
+    "aid.report.conflict_first": ("先发放（发放台 · 经办人 · 时间）", "First (desk · by · time)"),
+    "aid.report.conflict_second": ("后发放（发放台 · 经办人 · 时间）", "Later (desk · by · time)"),
+    "aid.report.conflict_status": ("状态", "State"),
+    "aid.report.conflict_note": ("处理说明", "Note"),
+    "aid.report.open": ("待处理", "open"),
+    "aid.report.resolved": ("已处理", "resolved"),
+    "aid.report.rule_max_per_person": ("超过每人次数上限", "beyond the limit per person"),
+    "aid.report.rule_max_per_day": ("超过每日次数上限", "beyond the daily limit"),
+    "aid.report.rule_not_combinable": ("与不可同领的活动重复", "with a non-combinable campaign"),
+    "aid.report.rule_": ("其他", "other"),
 }
