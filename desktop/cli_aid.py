@@ -54,6 +54,9 @@ def register(verbs: Any, common: argparse.ArgumentParser) -> None:
     p = cverbs.add_parser("show", parents=[common], help=tr("aid.cli.help.campaign_show"))
     p.add_argument("campaign")
     p.set_defaults(run=cmd_campaign_show)
+    p = cverbs.add_parser("close", parents=[common], help=tr("aid.cli.help.campaign_close"))
+    p.add_argument("campaign")
+    p.set_defaults(run=cmd_campaign_close)
 
     item = verbs.add_parser("item", parents=[common], help=tr("aid.cli.help.item"))
     iverbs = item.add_subparsers(dest="item_verb", required=True)
@@ -222,6 +225,15 @@ def cmd_campaign_show(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     if campaign.tags or campaign.occupations:
         lines.append(tr("aid.cli.eligible", who="、".join([*campaign.tags, *campaign.occupations])))
     out.emit(data, "\n".join(lines))
+    return 0
+
+
+def cmd_campaign_close(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+    from desktop import cli as core
+
+    campaign = campaigns.find_campaign(desk.uow(), args.campaign)
+    closed = campaigns.close_campaign(campaign.id, desk.uow(), core._context(desk, args))
+    out.emit(campaign_json(desk, closed), tr("aid.cli.campaign_closed", line=campaign_line(closed)))
     return 0
 
 

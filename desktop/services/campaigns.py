@@ -197,6 +197,36 @@ def update_campaign(
         return campaign
 
 
+def form_of(campaign: Campaign) -> CampaignForm:
+    """The form that saves ``campaign`` as it is (to change a field or two)."""
+    return CampaignForm(
+        name=campaign.name,
+        starts_on=campaign.starts_on,
+        ends_on=campaign.ends_on,
+        package=tuple((p.item_id, p.quantity) for p in campaign.package),
+        tags=campaign.tags,
+        occupations=campaign.occupations,
+        max_per_person=campaign.max_per_person,
+        min_interval_minutes=campaign.min_interval_minutes,
+        max_per_day=campaign.max_per_day,
+        not_combinable_with=campaign.not_combinable_with,
+        proof=campaign.proof,
+        stations=campaign.stations,
+        active=campaign.active,
+    )
+
+
+def close_campaign(campaign_id: str, uow: UnitOfWork, ctx: DeskContext) -> Campaign:
+    """No more handouts (a new version, synced to every desk); its records stay."""
+    with uow.reading():
+        campaign = uow.campaigns.get(campaign_id)
+    if campaign is None:
+        raise NotFound("aid.campaign_not_found", ref=campaign_id[:40])
+    return update_campaign(
+        campaign_id, replace(form_of(campaign), active=False), campaign.version, uow, ctx
+    )
+
+
 def _store(row: CampaignRow, campaign: Campaign) -> None:
     row.name = campaign.name
     row.starts_on = campaign.starts_on

@@ -234,3 +234,29 @@ def test_a_lead_creates_a_campaign_with_a_new_item_at_the_desk(
     )
     assert created.max_per_person == 1 and created.min_interval_minutes == 24 * 60
     assert created.tags == ("困难职工",) and created.package[0].quantity == 2
+
+
+def test_a_signature_drawn_on_screen_becomes_a_png(qtbot: QtBot) -> None:
+    import base64
+    import io
+
+    from PIL import Image
+    from PySide6.QtCore import QPoint
+
+    from ui.aid.dialogs import SignatureDialog
+
+    dialog = SignatureDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog._accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted  # nothing drawn yet
+    pad = dialog.pad
+    qtbot.mousePress(pad, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
+    for x in range(20, 200, 10):
+        qtbot.mouseMove(pad, QPoint(x, 20 + x // 4))
+    qtbot.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=QPoint(200, 70))
+    assert pad.drawn
+    image = Image.open(io.BytesIO(base64.b64decode(dialog.png_base64())))
+    assert image.size == (480, 180)
+    darkest, lightest = image.convert("L").getextrema()
+    assert darkest < 50 and lightest == 255  # black strokes on white

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -436,3 +437,41 @@ def _hand_out_there(
         )
         u.commit()
     handouts.hand_out(HandOut(campaign.id, member_id=member.id), other.uow(), other_ctx)
+
+
+def test_a_closed_campaign_refuses_and_its_new_version_syncs(
+    desk: Desk, uow: UnitOfWorkFactory, ctx: DeskContext, member: Member
+) -> None:
+    campaign = make_campaign(uow, ctx)
+    closed = campaigns.close_campaign(campaign.id, uow(), ctx)
+    assert (closed.active, closed.version) == (False, 2)
+    with pytest.raises(HandoutRefused) as refused:
+        handouts.hand_out(HandOut(campaign.id, member_id=member.id), uow(), ctx)
+    assert refused.value.refusal.code is RefusalCode.CLOSED
+    (event,) = outbox(desk, "campaign.updated")
+    assert json.loads(event.payload)["active"] is False
+    with pytest.raises(RuleViolation):
+        campaigns.update_campaign(campaign.id, campaigns.form_of(closed), 1, uow(), ctx)
+
+
+def test_a_newer_campaign_version_replaces_the_pulled_one_but_not_a_local_change(
+    desk: Desk, uow: UnitOfWorkFactory, ctx: DeskContext, second: tuple[Desk, DeskContext]
+) -> None:
+    other, other_ctx = second
+    campaign = make_campaign(uow, ctx, max_per_person=1)
+    pull(desk, other)  # the other desk has version 1
+    campaigns.close_campaign(campaign.id, uow(), ctx)
+    pull(desk, other)
+    assert campaigns.find_campaign(other.uow(), campaign.id).active is False
+
+    # an edit at the other desk not yet pushed is not overwritten by an older pulled one
+    edited = campaigns.update_campaign(
+        campaign.id,
+        replace(campaigns.form_of(campaigns.find_campaign(other.uow(), campaign.id)), name="改名"),
+        2,
+        other.uow(),
+        other_ctx,
+    )
+    assert edited.version == 3
+    pull(desk, other)
+    assert campaigns.find_campaign(other.uow(), campaign.id).name == "改名"

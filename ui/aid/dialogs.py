@@ -111,7 +111,8 @@ class SignaturePad(QWidget):
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        self.image.save(buffer, b"PNG")
+        # The stubs want bytes for the format; PySide6 accepts only str here.
+        self.image.save(buffer, "PNG")  # type: ignore[call-overload]
         buffer.close()
         return bytes(data.data())
 

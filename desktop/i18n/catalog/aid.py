@@ -379,4 +379,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "aid.report.rule_max_per_day": ("超过每日次数上限", "beyond the daily limit"),
     "aid.report.rule_not_combinable": ("与不可同领的活动重复", "with a non-combinable campaign"),
     "aid.report.rule_": ("其他", "other"),
+    "aid.cli.help.campaign_close": ("关闭活动（不再发放）", "close a campaign (no more handouts)"),
+    "aid.cli.campaign_closed": ("已关闭活动：{line}", "Campaign closed: {line}"),
 }
