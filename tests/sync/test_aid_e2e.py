@@ -128,3 +128,33 @@ def test_a_handout_voided_before_sync_opens_no_conflict(
     for station in (a, b, a):
         assert sync_once(station.desk).ok
     assert [c for c in server.conflicts() if c["kind"] == "handout.limit"] == []
+
+
+def test_not_combinable_and_daily_limits_are_checked_across_desks(
+    server: Server, make_station: Callable[..., Station]
+) -> None:
+    a = enrolled(server, make_station("东湖发放点"))
+    b = enrolled(server, make_station("光谷发放点"))
+    card = campaigns.create_item("购物卡", "张", a.uow(), a.ctx)
+
+    def campaign(name: str, **rules: object) -> str:
+        form = CampaignForm(name, "2020-01-01", "2099-12-31", ((card.id, 1),), **rules)  # type: ignore[arg-type]
+        return campaigns.create_campaign(form, a.uow(), a.ctx).id
+
+    hardship = campaign("困难职工帮扶")
+    school = campaign("金秋助学", not_combinable_with=(hardship,))
+    daily = campaign("爱心午餐", max_per_day=1)
+    person = members.register_member(
+        members.MemberForm(name="周桂兰", phone="13633334444", consent=True), a.uow(), a.ctx
+    )
+    assert sync_once(a.desk).ok and sync_once(b.desk).ok
+    handouts.hand_out(HandOut(hardship, member_id=person.id), a.uow(), a.ctx)
+    handouts.hand_out(HandOut(daily, member_id=person.id), a.uow(), a.ctx)
+    handouts.hand_out(HandOut(school, member_id=person.id), b.uow(), b.ctx)
+    handouts.hand_out(HandOut(daily, member_id=person.id), b.uow(), b.ctx)
+    for station in (a, b, a):
+        assert sync_once(station.desk).ok
+    rules = sorted(
+        c["detail"]["detail"]["rule"] for c in server.conflicts() if c["kind"] == "handout.limit"
+    )
+    assert rules == ["max_per_day", "not_combinable"]
