@@ -138,7 +138,8 @@ def test_not_combinable_and_daily_limits_are_checked_across_desks(
     card = campaigns.create_item("购物卡", "张", a.uow(), a.ctx)
 
     def campaign(name: str, **rules: object) -> str:
-        form = CampaignForm(name, "2020-01-01", "2099-12-31", ((card.id, 1),), **rules)  # type: ignore[arg-type]
+        package = ((card.id, 1),)
+        form = CampaignForm(name, "2020-01-01", "2099-12-31", package, **rules)  # type: ignore[arg-type]
         return campaigns.create_campaign(form, a.uow(), a.ctx).id
 
     hardship = campaign("困难职工帮扶")
