@@ -20,12 +20,14 @@ from PySide6.QtWidgets import (
 from desktop.bootstrap import Desk
 from desktop.domain.model import Device, Operator, Role
 from desktop.i18n import tr
-from desktop.services import operators, views
+from desktop.services import operators, syncing
 from desktop.services.settings import DeskSettings, read_settings
 from ui.checkin.screen import CheckInScreen
 from ui.session.sign_in import SignInPage
 from ui.session.state import DeskSession
 from ui.sound import Sounds
+from ui.sync.scheduler import SyncScheduler
+from ui.sync.status import TONE_STYLE, status_line
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,10 @@ class Shell(QMainWindow):
         )
         self.operator_label = QLabel()
         self.outbox_label = QLabel()
+        self.outbox_label.setObjectName("syncStatus")
+        self.scheduler = SyncScheduler(desk, self)
+        self.scheduler.started.connect(self.refresh_status)
+        self.scheduler.finished.connect(lambda _report: self.refresh_status())
         self.lock_button = QPushButton(tr("shell.lock") + "  Ctrl+L")
         self.lock_button.setFlat(True)
         self.lock_button.clicked.connect(lambda: self.lock("shortcut"))
@@ -87,6 +93,7 @@ class Shell(QMainWindow):
             app.installEventFilter(self)
         self.refresh_status()
         self.sign_in.pin.setFocus()
+        self.scheduler.start()
 
     # --- duty -----------------------------------------------------------------------------
 
@@ -121,6 +128,7 @@ class Shell(QMainWindow):
         tabs.setStyleSheet("QTabBar::tab { min-width:110px; padding:8px 16px; font-size:15px; }")
         self.checkin_screen = CheckInScreen(session, self.sounds)
         self.checkin_screen.changed.connect(self.refresh_status)
+        self.checkin_screen.changed.connect(self.scheduler.local_writes)
         tabs.addTab(self.checkin_screen, tr("shell.tab_checkin"))
         self.members_screen = MembersScreen(session)
         tabs.addTab(self.members_screen, tr("shell.tab_members"))
@@ -129,6 +137,11 @@ class Shell(QMainWindow):
             operators_screen = OperatorsScreen(session)
             operators_screen.changed.connect(self._operator_records_changed)
             tabs.addTab(operators_screen, tr("shell.tab_operators"))
+        from ui.sync.screen import SyncScreen
+
+        self.sync_screen = SyncScreen(session, self.scheduler)
+        self.sync_screen.enrolled.connect(self._enrolled)
+        tabs.addTab(self.sync_screen, tr("shell.tab_sync"))
         settings_screen = SettingsScreen(session, on_language_changed=self.on_language_changed)
         settings_screen.saved.connect(self.apply_settings)
         tabs.addTab(settings_screen, tr("shell.tab_settings"))
@@ -165,6 +178,8 @@ class Shell(QMainWindow):
             self.checkin_screen.focus_input()
         elif widget is getattr(self, "members_screen", None):
             self.members_screen.refresh()
+        elif widget is getattr(self, "sync_screen", None):
+            self.sync_screen.refresh()
         self.refresh_status()
 
     def lock(self, reason: str) -> None:
@@ -188,8 +203,23 @@ class Shell(QMainWindow):
         log.info("desk locked (%s)", reason)
 
     def refresh_status(self) -> None:
-        pending = views.outbox_pending(self.desk.uow())
-        self.outbox_label.setText(tr("shell.outbox", n=pending))
+        state = syncing.status(self.desk.uow())
+        text, tone = status_line(state, self.scheduler.running)
+        self.outbox_label.setText(text)
+        self.outbox_label.setStyleSheet(TONE_STYLE[tone])
+        if state.error is not None:
+            self.outbox_label.setToolTip(tr(state.error.code, **state.error.params))
+        else:
+            self.outbox_label.setToolTip("")
+
+    def _enrolled(self) -> None:
+        """Records from now on carry the server's station: every screen follows."""
+        device = self.desk.device()
+        if device is not None:
+            self.device = device
+            if self.session is not None:
+                self.session.device = device
+        self.refresh_status()
 
     # --- idle lock ------------------------------------------------------------------------
 
@@ -203,6 +233,7 @@ class Shell(QMainWindow):
         return False
 
     def closeEvent(self, event: object) -> None:
+        self.scheduler.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)

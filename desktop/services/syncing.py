@@ -186,10 +186,10 @@ def server(uow: UnitOfWork, keys_folder: Path) -> tuple[str, str, str | None] | 
 # --- push -----------------------------------------------------------------------------------
 
 
-def outbox_batch(uow: UnitOfWork, limit: int) -> list[dict[str, Any]]:
-    """The next events to push, oldest first, as wire envelopes (plain dicts)."""
+def outbox_batch(uow: UnitOfWork, limit: int, after_seq: int = 0) -> list[dict[str, Any]]:
+    """The next events to push (after ``after_seq``), oldest first, as wire envelopes."""
     with uow.reading():
-        rows = uow.outbox.pending(limit)
+        rows = uow.outbox.pending(limit, after_seq)
         return [
             {
                 "event_id": row.event_id,
@@ -211,13 +211,21 @@ def record_push(uow: UnitOfWork, outcomes: list[PushOutcome]) -> int:
     quarantined = 0
     with uow:
         at = to_iso(uow.now())
+        answers = []
         for outcome in outcomes:
-            if outcome.status in STORED:
-                uow.push_results.record(outcome.seq, outcome.status, at, None, outcome.server_seq)
-            else:
+            stored = outcome.status in STORED
+            if not stored:
                 quarantined += 1
-                reason = f"{outcome.status}:{outcome.reason or ''}"[:120]
-                uow.push_results.record(outcome.seq, QUARANTINED, at, reason, None)
+            answers.append(
+                {
+                    "seq": outcome.seq,
+                    "at": at,
+                    "result": outcome.status if stored else QUARANTINED,
+                    "reason": None if stored else f"{outcome.status}:{outcome.reason or ''}"[:120],
+                    "server_seq": outcome.server_seq if stored else None,
+                }
+            )
+        uow.push_results.record(answers)
         uow.commit()
     return quarantined
 
@@ -337,10 +345,10 @@ def find_conflict(uow: UnitOfWork, ref: str) -> Conflict:
     """By id, or by the first characters of its id (as the CLI lists them)."""
     ref = ref.strip().lower()
     with uow.reading():
-        rows = [row for row in uow.conflicts.list(True) if row.id.lower().startswith(ref)]
-    if len(rows) != 1 or not ref:
+        found = [_conflict(r) for r in uow.conflicts.list(True) if r.id.lower().startswith(ref)]
+    if len(found) != 1 or not ref:
         raise NotFound("conflict.not_found", ref=ref)
-    return _conflict(rows[0])
+    return found[0]
 
 
 def resolve_conflict(

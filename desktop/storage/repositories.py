@@ -293,9 +293,11 @@ class Outbox:
         query = select(func.count()).select_from(OutboxRow).where(OutboxRow.pushed_at.is_(None))
         return int(self.session.scalar(query) or 0)
 
-    def pending(self, limit: int = 500) -> list[OutboxRow]:
+    def pending(self, limit: int = 500, after_seq: int = 0) -> list[OutboxRow]:
         query = (
-            select(OutboxRow).where(OutboxRow.pushed_at.is_(None)).order_by(OutboxRow.seq)
+            select(OutboxRow)
+            .where(OutboxRow.pushed_at.is_(None), OutboxRow.seq > after_seq)
+            .order_by(OutboxRow.seq)
         ).limit(limit)
         return list(self.session.scalars(query))
 

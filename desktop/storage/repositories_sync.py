@@ -5,12 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from desktop.storage.schema import ConflictRow, OutboxRow, SyncCursorRow, SyncStateRow
 
 QUARANTINED = "quarantined"
+
+_RECORD = text(
+    "UPDATE outbox SET pushed_at = :at, result = :result, reason = :reason, "
+    "server_seq = :server_seq WHERE seq = :seq"
+)
 
 
 class SyncState:
@@ -68,14 +73,10 @@ class PushResults:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def record(
-        self, seq: int, result: str, at: str, reason: str | None, server_seq: int | None
-    ) -> None:
-        self.session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.seq == seq)
-            .values(pushed_at=at, result=result, reason=reason, server_seq=server_seq)
-        )
+    def record(self, answers: list[dict[str, Any]]) -> None:
+        """Many answers in one statement: dicts of seq, result, at, reason, server_seq."""
+        if answers:
+            self.session.execute(_RECORD, answers)
 
     def quarantined(self, limit: int = 500) -> list[OutboxRow]:
         query = (

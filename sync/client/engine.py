@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from desktop.bootstrap import Desk
 from desktop.domain.clock import to_iso
@@ -26,7 +28,7 @@ from sync.client.transport import (
     ServerUnavailable,
     app_version,
 )
-from sync.protocol import DATASETS, EnrolRequest, ProblemCode, PulledEnvelope
+from sync.protocol import DATASETS, EnrolRequest, ProblemCode, PulledEnvelope, PushReply
 
 log = logging.getLogger(__name__)
 
@@ -142,34 +144,63 @@ def _push(
     report: SyncReport,
     progress: Progress | None,
     cancelled: Cancelled | None,
+    size: int,
 ) -> None:
-    while not (cancelled and cancelled()):
-        batch = syncing.outbox_batch(desk.uow(), PUSH_BATCH)
-        if not batch:
-            return
-        reply = client.push(batch)
-        by_id = {event["event_id"]: event["seq"] for event in batch}
-        outcomes = [
-            syncing.PushOutcome(
-                seq=result.seq if result.seq is not None else by_id.get(result.event_id, 0),
-                status=result.status,
-                reason=result.reason,
-                server_seq=result.server_seq,
-            )
-            for result in reply.results
-        ]
-        answered = {outcome.seq for outcome in outcomes}
-        if answered != set(by_id.values()):
-            # A reply that does not answer every event is not trusted: nothing is marked.
-            raise ServerUnavailable(200)
-        report.quarantined += syncing.record_push(desk.uow(), outcomes)
-        report.pushed += sum(1 for o in outcomes if o.status == "accepted")
-        report.duplicates += sum(1 for o in outcomes if o.status == "duplicate")
-        if reply.gap is not None:
-            report.gaps += 1
-            log.warning("server reports a sequence gap: %s", reply.gap)
-        if progress:
-            progress("push", report.pushed + report.duplicates + report.quarantined)
+    """Batches in order, one request in flight while the desk reads the next batch and
+    records the last answer (the server takes a device's batches one at a time anyway)."""
+    current = syncing.outbox_batch(desk.uow(), size)
+    if not current:
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="push") as sender:
+        in_flight: Future[PushReply] | None = sender.submit(client.push, current)
+        upcoming = syncing.outbox_batch(desk.uow(), size, after_seq=current[-1]["seq"])
+        try:
+            while in_flight is not None:
+                reply = in_flight.result()
+                in_flight = None
+                go_on = bool(upcoming) and not (cancelled and cancelled())
+                if go_on:
+                    in_flight = sender.submit(client.push, upcoming)
+                _record(desk, current, reply, report, progress)
+                if not go_on:
+                    break
+                current = upcoming
+                upcoming = syncing.outbox_batch(desk.uow(), size, after_seq=current[-1]["seq"])
+        finally:
+            if in_flight is not None:
+                # Unanswered here: its events stay waiting and go again (answered duplicate).
+                in_flight.cancel()
+                wait([in_flight])
+
+
+def _record(
+    desk: Desk,
+    batch: list[dict[str, Any]],
+    reply: PushReply,
+    report: SyncReport,
+    progress: Progress | None,
+) -> None:
+    by_id = {event["event_id"]: event["seq"] for event in batch}
+    outcomes = [
+        syncing.PushOutcome(
+            seq=result.seq if result.seq is not None else by_id.get(result.event_id, 0),
+            status=result.status,
+            reason=result.reason,
+            server_seq=result.server_seq,
+        )
+        for result in reply.results
+    ]
+    if {outcome.seq for outcome in outcomes} != set(by_id.values()):
+        # A reply that does not answer every event is not trusted: nothing is marked.
+        raise ServerUnavailable(200)
+    report.quarantined += syncing.record_push(desk.uow(), outcomes)
+    report.pushed += sum(1 for o in outcomes if o.status == "accepted")
+    report.duplicates += sum(1 for o in outcomes if o.status == "duplicate")
+    if reply.gap is not None:
+        report.gaps += 1
+        log.warning("server reports a sequence gap: %s", reply.gap)
+    if progress:
+        progress("push", report.pushed + report.duplicates + report.quarantined)
 
 
 def _pull(
@@ -178,11 +209,12 @@ def _pull(
     report: SyncReport,
     progress: Progress | None,
     cancelled: Cancelled | None,
+    size: int,
 ) -> None:
     for dataset in DATASETS:
         while not (cancelled and cancelled()):
             cursor = syncing.cursor(desk.uow(), dataset)
-            page = client.pull(dataset, cursor, PULL_PAGE)
+            page = client.pull(dataset, cursor, size)
             events = [_pulled(envelope) for envelope in page.events]
             syncing.apply_page(desk.uow(), dataset, events, page.cursor)
             report.pulled[dataset] = report.pulled.get(dataset, 0) + len(events)
@@ -197,6 +229,8 @@ def sync_once(
     timeout: float = 30.0,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    batch_size: int = PUSH_BATCH,
+    page_size: int = PULL_PAGE,
 ) -> SyncReport:
     """Push, then pull. Never raises for network or server trouble: the report says."""
     started = time.perf_counter()
@@ -210,13 +244,17 @@ def sync_once(
     for attempt in range(2):  # a second round only after a reset
         try:
             with ServerClient(url, token, epoch, timeout=timeout) as client:
-                _push(desk, client, report, progress, cancelled)
-                _pull(desk, client, report, progress, cancelled)
+                _push(desk, client, report, progress, cancelled, batch_size)
+                _pull(desk, client, report, progress, cancelled, page_size)
             break
         except ServerProblem as problem:
             if problem.code == ProblemCode.RESET and attempt == 0:
-                with ServerClient(url, token, None, timeout=timeout) as client:
-                    fresh = client.health().get("epoch")
+                try:
+                    with ServerClient(url, token, None, timeout=timeout) as client:
+                        fresh = client.health().get("epoch")
+                except (NetworkError, ServerUnavailable, ServerProblem) as again:
+                    report.error = error_of(again)
+                    break
                 syncing.reset(desk.uow(), str(fresh) if fresh else None)
                 epoch = str(fresh) if fresh else None
                 report.reset = True

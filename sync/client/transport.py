@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import socket
 from importlib import metadata
 from typing import Any
 
@@ -64,6 +65,12 @@ class ServerClient:
             headers["Authorization"] = f"Bearer {token}"
         if epoch:
             headers[EPOCH_HEADER] = epoch
+        if transport is None:
+            # Without TCP_NODELAY a request's body waits for the ACK of its headers (Nagle
+            # against delayed ACK): some 40 ms lost on every push.
+            transport = httpx.HTTPTransport(
+                socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+            )
         self.http = httpx.Client(
             base_url=base_url.rstrip("/"),
             headers=headers,

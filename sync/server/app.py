@@ -8,13 +8,13 @@ import gzip
 import hmac
 import json
 import zlib
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, ValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -26,6 +26,7 @@ from sync.protocol import (
     APP_HEADER,
     DATASETS,
     EPOCH_HEADER,
+    MAX_BATCH,
     MAX_BODY_BYTES,
     MAX_PAGE,
     PROTOCOL_HEADER,
@@ -95,6 +96,35 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
+class Versions:
+    """A desk speaking too old a protocol is told to upgrade (426) before anything else."""
+
+    def __init__(self, app: ASGIApp, min_protocol: int) -> None:
+        self.app = app
+        self.min_protocol = min_protocol
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if path.startswith("/v1/") and not path.startswith("/v1/admin"):
+            for name, value in scope.get("headers", ()):
+                if name.decode("latin-1").lower() != PROTOCOL_HEADER.lower():
+                    continue
+                try:
+                    version = int(value)
+                except ValueError:
+                    version = 0
+                if version < self.min_protocol:
+                    response = _problem(
+                        426,
+                        ProblemCode.UPGRADE_REQUIRED,
+                        "this desk's Waystation is too old for the server; upgrade it",
+                        min_protocol=self.min_protocol,
+                    )
+                    await response(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
+
+
 class NewStationRequest(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     kind: str = Field(default="station", pattern="^(station|event)$")
@@ -118,6 +148,7 @@ def create_app(settings: ServerSettings, database: Database | None = None) -> Fa
     app.state.settings = settings
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    app.add_middleware(Versions, min_protocol=settings.min_protocol)
 
     @app.exception_handler(ProblemError)
     async def _on_problem(_request: Request, error: ProblemError) -> JSONResponse:
@@ -139,27 +170,6 @@ def create_app(settings: ServerSettings, database: Database | None = None) -> Fa
     async def _on_http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
         code = ProblemCode.NOT_FOUND if error.status_code == 404 else ProblemCode.BAD_REQUEST
         return _problem(error.status_code, code, str(error.detail))
-
-    @app.middleware("http")
-    async def _versions(request: Request, call_next: Callable[[Request], Awaitable[Any]]) -> Any:
-        if request.url.path.startswith("/v1/") and not request.url.path.startswith("/v1/admin"):
-            raw = request.headers.get(PROTOCOL_HEADER)
-            if raw is not None:
-                try:
-                    version = int(raw)
-                except ValueError:
-                    version = 0
-                if version < settings.min_protocol:
-                    return _problem(
-                        426,
-                        ProblemCode.UPGRADE_REQUIRED,
-                        "this desk's Waystation is too old for the server; upgrade it",
-                        min_protocol=settings.min_protocol,
-                    )
-        try:
-            return await call_next(request)
-        except ProblemError as error:  # raised while the body was being read
-            return _problem(error.status, error.code, error.message, **error.detail)
 
     def session() -> Iterator[Session]:
         with database.transaction() as s:
@@ -205,22 +215,19 @@ def create_app(settings: ServerSettings, database: Database | None = None) -> Fa
             }
         },
     )
-    async def push(request: Request) -> PushReply:
+    async def push(request: Request) -> Response:
         body = await request.body()
         if request.headers.get("content-encoding", "").lower() == "gzip":
             body = _gunzip(body)
-        try:
-            parsed = PushRequest.model_validate_json(body)
-        except ValidationError as error:
-            raise ProblemError(
-                422, ProblemCode.BAD_REQUEST, "invalid push", errors=len(error.errors())
-            ) from error
-        return await run_in_threadpool(_push, request, parsed)
+        events = _events_of(body)
+        reply = await run_in_threadpool(_push, request, events)
+        # Serialised once here (no second validation of 500 results by the response model).
+        return Response(reply.model_dump_json(), media_type="application/json")
 
-    def _push(request: Request, parsed: PushRequest) -> PushReply:
+    def _push(request: Request, events: list[dict[str, Any]]) -> PushReply:
         with database.transaction() as s:
             found = device(request, s)
-            return ingest.push(s, found.id, parsed.events)
+            return ingest.push(s, found.id, events)
 
     @app.get("/v1/pull", responses={401: {"model": Problem}, 409: {"model": Problem}})
     def pull(
@@ -290,6 +297,25 @@ def create_app(settings: ServerSettings, database: Database | None = None) -> Fa
     return app
 
 
+def _events_of(body: bytes) -> list[dict[str, Any]]:
+    """The events of a push body: ``{"events": [...]}`` with at most MAX_BATCH objects. Each
+    event is validated on its own later, so that one bad event is refused alone."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ProblemError(422, ProblemCode.BAD_REQUEST, "body is not JSON") from error
+    events = data.get("events") if isinstance(data, dict) else None
+    if not isinstance(events, list) or set(data) != {"events"}:
+        raise ProblemError(422, ProblemCode.BAD_REQUEST, 'expected {"events": [...]}')
+    if len(events) > MAX_BATCH:
+        raise ProblemError(
+            422, ProblemCode.BAD_REQUEST, f"at most {MAX_BATCH} events per push", max=MAX_BATCH
+        )
+    if not all(isinstance(event, dict) for event in events):
+        raise ProblemError(422, ProblemCode.BAD_REQUEST, "every event must be an object")
+    return events
+
+
 def _gunzip(body: bytes) -> bytes:
     try:
         out = zlib.decompressobj(16 + zlib.MAX_WBITS)
@@ -299,3 +325,10 @@ def _gunzip(body: bytes) -> bytes:
     if len(data) > MAX_BODY_BYTES or out.unconsumed_tail:
         raise ProblemError(413, ProblemCode.TOO_LARGE, "request body too large")
     return data
+
+
+def app_from_environment() -> FastAPI:
+    """For ``uvicorn --factory`` with several worker processes (settings from the env)."""
+    from sync.server.settings import load_settings
+
+    return create_app(load_settings())

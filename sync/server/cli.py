@@ -66,6 +66,19 @@ def cmd_serve(args: argparse.Namespace, settings: ServerSettings) -> int:
     from sync.server.app import create_app
 
     database = _database(settings)
+    if args.workers > 1:
+        # Several processes on one database: the server keeps no state of its own.
+        database.dispose()
+        uvicorn.run(
+            "sync.server.app:app_from_environment",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level="warning",
+            access_log=False,
+        )
+        return 0
     app = create_app(settings, database)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0
@@ -164,6 +177,16 @@ def cmd_stats(args: argparse.Namespace, settings: ServerSettings) -> int:
     return 0
 
 
+def cmd_new_epoch(args: argparse.Namespace, settings: ServerSettings) -> int:
+    """After restoring the database from a backup: every desk then pushes all it has again
+    (what the server still holds is answered duplicate) and pulls everything again."""
+    database = _database(settings)
+    with database.transaction() as session:
+        epoch = db.new_epoch(session)
+    _emit(args, {"epoch": epoch}, [f"new epoch {epoch}: every desk resyncs on its next sync"])
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="print JSON")
@@ -173,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = verbs.add_parser("serve", help="run the HTTP server")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8700)
+    p.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
     p.set_defaults(run=cmd_serve, json=False)
 
     p = verbs.add_parser(
@@ -199,6 +223,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = dverbs.add_parser("revoke", parents=[common], help="refuse this device from now on")
     p.add_argument("device", help="device id or device code")
     p.set_defaults(run=cmd_device_revoke)
+
+    p = verbs.add_parser(
+        "new-epoch", parents=[common], help="after restoring a backup: make every desk resync"
+    )
+    p.set_defaults(run=cmd_new_epoch)
 
     p = verbs.add_parser("stats", parents=[common], help="records, conflicts, last syncs")
     p.set_defaults(run=cmd_stats)

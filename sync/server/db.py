@@ -68,6 +68,16 @@ def _ensure_meta(session: Session) -> None:
         session.add(MetaRow(key="id_hash_key", value=key))
 
 
+def new_epoch(session: Session) -> str:
+    row = session.get(MetaRow, "epoch")
+    value = secrets.token_hex(8)
+    if row is None:
+        session.add(MetaRow(key="epoch", value=value))
+    else:
+        row.value = value
+    return value
+
+
 def meta(session: Session, key: str) -> str:
     row = session.get(MetaRow, key)
     if row is None:

@@ -41,12 +41,12 @@ def _invalid(raw: dict[str, Any], error: ValidationError) -> EventResult:
     )
 
 
-def _check(device: DeviceRow, event: EventEnvelope) -> str | None:
+def _check(device: DeviceRow, event: EventEnvelope, payload: str) -> str | None:
     if event.device_id != device.id:
         return "wrong_device"
     if event.station_id not in (device.station_id, device.local_station_id):
         return "wrong_station"
-    if len(log.canonical(event.payload).encode("utf-8")) > MAX_PAYLOAD_BYTES:
+    if len(payload) > MAX_PAYLOAD_BYTES:  # characters: at least as many bytes
         return "payload_too_large"
     return None
 
@@ -57,34 +57,29 @@ def push(session: Session, device_id: str, raw_events: list[dict[str, Any]]) -> 
         select(DeviceRow).where(DeviceRow.id == device_id).with_for_update()
     ).one()
     results: list[EventResult | None] = [None] * len(raw_events)
-    valid: list[tuple[int, EventEnvelope, str]] = []
+    valid: list[tuple[int, EventEnvelope, str, str]] = []
     for i, raw in enumerate(raw_events):
         try:
             event = EventEnvelope.model_validate(raw)
         except ValidationError as error:
             results[i] = _invalid(raw, error)
             continue
-        problem = _check(device, event)
+        payload = log.canonical(event.payload)
+        problem = _check(device, event, payload)
         if problem is not None:
             results[i] = EventResult(
                 event_id=event.event_id, seq=event.seq, status=EventStatus.REJECTED, reason=problem
             )
             continue
-        valid.append((i, event, log.digest(event.model_dump(mode="json"))))
+        # The hash of the event as sent (a desk sends the same stored text every time).
+        valid.append((i, event, log.digest(raw), payload))
 
-    ids = [event.event_id for _, event, _ in valid]
-    stored = {
-        row.event_id: (row.payload_hash, row.server_seq)
-        for row in session.execute(
-            select(EventRow.event_id, EventRow.payload_hash, EventRow.server_seq).where(
-                EventRow.event_id.in_(ids)
-            )
-        )
-    }
+    ids = [event.event_id for _, event, _, _ in valid]
+    stored = {event_id: (hashed, seq) for event_id, seq, hashed in log.known(session, ids)}
     fresh: list[tuple[int, EventEnvelope, dict[str, Any]]] = []
     seen: dict[str, str] = {}
     received = log.now()
-    for i, event, hashed in valid:
+    for i, event, hashed, payload in valid:
         known = stored.get(event.event_id)
         earlier = seen.get(event.event_id)
         if known is not None or earlier is not None:
@@ -109,7 +104,7 @@ def push(session: Session, device_id: str, raw_events: list[dict[str, Any]]) -> 
             "operator_id": event.operator_id,
             "device_time": event.device_time,
             "received_at": received,
-            "payload": log.canonical(event.payload),
+            "payload": payload,
             "payload_hash": hashed,
         }
         fresh.append((i, event, row))

@@ -82,7 +82,8 @@ def test_screenshots(
         (1, "05-members"),
         (2, "10-verify"),
         (3, "06-operators"),
-        (4, "07-settings"),
+        (4, "14-sync-standalone"),
+        (5, "07-settings"),
     ):
         tabs.setCurrentIndex(index)
         grab(window, folder, name)

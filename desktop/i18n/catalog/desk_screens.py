@@ -36,7 +36,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "shell.lock": ("锁屏", "Lock"),
     "shell.locked": ("已锁屏", "Locked"),
     "shell.on_duty": ("值班：{name}（{role}）", "On duty: {name} ({role})"),
-    "shell.outbox": ("待同步 {n} 条", "{n} waiting to sync"),
     "shell.tab_checkin": ("签到", "Check-in"),
     "shell.tab_members": ("会员", "Members"),
     "shell.tab_verify": ("核验", "Verify"),

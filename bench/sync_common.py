@@ -1,0 +1,150 @@
+"""What the sync benchmarks share: a central server in its own process (PostgreSQL when
+reachable, else a SQLite file), desks in temporary folders, bulk-made events."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from desktop.bootstrap import Desk, open_desk
+from desktop.domain.model import DeskContext, StationKind
+from desktop.services import setup
+from sync.client.engine import enrol
+from sync.server.settings import DEVELOPMENT_ADMIN_TOKEN
+
+POSTGRES = os.environ.get(
+    "WAYSTATION_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+ADMIN = {"Authorization": f"Bearer {DEVELOPMENT_ADMIN_TOKEN}"}
+REPO = Path(__file__).resolve().parents[1]
+
+
+def postgres_database() -> str | None:
+    """A fresh PostgreSQL database, or None when no PostgreSQL answers."""
+    try:
+        import psycopg
+
+        admin = POSTGRES.replace("postgresql+psycopg://", "postgresql://")
+        name = f"ws_bench_{secrets.token_hex(4)}"
+        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        return f"{POSTGRES.rsplit('/', 1)[0]}/{name}"
+    except Exception:
+        return None
+
+
+def drop_postgres(url: str) -> None:
+    import psycopg
+
+    admin = POSTGRES.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+class BenchServer:
+    def __init__(self, folder: Path, use_postgres: bool = True, workers: int = 1) -> None:
+        self.folder = folder
+        pg = postgres_database() if use_postgres else None
+        self.database_url = pg or f"sqlite:///{folder / 'central.sqlite3'}"
+        self.backend = "PostgreSQL" if pg else "SQLite"
+        import socket
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = int(s.getsockname()[1])
+        env = {k: v for k, v in os.environ.items() if not k.startswith("WAYSTATION_")}
+        env.update(
+            WAYSTATION_SERVER_DATABASE_URL=self.database_url, WAYSTATION_SERVER_MODE="development"
+        )
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "sync.server.cli", "serve", "--port", str(self.port),
+             "--workers", str(workers)],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(self.url + "/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise RuntimeError("server did not start")
+            time.sleep(0.1)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def admin(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = httpx.request(method, self.url + path, headers=ADMIN, timeout=120, **kwargs)
+        response.raise_for_status()
+        return response.json()
+
+    def code(self, station: str) -> str:
+        return str(
+            self.admin("POST", "/v1/admin/stations", json={"name": station})["enrolment_code"]
+        )
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(30)
+        if self.database_url.startswith("postgresql"):
+            drop_postgres(self.database_url)
+
+
+def new_desk(folder: Path, name: str) -> tuple[Desk, DeskContext]:
+    desk = open_desk(folder / name)
+    device, admin = setup.set_up_station(
+        setup.StationSetup(
+            station_name=name,
+            kind=StationKind.STATION,
+            union_name="基准测试总工会",
+            admin_name="基准管理员",
+            admin_pin="246810",
+        ),
+        desk.uow(),
+    )
+    desk.register_own_key()
+    return desk, DeskContext(device.station.id, device.id, admin.id, admin.role)
+
+
+def enrolled_desk(server: BenchServer, folder: Path, name: str) -> tuple[Desk, DeskContext]:
+    desk, ctx = new_desk(folder, name)
+    enrol(desk, server.url, server.code(name))
+    device = desk.device()
+    assert device is not None
+    return desk, DeskContext(device.station.id, device.id, ctx.operator_id, ctx.operator_role)
+
+
+def queue_visits(desk: Desk, ctx: DeskContext, count: int, batch: int = 20_000) -> None:
+    """Anonymous visit events straight into the outbox, as a busy offline desk leaves them."""
+    from desktop.domain.clock import to_iso
+
+    made = 0
+    while made < count:
+        with desk.uow() as uow:
+            at = to_iso(uow.now())
+            for i in range(made, min(count, made + batch)):
+                uow.outbox.append(
+                    "visit.recorded", f"{i:036d}",
+                    {"member_id": None, "services": ["water", "rest"], "occupation": "外卖骑手"},
+                    ctx, at,
+                )
+            uow.commit()
+        made = min(count, made + batch)
+
+
+def work_folder() -> Path:
+    return Path(tempfile.mkdtemp(prefix="waystation-sync-bench-"))

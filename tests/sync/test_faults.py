@@ -1,0 +1,296 @@
+"""Network and server faults: each ends with exactly the events that were made, once."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import socket
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from desktop.domain.clock import system_clock, to_iso
+from desktop.services import checkin, syncing, views
+from sync.client.engine import sync_once
+from sync.client.transport import ServerClient
+from sync.protocol import EventStatus
+from tests.sync.conftest import Server, Station, free_port
+from tests.sync.test_sync_e2e import enrolled, outbox_size, register
+
+
+def fill_outbox(station: Station, count: int) -> None:
+    """Many events at once (anonymous counts are real events with no rule on the server)."""
+    with station.uow() as uow:
+        at = to_iso(uow.now())
+        for i in range(count):
+            uow.outbox.append(
+                "visit.recorded",
+                f"{i:036d}",
+                {"member_id": None, "services": ["water"], "n": i},
+                station.ctx,
+                at,
+            )
+        uow.commit()
+
+
+def device_events(server: Server, station: Station) -> int:
+    devices = server.admin("GET", "/v1/admin/devices")
+    return int(next(d["events"] for d in devices if d["id"] == station.ctx.device_id))
+
+
+def assert_exactly_once(server: Server, station: Station) -> None:
+    state = syncing.status(station.uow())
+    assert state.waiting == 0 and state.quarantined == 0
+    assert device_events(server, station) == outbox_size(station)
+
+
+class Proxy:
+    """A TCP proxy in front of the server that can break connections on purpose."""
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream = upstream_port
+        self.port = free_port()
+        self.refuse = False  # close each connection before the request reaches the server
+        self.drop_push_replies = 0  # let the server commit a push, then lose its reply
+        self.listener = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if self.refuse:
+                client.close()
+                continue
+            upstream = socket.create_connection(("127.0.0.1", self.upstream))
+            state = {"push": False}
+            threading.Thread(
+                target=self._pipe, args=(client, upstream, state, True), daemon=True
+            ).start()
+            threading.Thread(
+                target=self._pipe, args=(upstream, client, state, False), daemon=True
+            ).start()
+
+    def _pipe(
+        self, source: socket.socket, sink: socket.socket, state: dict[str, bool], request: bool
+    ) -> None:
+        try:
+            while data := source.recv(65536):
+                if request and b"POST /v1/push" in data:
+                    state["push"] = True
+                if not request and state["push"] and self.drop_push_replies > 0:
+                    self.drop_push_replies -= 1
+                    state["push"] = False
+                    break  # the server has committed; the desk never hears of it
+                if not request:
+                    state["push"] = False
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, sink):
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+                s.close()
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def test_connection_dropped_before_the_request(
+    server: Server, make_station: Callable[..., Station]
+) -> None:
+    a = enrolled(server, make_station("东湖驿站"))
+    register(a, "刘一", "13600000001")
+    proxy = Proxy(server.port)
+    with a.uow() as uow:
+        uow.sync_state.set("server_url", proxy.url)
+        uow.commit()
+    proxy.refuse = True
+    report = sync_once(a.desk, timeout=5)
+    assert report.error is not None and report.error.code == "sync.error.network"
+    assert syncing.status(a.uow()).waiting == outbox_size(a)
+    proxy.refuse = False
+    assert sync_once(a.desk).ok
+    assert_exactly_once(server, a)
+    proxy.close()
+
+
+def test_reply_lost_after_the_server_committed(
+    server: Server, make_station: Callable[..., Station]
+) -> None:
+    a = enrolled(server, make_station("东湖驿站"))
+    fill_outbox(a, 1200)
+    proxy = Proxy(server.port)
+    with a.uow() as uow:
+        uow.sync_state.set("server_url", proxy.url)
+        uow.commit()
+    proxy.drop_push_replies = 2
+    first = sync_once(a.desk, timeout=10, batch_size=500)
+    assert first.error is not None and first.error.code == "sync.error.network"
+    second = sync_once(a.desk, timeout=10, batch_size=500)
+    assert not second.ok  # the second lost reply
+    last = sync_once(a.desk, timeout=10, batch_size=500)
+    assert last.ok, last.error
+    assert last.duplicates > 0  # what the server had stored came back as duplicates
+    assert_exactly_once(server, a)
+    proxy.close()
+
+
+def test_server_killed_and_restarted_mid_batch(
+    make_server: Callable[..., Server], make_station: Callable[..., Station]
+) -> None:
+    server = make_server()
+    a = enrolled(server, make_station("东湖驿站"))
+    fill_outbox(a, 6000)
+    rng = random.Random(11)
+    for _ in range(3):
+        worker = threading.Thread(target=sync_once, args=(a.desk,), kwargs={"timeout": 10})
+        worker.start()
+        time.sleep(rng.uniform(0.05, 0.6))
+        server.kill()
+        worker.join(60)
+        assert not worker.is_alive()
+        server.start()  # same port, same database
+    assert sync_once(a.desk).ok
+    assert_exactly_once(server, a)
+
+
+def test_batches_twice_out_of_order_and_altered(
+    server: Server, make_station: Callable[..., Station]
+) -> None:
+    a = enrolled(server, make_station("东湖驿站"))
+    fill_outbox(a, 300)
+    events = syncing.outbox_batch(a.uow(), 1000)
+    first, second = events[:150], events[150:]
+    url, token, epoch = syncing.server(a.uow(), a.desk.paths.keys) or ("", "", None)
+    with ServerClient(url, token, epoch) as client:
+        later = client.push(second)  # out of order: the later batch arrives first
+        assert {r.status for r in later.results} == {EventStatus.ACCEPTED}
+        assert later.gap is not None and later.gap.received == second[0]["seq"]
+        earlier = client.push(first)
+        assert {r.status for r in earlier.results} == {EventStatus.ACCEPTED}
+        again = client.push(first)  # the same batch delivered twice
+        assert {r.status for r in again.results} == {EventStatus.DUPLICATE}
+        altered = dict(first[0], payload={"tampered": True})
+        bad = dict(first[1], station_id="11111111-1111-1111-1111-111111111111")
+        broken = {"event_id": "not-an-id", "seq": -1}
+        mixed = client.push([altered, bad, broken, first[2]])
+    statuses = [(r.status, r.reason) for r in mixed.results]
+    assert statuses[0] == (EventStatus.CONFLICT, "same_id_different_payload")
+    assert statuses[1] == (EventStatus.REJECTED, "wrong_station")
+    assert statuses[2][0] == EventStatus.REJECTED
+    assert statuses[3] == (EventStatus.DUPLICATE, None)
+    # The desk then syncs normally: everything is there exactly once.
+    report = sync_once(a.desk)
+    assert report.ok and report.pushed < outbox_size(a)
+    assert_exactly_once(server, a)
+
+
+def test_a_refused_event_is_quarantined_and_does_not_block_the_rest(
+    server: Server, make_station: Callable[..., Station]
+) -> None:
+    a = enrolled(server, make_station("东湖驿站"))
+    assert sync_once(a.desk).ok
+    fill_outbox(a, 3)
+    with a.uow() as uow:  # an event the server must refuse, queued between good ones
+        at = to_iso(uow.now())
+        bad_ctx = a.ctx.__class__(
+            "22222222-2222-2222-2222-222222222222",
+            a.ctx.device_id,
+            a.ctx.operator_id,
+            a.ctx.operator_role,
+        )
+        uow.outbox.append("visit.recorded", "x" * 36, {"n": "bad"}, bad_ctx, at)
+        uow.commit()
+    fill_outbox(a, 3)
+    report = sync_once(a.desk)
+    assert report.ok and report.quarantined == 1
+    state = syncing.status(a.uow())
+    assert state.waiting == 0 and state.quarantined == 1
+    held = syncing.quarantined(a.uow())
+    assert [q.reason for q in held] == ["rejected:wrong_station"]
+    assert device_events(server, a) == outbox_size(a) - 1
+    again = sync_once(a.desk)
+    assert again.ok and again.pushed == 0 and again.quarantined == 0
+
+
+def test_a_station_clock_a_year_off_changes_no_order(
+    server: Server, make_station: Callable[..., Station]
+) -> None:
+    def a_year_ahead() -> datetime:
+        return system_clock() + timedelta(days=365)
+
+    a = enrolled(server, make_station("东湖驿站", clock=a_year_ahead))
+    b = enrolled(server, make_station("光谷驿站"))
+    first = register(a, "未来人", "13500000001")
+    assert sync_once(a.desk).ok
+    second = register(b, "现在人", "13500000002")
+    assert sync_once(b.desk).ok
+    assert sync_once(a.desk).ok
+    assert [m.id for m in views.search_members(b.uow(), "wlr")] == [first]
+    assert [m.id for m in views.search_members(a.uow(), "xzr")] == [second]
+    assert_exactly_once(server, a)
+    assert_exactly_once(server, b)
+
+
+def test_an_interrupted_first_pull_resumes(
+    server: Server, make_station: Callable[..., Station]
+) -> None:
+    a = enrolled(server, make_station("东湖驿站"))
+    for i in range(25):
+        register(a, "测试" + "甲乙丙丁戊己庚辛壬癸"[i % 10] + "子丑寅"[i // 10], f"1390000{i:04d}")
+    assert sync_once(a.desk).ok
+    b = enrolled(server, make_station("光谷驿站"))
+    pages = {"n": 0}
+
+    def after_two_pages() -> bool:
+        return pages["n"] >= 2
+
+    def count(phase: str, _done: int) -> None:
+        if phase == "pull:members":
+            pages["n"] += 1
+
+    cut = sync_once(b.desk, page_size=10, progress=count, cancelled=after_two_pages)
+    assert cut.pulled.get("members") == 20
+    rest = sync_once(b.desk, page_size=10)
+    assert rest.pulled["members"] == 5
+    assert len(views.member_ids(b.uow())) == 25
+
+
+def test_a_restored_server_makes_every_desk_resync(
+    server: Server, make_station: Callable[..., Station]
+) -> None:
+    a = enrolled(server, make_station("东湖驿站"))
+    b = enrolled(server, make_station("光谷驿站"))
+    register(a, "赵六", "13300000006")
+    assert sync_once(a.desk).ok and sync_once(b.desk).ok
+    assert server.cli("new-epoch").returncode == 0
+    report = sync_once(b.desk)
+    assert report.ok and report.reset
+    assert report.duplicates == outbox_size(b) and report.pushed == 0
+    assert report.pulled["members"] == 1
+    assert len(views.member_ids(b.uow())) == 1
+
+
+def test_two_server_processes_on_one_database_agree(
+    make_server: Callable[..., Server], make_station: Callable[..., Station]
+) -> None:
+    one = make_server()
+    two = make_server()
+    a = enrolled(one, make_station("东湖驿站"))
+    b = enrolled(two, make_station("光谷驿站"))
+    member_id = register(a, "钱七", "13200000007")
+    assert sync_once(a.desk).ok
+    assert sync_once(b.desk).ok
+    assert [m.id for m in views.search_members(b.uow(), "qq")] == [member_id]
+    checkin.check_in(checkin.CheckIn(member_id=member_id), b.uow(), b.ctx)
+    assert sync_once(b.desk).ok
+    assert one.stats() == two.stats()

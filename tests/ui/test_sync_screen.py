@@ -1,0 +1,119 @@
+"""The sync screen and status line against a real server: connect, sync, a conflict resolved,
+the server gone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog
+from pytestqt.qtbot import QtBot
+
+from desktop.bootstrap import Desk
+from desktop.domain.model import Device, Operator
+from desktop.i18n import tr
+from desktop.services import syncing
+from sync.client.engine import sync_once
+from tests.sync.conftest import (  # noqa: F401  (fixtures)
+    Server,
+    Station,
+    make_server,
+    make_station,
+    server,
+    server_db,
+)
+from tests.sync.test_sync_e2e import ID_NUMBER, enrolled, register
+from tests.ui.test_screenshots import SIZE, grab, shots_folder
+from ui.app import DeskApp
+from ui.shell import Shell
+from ui.sync.enrol_dialog import EnrolDialog
+from ui.sync.resolve_dialog import ResolveDialog
+
+
+def open_window(qtbot: QtBot, qapp: QApplication, desk: Desk, admin: Operator) -> Shell:
+    controller = DeskApp(qapp, desk)
+    controller.apply_language("zh")
+    window = controller.build_window(admin)
+    qtbot.addWidget(window)
+    window.resize(*SIZE)
+    window.show()
+    return window
+
+
+def sync_and_wait(qtbot: QtBot, window: Shell) -> None:
+    with qtbot.waitSignal(window.scheduler.finished, timeout=60_000):
+        window.scheduler.sync_now()
+    window.sync_screen.refresh()
+
+
+def test_connect_sync_and_resolve_a_conflict_from_the_screen(
+    qtbot: QtBot,
+    qapp: QApplication,
+    desk: Desk,
+    station: tuple[Device, Operator],
+    server: Server,  # noqa: F811
+    make_station: Callable[..., Station],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    _device, admin = station
+    window = open_window(qtbot, qapp, desk, admin)
+    status = window.outbox_label
+    assert "单机使用" in status.text()
+    screen = window.sync_screen
+    assert tr("sync_screen.not_connected") in screen.headline.text()
+
+    # Connect through the dialog: the scanned enrolment QR fills both fields.
+    code = server.station("测试街道工会驿站")
+    dialog = EnrolDialog(desk, window)
+    qtbot.addWidget(dialog)
+    dialog.code.setText(f"waystation-enrol:{server.url}#{code}")
+    assert dialog.server.text() == server.url and dialog.code.text() == code
+    dialog.connect_desk()
+    assert dialog.result() == QDialog.DialogCode.Accepted, dialog.message.text()
+    window._enrolled()
+    assert window.session is not None
+    assert window.session.device.station.name == "测试街道工会驿站"
+
+    # Another station registers the same person; both sync; the conflict shows here.
+    other = enrolled(server, make_station("光谷驿站"))
+    register(other, "张秀英", "13800002222", ID_NUMBER)
+    assert sync_once(other.desk).ok
+    here = Station(desk, window.session.ctx(), "测试街道工会驿站")
+    mine = register(here, "张秀英", "13800001111", ID_NUMBER)
+    sync_and_wait(qtbot, window)
+    assert screen.conflicts.rowCount() == 1
+    assert "光谷驿站" in screen.conflicts.item(0, 1).text()
+    assert "冲突 1 个" in status.text()
+    assert window.tabs is not None
+    window.tabs.setCurrentWidget(screen)
+    grab(window, shots_folder("zh"), "11-sync-conflict")
+
+    def answer() -> None:
+        modal = QApplication.activeModalWidget()
+        assert isinstance(modal, ResolveDialog)
+        grab(modal, shots_folder("zh"), "12-sync-resolve")
+        keep_mine = next(b for b in modal.choices.buttons() if "测试街道" in b.text())
+        keep_mine.setChecked(True)
+        modal.note.setText("电话核实为同一人")
+        modal.accept()
+
+    screen.conflicts.selectRow(0)
+    QTimer.singleShot(0, answer)
+    screen.resolve_selected()
+    resolved = syncing.conflicts(desk.uow(), include_resolved=True)[0]
+    assert resolved.status == "resolved" and resolved.note == "电话核实为同一人"
+    with desk.uow().reading() as uow:
+        assert uow.members.row(mine) is not None
+    sync_and_wait(qtbot, window)
+    assert server.conflicts()[0]["status"] == "resolved"
+    assert "冲突" not in status.text()
+
+    # The server goes away: the status line says so in plain words, nothing is lost.
+    server.stop()
+    register(here, "新会员", "13800003333")
+    sync_and_wait(qtbot, window)
+    assert "连不上中心服务器" in status.text()
+    assert "待上传" in status.text()
+    assert syncing.status(desk.uow()).waiting > 0
+    grab(window, shots_folder("zh"), "13-sync-offline")

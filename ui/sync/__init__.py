@@ -1,0 +1,1 @@
+"""Sync with the central server: background scheduler, status line, sync screen, dialogs."""

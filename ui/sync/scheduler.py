@@ -1,0 +1,118 @@
+"""Runs sync in the background: on a timer, soon after a burst of local writes, when the
+network returns, and on demand. Never blocks the desk; failures back off with jitter.
+
+The sync itself runs on a thread of its own: its HTTP waits on the network, and its local
+writes are short transactions that take turns with the desk's own writer on SQLite's lock.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop.bootstrap import Desk
+from desktop.services import syncing
+from sync.client.backoff import Backoff
+from sync.client.engine import SyncReport, sync_once
+
+log = logging.getLogger(__name__)
+
+AFTER_WRITES_MS = 5_000  # a burst of check-ins goes up this long after the last one
+
+
+class _Relay(QObject):
+    done = Signal(object)
+
+
+class SyncScheduler(QObject):
+    started = Signal()
+    finished = Signal(object)  # SyncReport
+    progress = Signal(str, int)
+
+    def __init__(self, desk: Desk, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.backoff = Backoff()
+        self.running = False
+        self.again = False
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync")
+        self._relay = _Relay()
+        self._relay.done.connect(self._done)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.sync_now)
+        self._network: object | None = None
+
+    def start(self) -> None:
+        """Sync soon after start, then on the timer; follow the network if Qt can tell."""
+        self.timer.start(2_000)
+        try:
+            from PySide6.QtNetwork import QNetworkInformation
+
+            if QNetworkInformation.loadDefaultBackend():
+                info = QNetworkInformation.instance()
+                info.reachabilityChanged.connect(self._reachability)
+                self._network = info
+        except (ImportError, RuntimeError):  # no backend on this platform: the timer does
+            self._network = None
+
+    def _reachability(self, reachability: object) -> None:
+        from PySide6.QtNetwork import QNetworkInformation
+
+        if reachability == QNetworkInformation.Reachability.Online:
+            self.timer.start(int(self.backoff.network_returned() * 1000))
+
+    def local_writes(self) -> None:
+        """Something was recorded: push it soon (coalescing a burst into one sync)."""
+        if not self.running and (
+            not self.timer.isActive() or self.timer.remainingTime() > AFTER_WRITES_MS
+        ):
+            self.timer.start(AFTER_WRITES_MS)
+
+    def sync_now(self) -> None:
+        if self.running:
+            self.again = True
+            return
+        state = syncing.status(self.desk.uow())
+        if not state.enrolled:
+            self.timer.start(int(self.backoff.interval * 1000))
+            return
+        self.running = True
+        self.started.emit()
+        relay = self._relay
+
+        def work() -> None:
+            try:
+                report = sync_once(
+                    self.desk, progress=lambda phase, n: self.progress.emit(phase, n)
+                )
+            except Exception as error:  # never let the sync thread die silently
+                log.exception("sync failed")
+                report = SyncReport(
+                    error=syncing.SyncError("sync.error.unexpected", {"error": str(error)})
+                )
+            relay.done.emit(report)
+
+        self._executor.submit(work)
+
+    def _done(self, report: SyncReport) -> None:
+        self.running = False
+        state = syncing.status(self.desk.uow())
+        if report.ok:
+            wait = self.backoff.succeeded()
+        elif state.stopped:
+            wait = 0.0  # revoked or too old: only a person's "sync now" tries again
+        else:
+            wait = self.backoff.failed()
+        if self.again:
+            self.again = False
+            wait = 0.5
+        if wait:
+            self.timer.start(int(wait * 1000))
+        self.finished.emit(report)
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self._executor.shutdown(wait=True, cancel_futures=True)

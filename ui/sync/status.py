@@ -1,0 +1,51 @@
+"""The status bar's sync line: events waiting, last successful sync, the current problem."""
+
+from __future__ import annotations
+
+from desktop.domain.clock import from_iso
+from desktop.i18n import tr
+from desktop.services.syncing import SyncStatus
+
+
+def when(iso: str | None) -> str:
+    if not iso:
+        return tr("sync.never")
+    moment = from_iso(iso).astimezone()
+    return moment.strftime("%m-%d %H:%M")
+
+
+def headline(message: str) -> str:
+    """The first clause of a message, for the status bar (the whole one is its tooltip)."""
+    for stop in ("（", "，", "。", " (", ", ", ". "):
+        message = message.split(stop, 1)[0]
+    return message
+
+
+def status_line(state: SyncStatus, running: bool = False) -> tuple[str, str]:
+    """(text, tone) with tone ok / warn / error / off."""
+    if not state.enrolled:
+        return tr("sync_bar.offline_only", waiting=state.waiting), "off"
+    parts = [tr("sync_bar.waiting", waiting=state.waiting)]
+    if running:
+        parts.append(tr("sync_bar.running"))
+    else:
+        parts.append(tr("sync_bar.last", at=when(state.last_success_at)))
+    tone = "ok"
+    if state.quarantined:
+        parts.append(tr("sync_bar.quarantined", count=state.quarantined))
+        tone = "warn"
+    if state.open_conflicts:
+        parts.append(tr("sync_bar.conflicts", count=state.open_conflicts))
+        tone = "warn"
+    if state.error is not None and not running:
+        parts.append(headline(tr(state.error.code, **state.error.params)))
+        tone = "error"
+    return " · ".join(parts), tone
+
+
+TONE_STYLE = {
+    "ok": "color:#1b5e20;",
+    "warn": "color:#8a4b00;",
+    "error": "color:#b71c1c; font-weight:bold;",
+    "off": "color:#555;",
+}
