@@ -65,8 +65,16 @@ class BenchServer:
             WAYSTATION_SERVER_DATABASE_URL=self.database_url, WAYSTATION_SERVER_MODE="development"
         )
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "sync.server.cli", "serve", "--port", str(self.port),
-             "--workers", str(workers)],
+            [
+                sys.executable,
+                "-m",
+                "sync.server.cli",
+                "serve",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+            ],
             cwd=REPO,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -138,9 +146,11 @@ def queue_visits(desk: Desk, ctx: DeskContext, count: int, batch: int = 20_000) 
             at = to_iso(uow.now())
             for i in range(made, min(count, made + batch)):
                 uow.outbox.append(
-                    "visit.recorded", f"{i:036d}",
+                    "visit.recorded",
+                    f"{i:036d}",
                     {"member_id": None, "services": ["water", "rest"], "occupation": "外卖骑手"},
-                    ctx, at,
+                    ctx,
+                    at,
                 )
             uow.commit()
         made = min(count, made + batch)

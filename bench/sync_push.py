@@ -33,9 +33,11 @@ def main() -> None:
         seconds = time.perf_counter() - started
         assert report.ok, report.error
         stored = sum(server.admin("GET", "/v1/admin/stats")["events_by_kind"].values())
-        print(f"push of {args.events:,} queued events to a {server.backend} server "
-              f"(batches of 500, gzip): {seconds:.2f} s = {args.events / seconds:,.0f} events/s "
-              f"end to end; server holds {stored:,} events (incl. setup and enrolment)")
+        print(
+            f"push of {args.events:,} queued events to a {server.backend} server "
+            f"(batches of 500, gzip): {seconds:.2f} s = {args.events / seconds:,.0f} events/s "
+            f"end to end; server holds {stored:,} events (incl. setup and enrolment)"
+        )
         desk.close()
     finally:
         server.stop()
