@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.generate
 	$(BIN)/python -m bench.print_cards
 	$(BIN)/python -m bench.tokens
+	$(BIN)/python -m bench.handouts
 	$(BIN)/python -m bench.power_cut
 
 clean:

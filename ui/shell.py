@@ -118,43 +118,49 @@ class Shell(QMainWindow):
         log.info("operator %s on duty", operator.id)
 
     def _build_tabs(self, session: DeskSession) -> QTabWidget:
+        """Desk work first (check-in, members, training, handouts), then checking and
+        figures, then the machinery (sync, operators, settings)."""
         from ui.admin.operators_screen import OperatorsScreen
         from ui.admin.settings_screen import SettingsScreen
+        from ui.aid.tabs import add_aid_tabs
         from ui.members.list_screen import MembersScreen
+        from ui.reports.screen import ReportScreen
+        from ui.sync.screen import SyncScreen
+        from ui.training.screen import TrainingScreen
         from ui.verify.screen import VerifyScreen
 
         tabs = QTabWidget()
         tabs.setObjectName("deskTabs")
-        tabs.setStyleSheet("QTabBar::tab { min-width:110px; padding:8px 16px; font-size:15px; }")
+        tabs.setStyleSheet("QTabBar::tab { min-width:90px; padding:8px 14px; font-size:15px; }")
         self.checkin_screen = CheckInScreen(session, self.sounds)
-        self.checkin_screen.changed.connect(self.refresh_status)
-        self.checkin_screen.changed.connect(self.scheduler.local_writes)
+        self.checkin_screen.changed.connect(self._recorded)
         tabs.addTab(self.checkin_screen, tr("shell.tab_checkin"))
         self.members_screen = MembersScreen(session)
         tabs.addTab(self.members_screen, tr("shell.tab_members"))
+        self.training_screen = TrainingScreen(session, self.sounds)
+        self.training_screen.changed.connect(self._recorded)
+        tabs.addTab(self.training_screen, tr("shell.tab_training"))
+        add_aid_tabs(tabs, session, self.sounds, self._recorded)
         tabs.addTab(VerifyScreen(session), tr("shell.tab_verify"))
+        tabs.addTab(ReportScreen(session), tr("report.tab"))
+        self.sync_screen = SyncScreen(session, self.scheduler)
+        self.sync_screen.enrolled.connect(self._enrolled)
+        tabs.addTab(self.sync_screen, tr("shell.tab_sync"))
         if session.can(Role.ADMIN):
             operators_screen = OperatorsScreen(session)
             operators_screen.changed.connect(self._operator_records_changed)
             tabs.addTab(operators_screen, tr("shell.tab_operators"))
-        from ui.sync.screen import SyncScreen
-
-        self.sync_screen = SyncScreen(session, self.scheduler)
-        self.sync_screen.enrolled.connect(self._enrolled)
-        tabs.addTab(self.sync_screen, tr("shell.tab_sync"))
         settings_screen = SettingsScreen(session, on_language_changed=self.on_language_changed)
         settings_screen.saved.connect(self.apply_settings)
         tabs.addTab(settings_screen, tr("shell.tab_settings"))
-        from ui.reports.screen import ReportScreen
-
-        tabs.addTab(ReportScreen(session), tr("report.tab"))
-        from ui.training.screen import TrainingScreen
-
-        self.training_screen = TrainingScreen(session, self.sounds)
-        self.training_screen.changed.connect(self.refresh_status)
-        tabs.addTab(self.training_screen, tr("shell.tab_training"))
         tabs.currentChanged.connect(self._tab_changed)
         return tabs
+
+    def _recorded(self) -> None:
+        """Something was recorded at a desk screen: the status line counts it and sync
+        sends it soon."""
+        self.refresh_status()
+        self.scheduler.local_writes()
 
     def apply_settings(self, settings: DeskSettings) -> None:
         """Saved settings take effect now, not at the next start."""

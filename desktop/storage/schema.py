@@ -307,5 +307,6 @@ class ConflictRow(Base):
     resolution: Mapped[str | None] = mapped_column(Text, default=None)  # JSON
 
 
+from desktop.storage import schema_aid as _aid  # noqa: E402,F401  (the aid area's tables)
 from desktop.storage import schema_reports as _schema_reports  # noqa: E402, F401 (reports)
 from desktop.storage import schema_training  # noqa: E402,F401  (training tables)

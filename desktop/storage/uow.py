@@ -28,6 +28,7 @@ from desktop.storage.repositories import (
     SettingsRepository,
     VisitRepository,
 )
+from desktop.storage.repositories_aid import AidFigures, Campaigns, Handouts, Items, Stock
 from desktop.storage.repositories_reports import Rosters
 from desktop.storage.repositories_sync import Conflicts, Cursors, PushResults, SyncState
 from desktop.storage.repositories_training import Training
@@ -82,6 +83,9 @@ class UnitOfWork:
         self.cards = Cards(self.session)
         self.certificates = Certificates(self.session)
         self.rosters = Rosters(self.session)
+        self.aid_items, self.campaigns = Items(self.session), Campaigns(self.session)
+        self.handouts, self.stock = Handouts(self.session), Stock(self.session)
+        self.aid_figures = AidFigures(self.session)
         self.sync_state = SyncState(self.session)
         self.cursors = Cursors(self.session)
         self.push_results = PushResults(self.session)

@@ -136,3 +136,19 @@ class OperatorIndexRow(Base):
 
     operator_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     name: Mapped[str] = mapped_column(String(60))
+
+
+class HandoutIndexRow(Base):
+    """Handouts by person and campaign, to check a campaign's limits across desks."""
+
+    __tablename__ = "handout_index"
+    __table_args__ = (Index("ix_handout_index_member", "member_id", "campaign_id"),)
+
+    handout_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36))
+    member_id: Mapped[str] = mapped_column(String(36))
+    campaign_id: Mapped[str] = mapped_column(String(36))
+    device_id: Mapped[str] = mapped_column(String(36))
+    local_date: Mapped[str] = mapped_column(String(10))
+    server_seq: Mapped[int] = mapped_column(BigInteger)
+    voided: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -78,14 +78,17 @@ def test_screenshots(
 
     tabs = window.tabs
     assert tabs is not None
-    for index, name in (
-        (1, "05-members"),
-        (2, "10-verify"),
-        (3, "06-operators"),
-        (4, "14-sync-standalone"),
-        (5, "07-settings"),
+    titles = [tabs.tabText(i) for i in range(tabs.count())]
+    for code, name in (
+        ("shell.tab_members", "05-members"),
+        ("shell.tab_verify", "10-verify"),
+        ("shell.tab_operators", "06-operators"),
+        ("shell.tab_sync", "14-sync-standalone"),
+        ("shell.tab_settings", "07-settings"),
+        ("shell.tab_training", "15-training"),
+        ("report.tab", "16-report"),
     ):
-        tabs.setCurrentIndex(index)
+        tabs.setCurrentIndex(titles.index(tr(code)))
         grab(window, folder, name)
 
     form = MemberFormDialog(DeskSession(desk, device, admin), prefill="刘")

@@ -115,3 +115,16 @@ def test_monthly_report_runs(root: list[str], capsys: pytest.CaptureFixture[str]
     assert monthly_report.main([*TINY, *root, "--runs", "1"]) == 0
     out = capsys.readouterr().out
     assert "300 members, 1,000 visits" in out and "PDF of the month" in out
+
+
+def test_handouts_runs(root: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import handouts
+
+    argv = ["--members", "300", "--handouts", "1000", *root, "--samples", "5"]
+    assert handouts.main([*argv, "--screen-samples", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "1,000 earlier handouts" in out and "handouts/s at the median" in out
+    assert "through HandoutScreen" in out
+    # built once: a second run reuses the campaigns and earlier handouts
+    assert handouts.main([*argv, "--screen-samples", "0"]) == 0
+    assert "adding 2 campaigns" not in capsys.readouterr().out

@@ -77,6 +77,8 @@ def test_reprint_needs_a_reason_and_keeps_the_serial(
     assert card_events(desk) == [("issued", None), ("printed", None), ("reprinted", "卡片损坏")]
     kinds = [kind for kind, _ in outbox(desk, "card.")]
     assert kinds == ["card.issued", "card.printed", "card.reprinted"]
+    device = desk.device()
+    assert device is not None
     assert outbox(desk, "card.reprinted")[0][1] == {
         "member_id": member.id,
         "serial": 1,

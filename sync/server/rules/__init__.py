@@ -131,4 +131,4 @@ def open_conflict(
 
 
 # The areas' rules register themselves on import.
-from sync.server.rules import conflicts, members  # noqa: E402, F401
+from sync.server.rules import conflicts, handouts, members  # noqa: E402, F401

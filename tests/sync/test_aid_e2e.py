@@ -1,0 +1,161 @@
+"""Two aid desks, offline, hand the same limited package to one person; then both sync
+with the real server: exactly one conflict, both handouts kept, stock right at both desks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from desktop.domain.aid import RefusalCode
+from desktop.printing import campaign_report
+from desktop.services import aid_report, campaigns, handouts, members, stock, syncing
+from desktop.services.campaigns import CampaignForm
+from desktop.services.handouts import HandOut
+from sync.client.engine import sync_once
+from tests.printing.pdfcheck import page_texts
+from tests.sync.conftest import Server, Station
+from tests.sync.test_sync_e2e import enrolled
+
+
+def levels(station: Station, campaign_id: str, desk: str) -> dict[str, int]:
+    return {s.item_name: s.left for s in stock.levels(station.uow(), campaign_id, desk=desk)}
+
+
+def test_two_offline_desks_hand_out_beyond_the_limit_one_conflict_both_kept(
+    server: Server, make_station: Callable[..., Station]
+) -> None:
+    a = enrolled(server, make_station("东湖发放点"))
+    b = enrolled(server, make_station("光谷发放点"))
+    desk_a, desk_b = stock.own_desk(a.uow()), stock.own_desk(b.uow())
+
+    # Before the day: the campaign, its stock (part sent on to B), a member; both desks sync.
+    coat = campaigns.create_item("棉衣", "件", a.uow(), a.ctx)
+    gloves = campaigns.create_item("手套", "副", a.uow(), a.ctx)
+    campaign = campaigns.create_campaign(
+        CampaignForm(
+            name="冬送温暖 2026",
+            starts_on="2020-01-01",
+            ends_on="2099-12-31",
+            package=((coat.id, 1), (gloves.id, 2)),
+            max_per_person=1,
+        ),
+        a.uow(),
+        a.ctx,
+    )
+    stock.receive(campaign.id, coat.id, 100, a.uow(), a.ctx, source="市总工会")
+    stock.receive(campaign.id, gloves.id, 200, a.uow(), a.ctx)
+    stock.transfer(campaign.id, coat.id, 40, desk_b, a.uow(), a.ctx)
+    stock.transfer(campaign.id, gloves.id, 80, desk_b, a.uow(), a.ctx)
+    person = members.register_member(
+        members.MemberForm(name="刘建国", phone="13611112222", occupation="环卫工人", consent=True),
+        a.uow(),
+        a.ctx,
+    )
+    assert sync_once(a.desk).ok
+    assert sync_once(b.desk).ok
+    assert campaigns.find_campaign(b.uow(), "冬送温暖").max_per_person == 1
+    assert levels(b, campaign.id, desk_b) == {"棉衣": 40, "手套": 80}
+
+    # The network is down: each desk hands the package to the same person.
+    at_a = handouts.hand_out(HandOut(campaign.id, member_id=person.id), a.uow(), a.ctx)
+    at_b = handouts.hand_out(HandOut(campaign.id, member_id=person.id), b.uow(), b.ctx)
+
+    # Back online: both push and pull (A twice, to pull what B pushed after it).
+    for station in (a, b, a):
+        report = sync_once(station.desk)
+        assert report.ok, report.error
+
+    conflicts = [c for c in server.conflicts() if c["kind"] == "handout.limit"]
+    assert len(conflicts) == 1
+    detail = conflicts[0]["detail"]
+    sides = detail["records"]
+    assert {s["entity_id"] for s in sides} == {at_a.record.id, at_b.record.id}
+    assert {s["station_name"] for s in sides} == {"东湖发放点", "光谷发放点"}
+    assert {s["operator_name"] for s in sides} == {"东湖发放点站长", "光谷发放点站长"}
+    assert {s["summary"]["desk"] for s in sides} == {desk_a, desk_b}
+    assert all(s["device_time"] and s["received_at"] for s in sides)
+    assert detail["detail"]["rule"] == "max_per_person"
+    assert detail["detail"]["campaign_name"] == "冬送温暖 2026"
+
+    for station in (a, b):
+        # both desks hold both handouts, and know the conflict
+        status = handouts.status(station.uow(), campaign.id, person, station.ctx)
+        assert {h.id for h in status.history} == {at_a.record.id, at_b.record.id}
+        assert status.refusal is not None and status.refusal.code is RefusalCode.LIMIT_REACHED
+        found = [c for c in syncing.conflicts(station.uow()) if c.kind == "handout.limit"]
+        assert len(found) == 1 and found[0].id == conflicts[0]["id"]
+        # stock is right at both desks, for both desks
+        assert levels(station, campaign.id, desk_a) == {"棉衣": 59, "手套": 118}
+        assert levels(station, campaign.id, desk_b) == {"棉衣": 39, "手套": 78}
+
+    # The campaign report counts the conflict at the desk and day of the later handout.
+    report = aid_report.campaign_report(a.uow(), campaign.id)
+    assert report.total.conflicts == 1 and report.total.handouts == 2
+    (clash,) = report.conflicts
+    assert clash.rule == "max_per_person" and clash.status == "open"
+    assert "东湖发放点站长" in clash.first + clash.second
+    text = "".join(page_texts(campaign_report.report_pdf(report)))
+    assert "跨发放台冲突" in text and "超过每人次数上限" in text
+
+    # Syncing again opens nothing new.
+    assert sync_once(b.desk).ok and sync_once(a.desk).ok
+    assert len([c for c in server.conflicts() if c["kind"] == "handout.limit"]) == 1
+
+
+def test_a_handout_voided_before_sync_opens_no_conflict(
+    server: Server, make_station: Callable[..., Station]
+) -> None:
+    a = enrolled(server, make_station("东湖发放点"))
+    b = enrolled(server, make_station("光谷发放点"))
+    water = campaigns.create_item("矿泉水", "箱", a.uow(), a.ctx)
+    campaign = campaigns.create_campaign(
+        CampaignForm(
+            name="夏送清凉 2026",
+            starts_on="2020-01-01",
+            ends_on="2099-12-31",
+            package=((water.id, 1),),
+            max_per_person=1,
+        ),
+        a.uow(),
+        a.ctx,
+    )
+    person = members.register_member(
+        members.MemberForm(name="陈小明", phone="13622223333", consent=True), a.uow(), a.ctx
+    )
+    assert sync_once(a.desk).ok and sync_once(b.desk).ok
+    first = handouts.hand_out(HandOut(campaign.id, member_id=person.id), a.uow(), a.ctx)
+    handouts.void_handout(first.record.id, "发错了", a.uow(), a.ctx)
+    handouts.hand_out(HandOut(campaign.id, member_id=person.id), b.uow(), b.ctx)
+    for station in (a, b, a):
+        assert sync_once(station.desk).ok
+    assert [c for c in server.conflicts() if c["kind"] == "handout.limit"] == []
+
+
+def test_not_combinable_and_daily_limits_are_checked_across_desks(
+    server: Server, make_station: Callable[..., Station]
+) -> None:
+    a = enrolled(server, make_station("东湖发放点"))
+    b = enrolled(server, make_station("光谷发放点"))
+    card = campaigns.create_item("购物卡", "张", a.uow(), a.ctx)
+
+    def campaign(name: str, **rules: object) -> str:
+        package = ((card.id, 1),)
+        form = CampaignForm(name, "2020-01-01", "2099-12-31", package, **rules)  # type: ignore[arg-type]
+        return campaigns.create_campaign(form, a.uow(), a.ctx).id
+
+    hardship = campaign("困难职工帮扶")
+    school = campaign("金秋助学", not_combinable_with=(hardship,))
+    daily = campaign("爱心午餐", max_per_day=1)
+    person = members.register_member(
+        members.MemberForm(name="周桂兰", phone="13633334444", consent=True), a.uow(), a.ctx
+    )
+    assert sync_once(a.desk).ok and sync_once(b.desk).ok
+    handouts.hand_out(HandOut(hardship, member_id=person.id), a.uow(), a.ctx)
+    handouts.hand_out(HandOut(daily, member_id=person.id), a.uow(), a.ctx)
+    handouts.hand_out(HandOut(school, member_id=person.id), b.uow(), b.ctx)
+    handouts.hand_out(HandOut(daily, member_id=person.id), b.uow(), b.ctx)
+    for station in (a, b, a):
+        assert sync_once(station.desk).ok
+    rules = sorted(
+        c["detail"]["detail"]["rule"] for c in server.conflicts() if c["kind"] == "handout.limit"
+    )
+    assert rules == ["max_per_day", "not_combinable"]

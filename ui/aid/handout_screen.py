@@ -1,0 +1,584 @@
+"""The handout desk: scan or search (the check-in screen's input), see at once what the person
+may receive and why not, Enter hands out the default package.
+
+States: SEARCH -> PICKED (status shown; Enter hands out, F6 a lead's override, Esc back).
+A scanner burst hands out at once. 代领 (F4) names who collects for the next handout.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import Enum
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.aid import Campaign
+from desktop.domain.errors import AppError, NotFound
+from desktop.domain.model import Member, Role
+from desktop.domain.people import mask_phone
+from desktop.i18n import describe, tr
+from desktop.services import campaigns, handouts, members, views
+from desktop.services.handouts import AidStatus, HandOut, HandoutRecord, HandoutRefused
+from ui.aid.dialogs import OverrideDialog, SignatureDialog, ask_text
+from ui.checkin.band import ResultBand, Tone
+from ui.checkin.search_box import SearchBox
+from ui.session.state import DeskSession
+from ui.sound import Sounds
+from ui.tables import read_only_rows
+from ui.tasks import DbOp
+
+log = logging.getLogger(__name__)
+
+
+class State(Enum):
+    SEARCH = "search"
+    PICKED = "picked"
+
+
+def lines_text(record: HandoutRecord | AidStatus) -> str:
+    lines = record.lines if isinstance(record, HandoutRecord) else record.package
+    return "，".join(f"{x.item_name} × {x.quantity}{x.unit}" for x in lines)
+
+
+def when(iso: str) -> str:
+    return iso[5:16].replace("T", " ")
+
+
+def refusal_text(status: AidStatus) -> str:
+    assert status.refusal is not None
+    return tr(
+        f"aid.refused.{status.refusal.code.value}", name=status.member.name, **status.refusal.params
+    )
+
+
+class HandoutScreen(QWidget):
+    changed = Signal()  # a handout was recorded or voided
+
+    def __init__(self, session: DeskSession, sounds: Sounds | None = None) -> None:
+        super().__init__()
+        self.setObjectName("handoutScreen")
+        self.session = session
+        self.sounds = sounds or Sounds(enabled=False)
+        self.state = State.SEARCH
+        self.campaign: Campaign | None = None
+        self.status: AidStatus | None = None
+        self.collector: Member | None = None
+        self._hits: list[Member] = []
+        self._busy = False
+
+        self.campaign_box = QComboBox()
+        self.campaign_box.setObjectName("campaignBox")
+        self.campaign_box.setMinimumHeight(36)
+        self.campaign_box.currentIndexChanged.connect(self._campaign_changed)
+        self.campaign_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.campaign_rules = QLabel()
+        self.campaign_rules.setStyleSheet("color:#546e7a;")
+
+        self.search = SearchBox()
+        self.search.setObjectName("handoutSearch")
+        self.search.setPlaceholderText(tr("aid.ui.placeholder"))
+        self.search.setMinimumHeight(48)
+        self.search.setStyleSheet("font-size:22px; padding:4px 10px;")
+        self.search.textChanged.connect(self._text_changed)
+        self._search_later = QTimer(self)
+        self._search_later.setSingleShot(True)
+        self._search_later.setInterval(60)
+        self._search_later.timeout.connect(lambda: self.update_results(self.search.text()))
+        self.search.submitted.connect(self.submit)
+        self.search.navigate.connect(self._move)
+        self.search.escaped.connect(self.reset)
+        self.search.key_for_state.connect(self._state_key)
+
+        self.walk_in_button = QPushButton(tr("checkin.register") + "  F2")
+        self.walk_in_button.clicked.connect(self.register_walk_in)
+        self.proxy_button = QPushButton(tr("aid.ui.proxy") + "  F4")
+        self.proxy_button.setObjectName("proxyButton")
+        self.proxy_button.clicked.connect(self.choose_collector)
+        self.override_button = QPushButton(tr("aid.ui.override") + "  F6")
+        self.override_button.setObjectName("overrideButton")
+        self.override_button.clicked.connect(self.override)
+        for button in (self.walk_in_button, self.proxy_button, self.override_button):
+            button.setMinimumHeight(48)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.collector_label = QLabel()
+        self.collector_label.setStyleSheet("color:#6a1b9a; font-weight:bold;")
+
+        self.results = QTableWidget(0, 4)
+        self.results.setObjectName("handoutResults")
+        self.results.setHorizontalHeaderLabels(
+            [
+                tr("checkin.col_name"),
+                tr("checkin.col_number"),
+                tr("checkin.col_phone"),
+                tr("checkin.col_occupation"),
+            ]
+        )
+        read_only_rows(self.results)
+        self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.results.setStyleSheet("font-size:16px;")
+        self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.results.cellDoubleClicked.connect(lambda row, _col: self.pick(row))
+
+        self.person = QLabel()
+        self.person.setObjectName("personStatus")
+        self.person.setWordWrap(True)
+        self.person.setStyleSheet("font-size:17px;")
+        self.history = QTableWidget(0, 5)
+        self.history.setObjectName("personHistory")
+        self.history.setHorizontalHeaderLabels(
+            [
+                tr("aid.ui.col_time"),
+                tr("aid.report.desk"),
+                tr("aid.ui.col_operator"),
+                tr("aid.ui.col_items"),
+                tr("aid.ui.col_state"),
+            ]
+        )
+        read_only_rows(self.history)
+        self.history.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.history.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.history.setMaximumHeight(150)
+
+        self.counters = QLabel()
+        self.counters.setObjectName("aidCounters")
+        self.counters.setWordWrap(True)
+        self.counters.setStyleSheet(
+            "font-size:15px; background:#eceff1; padding:8px; border-radius:4px;"
+        )
+        self.recent = QTableWidget(0, 4)
+        self.recent.setObjectName("recentHandouts")
+        self.recent.setHorizontalHeaderLabels(
+            [
+                tr("aid.ui.col_time"),
+                tr("aid.ui.col_member"),
+                tr("aid.ui.col_items"),
+                tr("aid.ui.col_state"),
+            ]
+        )
+        read_only_rows(self.recent)
+        self.recent.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.recent.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.void_button = QPushButton(tr("aid.ui.void"))
+        self.void_button.setObjectName("voidHandout")
+        self.void_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.void_button.clicked.connect(self.void_selected)
+        self._recent: list[HandoutRecord] = []
+
+        self.band = ResultBand(tr("aid.ui.idle"))
+
+        head = QHBoxLayout()
+        head.addWidget(QLabel(tr("aid.ui.campaign")))
+        head.addWidget(self.campaign_box, 1)
+        head.addWidget(self.campaign_rules, 2)
+        if session.can(Role.LEAD):
+            self.new_campaign_button = QPushButton(tr("aid.ui.new_campaign"))
+            self.new_campaign_button.setObjectName("newCampaign")
+            self.new_campaign_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self.new_campaign_button.clicked.connect(self.new_campaign)
+            head.addWidget(self.new_campaign_button)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.walk_in_button)
+        top.addWidget(self.proxy_button)
+        top.addWidget(self.override_button)
+        left = QVBoxLayout()
+        left.addLayout(top)
+        left.addWidget(self.collector_label)
+        left.addWidget(self.results, 1)
+        left.addWidget(self.person)
+        left.addWidget(self.history)
+        right = QVBoxLayout()
+        right.addWidget(self.counters)
+        right.addWidget(QLabel(tr("aid.ui.recent")))
+        right.addWidget(self.recent, 1)
+        right.addWidget(self.void_button)
+        body = QHBoxLayout()
+        body.addLayout(left, 3)
+        body.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.band)
+
+        QShortcut(QKeySequence(Qt.Key.Key_F2), self, self.register_walk_in)
+        QShortcut(QKeySequence(Qt.Key.Key_F4), self, self.choose_collector)
+        QShortcut(QKeySequence(Qt.Key.Key_F6), self, self.override)
+        self.reload_campaigns()
+
+    # --- campaign -------------------------------------------------------------------------
+
+    def reload_campaigns(self) -> None:
+        current = self.campaign.id if self.campaign else None
+        found = campaigns.list_campaigns(self.session.desk.uow(), include_closed=False)
+        self.campaign_box.blockSignals(True)
+        self.campaign_box.clear()
+        for campaign in found:
+            self.campaign_box.addItem(campaign.name, campaign.id)
+        self.campaign_box.blockSignals(False)
+        ids = [c.id for c in found]
+        self.campaign_box.setCurrentIndex(ids.index(current) if current in ids else 0)
+        self._campaign_changed()
+
+    def new_campaign(self) -> None:
+        from ui.aid.campaign_dialog import CampaignDialog
+
+        dialog = CampaignDialog(self.session, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.created is not None:
+            self.campaign = dialog.created
+            self.reload_campaigns()
+            self.changed.emit()
+        self.focus_input()
+
+    def _campaign_changed(self, _index: int = -1) -> None:
+        campaign_id = self.campaign_box.currentData()
+        self.campaign = (
+            campaigns.find_campaign(self.session.desk.uow(), campaign_id) if campaign_id else None
+        )
+        self.campaign_rules.setText(self._rules_text())
+        self.reset()
+        self.refresh_side()
+
+    def _rules_text(self) -> str:
+        c = self.campaign
+        if c is None:
+            return tr("aid.ui.no_campaign")
+        parts = [f"{c.starts_on} ~ {c.ends_on}"]
+        if c.max_per_person is not None:
+            parts.append(tr("aid.cli.rule_limit", n=c.max_per_person))
+        if c.max_per_day is not None:
+            parts.append(tr("aid.cli.rule_day", n=c.max_per_day))
+        if c.min_interval_minutes:
+            parts.append(tr("aid.cli.rule_interval", minutes=c.min_interval_minutes))
+        if c.tags or c.occupations:
+            parts.append(tr("aid.cli.eligible", who="、".join([*c.tags, *c.occupations])))
+        return " · ".join(parts)
+
+    # --- search ---------------------------------------------------------------------------
+
+    def focus_input(self) -> None:
+        self.search.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _text_changed(self, text: str) -> None:
+        if text and self.search.typing_fast():
+            self._search_later.start()
+        else:
+            self._search_later.stop()
+            self.update_results(text)
+
+    def update_results(self, text: str) -> None:
+        if self.state is not State.SEARCH:
+            return
+        self._hits = views.search_members(self.session.desk.uow(), text) if text.strip() else []
+        self.results.setRowCount(len(self._hits))
+        for row, member in enumerate(self._hits):
+            cells = [
+                member.name,
+                member.member_number,
+                mask_phone(member.phone) if member.phone else "",
+                member.occupation,
+            ]
+            for column, value in enumerate(cells):
+                self.results.setItem(row, column, QTableWidgetItem(value))
+        if self._hits:
+            self.results.selectRow(0)
+
+    def _move(self, step: int) -> None:
+        if not self._hits:
+            return
+        rows = self.results.selectionModel().selectedRows()
+        current = rows[0].row() if rows else -1
+        self.results.selectRow(max(0, min(len(self._hits) - 1, current + step)))
+
+    def submit(self, text: str, scanned: bool) -> None:
+        if self._search_later.isActive():
+            self._search_later.stop()
+            if not scanned:
+                self.update_results(text)
+        text = text.strip()
+        if not text:
+            return
+        if scanned:
+            self.search.clear()
+            self.scanned(text)
+            return
+        rows = self.results.selectionModel().selectedRows()
+        if self._hits:
+            self.pick(rows[0].row() if rows else 0)
+            return
+        self._refuse(tr("checkin.not_found_title"), tr("checkin.not_found_detail", text=text[:40]))
+
+    def scanned(self, text: str) -> None:
+        """A card or number scanned: show the person and hand out at once if allowed."""
+        if self._busy:
+            return
+        try:
+            member = members.resolve_member(self.session.desk.uow(), text)
+        except NotFound:
+            self._refuse(tr("checkin.unknown_code_title"), tr("checkin.unknown_code_detail"))
+            return
+        except AppError as error:
+            self._refuse(tr("checkin.refused_title"), describe(error))
+            return
+        if self.show_person(member):
+            self.hand_out()
+
+    # --- the person -----------------------------------------------------------------------
+
+    def pick(self, row: int) -> None:
+        if 0 <= row < len(self._hits):
+            self.show_person(self._hits[row])
+
+    def show_person(self, member: Member) -> bool:
+        """Show eligibility, history and what may be received; True when a handout may go."""
+        if self.campaign is None:
+            self._refuse(tr("aid.ui.no_campaign"), "")
+            return False
+        if not member.active:
+            self._refuse(
+                tr("checkin.inactive_title", name=member.name), member.deactivated_reason or ""
+            )
+            return False
+        status = handouts.status(
+            self.session.desk.uow(), self.campaign.id, member, self.session.ctx()
+        )
+        self.status = status
+        self.state = State.PICKED
+        self.search.capturing = True
+        self._show_status(status)
+        if status.refusal is not None:
+            self.band.show_result(
+                Tone.ERROR, refusal_text(status), tr("aid.ui.refused_detail"), sticky=True
+            )
+            self.sounds.play("error")
+            return False
+        self.band.show_result(
+            Tone.ASK,
+            tr("aid.ui.may_receive", name=member.name, items=lines_text(status)),
+            tr("aid.ui.enter_to_hand_out"),
+            sticky=True,
+        )
+        return True
+
+    def _show_status(self, status: AidStatus) -> None:
+        member = status.member
+        parts = [f"<b>{member.name}</b>  {member.member_number}  {member.occupation}"]
+        if status.refusal is None:
+            parts.append(f"<span style='color:#2e7d32'>✔ {tr('aid.ui.eligible')}</span>")
+        else:
+            parts.append(f"<span style='color:#c62828'>✘ {refusal_text(status)}</span>")
+        if status.remaining is not None:
+            parts.append(tr("aid.ui.remaining", n=status.remaining))
+        self.person.setText("<br>".join(parts))
+        self.history.setRowCount(len(status.history))
+        for row, record in enumerate(status.history):
+            state = (
+                tr("aid.ui.voided", reason=record.void_reason or "")
+                if record.voided
+                else (tr("aid.ui.overridden") if record.overridden else "")
+            )
+            cells = [when(record.device_time), record.desk, record.operator_name]
+            cells += [lines_text(record), state]
+            for column, value in enumerate(cells):
+                self.history.setItem(row, column, QTableWidgetItem(value))
+
+    def _state_key(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.status is not None and self.status.refusal is None:
+                self.hand_out()
+            else:
+                self.sounds.play("error")
+        elif key == Qt.Key.Key_Escape:
+            self.reset()
+            self.band.clear()
+        elif char := event.text():
+            # The next person: a card being scanned, or a name typed.
+            self.reset()
+            self.search.feed(char, 0.0)
+
+    # --- hand out -------------------------------------------------------------------------
+
+    def _proof(self) -> str | None:
+        """Ask for the proof of receipt the campaign wants; None when the person cancels."""
+        assert self.campaign is not None
+        if self.campaign.proof == "code":
+            return ask_text(self, tr("aid.ui.proof_code_title"), tr("aid.ui.proof_code_label"))
+        if self.campaign.proof == "signature":
+            dialog = SignatureDialog(self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            return dialog.png_base64()
+        return ""
+
+    def hand_out(self, override_pin: str = "", override_reason: str = "") -> None:
+        if self._busy or self.status is None or self.campaign is None:
+            return
+        proof = self._proof()
+        if proof is None:
+            self.focus_input()
+            return
+        self._busy = True
+        command = HandOut(
+            campaign_id=self.campaign.id,
+            member_id=self.status.member.id,
+            collector_id=self.collector.id if self.collector else "",
+            override_pin=override_pin,
+            override_reason=override_reason,
+            proof=proof,
+        )
+        uow, ctx = self.session.desk.uow(), self.session.ctx()
+        DbOp(self, lambda: handouts.hand_out(command, uow, ctx)).success(self._done).failure(
+            self._failed
+        ).run()
+
+    def _done(self, result: handouts.HandoutResult) -> None:
+        self._busy = False
+        detail = lines_text(result.record)
+        if result.collector is not None:
+            detail += " · " + tr("aid.collected_by", name=result.collector.name)
+        if result.record.overridden:
+            detail += " · " + tr("aid.cli.overridden", lead=result.record.override_by_name or "")
+        self.band.show_result(Tone.OK, tr("aid.ui.handed_out", name=result.member.name), detail)
+        self.sounds.play("ok")
+        self.collector = None
+        self.collector_label.clear()
+        self.reset()
+        self.refresh_side()
+        self.changed.emit()
+
+    def _failed(self, error: Exception) -> None:
+        self._busy = False
+        if isinstance(error, HandoutRefused):
+            if self.status is not None:
+                self.show_person(self.status.member)
+            self.refresh_side()
+            return
+        if not isinstance(error, AppError):
+            raise error
+        self.band.show_result(Tone.ERROR, tr("aid.ui.not_handed_out"), describe(error), sticky=True)
+        self.sounds.play("error")
+        self.focus_input()
+
+    def override(self) -> None:
+        """A station lead's PIN and a reason hand out what the rules refused."""
+        if self.status is None or self.status.refusal is None:
+            return
+        dialog = OverrideDialog(refusal_text(self.status), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.hand_out(override_pin=dialog.pin.text(), override_reason=dialog.reason.text())
+        self.focus_input()
+
+    def choose_collector(self) -> None:
+        """代领: the member at the desk who collects for the next person handed out to."""
+        text = ask_text(self, tr("aid.ui.proxy"), tr("aid.ui.proxy_label"))
+        if not text:
+            self.focus_input()
+            return
+        try:
+            self.collector = members.resolve_member(self.session.desk.uow(), text)
+        except NotFound:
+            found = views.search_members(self.session.desk.uow(), text, limit=2)
+            self.collector = found[0] if len(found) == 1 else None
+        except AppError as error:
+            self._refuse(tr("checkin.refused_title"), describe(error))
+            return
+        if self.collector is None:
+            self._refuse(tr("checkin.not_found_title"), tr("checkin.not_found_detail", text=text))
+            return
+        self.collector_label.setText(tr("aid.ui.collector", name=self.collector.name))
+        self.focus_input()
+
+    def register_walk_in(self) -> None:
+        from ui.members.form import MemberFormDialog
+
+        typed = self.search.text()
+        self.reset()
+        dialog = MemberFormDialog(self.session, prefill=typed, parent=self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved_member is not None:
+            self.show_person(dialog.saved_member)
+        self.focus_input()
+
+    # --- void and the side panel ----------------------------------------------------------
+
+    def void_selected(self) -> None:
+        rows = self.recent.selectionModel().selectedRows()
+        if not rows or not 0 <= rows[0].row() < len(self._recent):
+            return
+        record = self._recent[rows[0].row()]
+        if record.voided:
+            return
+        reason = ask_text(self, tr("aid.ui.void"), tr("aid.ui.void_reason"))
+        if not reason:
+            self.focus_input()
+            return
+        uow, ctx = self.session.desk.uow(), self.session.ctx()
+
+        def done(_void_id: str) -> None:
+            self.band.show_result(Tone.IDLE, tr("aid.cli.voided"))
+            self.refresh_side()
+            self.changed.emit()
+            self.focus_input()
+
+        DbOp(self, lambda: handouts.void_handout(record.id, reason, uow, ctx)).success(
+            done
+        ).failure(self._failed).run()
+
+    def refresh_side(self) -> None:
+        if self.campaign is None:
+            self.counters.setText(tr("aid.ui.no_campaign"))
+            self.recent.setRowCount(0)
+            return
+        uow = self.session.desk.uow
+        figures = handouts.counters(uow(), self.campaign.id)
+        out = "，".join(f"{x.item_name} {x.quantity}" for x in figures.handed_today) or "-"
+        left = "，".join(
+            f"{x.item_name} <b style='color:{'#c62828' if x.quantity <= 0 else '#263238'}'>"
+            f"{x.quantity}</b>"
+            for x in figures.left
+        )
+        self.counters.setText(
+            tr("aid.ui.counters", desk=figures.desk, people=figures.people_today, out=out)
+            + "<br>"
+            + tr("aid.ui.left", left=left or "-")
+        )
+        self._recent = handouts.recent(uow(), self.campaign.id)
+        self.recent.setRowCount(len(self._recent))
+        for row, record in enumerate(self._recent):
+            state = tr("aid.ui.voided", reason=record.void_reason or "") if record.voided else ""
+            cells = [when(record.device_time), record.member_name or record.member_number]
+            cells += [lines_text(record), state]
+            for column, value in enumerate(cells):
+                item = QTableWidgetItem(value)
+                if record.voided:
+                    item.setForeground(Qt.GlobalColor.gray)
+                self.recent.setItem(row, column, item)
+
+    def _refuse(self, title: str, detail: str) -> None:
+        self.band.show_result(Tone.ERROR, title, detail)
+        self.sounds.play("error")
+        self.reset()
+
+    def reset(self) -> None:
+        self.state = State.SEARCH
+        self.status = None
+        self.search.capturing = False
+        self.search.clear()
+        self.update_results("")
+        self.person.clear()
+        self.history.setRowCount(0)
+        if self.band.tone is Tone.ASK:
+            self.band.clear()
+        self.focus_input()
