@@ -52,8 +52,7 @@ def register(verbs: Any, common: argparse.ArgumentParser) -> None:
     _export_options(p)
     p.set_defaults(run=cmd_visits_export)
 
-    report = verbs.add_parser("report", parents=[common], help=tr("cli.help.report"))
-    rverbs = report.add_subparsers(dest="report_verb", required=True)
+    rverbs = _report_verbs(verbs, common)
     p = rverbs.add_parser("month", parents=[common], help=tr("cli.help.report_month"))
     p.add_argument("month", metavar="YYYY-MM")
     p.add_argument("--out", required=True, metavar="FILE.pdf|FILE.xlsx")
@@ -63,6 +62,18 @@ def register(verbs: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
     p.add_argument("--out", required=True, metavar="FILE.pdf|FILE.xlsx")
     p.set_defaults(run=cmd_report, month=None)
+
+
+def _report_verbs(verbs: Any, common: argparse.ArgumentParser) -> Any:
+    """The ``report`` verb is shared: training and aid add their reports to it too."""
+    existing = verbs.choices.get("report")
+    if existing is None:
+        existing = verbs.add_parser("report", parents=[common], help=tr("cli.help.report"))
+        return existing.add_subparsers(dest="report_verb", required=True)
+    for action in existing._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    raise RuntimeError("the report verb has no sub-parsers")
 
 
 def _export_options(p: argparse.ArgumentParser) -> None:

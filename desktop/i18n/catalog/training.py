@@ -170,7 +170,6 @@ MESSAGES.update(
             "Sessions: close, show, sign-in sheet",
         ),
         "cli.help.session_sheet": ("打印纸质签到表", "Print the paper sign-in sheet"),
-        "cli.help.report": ("报表", "Reports"),
         "cli.help.report_course": ("培训班报表（.xlsx 或 .pdf）", "Course report (.xlsx or .pdf)"),
         "cli.session_spec": (
             "课时“{text}”无法识别，请写成 '2025-03-14 09:00-11:00 主题'。",
