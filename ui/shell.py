@@ -152,6 +152,7 @@ class Shell(QMainWindow):
             tabs.addTab(operators_screen, tr("shell.tab_operators"))
         settings_screen = SettingsScreen(session, on_language_changed=self.on_language_changed)
         settings_screen.saved.connect(self.apply_settings)
+        settings_screen.connect_server.connect(self._open_enrolment)
         tabs.addTab(settings_screen, tr("shell.tab_settings"))
         tabs.currentChanged.connect(self._tab_changed)
         return tabs
@@ -222,6 +223,11 @@ class Shell(QMainWindow):
             self.outbox_label.setToolTip(tr(state.error.code, **state.error.params))
         else:
             self.outbox_label.setToolTip("")
+
+    def _open_enrolment(self) -> None:
+        if self.tabs is not None:
+            self.tabs.setCurrentWidget(self.sync_screen)
+        self.sync_screen.open_enrolment()
 
     def _enrolled(self) -> None:
         """Records from now on carry the server's station: every screen follows."""

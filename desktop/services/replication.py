@@ -112,10 +112,14 @@ def applier_for(kind: str) -> Applier | None:
 def apply(uow: UnitOfWork, event: PulledEvent) -> bool:
     """Apply one pulled event; False when this desk has no applier for its kind."""
     function = applier_for(event.kind)
-    if function is None:
-        return False
-    function(uow, event)
-    return True
+    if function is not None:
+        function(uow, event)
+        return True
+    batch = _BATCH_APPLIERS.get(event.kind)
+    if batch is not None:
+        batch(uow, [event])
+        return True
+    return False
 
 
 _loaded = False

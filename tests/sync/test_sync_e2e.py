@@ -165,3 +165,28 @@ def test_an_old_protocol_is_told_to_upgrade(server: Server) -> None:
     response = httpx.get(server.url + "/v1/pull?dataset=members", headers={PROTOCOL_HEADER: "0"})
     assert response.status_code == 426
     assert response.json()["code"] == "upgrade_required"
+
+
+def test_cards_of_other_stations_verify_and_a_lost_card_is_refused_everywhere_after_sync(
+    server: Server, make_station: Callable[..., Station]
+) -> None:
+    from desktop.services import cards, verification
+
+    a = enrolled(server, make_station("东湖驿站"))
+    b = enrolled(server, make_station("光谷驿站"))
+    member_id = register(a, "周八", "13100000008")
+    first = cards.card_to_print(member_id, a.uow(), a.ctx, a.desk.keys)
+    assert sync_once(a.desk).ok and sync_once(b.desk).ok
+    at_b = verification.scan(b.uow(), first.qr_text)
+    assert at_b.valid and at_b.member_id == member_id  # A's key came with the pull
+
+    cards.report_lost(member_id, "丢失", a.uow(), a.ctx)
+    cards.reissue(member_id, a.uow(), a.ctx)
+    second = cards.card_to_print(member_id, a.uow(), a.ctx, a.desk.keys)
+    assert second.serial == 2
+    assert sync_once(a.desk).ok and sync_once(b.desk).ok
+    assert not verification.scan(b.uow(), first.qr_text).valid
+    assert verification.scan(b.uow(), second.qr_text).valid
+    with pytest.raises(RuleViolation):
+        members.resolve_member(b.uow(), first.qr_text)
+    assert members.resolve_member(b.uow(), second.qr_text).id == member_id

@@ -198,6 +198,7 @@ class SettingsScreen(QWidget):
     """A form over ``config.ALL_OPTIONS``; admins save, everyone else reads."""
 
     saved = Signal(object)  # DeskSettings, once written
+    connect_server = Signal()  # the admin asks to connect this desk to the central server
 
     def __init__(
         self,
@@ -347,8 +348,14 @@ class SettingsScreen(QWidget):
         self.note = QLabel(tr("settings.admin_only"))
         self.note.setObjectName("adminOnly")
         self.note.setVisible(not self.editable)
+        # Connecting to the central server lives on the sync screen; reachable from here too.
+        self.server_button = QPushButton(tr("sync_screen.connect_button"))
+        self.server_button.setObjectName("settingsConnectServer")
+        self.server_button.setVisible(self.editable)
+        self.server_button.clicked.connect(self.connect_server.emit)
         bottom = QHBoxLayout()
         bottom.addWidget(self.note)
+        bottom.addWidget(self.server_button)
         bottom.addStretch(1)
         bottom.addWidget(self.status)
         bottom.addWidget(self.save_button)
