@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from desktop.domain.clock import Clock, system_clock
 from desktop.domain.model import Device
 from desktop.identity.keys import DeviceKeys
-from desktop.identity.secrets import load_or_create_id_hash_key
+from desktop.identity.secrets import load_or_create_id_hash_key, local_id_hash_keys
 from desktop.logs import set_up_logging, stop_logging
 from desktop.paths import DataPaths, resolve_home
 from desktop.services import identity
@@ -60,7 +60,7 @@ def open_desk(home: str | PathLike[str] | None = None, clock: Clock = system_clo
         engine.dispose()
         stop_logging(handler)
         raise
-    hash_keys = IdHashKeys(load_or_create_id_hash_key(paths.keys))
+    hash_keys = IdHashKeys(load_or_create_id_hash_key(paths.keys), local_id_hash_keys(paths.keys))
     desk = Desk(
         paths,
         engine,

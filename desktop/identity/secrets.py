@@ -61,3 +61,9 @@ def save_device_token(keys: Path, token: str) -> None:
 def device_token(keys: Path) -> str | None:
     path = keys / DEVICE_TOKEN_FILE
     return path.read_text("ascii").strip() if path.exists() else None
+
+
+def local_id_hash_keys(keys: Path) -> tuple[bytes, ...]:
+    """The desk's own ID-number key from before it enrolled, if it enrolled."""
+    path = keys / LOCAL_ID_HASH_KEY_FILE
+    return (path.read_bytes(),) if path.exists() else ()

@@ -127,11 +127,21 @@ def find_duplicates(
         if clean_phone:
             note(uow.members.by_phone(clean_phone), "phone")
         if clean_id:
-            note(uow.members.by_id_hash(id_number_hash(clean_id, uow.id_hash_key)), "id_number")
+            note(same_id_number(uow, clean_id), "id_number")
         tail = phone_tail(clean_phone) if clean_phone else ""
         if clean_name and tail:
             note(uow.members.by_name_and_phone_tail(clean_name, tail), "name_phone_tail")
     return [DuplicateHint(member, tuple(reasons)) for member, reasons in found.values()]
+
+
+def same_id_number(uow: UnitOfWork, id_number: str) -> list[Member]:
+    """Members with this (normalised) ID number: hashed with the key in use and, on a desk
+    that enrolled after registering people, with its own earlier key."""
+    for key in (uow.id_hash_key, *uow.older_id_hash_keys):
+        found = uow.members.by_id_hash(id_number_hash(id_number, key))
+        if found:
+            return found
+    return []
 
 
 def _try(normalise: Callable[[str], str], raw: str) -> str:
@@ -173,7 +183,7 @@ def register_member(
     clean = clean_form(form, uow.id_hash_key)
     with uow:
         if clean.id_hash:
-            same = uow.members.by_id_hash(clean.id_hash)
+            same = same_id_number(uow, normalise_id_number(form.id_number))
             if same:
                 raise RuleViolation(
                     "member.duplicate_id", name=same[0].name, number=same[0].member_number
@@ -246,7 +256,11 @@ def update_member(
         consent = (row.consent_at is not None) if form.consent is None else form.consent
         clean = clean_form(replace(form, consent=consent), uow.id_hash_key)
         if clean.id_hash and clean.id_hash != row.id_hash:
-            same = [m for m in uow.members.by_id_hash(clean.id_hash) if m.id != row.id]
+            same = [
+                m
+                for m in same_id_number(uow, normalise_id_number(form.id_number))
+                if m.id != row.id
+            ]
             if same:
                 raise RuleViolation(
                     "member.duplicate_id", name=same[0].name, number=same[0].member_number

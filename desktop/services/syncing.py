@@ -142,6 +142,7 @@ def apply_enrolment(
     secrets.adopt_id_hash_key(keys_folder, key)
     if hash_keys is not None:
         hash_keys.current = key
+        hash_keys.older = secrets.local_id_hash_keys(keys_folder)
     with uow:
         at = to_iso(uow.now())
         station_id = str(reply["station_id"])

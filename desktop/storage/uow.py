@@ -38,8 +38,9 @@ class IdHashKeys:
     """The ID-number HMAC key in use. Enrolment swaps in the organisation's key, and every
     unit of work made from then on (even by a factory made before) uses it."""
 
-    def __init__(self, current: bytes) -> None:
+    def __init__(self, current: bytes, older: tuple[bytes, ...] = ()) -> None:
         self.current = current
+        self.older = older  # this desk's own key before it enrolled: its hashes still match
 
 
 class UnitOfWork:
@@ -59,6 +60,10 @@ class UnitOfWork:
     @property
     def id_hash_key(self) -> bytes:
         return self._keys.current
+
+    @property
+    def older_id_hash_keys(self) -> tuple[bytes, ...]:
+        return self._keys.older
 
     def reading(self) -> UnitOfWork:
         """Use this unit of work for reads only: it does not take the write lock."""

@@ -190,3 +190,29 @@ def test_cards_of_other_stations_verify_and_a_lost_card_is_refused_everywhere_af
     with pytest.raises(RuleViolation):
         members.resolve_member(b.uow(), first.qr_text)
     assert members.resolve_member(b.uow(), second.qr_text).id == member_id
+
+
+def test_id_numbers_registered_before_enrolment_still_match_at_this_desk(
+    server: Server, make_station: Callable[..., Station]
+) -> None:
+    a = make_station("东湖驿站")
+    first = register(a, "吴九", "13000000009", ID_NUMBER)
+    with a.uow().reading() as uow:
+        local_hash = uow.members.row(first).id_hash  # type: ignore[union-attr]
+    enrolled(server, a)
+    assert a.desk.hash_keys is not None and a.desk.hash_keys.current != b""
+    with pytest.raises(RuleViolation) as twice:
+        members.register_member(
+            members.MemberForm(name="吴九", phone="13000000010", id_number=ID_NUMBER, consent=True),
+            a.uow(),
+            a.ctx,
+        )
+    assert twice.value.code == "member.duplicate_id"
+    # A new registration elsewhere hashes with the organisation's key, the same at every desk.
+    b = enrolled(server, make_station("光谷驿站"))
+    other = register(
+        b, "郑十", "13000000011", ID_BODY[:-1] + "3" + id_check_char(ID_BODY[:-1] + "3")
+    )
+    with b.uow().reading() as uow:
+        assert uow.members.row(other).id_hash != local_hash  # type: ignore[union-attr]
+    assert (a.desk.paths.keys / "id-number-hash.local.key").exists()
