@@ -296,3 +296,33 @@ def test_two_server_processes_on_one_database_agree(
     checkin.check_in(checkin.CheckIn(member_id=member_id), b.uow(), b.ctx)
     assert sync_once(b.desk).ok
     assert one.stats() == two.stats()
+
+
+def test_desk_killed_mid_sync_loses_and_doubles_nothing(
+    server: Server, make_station: Callable[..., Station]
+) -> None:
+    import signal
+    import subprocess
+
+    from sqlalchemy import text
+
+    from tests.unit.test_cli import COMMAND, REPO
+
+    a = enrolled(server, make_station("东湖驿站"))
+    fill_outbox(a, 8000)
+    home = a.desk.paths.home
+    rng = random.Random(5)
+    for _ in range(3):
+        process = subprocess.Popen(
+            [*COMMAND, "sync", "--home", str(home)],
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.8, 2.5))
+        process.send_signal(signal.SIGKILL)  # a power cut at the desk, mid-sync
+        process.wait(30)
+    with a.uow().reading() as uow:
+        assert uow.session.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
+    assert sync_once(a.desk).ok
+    assert_exactly_once(server, a)
