@@ -37,6 +37,7 @@ class SyncScheduler(QObject):
         self.backoff = Backoff()
         self.running = False
         self.again = False
+        self.stopping = False
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync")
         self._relay = _Relay()
         self._relay.done.connect(self._done)
@@ -72,6 +73,8 @@ class SyncScheduler(QObject):
             self.timer.start(AFTER_WRITES_MS)
 
     def sync_now(self) -> None:
+        if self.stopping:
+            return
         if self.running:
             self.again = True
             return
@@ -86,7 +89,9 @@ class SyncScheduler(QObject):
         def work() -> None:
             try:
                 report = sync_once(
-                    self.desk, progress=lambda phase, n: self.progress.emit(phase, n)
+                    self.desk,
+                    progress=lambda phase, n: self.progress.emit(phase, n),
+                    cancelled=lambda: self.stopping,
                 )
             except Exception as error:  # never let the sync thread die silently
                 log.exception("sync failed")
@@ -114,5 +119,8 @@ class SyncScheduler(QObject):
         self.finished.emit(report)
 
     def stop(self) -> None:
+        """At closing: a sync under way stops at its next batch or page (what it finished is
+        kept; the rest goes next time)."""
+        self.stopping = True
         self.timer.stop()
         self._executor.shutdown(wait=True, cancel_futures=True)
