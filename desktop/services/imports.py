@@ -438,6 +438,28 @@ def _match(
     return True, match
 
 
+def _reindex(index: MemberIndex, known: KnownMember, clean: CleanMember) -> None:
+    """The index as it will be once this update is stored: a phone given up is free for
+    a later row of the same file, a new phone or ID number is taken."""
+    after = KnownMember(
+        known.id,
+        clean.phone or known.phone,
+        clean.id_hash or known.id_hash,
+        clean.name,
+        known.member_number,
+    )
+    if after == known:
+        return
+    for table, key in (
+        (index.by_phone, known.phone),
+        (index.by_id_hash, known.id_hash),
+        (index.by_bare_name, known.name),
+    ):
+        if key and key in table:
+            table[key] = [k for k in table[key] if k.id != known.id]
+    Rosters.remember(index, after)
+
+
 def _import_batch(
     batch: Sequence[tuple[int, Sequence[Cell]]],
     mapping: Mapping[int, str],
@@ -462,6 +484,7 @@ def _import_batch(
             run.skipped.append(RowProblem(number, "import.already_member", {}, _cells(row)))
         else:
             updates.append((clean, match.id))
+            _reindex(run.index, match, clean)
     with uow:
         device = uow.device.get()
         if device is None:

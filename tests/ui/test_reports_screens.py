@@ -228,3 +228,32 @@ def test_screenshots_of_import_export_and_report(
     dialog.show()
     grab(dialog, folder, "15-export")
     i18n.set_language("zh")
+
+
+def test_the_import_runs_on_the_database_worker_and_reports_progress_across(
+    qtbot: QtBot, desk: Desk, session: DeskSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.services import imports
+    from ui import tasks
+
+    monkeypatch.setattr(imports, "BATCH_ROWS", 4)
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "姓名,手机号\n" + "\n".join(f"会员{chr(0x4E00 + i)},137{i:08d}" for i in range(10)),
+        encoding="utf-8",
+    )
+    wizard = run_wizard(qtbot, session, path)
+    wizard.next()
+    wizard.mapping_page.consent.setChecked(True)
+    seen: list[int] = []
+    wizard.run_page.progress.moved.connect(lambda done, total: seen.append(done))
+    tasks.set_synchronous(False)
+    try:
+        wizard.next()
+        assert wizard.run_page.running and not wizard.run_page.isComplete()
+        qtbot.waitUntil(lambda: wizard.run_page.result is not None, timeout=30_000)
+    finally:
+        tasks.set_synchronous(True)
+    assert wizard.run_page.result is not None and wizard.run_page.result.imported == 10
+    assert seen == [4, 8, 10] and wizard.run_page.bar.value() == 10
+    assert wizard.run_page.isComplete()

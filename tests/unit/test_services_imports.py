@@ -408,16 +408,29 @@ def test_matching_by_id_number_and_refusing_a_phone_of_another_id(
         desk.uow(),
         ctx,
     )
+    third_body = "99000019700101001"
+    members.register_member(
+        MemberForm(
+            "周一", "13700137000", id_number=third_body + id_check_char(third_body), consent=True
+        ),
+        desk.uow(),
+        ctx,
+    )
+    fourth_body = "99000019800202002"
+    fourth = fourth_body + id_check_char(fourth_body)
     path = tmp_path / "ids.csv"
     path.write_text(
         "姓名,手机号,身份证号,工种\n"
         f"林一,13900139000,{ID_NUMBER},快递员\n"  # same ID, new phone: the member is updated
-        f"林二,13800138000,{OTHER_ID},\n",  # 林一's old phone with another ID: refused
+        f"林二,13800138000,{OTHER_ID},\n"  # 林一's old phone, free now: a new member
+        f"林三,13900139000,,\n"  # 林一's new phone under another name: refused
+        f"周一,13700137000,{fourth},\n",  # 周一's phone with another ID number: refused
         encoding="utf-8",
     )
     result = imports.import_members(path, ImportOptions(), desk.uow(), ctx)
-    assert (result.imported, result.updated) == (0, 1)
-    assert reasons(result) == {3: "import.phone_other_id"}
+    assert (result.imported, result.updated) == (1, 1)
+    assert reasons(result) == {4: "import.duplicate_in_file", 5: "import.phone_other_id"}
+    assert members.resolve_member(desk.uow(), "13800138000").name == "林二"
     member = members.resolve_member(desk.uow(), known.id)
     assert (member.phone, member.occupation, member.version) == ("13900139000", "快递员", 2)
     assert count(desk, "member_revision", f"member_id = '{known.id}'") == 2
