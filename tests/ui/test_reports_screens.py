@@ -230,7 +230,7 @@ def test_screenshots_of_import_export_and_report(
     i18n.set_language("zh")
 
 
-def test_the_import_runs_on_the_database_worker_and_reports_progress_across(
+def test_the_import_runs_in_the_background_and_reports_progress_across_threads(
     qtbot: QtBot, desk: Desk, session: DeskSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from desktop.services import imports
