@@ -159,6 +159,7 @@ class ExportDialog(QDialog):
                 lambda: exports.export_visits(request, start, end, uow(), ctx),  # type: ignore[arg-type]
             )
         self.ok.setEnabled(False)
+        self.status.setText(tr("export.running"))
         op.success(self._done).failure(self._failed).run()
 
     def _done(self, result: ExportResult) -> None:

@@ -309,6 +309,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "masked unless chosen otherwise. Keep the exported file safe.",
     ),
     "export.save": ("导出…", "Export…"),
+    "export.running": (
+        "正在导出…（20 万会员约需半分钟）",
+        "Exporting… (about half a minute for 200,000 members)",
+    ),
     "export.no_columns": ("请至少选择一列。", "Choose at least one column."),
     "report.tab": ("报表", "Reports"),
     "report.to": ("至", "to"),
