@@ -66,6 +66,7 @@ class SheetLayout:
     headings: tuple[str, ...]
     mapping: dict[int, str]  # column index -> member field
     data_rows: int  # non-blank rows below the header
+    rows: int = 0  # rows in the sheet, header and blanks included
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class ImportOptions:
     sheet: str | None = None
     mapping: Mapping[int, str] | None = None  # None: as guessed from the headings
     on_match: str = "update"
+    header_row: int | None = None  # as Excel numbers rows; None: as guessed
     # The people on the roster agreed to the use of their data (paper forms), as the
     # desk's consent box says; without it, rows with a phone or an ID number are refused.
     consent: bool = True
@@ -145,13 +147,25 @@ def _load(path: str | os.PathLike[str], sheet: str | None) -> tuple[tuple[str, .
     return names, first
 
 
-def inspect(path: str | os.PathLike[str], sheet: str | None = None) -> SheetLayout:
+def _header_row(sheet: Sheet, asked: int | None) -> int | None:
+    """Index of the header row: the one the person named (1 = the first row), or a guess."""
+    if asked is None:
+        return _header_of(sheet)
+    if not 1 <= asked <= len(sheet.rows):
+        raise InvalidInput("import.header_row", field="header_row", rows=len(sheet.rows))
+    return asked - 1
+
+
+def inspect(
+    path: str | os.PathLike[str], sheet: str | None = None, header_row: int | None = None
+) -> SheetLayout:
     """Sheets of the file, and the header and mapping guessed for ``sheet``.
 
     Without ``sheet``: the first sheet whose header is recognised (else the first sheet).
+    ``header_row`` (as Excel numbers rows) overrides the guess of where the header is.
     """
     names, chosen = _load(path, sheet)
-    header = _header_of(chosen)
+    header = _header_row(chosen, header_row)
     headings: tuple[str, ...] = ()
     mapping: dict[int, str] = {}
     data_rows = 0
@@ -167,6 +181,7 @@ def inspect(path: str | os.PathLike[str], sheet: str | None = None) -> SheetLayo
         headings=headings,
         mapping=mapping,
         data_rows=data_rows,
+        rows=len(chosen.rows),
     )
 
 
@@ -325,7 +340,7 @@ def import_members(
     if options.on_match not in ON_MATCH:
         raise InvalidInput("import.on_match", field="on_match")
     _names, table = _load(path, options.sheet)
-    header = _header_of(table)
+    header = _header_row(table, options.header_row)
     if header is None:
         raise InvalidInput("import.no_header", field="file", sheet=table.name[:50])
     headings = tuple(cell_text(c) for c in table.rows[header])

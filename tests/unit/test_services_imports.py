@@ -453,3 +453,25 @@ def test_the_desk_can_write_between_batches(
 
     result = imports.import_members(path, ImportOptions(), desk.uow(), ctx, progress=meanwhile)
     assert result.imported == 7 and len(visits) == 3
+
+
+def test_the_person_can_say_where_the_header_is(
+    desk: Desk, ctx: DeskContext, tmp_path: Path
+) -> None:
+    path = tmp_path / "odd.csv"
+    # Headings nobody guesses: the person names the header row and the columns.
+    path.write_text("说明：请勿改动\n人员,号码\n林一,13800138000\n", encoding="utf-8")
+    assert imports.inspect(path).header_row is None
+    layout = imports.inspect(path, header_row=2)
+    assert (layout.header_row, layout.headings, layout.mapping, layout.rows) == (
+        2,
+        ("人员", "号码"),
+        {},
+        3,
+    )
+    options = ImportOptions(header_row=2, mapping={0: "name", 1: "phone"})
+    result = imports.import_members(path, options, desk.uow(), ctx)
+    assert (result.header_row, result.imported) == (2, 1)
+    with pytest.raises(InvalidInput) as refused:
+        imports.inspect(path, header_row=9)
+    assert refused.value.code == "import.header_row"

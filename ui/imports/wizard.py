@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -74,6 +75,10 @@ class FilePage(QWizardPage):
         self.sheet.activated.connect(
             lambda _i: self.load(self.path.text(), self.sheet.currentText())
         )
+        self.header_row = QSpinBox()
+        self.header_row.setObjectName("importHeaderRow")
+        self.header_row.setRange(1, 1)
+        self.header_row.editingFinished.connect(self._header_chosen)
         self.info = QLabel()
         self.info.setObjectName("importInfo")
         self.info.setWordWrap(True)
@@ -83,10 +88,16 @@ class FilePage(QWizardPage):
         form = QFormLayout(self)
         form.addRow(tr("import.file"), row)
         form.addRow(tr("import.sheet"), self.sheet)
+        form.addRow(tr("import.header_row_label"), self.header_row)
         form.addRow(self.info)
 
     def _sheet_chosen(self, _index: int) -> None:
         self.load(self.path.text(), self.sheet.currentText())
+
+    def _header_chosen(self) -> None:
+        layout = self.owner.layout_
+        if layout is not None and self.header_row.value() != layout.header_row:
+            self.load(layout.path, layout.sheet, self.header_row.value())
 
     def browse(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
@@ -95,7 +106,7 @@ class FilePage(QWizardPage):
         if path:
             self.load(path)
 
-    def load(self, path: str, sheet: str | None = None) -> None:
+    def load(self, path: str, sheet: str | None = None, header_row: int | None = None) -> None:
         """Read the file on the pool; the guessed layout fills this page and the next."""
         self.path.setText(path)
         self.info.setText(tr("import.reading"))
@@ -109,6 +120,10 @@ class FilePage(QWizardPage):
             self.sheet.addItems(list(layout.sheets))
             self.sheet.setCurrentText(layout.sheet)
             self.sheet.blockSignals(False)
+            self.header_row.blockSignals(True)
+            self.header_row.setRange(1, max(1, layout.rows))
+            self.header_row.setValue(layout.header_row or 1)
+            self.header_row.blockSignals(False)
             if layout.header_row is None:
                 self.info.setText(tr("import.no_header_found", sheet=layout.sheet))
             else:
@@ -120,7 +135,8 @@ class FilePage(QWizardPage):
             if not isinstance(error, AppError):
                 show_error(self, error)
 
-        PoolOp(self, lambda: imports.inspect(path, sheet)).success(done).failure(failed).run()
+        op = PoolOp(self, lambda: imports.inspect(path, sheet, header_row))
+        op.success(done).failure(failed).run()
 
     def isComplete(self) -> bool:
         layout = self.owner.layout_
@@ -247,6 +263,7 @@ class MappingPage(QWizardPage):
         assert layout is not None
         return ImportOptions(
             sheet=layout.sheet,
+            header_row=layout.header_row,
             mapping=self.mapping(),
             on_match="skip" if self.skip_existing.isChecked() else "update",
             consent=self.consent.isChecked(),
