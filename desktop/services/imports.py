@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 ON_MATCH = ("update", "skip")
 BATCH_ROWS = 1000
 PREVIEW_ROWS = 20
+TOP_ROWS = 12  # of the file as it is, shown where the person picks the header row
 
 Progress = Callable[[int, int], None]
 
@@ -67,6 +68,7 @@ class SheetLayout:
     mapping: dict[int, str]  # column index -> member field
     data_rows: int  # non-blank rows below the header
     rows: int = 0  # rows in the sheet, header and blanks included
+    top: tuple[tuple[str, ...], ...] = ()  # the first rows as they read, to find the header
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,7 @@ def inspect(
         mapping=mapping,
         data_rows=data_rows,
         rows=len(chosen.rows),
+        top=tuple(_cells(row) for row in chosen.rows[:TOP_ROWS]),
     )
 
 

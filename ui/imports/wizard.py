@@ -82,6 +82,10 @@ class FilePage(QWizardPage):
         self.info = QLabel()
         self.info.setObjectName("importInfo")
         self.info.setWordWrap(True)
+        self.top = QTableWidget(0, 0)
+        self.top.setObjectName("importTop")
+        self.top.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.top.horizontalHeader().hide()
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(browse)
@@ -90,6 +94,7 @@ class FilePage(QWizardPage):
         form.addRow(tr("import.sheet"), self.sheet)
         form.addRow(tr("import.header_row_label"), self.header_row)
         form.addRow(self.info)
+        form.addRow(self.top)
 
     def _sheet_chosen(self, _index: int) -> None:
         self.load(self.path.text(), self.sheet.currentText())
@@ -124,6 +129,7 @@ class FilePage(QWizardPage):
             self.header_row.setRange(1, max(1, layout.rows))
             self.header_row.setValue(layout.header_row or 1)
             self.header_row.blockSignals(False)
+            self.show_top(layout)
             if layout.header_row is None:
                 self.info.setText(tr("import.no_header_found", sheet=layout.sheet))
             else:
@@ -137,6 +143,21 @@ class FilePage(QWizardPage):
 
         op = PoolOp(self, lambda: imports.inspect(path, sheet, header_row))
         op.success(done).failure(failed).run()
+
+    def show_top(self, layout: SheetLayout) -> None:
+        """The first rows as they are in the file, the header row shaded."""
+        width = max((len(row) for row in layout.top), default=0)
+        self.top.setRowCount(len(layout.top))
+        self.top.setColumnCount(width)
+        for r, row in enumerate(layout.top):
+            for c in range(width):
+                item = QTableWidgetItem(row[c] if c < len(row) else "")
+                if layout.header_row == r + 1:
+                    item.setBackground(QColor("#dbe8f6"))
+                self.top.setItem(r, c, item)
+        self.top.resizeColumnsToContents()
+        for c in range(width):  # a merged title repeats in every column: keep them narrow
+            self.top.setColumnWidth(c, min(self.top.columnWidth(c), 150))
 
     def isComplete(self) -> bool:
         layout = self.owner.layout_
