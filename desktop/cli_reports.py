@@ -36,6 +36,7 @@ def register(verbs: Any, common: argparse.ArgumentParser) -> None:
     p = member.add_parser("import", parents=[common], help=tr("cli.help.member_import"))
     p.add_argument("file")
     p.add_argument("--sheet", default=None)
+    p.add_argument("--header-row", type=int, default=None, help=tr("cli.help.header_row"))
     p.add_argument("--mapping", default=None, help=tr("cli.help.import_mapping"))
     p.add_argument("--on-match", choices=("update", "skip"), default="update")
     p.add_argument("--rejects", default=None, metavar="FILE.xlsx")
@@ -100,10 +101,14 @@ def cmd_member_import(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     ctx = core._context(desk, args)
     mapping = None
     if args.mapping:
-        layout = imports.inspect(args.file, args.sheet)
+        layout = imports.inspect(args.file, args.sheet, args.header_row)
         mapping = imports.mapping_from_json(args.mapping, layout.headings)
     options = imports.ImportOptions(
-        sheet=args.sheet, mapping=mapping, on_match=args.on_match, consent=not args.no_consent
+        sheet=args.sheet,
+        mapping=mapping,
+        on_match=args.on_match,
+        header_row=args.header_row,
+        consent=not args.no_consent,
     )
     result = imports.import_members(args.file, options, desk.uow(), ctx)
     rejects = imports.write_rejects(result, args.rejects or imports.rejects_path(args.file))

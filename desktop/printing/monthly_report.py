@@ -180,7 +180,7 @@ def monthly_report_pdf(report: MonthlyReport) -> bytes:
     grid = [
         [*lines[i], *(lines[i + half] if i + half < len(lines) else ("", ""))] for i in range(half)
     ]
-    story.append(_table(font, grid, [WIDTH * 0.3, WIDTH * 0.2] * 2, header=False))
+    story.append(_table(font, grid, [WIDTH * 0.34, WIDTH * 0.16] * 2, header=False))
 
     day_values = [d.visits for d in report.days]
     story.append(

@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 ON_MATCH = ("update", "skip")
 BATCH_ROWS = 1000
 PREVIEW_ROWS = 20
+TOP_ROWS = 12  # of the file as it is, shown where the person picks the header row
 
 Progress = Callable[[int, int], None]
 
@@ -66,6 +67,8 @@ class SheetLayout:
     headings: tuple[str, ...]
     mapping: dict[int, str]  # column index -> member field
     data_rows: int  # non-blank rows below the header
+    rows: int = 0  # rows in the sheet, header and blanks included
+    top: tuple[tuple[str, ...], ...] = ()  # the first rows as they read, to find the header
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,7 @@ class ImportOptions:
     sheet: str | None = None
     mapping: Mapping[int, str] | None = None  # None: as guessed from the headings
     on_match: str = "update"
+    header_row: int | None = None  # as Excel numbers rows; None: as guessed
     # The people on the roster agreed to the use of their data (paper forms), as the
     # desk's consent box says; without it, rows with a phone or an ID number are refused.
     consent: bool = True
@@ -145,13 +149,25 @@ def _load(path: str | os.PathLike[str], sheet: str | None) -> tuple[tuple[str, .
     return names, first
 
 
-def inspect(path: str | os.PathLike[str], sheet: str | None = None) -> SheetLayout:
+def _header_row(sheet: Sheet, asked: int | None) -> int | None:
+    """Index of the header row: the one the person named (1 = the first row), or a guess."""
+    if asked is None:
+        return _header_of(sheet)
+    if not 1 <= asked <= len(sheet.rows):
+        raise InvalidInput("import.header_row", field="header_row", rows=len(sheet.rows))
+    return asked - 1
+
+
+def inspect(
+    path: str | os.PathLike[str], sheet: str | None = None, header_row: int | None = None
+) -> SheetLayout:
     """Sheets of the file, and the header and mapping guessed for ``sheet``.
 
     Without ``sheet``: the first sheet whose header is recognised (else the first sheet).
+    ``header_row`` (as Excel numbers rows) overrides the guess of where the header is.
     """
     names, chosen = _load(path, sheet)
-    header = _header_of(chosen)
+    header = _header_row(chosen, header_row)
     headings: tuple[str, ...] = ()
     mapping: dict[int, str] = {}
     data_rows = 0
@@ -167,6 +183,8 @@ def inspect(path: str | os.PathLike[str], sheet: str | None = None) -> SheetLayo
         headings=headings,
         mapping=mapping,
         data_rows=data_rows,
+        rows=len(chosen.rows),
+        top=tuple(_cells(row) for row in chosen.rows[:TOP_ROWS]),
     )
 
 
@@ -325,7 +343,7 @@ def import_members(
     if options.on_match not in ON_MATCH:
         raise InvalidInput("import.on_match", field="on_match")
     _names, table = _load(path, options.sheet)
-    header = _header_of(table)
+    header = _header_row(table, options.header_row)
     if header is None:
         raise InvalidInput("import.no_header", field="file", sheet=table.name[:50])
     headings = tuple(cell_text(c) for c in table.rows[header])
@@ -438,6 +456,28 @@ def _match(
     return True, match
 
 
+def _reindex(index: MemberIndex, known: KnownMember, clean: CleanMember) -> None:
+    """The index as it will be once this update is stored: a phone given up is free for
+    a later row of the same file, a new phone or ID number is taken."""
+    after = KnownMember(
+        known.id,
+        clean.phone or known.phone,
+        clean.id_hash or known.id_hash,
+        clean.name,
+        known.member_number,
+    )
+    if after == known:
+        return
+    for table, key in (
+        (index.by_phone, known.phone),
+        (index.by_id_hash, known.id_hash),
+        (index.by_bare_name, known.name),
+    ):
+        if key and key in table:
+            table[key] = [k for k in table[key] if k.id != known.id]
+    Rosters.remember(index, after)
+
+
 def _import_batch(
     batch: Sequence[tuple[int, Sequence[Cell]]],
     mapping: Mapping[int, str],
@@ -462,6 +502,7 @@ def _import_batch(
             run.skipped.append(RowProblem(number, "import.already_member", {}, _cells(row)))
         else:
             updates.append((clean, match.id))
+            _reindex(run.index, match, clean)
     with uow:
         device = uow.device.get()
         if device is None:

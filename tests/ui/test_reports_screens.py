@@ -228,3 +228,57 @@ def test_screenshots_of_import_export_and_report(
     dialog.show()
     grab(dialog, folder, "15-export")
     i18n.set_language("zh")
+
+
+def test_the_import_runs_in_the_background_and_reports_progress_across_threads(
+    qtbot: QtBot, desk: Desk, session: DeskSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.services import imports
+    from ui import tasks
+
+    monkeypatch.setattr(imports, "BATCH_ROWS", 4)
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "姓名,手机号\n" + "\n".join(f"会员{chr(0x4E00 + i)},137{i:08d}" for i in range(10)),
+        encoding="utf-8",
+    )
+    wizard = run_wizard(qtbot, session, path)
+    wizard.next()
+    wizard.mapping_page.consent.setChecked(True)
+    seen: list[int] = []
+    wizard.run_page.progress.moved.connect(lambda done, total: seen.append(done))
+    tasks.set_synchronous(False)
+    try:
+        wizard.next()
+        assert wizard.run_page.running and not wizard.run_page.isComplete()
+        qtbot.waitUntil(lambda: wizard.run_page.result is not None, timeout=30_000)
+    finally:
+        tasks.set_synchronous(True)
+    assert wizard.run_page.result is not None and wizard.run_page.result.imported == 10
+    assert seen == [4, 8, 10] and wizard.run_page.bar.value() == 10
+    assert wizard.run_page.isComplete()
+
+
+def test_the_header_row_can_be_set_by_hand(
+    qtbot: QtBot, desk: Desk, session: DeskSession, tmp_path: Path
+) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_text("说明：请勿改动\n人员,号码\n林一,13800138000\n", encoding="utf-8")
+    wizard = run_wizard(qtbot, session, path)
+    page = wizard.file_page
+    assert not page.isComplete() and "没有找到" in page.info.text()
+    page.header_row.setValue(2)
+    page.header_row.editingFinished.emit()
+    assert page.isComplete() and "第 2 行" in page.info.text()
+    wizard.next()
+    mapping = wizard.mapping_page
+    assert mapping.columns.rowCount() == 2 and not mapping.isComplete()
+    for row, field in ((0, "name"), (1, "phone")):
+        choice = mapping.columns.cellWidget(row, 1)
+        assert isinstance(choice, QComboBox)
+        choice.setCurrentIndex(choice.findData(field))
+    mapping.consent.setChecked(True)
+    assert mapping.isComplete()
+    wizard.next()
+    result = wizard.run_page.result
+    assert result is not None and (result.header_row, result.imported) == (2, 1)

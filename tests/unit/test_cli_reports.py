@@ -83,5 +83,13 @@ def test_import_export_and_report_from_the_command_line(tmp_path: Path) -> None:
     xlsx = tmp_path / "月报.xlsx"
     ok(run("report", "month", month, "--out", xlsx))
     assert "按时段" in load_workbook(xlsx).sheetnames
+    ranged = as_json(
+        run("report", "range", "--from", today, "--to", today, "--out", xlsx, "--json")
+    )
+    assert (ranged["start"], ranged["end"], ranged["visits"]) == (str(today), str(today), 1)
+    wrong = run("visits", "export", "--from", "yesterday", "--to", today, "--out", visits_out)
+    assert wrong.returncode == 1 and "yesterday" in wrong.stderr
+    english = run("--lang", "en", "report", "month", month, "--out", tmp_path / "en.pdf")
+    assert "saved to" in english.stdout
     bad = run("report", "month", "2025-13", "--out", pdf)
     assert bad.returncode == 1 and "2025-03" in bad.stderr

@@ -408,16 +408,70 @@ def test_matching_by_id_number_and_refusing_a_phone_of_another_id(
         desk.uow(),
         ctx,
     )
+    third_body = "99000019700101001"
+    members.register_member(
+        MemberForm(
+            "周一", "13700137000", id_number=third_body + id_check_char(third_body), consent=True
+        ),
+        desk.uow(),
+        ctx,
+    )
+    fourth_body = "99000019800202002"
+    fourth = fourth_body + id_check_char(fourth_body)
     path = tmp_path / "ids.csv"
     path.write_text(
         "姓名,手机号,身份证号,工种\n"
         f"林一,13900139000,{ID_NUMBER},快递员\n"  # same ID, new phone: the member is updated
-        f"林二,13800138000,{OTHER_ID},\n",  # 林一's old phone with another ID: refused
+        f"林二,13800138000,{OTHER_ID},\n"  # 林一's old phone, free now: a new member
+        f"林三,13900139000,,\n"  # 林一's new phone under another name: refused
+        f"周一,13700137000,{fourth},\n",  # 周一's phone with another ID number: refused
         encoding="utf-8",
     )
     result = imports.import_members(path, ImportOptions(), desk.uow(), ctx)
-    assert (result.imported, result.updated) == (0, 1)
-    assert reasons(result) == {3: "import.phone_other_id"}
+    assert (result.imported, result.updated) == (1, 1)
+    assert reasons(result) == {4: "import.duplicate_in_file", 5: "import.phone_other_id"}
+    assert members.resolve_member(desk.uow(), "13800138000").name == "林二"
     member = members.resolve_member(desk.uow(), known.id)
     assert (member.phone, member.occupation, member.version) == ("13900139000", "快递员", 2)
     assert count(desk, "member_revision", f"member_id = '{known.id}'") == 2
+
+
+def test_the_desk_can_write_between_batches(
+    desk: Desk, ctx: DeskContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.services import checkin
+
+    monkeypatch.setattr(imports, "BATCH_ROWS", 3)
+    path = tmp_path / "list.csv"
+    lines = ["姓名,手机号"] + [f"会员{chr(0x4E00 + i)},136{i:08d}" for i in range(7)]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    visits: list[str] = []
+
+    def meanwhile(done: int, total: int) -> None:
+        # A check-in at the desk while the import goes on: no lock is held between batches.
+        visits.append(checkin.check_in_anonymous("快递员", ("water",), desk.uow(), ctx))
+
+    result = imports.import_members(path, ImportOptions(), desk.uow(), ctx, progress=meanwhile)
+    assert result.imported == 7 and len(visits) == 3
+
+
+def test_the_person_can_say_where_the_header_is(
+    desk: Desk, ctx: DeskContext, tmp_path: Path
+) -> None:
+    path = tmp_path / "odd.csv"
+    # Headings nobody guesses: the person names the header row and the columns.
+    path.write_text("说明：请勿改动\n人员,号码\n林一,13800138000\n", encoding="utf-8")
+    assert imports.inspect(path).header_row is None
+    layout = imports.inspect(path, header_row=2)
+    assert (layout.header_row, layout.headings, layout.mapping, layout.rows) == (
+        2,
+        ("人员", "号码"),
+        {},
+        3,
+    )
+    options = ImportOptions(header_row=2, mapping={0: "name", 1: "phone"})
+    result = imports.import_members(path, options, desk.uow(), ctx)
+    assert (result.header_row, result.imported) == (2, 1)
+    with pytest.raises(InvalidInput) as refused:
+        imports.inspect(path, header_row=9)
+    assert refused.value.code == "import.header_row"

@@ -2,8 +2,9 @@
 
 Page 1 reads the file (``imports.inspect``) and guesses the header and columns; page 2 lets
 the person correct each column's field and shows the first rows as they will be stored;
-page 3 imports on the database worker with a progress bar and a cancel button, then lists
-every row not imported with its reason and offers to save them as an .xlsx.
+page 3 imports on the pool (batch by batch, so the desk's own writes interleave) with a
+progress bar and a stop button, then lists every row not imported with its reason and
+offers to save them as an .xlsx.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -44,7 +46,7 @@ from desktop.services import imports
 from desktop.services.imports import ImportOptions, ImportResult, PreviewRow, SheetLayout
 from ui.errors import show_error
 from ui.session.state import DeskSession
-from ui.tasks import DbOp, PoolOp
+from ui.tasks import PoolOp
 
 log = logging.getLogger(__name__)
 
@@ -73,19 +75,34 @@ class FilePage(QWizardPage):
         self.sheet.activated.connect(
             lambda _i: self.load(self.path.text(), self.sheet.currentText())
         )
+        self.header_row = QSpinBox()
+        self.header_row.setObjectName("importHeaderRow")
+        self.header_row.setRange(1, 1)
+        self.header_row.editingFinished.connect(self._header_chosen)
         self.info = QLabel()
         self.info.setObjectName("importInfo")
         self.info.setWordWrap(True)
+        self.top = QTableWidget(0, 0)
+        self.top.setObjectName("importTop")
+        self.top.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.top.horizontalHeader().hide()
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(browse)
         form = QFormLayout(self)
         form.addRow(tr("import.file"), row)
         form.addRow(tr("import.sheet"), self.sheet)
+        form.addRow(tr("import.header_row_label"), self.header_row)
         form.addRow(self.info)
+        form.addRow(self.top)
 
     def _sheet_chosen(self, _index: int) -> None:
         self.load(self.path.text(), self.sheet.currentText())
+
+    def _header_chosen(self) -> None:
+        layout = self.owner.layout_
+        if layout is not None and self.header_row.value() != layout.header_row:
+            self.load(layout.path, layout.sheet, self.header_row.value())
 
     def browse(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
@@ -94,7 +111,7 @@ class FilePage(QWizardPage):
         if path:
             self.load(path)
 
-    def load(self, path: str, sheet: str | None = None) -> None:
+    def load(self, path: str, sheet: str | None = None, header_row: int | None = None) -> None:
         """Read the file on the pool; the guessed layout fills this page and the next."""
         self.path.setText(path)
         self.info.setText(tr("import.reading"))
@@ -108,6 +125,11 @@ class FilePage(QWizardPage):
             self.sheet.addItems(list(layout.sheets))
             self.sheet.setCurrentText(layout.sheet)
             self.sheet.blockSignals(False)
+            self.header_row.blockSignals(True)
+            self.header_row.setRange(1, max(1, layout.rows))
+            self.header_row.setValue(layout.header_row or 1)
+            self.header_row.blockSignals(False)
+            self.show_top(layout)
             if layout.header_row is None:
                 self.info.setText(tr("import.no_header_found", sheet=layout.sheet))
             else:
@@ -119,7 +141,23 @@ class FilePage(QWizardPage):
             if not isinstance(error, AppError):
                 show_error(self, error)
 
-        PoolOp(self, lambda: imports.inspect(path, sheet)).success(done).failure(failed).run()
+        op = PoolOp(self, lambda: imports.inspect(path, sheet, header_row))
+        op.success(done).failure(failed).run()
+
+    def show_top(self, layout: SheetLayout) -> None:
+        """The first rows as they are in the file, the header row shaded."""
+        width = max((len(row) for row in layout.top), default=0)
+        self.top.setRowCount(len(layout.top))
+        self.top.setColumnCount(width)
+        for r, row in enumerate(layout.top):
+            for c in range(width):
+                item = QTableWidgetItem(row[c] if c < len(row) else "")
+                if layout.header_row == r + 1:
+                    item.setBackground(QColor("#dbe8f6"))
+                self.top.setItem(r, c, item)
+        self.top.resizeColumnsToContents()
+        for c in range(width):  # a merged title repeats in every column: keep them narrow
+            self.top.setColumnWidth(c, min(self.top.columnWidth(c), 150))
 
     def isComplete(self) -> bool:
         layout = self.owner.layout_
@@ -246,6 +284,7 @@ class MappingPage(QWizardPage):
         assert layout is not None
         return ImportOptions(
             sheet=layout.sheet,
+            header_row=layout.header_row,
             mapping=self.mapping(),
             on_match="skip" if self.skip_existing.isChecked() else "update",
             consent=self.consent.isChecked(),
@@ -306,7 +345,10 @@ class RunPage(QWizardPage):
         self.running = True
         self.cancel.setEnabled(True)
         self.completeChanged.emit()
-        op = DbOp(
+        # On the pool, not the database worker: the import commits a batch at a time, and
+        # check-ins at the desk meanwhile wait for one batch (under a second), not for the
+        # whole file. Two writers queue on SQLite's lock (BEGIN IMMEDIATE, busy timeout).
+        op = PoolOp(
             self,
             lambda: imports.import_members(
                 path, options, uow(), ctx, self.progress.moved.emit, self.stop.is_set

@@ -51,6 +51,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No header row found in the first 15 rows of sheet “{sheet}” (it needs a name "
         "column and one more, such as a phone column).",
     ),
+    "import.header_row": (
+        "表头行应在第 1 至 {rows} 行之间。",
+        "The header row must be between row 1 and row {rows}.",
+    ),
+    "import.header_row_label": ("表头在第几行", "Header row"),
+    "cli.help.header_row": (
+        "表头所在行（默认自动查找）",
+        "the row holding the headings (default: found automatically)",
+    ),
     "import.no_name_column": (
         "请指定哪一列是姓名。",
         "Choose which column holds the name.",
@@ -309,6 +318,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "masked unless chosen otherwise. Keep the exported file safe.",
     ),
     "export.save": ("导出…", "Export…"),
+    "export.running": (
+        "正在导出…（20 万会员约需半分钟）",
+        "Exporting… (about half a minute for 200,000 members)",
+    ),
     "export.no_columns": ("请至少选择一列。", "Choose at least one column."),
     "report.tab": ("报表", "Reports"),
     "report.to": ("至", "to"),
