@@ -59,10 +59,6 @@ COLUMNS = (
 )
 
 
-def _placeholder(session: Session) -> str:
-    return "%s" if session.get_bind().dialect.name == "postgresql" else "?"
-
-
 def append(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     """Insert event rows (dicts of EventRow columns); returns their server sequences.
 
@@ -72,11 +68,21 @@ def append(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     if not rows:
         return []
     lock_log(session)
-    mark = _placeholder(session)
-    sql = f"INSERT INTO event ({', '.join(COLUMNS)}) VALUES ({', '.join([mark] * len(COLUMNS))})"
-    session.connection().exec_driver_sql(
-        sql, [tuple(row[column] for column in COLUMNS) for row in rows]
-    )
+    values = [tuple(row[column] for column in COLUMNS) for row in rows]
+    connection = session.connection()
+    if session.get_bind().dialect.name == "postgresql":
+        # COPY: about twice as fast as a pipelined executemany for a batch of hundreds.
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        copying = f"COPY event ({', '.join(COLUMNS)}) FROM STDIN"
+        with raw.cursor() as cursor, cursor.copy(copying) as copy:
+            for value in values:
+                copy.write_row(value)
+    else:
+        marks = ", ".join("?" * len(COLUMNS))
+        connection.exec_driver_sql(
+            f"INSERT INTO event ({', '.join(COLUMNS)}) VALUES ({marks})", values
+        )
     found = {
         event_id: seq for event_id, seq, _hash in known(session, [r["event_id"] for r in rows])
     }
