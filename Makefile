@@ -41,6 +41,9 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.tokens
 	$(BIN)/python -m bench.handouts
 	$(BIN)/python -m bench.power_cut
+	$(BIN)/python -m bench.sync_push
+	$(BIN)/python -m bench.sync_pull
+	$(BIN)/python -m bench.sync_many
 
 clean:
 	rm -rf $(VENV) build screenshots .mypy_cache .ruff_cache .pytest_cache

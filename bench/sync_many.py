@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import text
@@ -24,13 +26,13 @@ from desktop.services import syncing
 from sync.client.engine import SyncReport, sync_once
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stations", type=int, default=50)
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sqlite", action="store_true")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     folder = work_folder()
     server = BenchServer(folder, use_postgres=not args.sqlite, workers=args.workers)
     desks: list[Any] = []
@@ -76,7 +78,8 @@ def main() -> None:
             desk.close()
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

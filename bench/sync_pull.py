@@ -14,7 +14,9 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
+import sys
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from bench.sync_common import BenchServer, enrolled_desk, work_folder
@@ -74,11 +76,11 @@ def seed_members(server: BenchServer, count: int, seed: int = 5) -> None:
     database.dispose()
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--members", type=int, default=200_000)
     parser.add_argument("--sqlite", action="store_true")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     folder = work_folder()
     server = BenchServer(folder, use_postgres=not args.sqlite)
     try:
@@ -101,7 +103,8 @@ def main() -> None:
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

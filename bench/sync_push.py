@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 import time
+from collections.abc import Sequence
 
 from bench.sync_common import BenchServer, enrolled_desk, queue_visits, work_folder
 from sync.client.engine import sync_once
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--sqlite", action="store_true", help="server on SQLite, not PostgreSQL")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     folder = work_folder()
     server = BenchServer(folder, use_postgres=not args.sqlite)
     try:
@@ -42,7 +44,8 @@ def main() -> None:
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

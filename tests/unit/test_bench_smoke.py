@@ -128,3 +128,15 @@ def test_handouts_runs(root: list[str], capsys: pytest.CaptureFixture[str]) -> N
     # built once: a second run reuses the campaigns and earlier handouts
     assert handouts.main([*argv, "--screen-samples", "0"]) == 0
     assert "adding 2 campaigns" not in capsys.readouterr().out
+
+
+def test_sync_benches_run(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import sync_many, sync_pull, sync_push
+
+    assert sync_push.main(["--events", "600", "--sqlite"]) == 0
+    assert sync_pull.main(["--members", "300", "--sqlite"]) == 0
+    assert sync_many.main(["--stations", "3", "--events", "100", "--sqlite", "--workers", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "600 queued events" in out and "events/s" in out
+    assert "300 members" in out and "rows/s" in out
+    assert "devices whose server count differs from their outbox: 0 of 3" in out
