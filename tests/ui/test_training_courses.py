@@ -85,6 +85,10 @@ def test_enrol_by_typing_then_edit_the_grid_and_certify(
     ]
     assert screen.grid.item(1, 2).text() == "请假"  # type: ignore[union-attr]
     held = grid.sessions[1]
+    screen.ask_mark = lambda name, where: None  # opened and cancelled
+    screen.edit_cell(1, 2)  # the dialog shows the cell's marks so far, the one counting marked
+    assert len(screen.cell_trail) == 2 and screen.cell_trail[1].startswith("▶")
+    assert "纸质签到表补录" in screen.cell_trail[1] and "王站长" in screen.cell_trail[1]
     trail = attendance.history(session.desk.uow(), held.id, people[1].id)
     assert [h.status for h in trail] == [AttendanceStatus.PRESENT, AttendanceStatus.EXCUSED]
 

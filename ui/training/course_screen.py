@@ -31,7 +31,15 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.training import AttendanceStatus
 from desktop.i18n import tr
-from desktop.services import attendance, completion, course_report, courses, rosters, views
+from desktop.services import (
+    attendance,
+    completion,
+    course_report,
+    courses,
+    operators,
+    rosters,
+    views,
+)
 from ui.checkin.search_box import SearchBox
 from ui.errors import show_error
 from ui.printing import preview
@@ -79,6 +87,7 @@ class CourseScreen(QWidget):
         self.course_id: str | None = None
         self._courses: list[courses.Course] = []
         self.grid_data: attendance.Grid | None = None
+        self.cell_trail: list[str] = []
         # Replaced in tests: where finished files go.
         self.show_pdf: Callable[[bytes, str], None] = lambda pdf, title: preview(self, pdf, title)
         self.ask_path: Callable[[str, str, bool], str | None] = self._ask_path
@@ -444,6 +453,7 @@ class CourseScreen(QWidget):
         if grid is None or column == 0 or row >= len(grid.rows):
             return
         person, held = grid.rows[row], grid.sessions[column - 1]
+        self.cell_trail = self.trail(held.id, person.member_id)
         answer = self.ask_mark(person.name, f"{held.number}/{held.of} {held.on_date}")
         if answer is None:
             return
@@ -525,8 +535,25 @@ class CourseScreen(QWidget):
             path, _ = QFileDialog.getOpenFileName(self, title, "", pattern)
         return path or None
 
+    def trail(self, session_id: str, member_id: str) -> list[str]:
+        """Every mark of one cell, oldest first: when, what, why, who, from where."""
+        uow = self.session.desk.uow()
+        names = {o.id: o.name for o in operators.list_operators(uow, include_inactive=True)}
+        lines = []
+        for h in attendance.history(uow, session_id, member_id):
+            parts = [
+                h.device_time[:10] + " " + course_report.local_time(h.device_time),
+                tr("attendance." + h.status.value),
+                h.note,
+                names.get(h.operator_id or "", ""),
+                tr("course.source_" + h.source),
+            ]
+            line = "  ".join(p for p in parts if p)
+            lines.append(("▶ " if h.counts else "   ") + line)
+        return lines
+
     def _ask_mark(self, name: str, where: str) -> tuple[AttendanceStatus, str] | None:
-        dialog = MarkDialog(name, where, self)
+        dialog = MarkDialog(name, where, self, self.cell_trail)
         if not dialog.exec():
             return None
         return dialog.status(), dialog.note.text()
@@ -568,14 +595,20 @@ class SessionDialog(QDialog):
 class MarkDialog(QDialog):
     """Change one cell of the grid: a new mark with a note (the old one stays, superseded)."""
 
-    def __init__(self, name: str, where: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, name: str, where: str, parent: QWidget | None = None, trail: list[str] | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("course.mark_title", name=name, where=where))
+        history = QLabel("\n".join(trail or []) or tr("course.no_marks"))
+        history.setObjectName("markHistory")
+        history.setStyleSheet("color:#455a64;")
         self.choice = QComboBox()
         for status in AttendanceStatus:
             self.choice.addItem(tr("attendance." + status.value), status.value)
         self.note = QLineEdit()
         form = QFormLayout(self)
+        form.addRow(tr("course.history"), history)
         form.addRow(tr("door.col_status"), self.choice)
         form.addRow(tr("course.note"), self.note)
         buttons = QDialogButtonBox(
