@@ -150,6 +150,8 @@ class CourseScreen(QWidget):
         self.sessions.cellDoubleClicked.connect(lambda *_: self.door_for_selected())
         add = QPushButton(tr("course.add_session"))
         add.clicked.connect(self.add_session)
+        move = QPushButton(tr("course.move_session"))
+        move.clicked.connect(self.move_session)
         cancel = QPushButton(tr("course.cancel_session"))
         cancel.clicked.connect(self.cancel_session)
         door = QPushButton(tr("course.open_door"))
@@ -158,7 +160,7 @@ class CourseScreen(QWidget):
         layout = QVBoxLayout(page)
         layout.addWidget(self.sessions, 1)
         row = QHBoxLayout()
-        for button in (add, cancel, door):
+        for button in (add, move, cancel, door):
             row.addWidget(button)
         layout.addLayout(row)
         return page
@@ -381,6 +383,17 @@ class CourseScreen(QWidget):
         form = dialog.form()
         self._run(lambda: courses.add_session(course_id, form, uow, ctx), lambda _r: None)
 
+    def move_session(self) -> None:
+        session_id = _selected_key(self.sessions)
+        if session_id is None:
+            return
+        current = courses.session(self.session.desk.uow(), session_id)
+        dialog = SessionDialog(self, current)
+        if not dialog.exec():
+            return
+        uow, ctx, form = self.session.desk.uow(), self.session.ctx(), dialog.form()
+        self._run(lambda: courses.move_session(session_id, form, uow, ctx), lambda _r: None)
+
     def cancel_session(self) -> None:
         session_id = _selected_key(self.sessions)
         if session_id is None:
@@ -560,15 +573,20 @@ class CourseScreen(QWidget):
 
 
 class SessionDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    """A new session, or where an existing one moves to (``current``)."""
+
+    def __init__(
+        self, parent: QWidget | None = None, current: courses.CourseSession | None = None
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(tr("course.add_session"))
-        self.day = QDateEdit(QDate.currentDate())
+        self.setWindowTitle(tr("course.move_session" if current else "course.add_session"))
+        day = QDate.fromString(current.on_date, "yyyy-MM-dd") if current else QDate.currentDate()
+        self.day = QDateEdit(day)
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")
-        self.starts = QLineEdit("09:00")
-        self.ends = QLineEdit("11:00")
-        self.topic = QLineEdit()
+        self.starts = QLineEdit(current.starts_at if current else "09:00")
+        self.ends = QLineEdit(current.ends_at if current else "11:00")
+        self.topic = QLineEdit(current.topic if current else "")
         form = QFormLayout(self)
         form.addRow(tr("course.date"), self.day)
         form.addRow(tr("course.starts"), self.starts)

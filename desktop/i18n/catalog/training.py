@@ -334,3 +334,5 @@ MESSAGES.update(
         "course.source_grid": ("考勤表修改", "grid"),
     }
 )
+
+MESSAGES["course.move_session"] = ("调整课时", "Move session")
