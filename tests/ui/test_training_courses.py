@@ -4,9 +4,11 @@ audited), completion and certifying everyone who completed as one PDF."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pytest
 import zxingcpp
 from openpyxl import Workbook, load_workbook
 from PySide6.QtCore import Qt
@@ -19,7 +21,7 @@ from desktop.services.certificates import verify_certificate_text
 from ui.session.state import DeskSession
 from ui.shell import Shell
 from ui.training.course_dialog import CourseDialog
-from ui.training.course_screen import CourseScreen
+from ui.training.course_screen import CourseScreen, SessionDialog
 
 from .keys import HUMAN_DELAY_MS, type_text
 
@@ -85,6 +87,10 @@ def test_enrol_by_typing_then_edit_the_grid_and_certify(
     ]
     assert screen.grid.item(1, 2).text() == "请假"  # type: ignore[union-attr]
     held = grid.sessions[1]
+    screen.ask_mark = lambda name, where: None  # opened and cancelled
+    screen.edit_cell(1, 2)  # the dialog shows the cell's marks so far, the one counting marked
+    assert len(screen.cell_trail) == 2 and screen.cell_trail[1].startswith("▶")
+    assert "纸质签到表补录" in screen.cell_trail[1] and "王站长" in screen.cell_trail[1]
     trail = attendance.history(session.desk.uow(), held.id, people[1].id)
     assert [h.status for h in trail] == [AttendanceStatus.PRESENT, AttendanceStatus.EXCUSED]
 
@@ -144,3 +150,24 @@ def test_roster_import_and_excel_report_from_the_screen(
     assert "未导入 1" in screen.roster_note.text() and "第 5 行" in screen.roster_note.text()
     screen.export("xlsx")
     assert load_workbook(target).sheetnames[0] == "名单"
+
+
+def test_a_session_is_added_and_moved_through_its_dialog(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one = (courses.SessionForm(TOMORROW, "09:00", "10:00", topic="安全用电"),)
+    made = courses.create_course(courses.CourseForm(title="电工"), session.desk.uow(), ctx, one)
+    screen = _screen(qtbot, session)
+    screen.sessions.selectRow(0)
+
+    def answer(dialog: SessionDialog) -> int:
+        assert dialog.topic.text() == "安全用电" and dialog.starts.text() == "09:00"
+        dialog.starts.setText("13:30")
+        dialog.ends.setText("15:00")
+        return 1
+
+    monkeypatch.setattr(SessionDialog, "exec", answer)
+    screen.move_session()
+    moved = courses.sessions(session.desk.uow(), made.id)[0]
+    assert (moved.starts_at, moved.ends_at, moved.hours) == ("13:30", "15:00", Decimal("1.5"))
+    assert screen.sessions.item(0, 2).text() == "13:30-15:00"  # type: ignore[union-attr]

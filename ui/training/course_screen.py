@@ -31,7 +31,15 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.training import AttendanceStatus
 from desktop.i18n import tr
-from desktop.services import attendance, completion, course_report, courses, rosters, views
+from desktop.services import (
+    attendance,
+    completion,
+    course_report,
+    courses,
+    operators,
+    rosters,
+    views,
+)
 from ui.checkin.search_box import SearchBox
 from ui.errors import show_error
 from ui.printing import preview
@@ -79,6 +87,7 @@ class CourseScreen(QWidget):
         self.course_id: str | None = None
         self._courses: list[courses.Course] = []
         self.grid_data: attendance.Grid | None = None
+        self.cell_trail: list[str] = []
         # Replaced in tests: where finished files go.
         self.show_pdf: Callable[[bytes, str], None] = lambda pdf, title: preview(self, pdf, title)
         self.ask_path: Callable[[str, str, bool], str | None] = self._ask_path
@@ -141,6 +150,8 @@ class CourseScreen(QWidget):
         self.sessions.cellDoubleClicked.connect(lambda *_: self.door_for_selected())
         add = QPushButton(tr("course.add_session"))
         add.clicked.connect(self.add_session)
+        move = QPushButton(tr("course.move_session"))
+        move.clicked.connect(self.move_session)
         cancel = QPushButton(tr("course.cancel_session"))
         cancel.clicked.connect(self.cancel_session)
         door = QPushButton(tr("course.open_door"))
@@ -149,7 +160,7 @@ class CourseScreen(QWidget):
         layout = QVBoxLayout(page)
         layout.addWidget(self.sessions, 1)
         row = QHBoxLayout()
-        for button in (add, cancel, door):
+        for button in (add, move, cancel, door):
             row.addWidget(button)
         layout.addLayout(row)
         return page
@@ -372,6 +383,17 @@ class CourseScreen(QWidget):
         form = dialog.form()
         self._run(lambda: courses.add_session(course_id, form, uow, ctx), lambda _r: None)
 
+    def move_session(self) -> None:
+        session_id = _selected_key(self.sessions)
+        if session_id is None:
+            return
+        current = courses.session(self.session.desk.uow(), session_id)
+        dialog = SessionDialog(self, current)
+        if not dialog.exec():
+            return
+        uow, ctx, form = self.session.desk.uow(), self.session.ctx(), dialog.form()
+        self._run(lambda: courses.move_session(session_id, form, uow, ctx), lambda _r: None)
+
     def cancel_session(self) -> None:
         session_id = _selected_key(self.sessions)
         if session_id is None:
@@ -444,6 +466,7 @@ class CourseScreen(QWidget):
         if grid is None or column == 0 or row >= len(grid.rows):
             return
         person, held = grid.rows[row], grid.sessions[column - 1]
+        self.cell_trail = self.trail(held.id, person.member_id)
         answer = self.ask_mark(person.name, f"{held.number}/{held.of} {held.on_date}")
         if answer is None:
             return
@@ -525,23 +548,45 @@ class CourseScreen(QWidget):
             path, _ = QFileDialog.getOpenFileName(self, title, "", pattern)
         return path or None
 
+    def trail(self, session_id: str, member_id: str) -> list[str]:
+        """Every mark of one cell, oldest first: when, what, why, who, from where."""
+        uow = self.session.desk.uow()
+        names = {o.id: o.name for o in operators.list_operators(uow, include_inactive=True)}
+        lines = []
+        for h in attendance.history(uow, session_id, member_id):
+            parts = [
+                h.device_time[:10] + " " + course_report.local_time(h.device_time),
+                tr("attendance." + h.status.value),
+                h.note,
+                names.get(h.operator_id or "", ""),
+                tr("course.source_" + h.source),
+            ]
+            line = "  ".join(p for p in parts if p)
+            lines.append(("▶ " if h.counts else "   ") + line)
+        return lines
+
     def _ask_mark(self, name: str, where: str) -> tuple[AttendanceStatus, str] | None:
-        dialog = MarkDialog(name, where, self)
+        dialog = MarkDialog(name, where, self, self.cell_trail)
         if not dialog.exec():
             return None
         return dialog.status(), dialog.note.text()
 
 
 class SessionDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    """A new session, or where an existing one moves to (``current``)."""
+
+    def __init__(
+        self, parent: QWidget | None = None, current: courses.CourseSession | None = None
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(tr("course.add_session"))
-        self.day = QDateEdit(QDate.currentDate())
+        self.setWindowTitle(tr("course.move_session" if current else "course.add_session"))
+        day = QDate.fromString(current.on_date, "yyyy-MM-dd") if current else QDate.currentDate()
+        self.day = QDateEdit(day)
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")
-        self.starts = QLineEdit("09:00")
-        self.ends = QLineEdit("11:00")
-        self.topic = QLineEdit()
+        self.starts = QLineEdit(current.starts_at if current else "09:00")
+        self.ends = QLineEdit(current.ends_at if current else "11:00")
+        self.topic = QLineEdit(current.topic if current else "")
         form = QFormLayout(self)
         form.addRow(tr("course.date"), self.day)
         form.addRow(tr("course.starts"), self.starts)
@@ -568,14 +613,20 @@ class SessionDialog(QDialog):
 class MarkDialog(QDialog):
     """Change one cell of the grid: a new mark with a note (the old one stays, superseded)."""
 
-    def __init__(self, name: str, where: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, name: str, where: str, parent: QWidget | None = None, trail: list[str] | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("course.mark_title", name=name, where=where))
+        history = QLabel("\n".join(trail or []) or tr("course.no_marks"))
+        history.setObjectName("markHistory")
+        history.setStyleSheet("color:#455a64;")
         self.choice = QComboBox()
         for status in AttendanceStatus:
             self.choice.addItem(tr("attendance." + status.value), status.value)
         self.note = QLineEdit()
         form = QFormLayout(self)
+        form.addRow(tr("course.history"), history)
         form.addRow(tr("door.col_status"), self.choice)
         form.addRow(tr("course.note"), self.note)
         buttons = QDialogButtonBox(

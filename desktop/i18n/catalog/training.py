@@ -321,3 +321,17 @@ MESSAGES.update(
         "course.print_report": ("打印报表", "Print report"),
     }
 )
+
+MESSAGES.update(
+    {
+        "course.history": ("记录", "Marks so far"),
+        "course.no_marks": ("尚无考勤记录", "No marks yet"),
+        "course.source_door": ("签到台", "at the door"),
+        "course.source_desk": ("手工", "by hand"),
+        "course.source_close": ("结束签到", "session closed"),
+        "course.source_paper": ("纸质签到表", "paper sheet"),
+        "course.source_grid": ("考勤表修改", "grid"),
+    }
+)
+
+MESSAGES["course.move_session"] = ("调整课时", "Move session")
