@@ -150,6 +150,7 @@ def upgrade() -> None:
         sa.Column("quantity", sa.Integer(), nullable=False),
         sa.Column("campaign_id", sa.String(length=36), nullable=False),
         sa.Column("desk", sa.String(length=8), nullable=False),
+        sa.Column("local_date", sa.String(length=10), nullable=False),
         sa.ForeignKeyConstraint(
             ["handout_id"],
             ["handout.id"],
@@ -158,7 +159,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("handout_line", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_handout_line_stock", ["campaign_id", "item_id", "desk"], unique=False
+            "ix_handout_line_stock",
+            ["campaign_id", "desk", "local_date", "item_id", "quantity"],
+            unique=False,
         )
 
     op.create_table(
