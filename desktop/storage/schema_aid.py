@@ -50,6 +50,7 @@ class HandoutRow(_Recorded, Base):
     __table_args__ = (
         Index("ix_handout_member_campaign", "member_id", "campaign_id"),
         Index("ix_handout_campaign_day", "campaign_id", "local_date"),
+        Index("ix_handout_desk_latest", "campaign_id", "desk", "device_time"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -75,9 +76,7 @@ class HandoutLineRow(Base):
 
     __tablename__ = "handout_line"
     __table_args__ = (
-        Index(
-            "ix_handout_line_stock", "campaign_id", "desk", "local_date", "item_id", "quantity"
-        ),
+        Index("ix_handout_line_stock", "campaign_id", "desk", "local_date", "item_id", "quantity"),
     )
 
     handout_id: Mapped[str] = mapped_column(ForeignKey("handout.id"), primary_key=True)

@@ -77,6 +77,9 @@ def upgrade() -> None:
             "ix_handout_campaign_day", ["campaign_id", "local_date"], unique=False
         )
         batch_op.create_index(
+            "ix_handout_desk_latest", ["campaign_id", "desk", "device_time"], unique=False
+        )
+        batch_op.create_index(
             "ix_handout_member_campaign", ["member_id", "campaign_id"], unique=False
         )
 
@@ -203,6 +206,7 @@ def downgrade() -> None:
     with op.batch_alter_table("handout", schema=None) as batch_op:
         batch_op.drop_index("ix_handout_member_campaign")
         batch_op.drop_index("ix_handout_campaign_day")
+        batch_op.drop_index("ix_handout_desk_latest")
 
     op.drop_table("handout")
     with op.batch_alter_table("campaign", schema=None) as batch_op:
