@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.domain.aid import Campaign
 from desktop.domain.model import DeskContext, Member, Role
-from desktop.services import campaigns, handouts, members, operators, stock
+from desktop.services import campaigns, cards, handouts, members, operators, stock
 from desktop.services.campaigns import CampaignForm
 from ui.aid import handout_screen
 from ui.aid.dialogs import OverrideDialog
@@ -263,3 +263,19 @@ def test_a_signature_drawn_on_screen_becomes_a_png(qtbot: QtBot) -> None:
     assert image.size == (480, 180)
     darkest, lightest = image.convert("L").getextrema()
     assert darkest < 50 and lightest == 255  # black strokes on white
+
+
+def test_the_next_card_scanned_while_a_refusal_shows_is_handed_out(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    first = _member(session, ctx, "张三", "13800138000")
+    second = _member(session, ctx, "李四", "13900139000")
+    campaign = _campaign(session, ctx)
+    handouts.hand_out(handouts.HandOut(campaign.id, member_id=first.id), session.desk.uow(), ctx)
+    screen = _screen(qtbot, session)
+    screen.show_person(first)  # refused in red, waiting for a lead or Esc
+    assert screen.state is State.PICKED and screen.band.tone is Tone.ERROR
+    card = cards.card_to_print(second.id, session.desk.uow(), ctx, session.desk.keys)
+    type_text(qtbot, screen.search, card.qr_text)  # nobody answered: the next card, scanned
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    assert screen.band.tone is Tone.OK and "李四" in screen.band.title.text()
