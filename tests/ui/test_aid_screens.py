@@ -227,6 +227,7 @@ def test_a_lead_creates_a_campaign_with_a_new_item_at_the_desk(
     dialog.quantities[0].setValue(2)
     dialog.min_interval_hours.setValue(24)
     next(b for b in dialog.tags if b.text() == "困难职工").setChecked(True)
+    dialog.this_station_only.setChecked(True)
     dialog.save()
     created = dialog.created
     assert created is not None
@@ -237,6 +238,7 @@ def test_a_lead_creates_a_campaign_with_a_new_item_at_the_desk(
     )
     assert created.max_per_person == 1 and created.min_interval_minutes == 24 * 60
     assert created.tags == ("困难职工",) and created.package[0].quantity == 2
+    assert created.stations == (ctx.station_id,)
 
 
 def test_a_signature_drawn_on_screen_becomes_a_png(qtbot: QtBot) -> None:

@@ -381,4 +381,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "aid.report.rule_": ("其他", "other"),
     "aid.cli.help.campaign_close": ("关闭活动（不再发放）", "close a campaign (no more handouts)"),
     "aid.cli.campaign_closed": ("已关闭活动：{line}", "Campaign closed: {line}"),
+    "aid.ui.stations": ("参加站点", "Stations"),
+    "aid.ui.this_station_only": (
+        "仅本站（不勾选：所有站点）",
+        "This station only (unticked: every station)",
+    ),
 }
