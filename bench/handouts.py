@@ -143,6 +143,7 @@ def _seed_handouts(
                     "quantity": q,
                     "campaign_id": campaign.id,
                     "desk": where,
+                    "local_date": day,
                 }
                 for i, q in items
             ]
@@ -161,8 +162,8 @@ def _seed_handouts(
                 connection.execute(
                     text(
                         "INSERT INTO handout_line (handout_id, item_id, quantity, "
-                        "campaign_id, desk) VALUES (:handout_id, :item_id, :quantity, "
-                        ":campaign_id, :desk)"
+                        "campaign_id, desk, local_date) VALUES (:handout_id, :item_id, "
+                        ":quantity, :campaign_id, :desk, :local_date)"
                     ),
                     lines,
                 )

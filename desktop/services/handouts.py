@@ -38,7 +38,9 @@ from desktop.storage.schema_aid import (
 from desktop.storage.uow import UnitOfWork
 
 REASON_MAX = 200
-PROOF_MAX = 200_000  # a signature drawn on screen, as a small PNG in base64
+# A signature drawn on screen is a 1-bit PNG in base64 (about 2 KB); the cap keeps a push
+# batch of 500 handouts well under the server's 4 MB body limit.
+PROOF_MAX = 6_000
 
 
 class HandoutRefused(RuleViolation):

@@ -101,6 +101,7 @@ class Handouts:
                 quantity=quantity,
                 campaign_id=row.campaign_id,
                 desk=row.desk,
+                local_date=row.local_date,
             )
             for item_id, quantity in lines
         )
@@ -149,19 +150,29 @@ class Handouts:
         return list(self.session.scalars(query))
 
     def handed_out(self, campaign_id: str, desk: str | None, day: str | None) -> dict[str, int]:
-        """Standing quantities per item (at one desk and on one day when given)."""
-        query = (
+        """Standing quantities per item (at one desk and on one day when given): every line
+        (one covering index) less the lines of voided handouts (few)."""
+        every = select(HandoutLineRow.item_id, func.sum(HandoutLineRow.quantity)).where(
+            HandoutLineRow.campaign_id == campaign_id
+        )
+        voided = (
             select(HandoutLineRow.item_id, func.sum(HandoutLineRow.quantity))
-            .join(HandoutRow, HandoutRow.id == HandoutLineRow.handout_id)
-            .outerjoin(HandoutVoidRow, HandoutVoidRow.handout_id == HandoutRow.id)
-            .where(HandoutLineRow.campaign_id == campaign_id, HandoutVoidRow.id.is_(None))
-            .group_by(HandoutLineRow.item_id)
+            .join(HandoutVoidRow, HandoutVoidRow.handout_id == HandoutLineRow.handout_id)
+            .where(HandoutLineRow.campaign_id == campaign_id)
         )
         if desk is not None:
-            query = query.where(HandoutLineRow.desk == desk)
+            every = every.where(HandoutLineRow.desk == desk)
+            voided = voided.where(HandoutLineRow.desk == desk)
         if day is not None:
-            query = query.where(HandoutRow.local_date == day)
-        return {item: int(total or 0) for item, total in self.session.execute(query)}
+            every = every.where(HandoutLineRow.local_date == day)
+            voided = voided.where(HandoutLineRow.local_date == day)
+        totals = {
+            item: int(total or 0)
+            for item, total in self.session.execute(every.group_by(HandoutLineRow.item_id))
+        }
+        for item, total in self.session.execute(voided.group_by(HandoutLineRow.item_id)):
+            totals[item] = totals.get(item, 0) - int(total or 0)
+        return totals
 
     def people_served(self, campaign_id: str, desk: str | None, day: str | None) -> int:
         query = (

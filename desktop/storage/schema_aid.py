@@ -50,6 +50,7 @@ class HandoutRow(_Recorded, Base):
     __table_args__ = (
         Index("ix_handout_member_campaign", "member_id", "campaign_id"),
         Index("ix_handout_campaign_day", "campaign_id", "local_date"),
+        Index("ix_handout_desk_latest", "campaign_id", "desk", "device_time"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -70,16 +71,20 @@ class HandoutRow(_Recorded, Base):
 
 
 class HandoutLineRow(Base):
-    """Item quantities of a handout, for stock levels and counters by index."""
+    """Item quantities of a handout, copied with its campaign, desk and day so that a desk's
+    totals (all days, today) are sums over one covering index, without visiting handouts."""
 
     __tablename__ = "handout_line"
-    __table_args__ = (Index("ix_handout_line_stock", "campaign_id", "item_id", "desk"),)
+    __table_args__ = (
+        Index("ix_handout_line_stock", "campaign_id", "desk", "local_date", "item_id", "quantity"),
+    )
 
     handout_id: Mapped[str] = mapped_column(ForeignKey("handout.id"), primary_key=True)
     item_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     quantity: Mapped[int] = mapped_column(Integer)
     campaign_id: Mapped[str] = mapped_column(String(36))
     desk: Mapped[str] = mapped_column(String(8))
+    local_date: Mapped[str] = mapped_column(String(10))
 
 
 class HandoutVoidRow(_Recorded, Base):

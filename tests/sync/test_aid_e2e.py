@@ -96,8 +96,14 @@ def test_two_offline_desks_hand_out_beyond_the_limit_one_conflict_both_kept(
     text = "".join(page_texts(campaign_report.report_pdf(report)))
     assert "跨发放台冲突" in text and "超过每人次数上限" in text
 
-    # Syncing again opens nothing new.
+    # A lead at B resolves it with a note; the resolution reaches the server and A.
+    syncing.resolve_conflict(b.uow(), b.ctx, conflicts[0]["id"], "已退回一份，特批另一份")
     assert sync_once(b.desk).ok and sync_once(a.desk).ok
+    assert server.conflicts()[0]["status"] == "resolved"
+    resolved = syncing.find_conflict(a.uow(), conflicts[0]["id"])
+    assert resolved.status == "resolved" and resolved.note == "已退回一份，特批另一份"
+    assert aid_report.campaign_report(a.uow(), campaign.id).conflicts[0].status == "resolved"
+    # Syncing again opens nothing new.
     assert len([c for c in server.conflicts() if c["kind"] == "handout.limit"]) == 1
 
 

@@ -86,6 +86,7 @@ class CampaignDialog(QDialog):
         self.others = [
             (QCheckBox(c.name), c.id) for c in campaigns.list_campaigns(session.desk.uow())
         ]
+        self.this_station_only = QCheckBox(tr("aid.ui.this_station_only"))
         self.proof = QComboBox()
         for proof in PROOFS:
             self.proof.addItem(tr(f"aid.ui.proof_{proof}"), proof)
@@ -108,6 +109,7 @@ class CampaignDialog(QDialog):
         form.addRow(tr("aid.ui.eligible_occupations"), self._row(self.occupations))
         if self.others:
             form.addRow(tr("aid.ui.not_combinable"), self._row([b for b, _ in self.others]))
+        form.addRow(tr("aid.ui.stations"), self.this_station_only)
         form.addRow(tr("aid.ui.proof"), self.proof)
         form.addRow(QLabel(tr("aid.ui.rules_hint")))
         form.addRow(self.problem)
@@ -185,6 +187,7 @@ class CampaignDialog(QDialog):
             max_per_day=optional(self.max_per_day),
             not_combinable_with=tuple(i for b, i in self.others if b.isChecked()),
             proof=str(self.proof.currentData()),
+            stations=(self.session.ctx().station_id,) if self.this_station_only.isChecked() else (),
         )
 
     def save(self) -> None:

@@ -112,7 +112,8 @@ class SignaturePad(QWidget):
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         # The stubs want bytes for the format; PySide6 accepts only str here.
-        self.image.save(buffer, "PNG")  # type: ignore[call-overload]
+        mono = self.image.convertToFormat(QImage.Format.Format_Mono)  # 1 bit: a few KB
+        mono.save(buffer, "PNG")  # type: ignore[call-overload]
         buffer.close()
         return bytes(data.data())
 

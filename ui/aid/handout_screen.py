@@ -8,6 +8,7 @@ A scanner burst hands out at once. 代领 (F4) names who collects for the next h
 from __future__ import annotations
 
 import logging
+import time
 from enum import Enum
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -407,7 +408,7 @@ class HandoutScreen(QWidget):
         elif char := event.text():
             # The next person: a card being scanned, or a name typed.
             self.reset()
-            self.search.feed(char, 0.0)
+            self.search.feed(char, time.monotonic())
 
     # --- hand out -------------------------------------------------------------------------
 

@@ -99,7 +99,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "aid.refused.limit_reached": (
         "{name}：已领取 {received} 次，达到每人 {limit} 次的上限。",
-        "{name} has received {received} times: the limit is {limit} per person.",
+        "{name} has already received {received} (limit: {limit} per person).",
     ),
     "aid.refused.too_soon": (
         "{name}：两次领取至少间隔 {interval} 分钟，还需等 {minutes_left} 分钟。",
@@ -107,7 +107,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "aid.refused.day_max": (
         "{name}：今天已领 {limit} 次，达到每日上限。",
-        "{name} has received {limit} times today: the daily limit.",
+        "{name} has reached today's limit ({limit} a day).",
     ),
     "aid.refused.not_combinable": (
         "{name}：已领取“{other}”，不能同时领取本活动。",
@@ -381,4 +381,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "aid.report.rule_": ("其他", "other"),
     "aid.cli.help.campaign_close": ("关闭活动（不再发放）", "close a campaign (no more handouts)"),
     "aid.cli.campaign_closed": ("已关闭活动：{line}", "Campaign closed: {line}"),
+    "aid.ui.stations": ("参加站点", "Stations"),
+    "aid.ui.this_station_only": (
+        "仅本站（不勾选：所有站点）",
+        "This station only (unticked: every station)",
+    ),
 }

@@ -21,8 +21,10 @@ from sync.server.rules import Accepted, event_row, open_conflict, record_of, rul
 
 
 def _summary(payload: dict[str, Any]) -> dict[str, Any]:
-    """What a desk shows of each handout (no personal data beyond the member number)."""
+    """What a desk shows of each handout (no personal data beyond the member number); ``name``
+    is what the desks' conflict list shows first: here the campaign."""
     return {
+        "name": payload.get("campaign_name", ""),
         "campaign_id": payload.get("campaign_id"),
         "campaign_name": payload.get("campaign_name", ""),
         "member_number": payload.get("member_number", ""),

@@ -77,6 +77,9 @@ def upgrade() -> None:
             "ix_handout_campaign_day", ["campaign_id", "local_date"], unique=False
         )
         batch_op.create_index(
+            "ix_handout_desk_latest", ["campaign_id", "desk", "device_time"], unique=False
+        )
+        batch_op.create_index(
             "ix_handout_member_campaign", ["member_id", "campaign_id"], unique=False
         )
 
@@ -150,6 +153,7 @@ def upgrade() -> None:
         sa.Column("quantity", sa.Integer(), nullable=False),
         sa.Column("campaign_id", sa.String(length=36), nullable=False),
         sa.Column("desk", sa.String(length=8), nullable=False),
+        sa.Column("local_date", sa.String(length=10), nullable=False),
         sa.ForeignKeyConstraint(
             ["handout_id"],
             ["handout.id"],
@@ -158,7 +162,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("handout_line", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_handout_line_stock", ["campaign_id", "item_id", "desk"], unique=False
+            "ix_handout_line_stock",
+            ["campaign_id", "desk", "local_date", "item_id", "quantity"],
+            unique=False,
         )
 
     op.create_table(
@@ -200,6 +206,7 @@ def downgrade() -> None:
     with op.batch_alter_table("handout", schema=None) as batch_op:
         batch_op.drop_index("ix_handout_member_campaign")
         batch_op.drop_index("ix_handout_campaign_day")
+        batch_op.drop_index("ix_handout_desk_latest")
 
     op.drop_table("handout")
     with op.batch_alter_table("campaign", schema=None) as batch_op:
