@@ -38,11 +38,14 @@ def search_members(uow: UnitOfWork, typed: str, limit: int = SEARCH_LIMIT) -> li
         connection = uow.session.connection()
         if phone:
             ids += connection.execute(
-                text("SELECT id FROM member WHERE phone = :p LIMIT :n"), {"p": phone, "n": limit}
+                text("SELECT id FROM member WHERE phone = :p AND merged_into IS NULL LIMIT :n"),
+                {"p": phone, "n": limit},
             ).scalars()
         elif digits.isdigit() and len(digits) == 4:
             ids += connection.execute(
-                text("SELECT id FROM member WHERE phone_tail = :t LIMIT :n"),
+                text(
+                    "SELECT id FROM member WHERE phone_tail = :t AND merged_into IS NULL LIMIT :n"
+                ),
                 {"t": digits, "n": limit},
             ).scalars()
         ids += connection.execute(
@@ -178,7 +181,10 @@ def member_ids(
     with uow.reading():
         return list(
             uow.session.execute(
-                text(f"SELECT id FROM member ORDER BY {column} {direction}, id")
+                text(
+                    "SELECT id FROM member WHERE merged_into IS NULL "
+                    f"ORDER BY {column} {direction}, id"
+                )
             ).scalars()
         )
 

@@ -115,6 +115,8 @@ def test_same_person_registered_at_two_stations_gives_one_conflict_and_keeps_bot
         merged = uow.members.row(second)
         assert merged is not None and merged.merged_into == first
     assert [m.id for m in views.search_members(b.uow(), "zxy")] == [first]
+    assert second not in [m.id for m in views.search_members(b.uow(), "2222")]
+    assert second not in views.member_ids(b.uow())  # listed under the record kept
 
 
 def test_a_revoked_device_is_refused_and_keeps_every_record(
