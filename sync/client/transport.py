@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import gzip
-import json
 import socket
 from importlib import metadata
 from typing import Any
 
 import httpx
+import orjson
 
 from sync.protocol import (
     APP_HEADER,
@@ -95,8 +95,8 @@ class ServerClient:
         if response.status_code >= 500:
             raise ServerUnavailable(response.status_code)
         try:
-            body = response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            body = orjson.loads(response.content)
+        except orjson.JSONDecodeError as error:
             if response.status_code >= 400:
                 raise ServerProblem(response.status_code, "bad_request") from error
             raise NetworkError("the server's answer was not JSON") from error
@@ -117,9 +117,7 @@ class ServerClient:
         return EnrolReply.model_validate(self._send("POST", "/v1/enrol", json=request.model_dump()))
 
     def push(self, events: list[dict[str, Any]]) -> PushReply:
-        body = gzip.compress(
-            json.dumps({"events": events}, ensure_ascii=False).encode("utf-8"), compresslevel=5
-        )
+        body = gzip.compress(orjson.dumps({"events": events}), compresslevel=5)
         headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
         return PushReply.model_validate(
             self._send("POST", "/v1/push", content=body, headers=headers)

@@ -11,6 +11,7 @@ import zlib
 from collections.abc import Iterator
 from typing import Annotated, Any
 
+import orjson
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -307,8 +308,8 @@ def _events_of(body: bytes) -> list[dict[str, Any]]:
     """The events of a push body: ``{"events": [...]}`` with at most MAX_BATCH objects. Each
     event is validated on its own later, so that one bad event is refused alone."""
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as error:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as error:
         raise ProblemError(422, ProblemCode.BAD_REQUEST, "body is not JSON") from error
     events = data.get("events") if isinstance(data, dict) else None
     if not isinstance(events, list) or set(data) != {"events"}:

@@ -64,15 +64,18 @@ def push(session: Session, device_id: str, raw_events: list[dict[str, Any]]) -> 
         except ValidationError as error:
             results[i] = _invalid(raw, error)
             continue
-        payload = log.canonical(event.payload)
-        problem = _check(device, event, payload)
+        try:
+            payload = log.canonical(event.payload)
+            hashed = log.digest(raw)  # the event as sent: a desk sends the same text each time
+        except (TypeError, ValueError):  # e.g. an integer beyond 64 bits
+            payload, hashed = "", ""
+        problem = _check(device, event, payload) if hashed else "invalid:payload"
         if problem is not None:
             results[i] = EventResult(
                 event_id=event.event_id, seq=event.seq, status=EventStatus.REJECTED, reason=problem
             )
             continue
-        # The hash of the event as sent (a desk sends the same stored text every time).
-        valid.append((i, event, log.digest(raw), payload))
+        valid.append((i, event, hashed, payload))
 
     ids = [event.event_id for _, event, _, _ in valid]
     stored = {event_id: (hashed, seq) for event_id, seq, hashed in log.known(session, ids)}

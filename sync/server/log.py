@@ -9,10 +9,10 @@ handed out and committed in order, and a pull cursor never passes an uncommitted
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -31,11 +31,12 @@ def aware(moment: datetime) -> datetime:
 
 
 def canonical(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """Compact JSON with sorted keys: the same data always gives the same text."""
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode("utf-8")
 
 
 def digest(data: Any) -> str:
-    return hashlib.sha256(canonical(data).encode("utf-8")).hexdigest()
+    return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def lock_log(session: Session) -> None:

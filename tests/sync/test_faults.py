@@ -326,3 +326,23 @@ def test_desk_killed_mid_sync_loses_and_doubles_nothing(
         assert uow.session.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
     assert sync_once(a.desk).ok
     assert_exactly_once(server, a)
+
+
+def test_an_odd_payload_is_answered_without_a_server_error(
+    server: Server, make_station: Callable[..., Station]
+) -> None:
+    a = enrolled(server, make_station("东湖驿站"))
+    fill_outbox(a, 2)
+    events = syncing.outbox_batch(a.uow(), 10)
+    url, token, epoch = syncing.server(a.uow(), a.desk.paths.keys) or ("", "", None)
+    huge = dict(events[0], payload={"n": 2**70})  # beyond any 64-bit integer
+    with ServerClient(url, token, epoch) as client:
+        reply = client.http.post(
+            "/v1/push",
+            json={"events": [huge, events[1]]},
+            headers={"Content-Type": "application/json"},
+        )
+    assert reply.status_code == 200, reply.text
+    statuses = [r["status"] for r in reply.json()["results"]]
+    assert statuses[0] in (EventStatus.REJECTED, EventStatus.ACCEPTED)
+    assert statuses[1] == EventStatus.ACCEPTED
