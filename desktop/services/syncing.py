@@ -190,21 +190,31 @@ def server(uow: UnitOfWork, keys_folder: Path) -> tuple[str, str, str | None] | 
 def outbox_batch(uow: UnitOfWork, limit: int, after_seq: int = 0) -> list[dict[str, Any]]:
     """The next events to push (after ``after_seq``), oldest first, as wire envelopes."""
     with uow.reading():
-        rows = uow.outbox.pending(limit, after_seq)
-        return [
-            {
-                "event_id": row.event_id,
-                "seq": row.seq,
-                "kind": row.kind,
-                "entity_id": row.entity_id,
-                "station_id": row.station_id,
-                "device_id": row.device_id,
-                "operator_id": row.operator_id,
-                "device_time": row.device_time,
-                "payload": json.loads(row.payload),
-            }
-            for row in rows
-        ]
+        rows = uow.outbox.pending_rows(limit, after_seq)
+    return [
+        {
+            "event_id": event_id,
+            "seq": seq,
+            "kind": kind,
+            "entity_id": entity_id,
+            "station_id": station_id,
+            "device_id": device_id,
+            "operator_id": operator_id,
+            "device_time": device_time,
+            "payload": json.loads(payload),
+        }
+        for (
+            seq,
+            event_id,
+            kind,
+            entity_id,
+            payload,
+            station_id,
+            device_id,
+            operator_id,
+            device_time,
+        ) in rows
+    ]
 
 
 def record_push(uow: UnitOfWork, outcomes: list[PushOutcome]) -> int:

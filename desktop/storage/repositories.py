@@ -293,6 +293,27 @@ class Outbox:
         query = select(func.count()).select_from(OutboxRow).where(OutboxRow.pushed_at.is_(None))
         return int(self.session.scalar(query) or 0)
 
+    def pending_rows(self, limit: int, after_seq: int = 0) -> list[tuple[Any, ...]]:
+        """The same as ``pending`` as plain tuples (seq, event_id, kind, entity_id, payload,
+        station_id, device_id, operator_id, device_time): what a push reads, fast."""
+        query = (
+            select(
+                OutboxRow.seq,
+                OutboxRow.event_id,
+                OutboxRow.kind,
+                OutboxRow.entity_id,
+                OutboxRow.payload,
+                OutboxRow.station_id,
+                OutboxRow.device_id,
+                OutboxRow.operator_id,
+                OutboxRow.device_time,
+            )
+            .where(OutboxRow.pushed_at.is_(None), OutboxRow.seq > after_seq)
+            .order_by(OutboxRow.seq)
+            .limit(limit)
+        )
+        return [tuple(row) for row in self.session.execute(query)]
+
     def pending(self, limit: int = 500, after_seq: int = 0) -> list[OutboxRow]:
         query = (
             select(OutboxRow)
