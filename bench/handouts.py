@@ -85,6 +85,7 @@ def prepared_aid_desk(
     for item in items[2:]:
         stock.receive(current.id, item.id, 100_000, uow(), ctx, source="基准")
     _seed_handouts(desk, ctx, desk_code, past, current, earlier)
+    stock.rebuild_tallies(uow())  # the bulk insert went round the repositories
     marker.write_text(json.dumps({"handouts": earlier, "seconds": time.perf_counter() - started}))
     say(f"  done in {time.perf_counter() - started:.0f} s")
     return desk, ctx

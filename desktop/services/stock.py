@@ -303,9 +303,7 @@ def count(
 
 
 def _level(uow: UnitOfWork, campaign_id: str, desk: str | None) -> dict[str, int]:
-    moved = uow.stock.moved(campaign_id, desk)
-    out = uow.handouts.handed_out(campaign_id, desk, None)
-    return {i: moved.get(i, 0) - out.get(i, 0) for i in set(moved) | set(out)}
+    return {i: moved - out for i, (moved, out) in uow.stock.totals(campaign_id, desk).items()}
 
 
 @dataclass(frozen=True)
@@ -326,10 +324,11 @@ def levels(uow: UnitOfWork, campaign_id: str, desk: str | None = None) -> list[S
         campaign = uow.campaigns.get(campaign_id)
         if campaign is None:
             raise NotFound("aid.campaign_not_found", ref=campaign_id[:40])
-        moved = uow.stock.moved(campaign_id, desk)
-        out = uow.handouts.handed_out(campaign_id, desk, None)
+        totals = uow.stock.totals(campaign_id, desk)
+        moved = {i: m for i, (m, _) in totals.items() if m}
+        out = {i: h for i, (_, h) in totals.items()}
         today = uow.handouts.handed_out(campaign_id, desk, local_date(uow.now()))
-        ids = list(dict.fromkeys([p.item_id for p in campaign.package] + sorted(moved)))
+        ids = list(dict.fromkeys([p.item_id for p in campaign.package] + sorted(totals)))
         known = {i.id: i for i in uow.aid_items.list()}
         result = []
         for item_id in ids:
@@ -346,6 +345,14 @@ def levels(uow: UnitOfWork, campaign_id: str, desk: str | None = None) -> list[S
                 )
             )
         return result
+
+
+def rebuild_tallies(uow: UnitOfWork) -> None:
+    """Recompute the derived per-desk totals from the events (after a bulk import, or to
+    repair); levels read them instead of summing every handout."""
+    with uow:
+        uow.stock.rebuild_tallies()
+        uow.commit()
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
 from desktop.domain.aid import Campaign, Item, PriorHandout
@@ -19,6 +20,7 @@ from desktop.storage.schema_aid import (
     HandoutVoidRow,
     StockCountRow,
     StockMoveRow,
+    StockTallyRow,
 )
 
 
@@ -28,6 +30,24 @@ def to_item(row: AidItemRow) -> Item:
 
 def to_campaign(row: CampaignRow) -> Campaign:
     return Campaign.from_rules(row.id, json.loads(row.rules))
+
+
+def tally(
+    session: Session, campaign_id: str, desk: str, item_id: str, moved: int = 0, handed: int = 0
+) -> None:
+    """Add to the derived per-desk totals (``stock_tally``), in the caller's transaction."""
+    statement = insert(StockTallyRow).values(
+        campaign_id=campaign_id, desk=desk, item_id=item_id, moved=moved, handed_out=handed
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["campaign_id", "desk", "item_id"],
+            set_={
+                "moved": StockTallyRow.moved + moved,
+                "handed_out": StockTallyRow.handed_out + handed,
+            },
+        )
+    )
 
 
 def unpushed(session: Session, entity_id: str) -> bool:
@@ -105,6 +125,8 @@ class Handouts:
             )
             for item_id, quantity in lines
         )
+        for item_id, quantity in lines:
+            tally(self.session, row.campaign_id, row.desk, item_id, handed=quantity)
 
     def row(self, handout_id: str) -> HandoutRow | None:
         return self.session.get(HandoutRow, handout_id)
@@ -114,7 +136,10 @@ class Handouts:
         return self.session.scalars(query).first()
 
     def add_void(self, row: HandoutVoidRow) -> None:
+        """A void; its handout's lines no longer count in the desk's totals."""
         self.session.add(row)
+        for line in self.lines(row.handout_id):
+            tally(self.session, line.campaign_id, line.desk, line.item_id, handed=-line.quantity)
 
     def add_refusal(self, row: HandoutRefusalRow) -> None:
         self.session.add(row)
@@ -219,6 +244,48 @@ class Stock:
 
     def add_move(self, row: StockMoveRow) -> None:
         self.session.add(row)
+        tally(self.session, row.campaign_id, row.desk, row.item_id, moved=row.quantity)
+
+    def totals(self, campaign_id: str, desk: str | None) -> dict[str, tuple[int, int]]:
+        """Per item: (stock moved, handed out) at one desk, or summed over every desk."""
+        query = (
+            select(
+                StockTallyRow.item_id,
+                func.sum(StockTallyRow.moved),
+                func.sum(StockTallyRow.handed_out),
+            )
+            .where(StockTallyRow.campaign_id == campaign_id)
+            .group_by(StockTallyRow.item_id)
+        )
+        if desk is not None:
+            query = query.where(StockTallyRow.desk == desk)
+        return {i: (int(m or 0), int(h or 0)) for i, m, h in self.session.execute(query)}
+
+    def rebuild_tallies(self) -> None:
+        """Recompute every derived total from the events (stock moves, lines, voids)."""
+        self.session.execute(delete(StockTallyRow))
+        self.session.flush()
+        moves = select(
+            StockMoveRow.campaign_id,
+            StockMoveRow.desk,
+            StockMoveRow.item_id,
+            func.sum(StockMoveRow.quantity),
+        ).group_by(StockMoveRow.campaign_id, StockMoveRow.desk, StockMoveRow.item_id)
+        for campaign_id, desk, item_id, quantity in self.session.execute(moves):
+            tally(self.session, campaign_id, desk, item_id, moved=int(quantity or 0))
+        lines = (
+            select(
+                HandoutLineRow.campaign_id,
+                HandoutLineRow.desk,
+                HandoutLineRow.item_id,
+                func.sum(HandoutLineRow.quantity),
+            )
+            .outerjoin(HandoutVoidRow, HandoutVoidRow.handout_id == HandoutLineRow.handout_id)
+            .where(HandoutVoidRow.id.is_(None))
+            .group_by(HandoutLineRow.campaign_id, HandoutLineRow.desk, HandoutLineRow.item_id)
+        )
+        for campaign_id, desk, item_id, quantity in self.session.execute(lines):
+            tally(self.session, campaign_id, desk, item_id, handed=int(quantity or 0))
 
     def add_count(self, row: StockCountRow) -> None:
         self.session.add(row)

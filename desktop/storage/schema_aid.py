@@ -49,7 +49,7 @@ class HandoutRow(_Recorded, Base):
     __tablename__ = "handout"
     __table_args__ = (
         Index("ix_handout_member_campaign", "member_id", "campaign_id"),
-        Index("ix_handout_campaign_day", "campaign_id", "local_date"),
+        Index("ix_handout_campaign_day", "campaign_id", "local_date", "desk"),
         Index("ix_handout_desk_latest", "campaign_id", "desk", "device_time"),
     )
 
@@ -141,3 +141,18 @@ class StockCountRow(_Recorded, Base):
     counted: Mapped[int] = mapped_column(Integer)
     expected: Mapped[int] = mapped_column(Integer)
     local_date: Mapped[str] = mapped_column(String(10))
+
+
+class StockTallyRow(Base):
+    """Derived, not a record: per campaign, desk and item, the sum of stock moves and of
+    standing handout lines, kept in step by the repositories in the writing transaction
+    (and rebuilt from the events by ``stock.rebuild_tallies``), so that a desk's level is one
+    row read, not a sum over every handout of the campaign."""
+
+    __tablename__ = "stock_tally"
+
+    campaign_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    desk: Mapped[str] = mapped_column(String(8), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    moved: Mapped[int] = mapped_column(Integer, default=0)
+    handed_out: Mapped[int] = mapped_column(Integer, default=0)

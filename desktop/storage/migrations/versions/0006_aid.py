@@ -74,7 +74,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("handout", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_handout_campaign_day", ["campaign_id", "local_date"], unique=False
+            "ix_handout_campaign_day", ["campaign_id", "local_date", "desk"], unique=False
         )
         batch_op.create_index(
             "ix_handout_desk_latest", ["campaign_id", "desk", "device_time"], unique=False
@@ -184,8 +184,19 @@ def upgrade() -> None:
         sa.UniqueConstraint("handout_id"),
     )
 
+    op.create_table(
+        "stock_tally",
+        sa.Column("campaign_id", sa.String(length=36), nullable=False),
+        sa.Column("desk", sa.String(length=8), nullable=False),
+        sa.Column("item_id", sa.String(length=36), nullable=False),
+        sa.Column("moved", sa.Integer(), nullable=False),
+        sa.Column("handed_out", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("campaign_id", "desk", "item_id"),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("stock_tally")
     op.drop_table("handout_void")
     with op.batch_alter_table("handout_line", schema=None) as batch_op:
         batch_op.drop_index("ix_handout_line_stock")
