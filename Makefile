@@ -40,6 +40,9 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.print_cards
 	$(BIN)/python -m bench.tokens
 	$(BIN)/python -m bench.handouts
+	$(BIN)/python -m bench.training
+	$(BIN)/python -m bench.import_members
+	$(BIN)/python -m bench.monthly_report
 	$(BIN)/python -m bench.power_cut
 	$(BIN)/python -m bench.sync_push
 	$(BIN)/python -m bench.sync_pull
