@@ -117,3 +117,35 @@ def test_connect_sync_and_resolve_a_conflict_from_the_screen(
     assert "待上传" in status.text()
     assert syncing.status(desk.uow()).waiting > 0
     grab(window, shots_folder("zh"), "13-sync-offline")
+
+
+def test_a_long_sync_can_be_stopped_and_keeps_what_it_did(
+    qtbot: QtBot,
+    qapp: QApplication,
+    desk: Desk,
+    station: tuple[Device, Operator],
+    server: Server,  # noqa: F811
+) -> None:
+    from tests.sync.test_faults import fill_outbox
+
+    _device, admin = station
+    window = open_window(qtbot, qapp, desk, admin)
+    from sync.client.engine import enrol
+
+    enrol(desk, server.url, server.station("测试街道工会驿站"))
+    window._enrolled()
+    assert window.session is not None
+    here = Station(desk, window.session.ctx(), "测试街道工会驿站")
+    fill_outbox(here, 20_000)
+    screen = window.sync_screen
+    screen.refresh()
+    with qtbot.waitSignal(window.scheduler.finished, timeout=120_000):
+        with qtbot.waitSignal(window.scheduler.progress, timeout=60_000):
+            screen.sync_button.click()  # sync now
+        assert screen.sync_button.text() == tr("sync_screen.stop")
+        screen.sync_button.click()  # stop
+    state = syncing.status(desk.uow())
+    assert 0 < state.waiting < 20_000  # stopped part-way; what went up is marked
+    assert screen.sync_button.text() == tr("sync_screen.sync_now")
+    sync_and_wait(qtbot, window)
+    assert syncing.status(desk.uow()).waiting == 0

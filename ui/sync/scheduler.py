@@ -38,6 +38,7 @@ class SyncScheduler(QObject):
         self.running = False
         self.again = False
         self.stopping = False
+        self.cancel_requested = False
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync")
         self._relay = _Relay()
         self._relay.done.connect(self._done)
@@ -83,6 +84,7 @@ class SyncScheduler(QObject):
             self.timer.start(int(self.backoff.interval * 1000))
             return
         self.running = True
+        self.cancel_requested = False
         self.started.emit()
         relay = self._relay
 
@@ -91,7 +93,7 @@ class SyncScheduler(QObject):
                 report = sync_once(
                     self.desk,
                     progress=lambda phase, n: self.progress.emit(phase, n),
-                    cancelled=lambda: self.stopping,
+                    cancelled=lambda: self.stopping or self.cancel_requested,
                 )
             except Exception as error:  # never let the sync thread die silently
                 log.exception("sync failed")
@@ -111,12 +113,23 @@ class SyncScheduler(QObject):
             wait = 0.0  # revoked or too old: only a person's "sync now" tries again
         else:
             wait = self.backoff.failed()
+        if self.cancel_requested:
+            self.cancel_requested = False
+            self.again = False
+            wait = self.backoff.interval  # not at once: the person asked it to stop
         if self.again:
             self.again = False
             wait = 0.5
         if wait:
             self.timer.start(int(wait * 1000))
         self.finished.emit(report)
+
+    def cancel(self) -> None:
+        """A person stops a long sync (a first pull of many members): it stops after the
+        batch or page under way; what was done is kept and the rest comes next time."""
+        if self.running:
+            self.cancel_requested = True
+            self.timer.stop()
 
     def stop(self) -> None:
         """At closing: a sync under way stops at its next batch or page (what it finished is

@@ -68,7 +68,7 @@ class SyncScreen(QWidget):
         self.sync_button = QPushButton(tr("sync_screen.sync_now"))
         self.sync_button.setObjectName("syncNowButton")
         self.sync_button.setMinimumHeight(40)
-        self.sync_button.clicked.connect(self.scheduler.sync_now)
+        self.sync_button.clicked.connect(self._sync_or_stop)
         top = QHBoxLayout()
         text = QVBoxLayout()
         text.addWidget(self.headline)
@@ -169,10 +169,8 @@ class SyncScreen(QWidget):
         self.connect_button.setVisible(
             self.session.can(Role.ADMIN) and (not state.enrolled or state.stopped)
         )
-        self.sync_button.setEnabled(state.enrolled and not running)
-        self.sync_button.setText(
-            tr("sync_screen.syncing") if running else tr("sync_screen.sync_now")
-        )
+        self.sync_button.setEnabled(state.enrolled)
+        self.sync_button.setText(tr("sync_screen.stop") if running else tr("sync_screen.sync_now"))
 
         self.quarantine.setRowCount(len(held))
         for row, event in enumerate(held):
@@ -201,8 +199,17 @@ class SyncScreen(QWidget):
                 self.conflicts.setItem(row, column, item)
         self.conflicts.resizeRowsToContents()
 
+    def _sync_or_stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.cancel()
+            self.sync_button.setEnabled(False)  # until the batch under way finishes
+        else:
+            self.scheduler.sync_now()
+
     def _progress(self, phase: str, count: int) -> None:
-        self.sync_button.setText(tr("sync_screen.syncing_count", count=count))
+        what = "sync_screen.progress_push" if phase == "push" else "sync_screen.progress_pull"
+        self.details.setText(tr(what, count=count))
+        self.sync_button.setText(tr("sync_screen.stop"))
 
     def _finished(self, report: SyncReport) -> None:
         self.refresh()

@@ -20,7 +20,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync_screen.connect_button": ("连接中心服务器…", "Connect to server…"),
     "sync_screen.sync_now": ("立即同步", "Sync now"),
     "sync_screen.syncing": ("正在同步…", "Syncing…"),
-    "sync_screen.syncing_count": ("正在同步… {count}", "Syncing… {count}"),
+    "sync_screen.stop": ("停止同步", "Stop syncing"),
+    "sync_screen.progress_push": ("正在上传… 已上传 {count} 条", "Sending… {count} sent"),
+    "sync_screen.progress_pull": ("正在接收… 已接收 {count} 条", "Receiving… {count} received"),
     "sync_screen.quarantined_title": ("被服务器退回的记录", "Records the server refused"),
     "sync_screen.quarantined_hint": (
         "这些记录仍保存在本机，不会阻挡其他记录上传。请把原因告诉管理员。",
