@@ -10,7 +10,7 @@ from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
 from desktop.domain.aid import Campaign, Item, PriorHandout
-from desktop.storage.schema import OutboxRow
+from desktop.storage.schema import AuditRow, OutboxRow
 from desktop.storage.schema_aid import (
     AidItemRow,
     CampaignRow,
@@ -143,6 +143,19 @@ class Handouts:
 
     def add_refusal(self, row: HandoutRefusalRow) -> None:
         self.session.add(row)
+
+    def override_failures_since(self, operator_id: str, since: str) -> list[str]:
+        """Times of wrong lead PINs typed at this desk by the operator on duty, oldest first."""
+        query = (
+            select(AuditRow.device_time)
+            .where(
+                AuditRow.operator_id == operator_id,
+                AuditRow.action == "override_pin_wrong",
+                AuditRow.device_time > since,
+            )
+            .order_by(AuditRow.device_time)
+        )
+        return list(self.session.scalars(query))
 
     def refusal(self, refusal_id: str) -> HandoutRefusalRow | None:
         return self.session.get(HandoutRefusalRow, refusal_id)
