@@ -9,6 +9,7 @@ override it, and the override is part of the handout record.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,13 +21,13 @@ from desktop.domain.aid import (
     first_refusal,
     remaining,
 )
-from desktop.domain.clock import local_date, to_iso
+from desktop.domain.clock import from_iso, local_date, to_iso
 from desktop.domain.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from desktop.domain.ids import new_id
 from desktop.domain.model import DeskContext, Member, Operator, Role
 from desktop.services.campaigns import clean_quantity
 from desktop.services.members import resolve_member
-from desktop.services.operators import pin_matches
+from desktop.services.operators import MAX_FAILED_SIGN_INS, SIGN_IN_PAUSE, pin_matches
 from desktop.services.replication import PulledEvent, applier
 from desktop.services.stock import desk_code, levels
 from desktop.storage.repositories import to_operator
@@ -38,6 +39,7 @@ from desktop.storage.schema_aid import (
 from desktop.storage.uow import UnitOfWork
 
 REASON_MAX = 200
+OVERRIDE_PIN_WRONG = "override_pin_wrong"  # audit action of a wrong lead PIN
 # A signature drawn on screen is a 1-bit PNG in base64 (about 2 KB); the cap keeps a push
 # batch of 500 handouts well under the server's 4 MB body limit.
 PROOF_MAX = 6_000
@@ -217,15 +219,26 @@ def status_for(uow: UnitOfWork, campaign_id: str, ref: str, ctx: DeskContext) ->
     return status(uow, campaign_id, resolve_member(uow, ref), ctx)
 
 
-def _lead_by_pin(uow: UnitOfWork, pin: str) -> Operator:
-    """The active station lead (or admin) whose PIN this is."""
+def _lead_by_pin(uow: UnitOfWork, pin: str, ctx: DeskContext, member: Member) -> Operator:
+    """The active station lead (or admin) whose PIN this is. A wrong PIN is audited; after
+    a few in a row the desk waits before trying again, as at sign-in."""
+    now = uow.now()
     with uow.reading():
+        failures = uow.handouts.override_failures_since(
+            ctx.operator_id, to_iso(now - SIGN_IN_PAUSE)
+        )
+        if len(failures) >= MAX_FAILED_SIGN_INS:
+            wait = SIGN_IN_PAUSE - (now - from_iso(failures[-1]))
+            raise PermissionDenied("auth.paused", minutes=max(1, math.ceil(wait.seconds / 60)))
         for operator in uow.operators.list():
             if not operator.role.at_least(Role.LEAD):
                 continue
             row = uow.operators.row(operator.id)
             if row is not None and pin_matches(row.pin_hash, pin):
                 return to_operator(row)
+    with uow:
+        uow.audit.record(OVERRIDE_PIN_WRONG, ctx.operator_id, to_iso(now), member=member.id)
+        uow.commit()
     raise PermissionDenied("aid.override_pin_wrong")
 
 
@@ -253,7 +266,7 @@ def hand_out(command: HandOut, uow: UnitOfWork, ctx: DeskContext) -> HandoutResu
     reason = ""
     if command.override_pin or command.override_reason.strip():
         reason = _clean_reason(command.override_reason, "aid.override_reason_required")
-        lead = _lead_by_pin(uow, command.override_pin)
+        lead = _lead_by_pin(uow, command.override_pin, ctx, member)
     with uow:
         campaign = _campaign(uow, command.campaign_id)
         wanted = list(command.items) or [(p.item_id, p.quantity) for p in campaign.package]
@@ -296,6 +309,8 @@ def hand_out(command: HandOut, uow: UnitOfWork, ctx: DeskContext) -> HandoutResu
             device_time=at,
         )
         uow.handouts.add(row, list(items.items()))
+        if lead is not None and refusal is not None:
+            uow.audit.record("handout_override", ctx.operator_id, at, handout=row.id, lead=lead.id)
         uow.outbox.append("handout.recorded", row.id, _payload(row, campaign, collector), ctx, at)
         after = _status(uow, campaign, member, ctx, units, [*history, (row, None)])
         record = _record(units, row, None, member.name)

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
 from desktop.domain.aid import Campaign, Item, PriorHandout
-from desktop.storage.schema import OutboxRow
+from desktop.storage.schema import AuditRow, OutboxRow
 from desktop.storage.schema_aid import (
     AidItemRow,
     CampaignRow,
@@ -143,6 +143,19 @@ class Handouts:
 
     def add_refusal(self, row: HandoutRefusalRow) -> None:
         self.session.add(row)
+
+    def override_failures_since(self, operator_id: str, since: str) -> list[str]:
+        """Times of wrong lead PINs typed at this desk by the operator on duty, oldest first."""
+        query = (
+            select(AuditRow.device_time)
+            .where(
+                AuditRow.operator_id == operator_id,
+                AuditRow.action == "override_pin_wrong",
+                AuditRow.device_time > since,
+            )
+            .order_by(AuditRow.device_time)
+        )
+        return list(self.session.scalars(query))
 
     def refusal(self, refusal_id: str) -> HandoutRefusalRow | None:
         return self.session.get(HandoutRefusalRow, refusal_id)
@@ -361,20 +374,25 @@ class AidFigures:
         return int(self.session.scalar(query) or 0)
 
     def items_out(self, campaign_id: str) -> list[tuple[str, str, str, int]]:
-        """(desk, day, item id, quantity) of standing handouts."""
-        query = (
-            select(
-                HandoutLineRow.desk,
-                HandoutRow.local_date,
-                HandoutLineRow.item_id,
-                func.sum(HandoutLineRow.quantity),
-            )
-            .join(HandoutRow, HandoutRow.id == HandoutLineRow.handout_id)
-            .outerjoin(HandoutVoidRow, HandoutVoidRow.handout_id == HandoutRow.id)
-            .where(HandoutLineRow.campaign_id == campaign_id, HandoutVoidRow.id.is_(None))
-            .group_by(HandoutLineRow.desk, HandoutRow.local_date, HandoutLineRow.item_id)
+        """(desk, day, item id, quantity) of standing handouts: every line (the covering
+        index, in order) less the lines of voided handouts (few)."""
+        key = (HandoutLineRow.desk, HandoutLineRow.local_date, HandoutLineRow.item_id)
+        every = (
+            select(*key, func.sum(HandoutLineRow.quantity))
+            .where(HandoutLineRow.campaign_id == campaign_id)
+            .group_by(*key)
         )
-        return [(d, day, i, int(q or 0)) for d, day, i, q in self.session.execute(query)]
+        voided = (
+            select(*key, func.sum(HandoutLineRow.quantity))
+            .select_from(HandoutVoidRow)
+            .join(HandoutLineRow, HandoutLineRow.handout_id == HandoutVoidRow.handout_id)
+            .where(HandoutLineRow.campaign_id == campaign_id)
+            .group_by(*key)
+        )
+        totals = {(d, day, i): int(q or 0) for d, day, i, q in self.session.execute(every)}
+        for d, day, i, q in self.session.execute(voided):
+            totals[d, day, i] -= int(q or 0)
+        return [(d, day, i, q) for (d, day, i), q in totals.items()]
 
     def voids(self, campaign_id: str) -> list[tuple[str, str, int]]:
         query = (

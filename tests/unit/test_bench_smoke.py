@@ -124,7 +124,7 @@ def test_handouts_runs(root: list[str], capsys: pytest.CaptureFixture[str]) -> N
     assert handouts.main([*argv, "--screen-samples", "2"]) == 0
     out = capsys.readouterr().out
     assert "1,000 earlier handouts" in out and "handouts/s at the median" in out
-    assert "through HandoutScreen" in out
+    assert "through HandoutScreen" in out and "campaign report of" in out
     # built once: a second run reuses the campaigns and earlier handouts
     assert handouts.main([*argv, "--screen-samples", "0"]) == 0
     assert "adding 2 campaigns" not in capsys.readouterr().out

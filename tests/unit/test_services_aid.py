@@ -17,7 +17,7 @@ from desktop.domain.model import DeskContext, Member, Role, StationKind
 from desktop.services import campaigns, handouts, members, operators, replication, setup, stock
 from desktop.services.campaigns import CampaignForm
 from desktop.services.handouts import HandOut, HandoutRefused
-from desktop.storage.schema import OutboxRow
+from desktop.storage.schema import AuditRow, OutboxRow
 from desktop.storage.uow import UnitOfWorkFactory, uow_factory
 
 NOON = datetime(2026, 7, 15, 12, 0, tzinfo=UTC)
@@ -517,3 +517,31 @@ def test_the_derived_totals_agree_with_the_events_and_rebuild_to_the_same(
     stock.rebuild_tallies(other.uow())
     assert left(desk, here) == left(other, here) == expected
     assert kept.record.lines[0].quantity == 2
+
+
+def test_wrong_lead_pins_are_audited_and_pause_overrides(
+    desk: Desk,
+    uow: UnitOfWorkFactory,
+    ctx: DeskContext,
+    member: Member,
+    lead: None,
+    attendant: DeskContext,
+    clock: ManualClock,
+) -> None:
+    campaign = make_campaign(uow, ctx, max_per_person=1)
+    handouts.hand_out(HandOut(campaign.id, member_id=member.id), uow(), attendant)
+    again = HandOut(campaign.id, member_id=member.id, override_reason="试试")
+    for _ in range(operators.MAX_FAILED_SIGN_INS):
+        with pytest.raises(PermissionDenied) as wrong:
+            handouts.hand_out(replace(again, override_pin="0000"), uow(), attendant)
+        assert wrong.value.code == "aid.override_pin_wrong"
+    with pytest.raises(PermissionDenied) as paused:  # even the right PIN waits now
+        handouts.hand_out(replace(again, override_pin=LEAD_PIN), uow(), attendant)
+    assert paused.value.code == "auth.paused"
+    clock.advance(minutes=6)
+    done = handouts.hand_out(replace(again, override_pin=LEAD_PIN), uow(), attendant)
+    assert done.record.override_by_name == "赵站长"
+    with desk.uow().reading() as u:
+        actions = [r.action for r in u.session.query(AuditRow).order_by(AuditRow.device_time)]
+    assert actions.count("override_pin_wrong") == operators.MAX_FAILED_SIGN_INS
+    assert actions.count("handout_override") == 1
