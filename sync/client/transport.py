@@ -117,7 +117,7 @@ class ServerClient:
         return EnrolReply.model_validate(self._send("POST", "/v1/enrol", json=request.model_dump()))
 
     def push(self, events: list[dict[str, Any]]) -> PushReply:
-        body = gzip.compress(orjson.dumps({"events": events}), compresslevel=5)
+        body = gzip.compress(orjson.dumps({"events": events}), compresslevel=1)
         headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
         return PushReply.model_validate(
             self._send("POST", "/v1/push", content=body, headers=headers)
