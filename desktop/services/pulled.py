@@ -74,26 +74,37 @@ def _device_revoked(uow: UnitOfWork, event: PulledEvent) -> None:
 
 
 def _member_fields(payload: dict[str, Any]) -> dict[str, Any]:
+    """A pulled member's columns, each clipped to its size (runs once per member on a first
+    pull of hundreds of thousands: kept plain)."""
     phone = _optional(payload, "phone", 11)
     tags = payload.get("tags")
+    if not tags:
+        tags_text = "[]"
+    else:
+        kept = [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
+        tags_text = json.dumps(kept, ensure_ascii=False)
+    if phone is None:
+        tail = None
+    elif phone.isascii() and phone.isdigit():
+        tail = phone[-4:]  # as every desk stores it: 11 ASCII digits
+    else:
+        tail = phone_tail(phone)
+    version = payload.get("version")
     return {
         "member_number": _text(payload, "member_number", 20),
         "name": _text(payload, "name", 50),
         "phone": phone,
-        "phone_tail": phone_tail(phone) if phone else None,
+        "phone_tail": tail,
         "occupation": _text(payload, "occupation", 30),
         "employer": _text(payload, "employer", 100),
         "union_branch": _text(payload, "union_branch", 100),
-        "tags": json.dumps(
-            [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else [],
-            ensure_ascii=False,
-        ),
+        "tags": tags_text,
         "id_hash": _optional(payload, "id_hash", 64),
         "id_last4": _optional(payload, "id_last4", 4),
         "consent_at": _optional(payload, "consent_at", 27),
         "active": payload.get("active") is not False,
         "deactivated_reason": _optional(payload, "deactivated_reason", 200),
-        "version": int(payload.get("version") or 1),
+        "version": version if isinstance(version, int) and version > 0 else 1,
     }
 
 
