@@ -90,6 +90,8 @@ def test_screenshots(
     ):
         tabs.setCurrentIndex(titles.index(tr(code)))
         grab(window, folder, name)
+        # Every screen fits a 1366-pixel-wide desk screen in both languages.
+        assert window.width() == SIZE[0], (name, window.width())
 
     form = MemberFormDialog(DeskSession(desk, device, admin), prefill="刘")
     qtbot.addWidget(form)

@@ -104,7 +104,7 @@ class MembersScreen(QWidget):
         self.filter.setObjectName("memberFilter")
         self.filter.setPlaceholderText(tr("members.filter_hint"))
         self.filter.setClearButtonEnabled(True)
-        self.filter.setMinimumWidth(320)
+        self.filter.setMinimumWidth(220)
         self.filter.textChanged.connect(self.model.set_filter)
         self.filter.installEventFilter(self)
 
