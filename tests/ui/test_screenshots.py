@@ -87,6 +87,8 @@ def test_screenshots(
         ("shell.tab_settings", "07-settings"),
         ("shell.tab_training", "15-training"),
         ("report.tab", "16-report"),
+        ("aid.ui.tab_handout", "17-handouts"),
+        ("aid.ui.tab_stock", "18-stock"),
     ):
         tabs.setCurrentIndex(titles.index(tr(code)))
         grab(window, folder, name)
