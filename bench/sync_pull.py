@@ -21,7 +21,9 @@ from datetime import UTC, datetime
 
 from bench.sync_common import BenchServer, enrolled_desk, work_folder
 from desktop.demo import OCCUPATIONS, PHONE_PREFIXES, _name
+from desktop.domain.pinyin import sort_key
 from desktop.services import views
+from desktop.services.members import KEYS_VERSION, name_keys
 from sync.client.engine import sync_once
 from sync.server import db, log
 
@@ -39,9 +41,14 @@ def seed_members(server: BenchServer, count: int, seed: int = 5) -> None:
     while made < count:
         rows = []
         for i in range(made, min(count, made + 5000)):
+            name = _name(rng)
             payload: dict[str, object] = {
+                # as members._payload sends them: the registering desk's search keys
+                "name_keys": list(name_keys(name)),
+                "name_sort": sort_key(name),
+                "keys_version": KEYS_VERSION,
                 "member_number": f"BENCH1-{i + 1:06d}",
-                "name": _name(rng),
+                "name": name,
                 "phone": f"{rng.choice(PHONE_PREFIXES)}{rng.randrange(10**8):08d}",
                 "occupation": rng.choice(OCCUPATIONS),
                 "employer": "",

@@ -564,7 +564,7 @@ def _insert_new(
         keys.extend({"key": k, "member_id": values["id"]} for k in member_keys)
         # The desk's payload, read from the row's values (no ORM object needed to insert).
         row = cast(MemberRow, SimpleNamespace(**values))
-        events.append(("member.registered", values["id"], member_payload(row)))
+        events.append(("member.registered", values["id"], member_payload(row, name_keys)))
         Rosters.remember(
             run.index,
             KnownMember(values["id"], clean.phone, clean.id_hash, clean.name, member_number),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from desktop.domain.clock import to_iso
 from desktop.domain.errors import InvalidInput, NotFound, RuleViolation
@@ -95,6 +96,17 @@ def clean_form(form: MemberForm, key: bytes) -> CleanMember:
     )
 
 
+# Search keys travel with a member's events so that a desk pulling 200,000 members does not
+# compute pinyin for each; bump this when name_search_keys changes (desks then recompute).
+KEYS_VERSION = 1
+
+
+@lru_cache(maxsize=50_000)
+def name_keys(name: str) -> tuple[str, ...]:
+    """The search keys of a name alone (without the member number), sorted."""
+    return tuple(sorted(search_keys(name, "")))
+
+
 def search_keys(name: str, member_number: str) -> set[str]:
     """Everything a person may start typing to find this member."""
     keys = set(name_search_keys(name))
@@ -153,9 +165,13 @@ def _try(normalise: Callable[[str], str], raw: str) -> str:
         return ""
 
 
-def _payload(row: MemberRow) -> dict[str, object]:
-    """What the outbox carries of a member: never an ID number, only its keyed hash."""
+def _payload(row: MemberRow, keys: Sequence[str] | None = None) -> dict[str, object]:
+    """What the outbox carries of a member: never an ID number, only its keyed hash; the
+    derived search keys too (``keys`` when the caller has them already)."""
     return {
+        "name_keys": list(keys if keys is not None else name_keys(row.name)),
+        "name_sort": row.name_sort,
+        "keys_version": KEYS_VERSION,
         "member_number": row.member_number,
         "name": row.name,
         "phone": row.phone,

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from desktop.domain.people import normalise_member_number, phone_tail
 from desktop.domain.pinyin import sort_key
 from desktop.services import syncing
-from desktop.services.members import search_keys
+from desktop.services.members import KEYS_VERSION, search_keys
 from desktop.services.replication import PulledEvent, applier, batch_applier
 from desktop.storage.schema import (
     CardEventRow,
@@ -117,6 +117,19 @@ def _name_keys(name: str) -> tuple[tuple[str, ...], str]:
     return tuple(sorted(search_keys(name, ""))), sort_key(name)
 
 
+def _keys_of(payload: dict[str, Any], name: str) -> tuple[tuple[str, ...], str]:
+    """The keys the registering desk sent (same keys version), else computed here."""
+    sent, sort = payload.get("name_keys"), payload.get("name_sort")
+    if (
+        payload.get("keys_version") == KEYS_VERSION
+        and isinstance(sent, list)
+        and isinstance(sort, str)
+        and all(isinstance(key, str) for key in sent)
+    ):
+        return tuple(key[:60] for key in sent), sort[:120]
+    return _name_keys(name)
+
+
 @batch_applier(*MEMBER_KINDS)
 def _members(uow: UnitOfWork, events: list[PulledEvent]) -> None:
     """New members in bulk (a first pull brings hundreds of thousands); members this desk
@@ -137,9 +150,15 @@ def _members(uow: UnitOfWork, events: list[PulledEvent]) -> None:
         earlier = queued.get(event.entity_id)
         if earlier is not None:
             if fields["version"] > earlier["version"]:
-                earlier.update(fields, updated_at=event.received_at)
+                keys_of_name, name_sort = _keys_of(event.payload, fields["name"])
+                earlier.update(
+                    fields, updated_at=event.received_at, _keys=keys_of_name, name_sort=name_sort
+                )
             continue
+        keys_of_name, name_sort = _keys_of(event.payload, fields["name"])
         queued[event.entity_id] = {
+            "name_sort": name_sort,
+            "_keys": keys_of_name,
             "id": event.entity_id,
             "station_id": event.station_id,
             "device_id": event.device_id,
@@ -154,7 +173,7 @@ def _members(uow: UnitOfWork, events: list[PulledEvent]) -> None:
         return
     keys: list[tuple[str, str]] = []
     for row in queued.values():
-        name_keys, row["name_sort"] = _name_keys(row["name"])
+        name_keys = row.pop("_keys")
         number_key = normalise_member_number(row["member_number"]).lower()
         for key in {*name_keys, number_key}:
             if key:
