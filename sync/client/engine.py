@@ -32,8 +32,6 @@ from sync.protocol import (
     DATASETS,
     EnrolRequest,
     ProblemCode,
-    PulledEnvelope,
-    PullReply,
     PushReply,
 )
 
@@ -126,23 +124,39 @@ def enrol(desk: Desk, server_url: str, code: str, timeout: float = 30.0) -> str:
     return reply.station_name
 
 
-def _pulled(envelope: PulledEnvelope) -> PulledEvent:
+def _desk_time(value: object) -> str:
+    """The server's RFC 3339 time as the desk stores times (UTC, microseconds, 'Z')."""
+    if isinstance(value, str) and len(value) == 27 and value.endswith("Z"):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("time expected")
+    return to_iso(datetime.fromisoformat(value))
+
+
+def _event_of(data: dict[str, Any]) -> PulledEvent:
+    """One pulled event from the page's plain data; a malformed one raises ValueError."""
+    payload = data["payload"]
+    operator = data.get("operator_id")
+    texts = ("event_id", "kind", "entity_id", "station_id", "device_id")
+    if (
+        not isinstance(payload, dict)
+        or not all(isinstance(data.get(key), str) for key in texts)
+        or not isinstance(data.get("server_seq"), int)
+        or not (operator is None or isinstance(operator, str))
+    ):
+        raise ValueError("malformed pulled event")
     return PulledEvent(
-        server_seq=envelope.server_seq,
-        event_id=envelope.event_id,
-        kind=envelope.kind,
-        entity_id=envelope.entity_id,
-        station_id=envelope.station_id,
-        device_id=envelope.device_id,
-        operator_id=envelope.operator_id,
-        device_time=_iso(envelope.device_time),
-        received_at=_iso(envelope.received_at),
-        payload=dict(envelope.payload),
+        server_seq=data["server_seq"],
+        event_id=data["event_id"],
+        kind=data["kind"],
+        entity_id=data["entity_id"],
+        station_id=data["station_id"],
+        device_id=data["device_id"],
+        operator_id=operator,
+        device_time=_desk_time(data.get("device_time")),
+        received_at=_desk_time(data.get("received_at")),
+        payload=payload,
     )
-
-
-def _iso(moment: datetime) -> str:
-    return to_iso(moment)
 
 
 def _push(
@@ -222,16 +236,21 @@ def _pull(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull") as fetcher:
         for dataset in DATASETS:
             cursor = syncing.cursor(desk.uow(), dataset)
-            coming: Future[PullReply] | None = fetcher.submit(client.pull, dataset, cursor, size)
+            coming: Future[dict[str, Any]] | None = fetcher.submit(
+                client.pull_page, dataset, cursor, size
+            )
             try:
                 while coming is not None:
                     page = coming.result()
                     coming = None
                     stop = cancelled is not None and cancelled()
-                    if page.more and not stop:
-                        coming = fetcher.submit(client.pull, dataset, page.cursor, size)
-                    events = [_pulled(envelope) for envelope in page.events]
-                    syncing.apply_page(desk.uow(), dataset, events, page.cursor)
+                    if page["more"] and not stop:
+                        coming = fetcher.submit(client.pull_page, dataset, page["cursor"], size)
+                    try:
+                        events = [_event_of(data) for data in page["events"]]
+                    except (KeyError, TypeError, ValueError) as error:
+                        raise NetworkError("malformed pull answer") from error
+                    syncing.apply_page(desk.uow(), dataset, events, page["cursor"])
                     report.pulled[dataset] = report.pulled.get(dataset, 0) + len(events)
                     if progress:
                         progress(f"pull:{dataset}", report.pulled[dataset])

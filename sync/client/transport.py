@@ -123,6 +123,19 @@ class ServerClient:
             self._send("POST", "/v1/push", content=body, headers=headers)
         )
 
+    def pull_page(self, dataset: str, cursor: str, limit: int) -> dict[str, Any]:
+        """A pull page as plain data (a first pull brings hundreds of thousands of events:
+        the engine checks each event's shape itself instead of a model per event)."""
+        params = {"dataset": dataset, "cursor": cursor, "limit": str(limit)}
+        page = self._send("GET", "/v1/pull", params=params)
+        if not (
+            isinstance(page.get("events"), list)
+            and isinstance(page.get("cursor"), str)
+            and isinstance(page.get("more"), bool)
+        ):
+            raise NetworkError("unexpected pull answer")
+        return page
+
     def pull(self, dataset: str, cursor: str, limit: int) -> PullReply:
         params = {"dataset": dataset, "cursor": cursor, "limit": str(limit)}
         return PullReply.model_validate(self._send("GET", "/v1/pull", params=params))

@@ -10,6 +10,7 @@ import base64
 import json
 from typing import Any
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -63,7 +64,7 @@ def _envelope(row: Any) -> PulledEnvelope:
 
 def _envelope_json(row: Any) -> str:
     """One pulled event as JSON, its stored payload text spliced in (not parsed again)."""
-    head = json.dumps(
+    head = orjson.dumps(
         {
             "event_id": row.event_id,
             "seq": row.seq if row.seq else row.server_seq,
@@ -72,13 +73,13 @@ def _envelope_json(row: Any) -> str:
             "station_id": row.station_id,
             "device_id": row.device_id,
             "operator_id": row.operator_id,
-            "device_time": log.aware(row.device_time).isoformat(),
+            "device_time": log.aware(row.device_time),
             "server_seq": row.server_seq,
-            "received_at": log.aware(row.received_at).isoformat(),
+            "received_at": log.aware(row.received_at),
         },
-        ensure_ascii=False,
-    )
-    return head[:-1] + ', "payload": ' + str(row.payload) + "}"
+        option=orjson.OPT_UTC_Z,
+    ).decode("utf-8")
+    return head[:-1] + ',"payload":' + str(row.payload) + "}"
 
 
 def pull_json(
