@@ -333,6 +333,15 @@ def _conflict_opened(uow: UnitOfWork, event: PulledEvent) -> None:
             status="open",
             detail=json.dumps(event.payload, ensure_ascii=False),
             opened_at=event.received_at,
+            stations=" ".join(
+                sorted(
+                    {
+                        str(record.get("station_id"))
+                        for record in event.payload.get("records", [])
+                        if isinstance(record, dict)
+                    }
+                )
+            ),
         )
     )
 

@@ -303,7 +303,7 @@ def status(uow: UnitOfWork) -> SyncStatus:
             station_name=state.get("station_name"),
             waiting=uow.outbox.pending_count(),
             quarantined=uow.push_results.quarantined_count(),
-            open_conflicts=uow.conflicts.open_count(),
+            open_conflicts=uow.conflicts.open_count(_own_station(uow)),
             last_success_at=state.get("last_success_at"),
             last_attempt_at=state.get("last_attempt_at"),
             error=SyncError(error["code"], error.get("params", {}), error.get("at", ""))
@@ -344,9 +344,19 @@ def _conflict(row: ConflictRow) -> Conflict:
     )
 
 
-def conflicts(uow: UnitOfWork, include_resolved: bool = False) -> list[Conflict]:
+def _own_station(uow: UnitOfWork) -> str | None:
+    device = uow.device.row()
+    return device.station_id if device is not None else None
+
+
+def conflicts(
+    uow: UnitOfWork, include_resolved: bool = False, here_only: bool = False
+) -> list[Conflict]:
+    """Conflicts pulled from the server; ``here_only``: those naming a record of this
+    desk's station (what its lead is to resolve)."""
     with uow.reading():
-        return [_conflict(row) for row in uow.conflicts.list(include_resolved)]
+        station = _own_station(uow) if here_only else None
+        return [_conflict(row) for row in uow.conflicts.list(include_resolved, station)]
 
 
 def find_conflict(uow: UnitOfWork, ref: str) -> Conflict:

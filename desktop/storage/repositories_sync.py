@@ -119,12 +119,16 @@ class Conflicts:
     def add(self, row: ConflictRow) -> None:
         self.session.add(row)
 
-    def list(self, include_resolved: bool = False) -> list[ConflictRow]:
+    def list(self, include_resolved: bool = False, station: str | None = None) -> list[ConflictRow]:
         query = select(ConflictRow).order_by(ConflictRow.opened_at)
         if not include_resolved:
             query = query.where(ConflictRow.status == "open")
+        if station is not None:
+            query = query.where(ConflictRow.stations.contains(station))
         return list(self.session.scalars(query))
 
-    def open_count(self) -> int:
+    def open_count(self, station: str | None = None) -> int:
         query = select(func.count()).select_from(ConflictRow).where(ConflictRow.status == "open")
+        if station is not None:
+            query = query.where(ConflictRow.stations.contains(station))
         return int(self.session.scalar(query) or 0)

@@ -305,6 +305,8 @@ class ConflictRow(Base):
     resolved_at: Mapped[str | None] = mapped_column(String(27), default=None)
     note: Mapped[str | None] = mapped_column(String(500), default=None)
     resolution: Mapped[str | None] = mapped_column(Text, default=None)  # JSON
+    # The stations of the records in conflict, space-separated: a desk lists its own.
+    stations: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 from desktop.storage import schema_aid as _aid  # noqa: E402,F401  (the aid area's tables)

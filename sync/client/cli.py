@@ -106,7 +106,7 @@ def _conflict_json(conflict: Any) -> dict[str, Any]:
 def cmd_conflicts(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     from desktop.services import syncing
 
-    found = syncing.conflicts(desk.uow(), include_resolved=args.all)
+    found = syncing.conflicts(desk.uow(), include_resolved=args.all, here_only=True)
     lines = [conflict_line(c) for c in found] or [tr("cli.no_conflicts")]
     out.emit([_conflict_json(c) for c in found], "\n".join(lines))
     return 0

@@ -95,8 +95,15 @@ def test_same_person_registered_at_two_stations_gives_one_conflict_and_keeps_bot
     assert {s["operator_name"] for s in sides} == {"东湖驿站站长", "光谷驿站站长"}
     assert {s["entity_id"] for s in sides} == {first, second}
 
-    at_a = syncing.conflicts(a.uow())
-    at_b = syncing.conflicts(b.uow())
+    at_a = syncing.conflicts(a.uow(), here_only=True)
+    at_b = syncing.conflicts(b.uow(), here_only=True)
+    # A third station holds the conflict too, but it is not its own to resolve.
+    c = enrolled(server, make_station("汉口驿站"))
+    assert sync_once(c.desk).ok
+    assert syncing.conflicts(c.uow(), here_only=True) == []
+    assert len(syncing.conflicts(c.uow())) == 1
+    assert syncing.status(c.uow()).open_conflicts == 0
+    assert syncing.status(a.uow()).open_conflicts == 1
     assert len(at_a) == 1 and len(at_b) == 1 and at_a[0].id == at_b[0].id
     assert at_a[0].detail["same"] == "id_number"
     # Both records are kept at both desks.

@@ -137,7 +137,7 @@ class SyncScreen(QWidget):
             return (
                 syncing.status(uow()),
                 syncing.quarantined(uow()),
-                syncing.conflicts(uow(), include_resolved=True),
+                syncing.conflicts(uow(), include_resolved=True, here_only=True),
             )
 
         DbOp(self, load).success(self._show).run()

@@ -106,7 +106,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "sync once (now) or show the sync status (status)",
     ),
     "cli.help.sync_timeout": ("每个请求的超时秒数", "seconds before a request times out"),
-    "cli.help.conflicts": ("列出待处理的冲突", "list open conflicts"),
+    "cli.help.conflicts": ("列出本站待处理的冲突", "list this station's open conflicts"),
     "cli.help.conflicts_all": ("包括已处理的", "include resolved ones"),
     "cli.help.conflict": ("处理冲突", "resolve conflicts"),
     "cli.help.conflict_resolve": ("写明说明并关闭冲突", "close a conflict with a note"),

@@ -47,6 +47,7 @@ def upgrade() -> None:
         sa.Column("resolved_at", sa.String(length=27), nullable=True),
         sa.Column("note", sa.String(length=500), nullable=True),
         sa.Column("resolution", sa.Text(), nullable=True),
+        sa.Column("stations", sa.Text(), nullable=False, server_default=""),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_conflict_status", "conflict", ["status"])
