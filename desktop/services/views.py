@@ -214,8 +214,3 @@ def member_rows(uow: UnitOfWork, ids: list[str]) -> dict[str, MemberRow]:
         )
         for row in rows
     }
-
-
-def outbox_pending(uow: UnitOfWork) -> int:
-    with uow.reading():
-        return uow.outbox.pending_count()

@@ -43,7 +43,7 @@ from ui.checkin.today_panel import TodayPanel
 from ui.printing import preview
 from ui.session.state import DeskSession
 from ui.sound import Sounds
-from ui.tables import read_only_rows
+from ui.tables import read_only_rows, step_selection
 from ui.tasks import DbOp
 
 log = logging.getLogger(__name__)
@@ -212,11 +212,7 @@ class CheckInScreen(QWidget):
             self.results.selectRow(0)
 
     def _move(self, step: int) -> None:
-        if not self._hits:
-            return
-        rows = self.results.selectionModel().selectedRows()
-        current = rows[0].row() if rows else -1
-        self.results.selectRow(max(0, min(len(self._hits) - 1, current + step)))
+        step_selection(self.results, len(self._hits), step)
 
     def submit(self, text: str, scanned: bool) -> None:
         if self._search_later.isActive():

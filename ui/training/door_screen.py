@@ -48,7 +48,7 @@ from ui.checkin.search_box import SearchBox
 from ui.printing import preview
 from ui.session.state import DeskSession
 from ui.sound import Sounds
-from ui.tables import read_only_rows
+from ui.tables import read_only_rows, step_selection
 from ui.tasks import DbOp
 
 log = logging.getLogger(__name__)
@@ -237,11 +237,7 @@ class DoorScreen(QWidget):
             self.results.selectRow(0)
 
     def _move(self, step: int) -> None:
-        if not self._hits:
-            return
-        rows = self.results.selectionModel().selectedRows()
-        current = rows[0].row() if rows else -1
-        self.results.selectRow(max(0, min(len(self._hits) - 1, current + step)))
+        step_selection(self.results, len(self._hits), step)
 
     def submit(self, text: str, scanned: bool) -> None:
         if self._search_later.isActive():

@@ -19,7 +19,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "sync_screen.connect_button": ("连接中心服务器…", "Connect to server…"),
     "sync_screen.sync_now": ("立即同步", "Sync now"),
-    "sync_screen.syncing": ("正在同步…", "Syncing…"),
     "sync_screen.stop": ("停止同步", "Stop syncing"),
     "sync_screen.progress_push": ("正在上传… 已上传 {count} 条", "Sending… {count} sent"),
     "sync_screen.progress_pull": ("正在接收… 已接收 {count} 条", "Receiving… {count} received"),
