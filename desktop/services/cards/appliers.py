@@ -1,7 +1,6 @@
-"""Appliers for the core datasets: device keys, members, cards, certificates, conflicts.
+"""Appliers of pulled card events (issued, printed, lost, replaced).
 
-See desktop.services.replication for the rules every applier follows.
-"""
+See desktop.services.sync.replication for the rules every applier follows."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""Appliers for the core datasets: device keys, members, cards, certificates, conflicts.
+"""Appliers of pulled member events, in bulk (a first pull brings them by the hundred
+thousand).
 
-See desktop.services.replication for the rules every applier follows.
-"""
+See desktop.services.sync.replication for the rules every applier follows."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Read-side queries for screens and the command line: plain rows, no ORM graphs.
+"""Read-side queries of members for screens and the command line: plain rows, no ORM graphs.
 
 Search-as-you-type must answer within a few milliseconds at 200,000 members, so every
 query here is an index range scan with a LIMIT.

@@ -1,7 +1,7 @@
-"""Appliers for the core datasets: device keys, members, cards, certificates, conflicts.
+"""Appliers of what the server says: device keys (enrolled, revoked) and conflicts (opened,
+resolved).
 
-See desktop.services.replication for the rules every applier follows.
-"""
+See desktop.services.sync.replication for the rules every applier follows."""
 
 from __future__ import annotations
 

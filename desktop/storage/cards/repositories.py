@@ -1,4 +1,4 @@
-"""Repositories: what the services need of the store, in the domain's words."""
+"""What the cards area needs of the store: cards by serial and their events."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Repositories: what the services need of the store, in the domain's words."""
+"""What the certificates area needs of the store: certificates by serial."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Repositories: what the services need of the store, in the domain's words."""
+"""What every area needs of the desk itself: this device, operators, settings, the audit log
+and the public keys of devices."""
 
 from __future__ import annotations
 

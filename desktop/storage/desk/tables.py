@@ -1,9 +1,10 @@
-"""SQLAlchemy mapping of the local store. The schema itself changes only through Alembic.
+"""Tables of the desk itself: station, this device, operators, settings, audit log and the
+register of devices' public keys.
 
-Conventions: ids are UUIDv7 text made on the device; times are UTC ISO text
+Conventions for every area: ids are UUIDv7 text made on the device; times are UTC ISO text
 (``desktop.domain.clock.to_iso``); every record says which station, device and operator
-made it and the device's own time. Events (visits, voids) are never updated or deleted.
-"""
+made it and the device's own time. Events are never updated or deleted. The schema itself
+changes only through Alembic (``desktop/storage/migrations``)."""
 
 from __future__ import annotations
 

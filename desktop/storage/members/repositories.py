@@ -1,4 +1,4 @@
-"""Repositories: what the services need of the store, in the domain's words."""
+"""What the members area needs of the store, in the domain's words."""
 
 from __future__ import annotations
 

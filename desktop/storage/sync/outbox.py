@@ -1,4 +1,5 @@
-"""Repositories: what the services need of the store, in the domain's words."""
+"""The outbox: the queue of events for the central server, appended by every write in its
+own transaction."""
 
 from __future__ import annotations
 

@@ -1,9 +1,5 @@
-"""SQLAlchemy mapping of the local store. The schema itself changes only through Alembic.
-
-Conventions: ids are UUIDv7 text made on the device; times are UTC ISO text
-(``desktop.domain.clock.to_iso``); every record says which station, device and operator
-made it and the device's own time. Events (visits, voids) are never updated or deleted.
-"""
+"""Tables of sync: the outbox (every write's event, in the writer's transaction), sync state,
+pull cursors and conflicts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Repositories: what the services need of the store, in the domain's words."""
+"""What the visits area needs of the store: check-ins and voids."""
 
 from __future__ import annotations
 
