@@ -27,6 +27,7 @@ from desktop.domain.errors import AppError, InvalidInput, NotFound, RuleViolatio
 from desktop.domain.model import SERVICES, DeskContext, Member, Operator, Role, StationKind
 from desktop.domain.people import mask_phone
 from desktop.i18n import join, tr
+from desktop.identity.tokens import hours_text
 from desktop.services.cards import commands as cards
 from desktop.services.cards import verification
 from desktop.services.cards.verification import Scan, ScanKind
@@ -861,7 +862,7 @@ def _certificate_fields(recorded: Any) -> dict[str, Any]:
         "recipient": recorded.recipient_name,
         "member_id": recorded.member_id,
         "purpose": recorded.purpose,
-        "hours": None if recorded.hours is None else str(recorded.hours),
+        "hours": None if recorded.hours is None else hours_text(recorded.hours),
         "issued_on": recorded.issued_on.isoformat(),
         "issuing_union": recorded.issuing_union,
         "starts_on": recorded.starts_on.isoformat() if recorded.starts_on else None,
@@ -929,7 +930,7 @@ def _certificate_result(found: Scan, lines: list[str]) -> dict[str, Any]:
                     title=recorded.title,
                     recipient=recorded.recipient_name,
                     purpose=recorded.purpose,
-                    hours="-" if recorded.hours is None else str(recorded.hours),
+                    hours="-" if recorded.hours is None else hours_text(recorded.hours),
                     issued_on=recorded.issued_on.isoformat(),
                     issuer=recorded.issuing_union,
                     serial=found.certificate_serial,

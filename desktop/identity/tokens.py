@@ -21,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 from cryptography.exceptions import InvalidSignature
@@ -45,7 +45,6 @@ QR_ALPHANUMERIC_CAPACITY_6M = 154  # characters in a version-6 QR at level M, al
 CARD_SERIAL_MAX = 0xFFFF
 CERTIFICATE_NUMBER_MAX = 999_999_999
 CERTIFICATE_PATH = "v"
-QR_QUIET_ZONE = 4  # modules of white margin a printed QR needs on every side
 MAX_SCAN_LENGTH = 4096  # longer text is refused unread: no token or link is near this long
 
 _SIGNATURE_TEXT_LENGTH = 103  # 64 bytes in unpadded base32
@@ -54,8 +53,6 @@ _DEVICE_CODE = re.compile(f"[{MEMBER_NUMBER_ALPHABET}]{{{DEVICE_CODE_LENGTH}}}")
 _CERTIFICATE_SERIAL = re.compile(rf"C-({_DEVICE_CODE.pattern})-([0-9]{{4,9}})")
 _BASE32 = re.compile("[A-Z2-7]+")
 _VERSION_PREFIX = re.compile("WS([0-9]{1,3}):")
-_QR_ALPHANUMERIC = re.compile(r"[0-9A-Z $%*+\-./:]*")
-_QR_MODE_ALPHANUMERIC: Literal[2] = 2  # qrcode.util.MODE_ALPHA_NUM, as a literal for mypy
 
 
 class Problem(StrEnum):
@@ -304,7 +301,8 @@ def _day(value: date | None) -> str:
     return "" if value is None else f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
 
 
-def _hours(value: Decimal | int | None) -> str:
+def hours_text(value: Decimal | int | None) -> str:
+    """Hours as people write them: 40, 1.5 (never 4E+1 or 40.0); "" for none."""
     if value is None:
         return ""
     return format(Decimal(value).normalize(), "f")
@@ -319,7 +317,7 @@ def certificate_message(serial: str, fields: CertificateFields) -> bytes:
         fields.recipient_name,
         member,
         fields.purpose,
-        _hours(fields.hours),
+        hours_text(fields.hours),
         _day(fields.issued_on),
         _day(fields.starts_on),
         _day(fields.ends_on),
@@ -492,34 +490,3 @@ def verify_certificate(
             Verdict.ALTERED, link.serial, link.device_code, problem=Problem.SIGNATURE
         )
     return CertificateVerdict(Verdict.VALID, link.serial, link.device_code, recorded)
-
-
-# --- QR -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QrMatrix:
-    """A QR symbol at error correction M: ``modules[row][column]`` is True for dark.
-
-    No quiet zone is included: leave ``QR_QUIET_ZONE`` modules of white around it.
-    """
-
-    version: int
-    alphanumeric: bool
-    modules: tuple[tuple[bool, ...], ...]
-
-
-def qr_matrix(text: str) -> QrMatrix:
-    """The QR symbol for ``text``: alphanumeric mode when the text allows (card tokens)."""
-    import qrcode  # here, not at the top: verifying at the desk never needs it
-    import qrcode.util
-
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    alphanumeric = bool(_QR_ALPHANUMERIC.fullmatch(text))
-    if alphanumeric:
-        code.add_data(qrcode.util.QRData(text, mode=_QR_MODE_ALPHANUMERIC))
-    else:
-        code.add_data(text)
-    code.make(fit=True)
-    rows = tuple(tuple(bool(module) for module in row) for row in code.modules)
-    return QrMatrix(int(code.version), alphanumeric, rows)

@@ -142,6 +142,22 @@ def test_certificate_prints_verifies_and_can_be_revoked(home: Path, tmp_path: Pa
     assert revoked.returncode == 1 and "证书已被撤销：信息有误" in revoked.stdout
 
 
+@pytest.mark.parametrize(("typed", "shown"), [("40", "40"), ("20.0", "20"), ("2.50", "2.5")])
+def test_hours_read_as_people_write_them(
+    home: Path, tmp_path: Path, typed: str, shown: str
+) -> None:
+    out = tmp_path / "certificate.pdf"
+    args = ["--title", "结业证书", "--for", "电工安全操作", "--hours", typed, "--out", out]
+    member = _a_member(home)
+    issued = as_json(run(home, "print", "certificate", "--member", member, *args, "--json"))
+    assert issued["fields"]["hours"] == shown
+    checked = as_json(run(home, "verify", issued["url"], "--json"))
+    assert checked["contents"]["hours"] == shown
+    for lang, said in (("zh", f"学时 {shown}，"), ("en", f"hours {shown},")):
+        text = run(home, "verify", issued["url"], lang=lang).stdout
+        assert said in text and "E+" not in text, text
+
+
 def _a_member(home: Path) -> str:
     desk = open_desk(home)
     try:

@@ -13,6 +13,7 @@ from desktop.identity.tokens import (
     CertificateLink,
     Problem,
     Verdict,
+    hours_text,
     parse,
 )
 from desktop.services.cards import identity
@@ -90,7 +91,7 @@ def _certificate_rows(fields: CertificateFields | None) -> list[tuple[str, str]]
         ("scan.title", fields.title),
         ("scan.recipient", fields.recipient_name),
         ("scan.purpose", fields.purpose),
-        ("scan.hours", "" if fields.hours is None else str(fields.hours)),
+        ("scan.hours", hours_text(fields.hours)),
         ("scan.dates", dates),
         ("scan.issued_on", fields.issued_on.isoformat()),
         ("scan.issuing_union", fields.issuing_union),

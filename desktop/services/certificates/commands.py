@@ -18,6 +18,7 @@ from desktop.identity.tokens import (
     Verdict,
     certificate_serial,
     certificate_url,
+    hours_text,
     sign_certificate,
     verify_certificate,
 )
@@ -61,7 +62,7 @@ def _hours(text: str) -> Decimal | None:
         raise InvalidInput("certificate.hours", field="hours") from None
     if not hours.is_finite() or hours <= 0 or hours > HOURS_MAX:
         raise InvalidInput("certificate.hours", field="hours")
-    return hours.normalize()
+    return Decimal(hours_text(hours))  # 40, not 4E+1, wherever it is shown or stored
 
 
 def _fields(row: CertificateRow) -> CertificateFields:
@@ -70,7 +71,7 @@ def _fields(row: CertificateRow) -> CertificateFields:
         recipient_name=row.recipient_name,
         member_id=row.member_id,
         purpose=row.purpose,
-        hours=None if row.hours is None else Decimal(row.hours),
+        hours=None if row.hours is None else Decimal(hours_text(Decimal(row.hours))),
         issued_on=date.fromisoformat(row.issued_on),
         issuing_union=row.issuing_union,
         starts_on=date.fromisoformat(row.starts_on) if row.starts_on else None,
