@@ -74,7 +74,7 @@ def certificates(n: int, rng: random.Random) -> list[Certificate]:
                 title=fields.title,
                 recipient=fields.recipient_name,
                 for_text=fields.purpose,
-                hours=32.0,
+                hours=32,
                 start=fields.starts_on,
                 end=fields.ends_on,
                 issuer=fields.issuing_union,

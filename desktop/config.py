@@ -62,6 +62,8 @@ PRINT_OFFSET_X_MM = Option[str]("print_offset_x_mm", "0", "option.print_offset_x
 PRINT_OFFSET_Y_MM = Option[str]("print_offset_y_mm", "0", "option.print_offset_y_mm")
 # A copy of resources/templates/certificate-default.json a station changed; "" = default.
 CERTIFICATE_TEMPLATE = Option[str]("certificate_template", "", "option.certificate_template")
+# The issuing union's seal, a PNG with a transparent background, printed over the issuer.
+CERTIFICATE_SEAL = Option[str]("certificate_seal", "", "option.certificate_seal")
 # Where a phone checks a certificate; the sync issue points it at the central server.
 CERTIFICATE_BASE_URL = Option[str](
     "certificate_base_url", "https://verify.waystation.example", "option.certificate_base_url"
@@ -83,4 +85,5 @@ ALL_OPTIONS: tuple[Option[Any], ...] = (
     PRINT_OFFSET_X_MM,
     PRINT_OFFSET_Y_MM,
     CERTIFICATE_TEMPLATE,
+    CERTIFICATE_SEAL,
 )

@@ -42,10 +42,10 @@ class _Op:
     def __init__(self, parent: QObject | None, fn: Callable[[], Any]) -> None:
         self._parent = parent
         self._fn = fn
-        self._success: Callable[[Any], None] | None = None
+        self._success: Callable[[Any], object] | None = None
         self._failure: Callable[[Exception], None] | None = None
 
-    def success(self, callback: Callable[[Any], None]) -> _Op:
+    def success(self, callback: Callable[[Any], object]) -> _Op:
         self._success = callback
         return self
 

@@ -65,21 +65,28 @@ def front_layout(face: CardFace) -> FrontLayout:
     band_top = CARD_H - BAND_INSET
     title_w = 18.0 * mm
     head_w = CARD_W - 2 * EDGE - title_w - 2.0 * mm
+    union = face.union_name.strip()
+    # The union heads the card, the station beneath; with no union set, the station alone.
+    head, under = (union, face.station_name) if union else (face.station_name, "")
+    if head == under:
+        under = ""
     texts = [
         place(
-            face.union_name,
+            head,
             Box(EDGE, band_top - 7.0 * mm, head_w, 5.0 * mm),
             10.5,
             6.0,
             colour=WHITE,
             bold=True,
         ),
-        place(
-            face.station_name,
-            Box(EDGE, band_top - 11.2 * mm, head_w, 3.6 * mm),
-            7.5,
-            5.0,
-            colour=WHITE,
+        *(
+            [
+                place(
+                    under, Box(EDGE, band_top - 11.2 * mm, head_w, 3.6 * mm), 7.5, 5.0, colour=WHITE
+                )
+            ]
+            if under
+            else []
         ),
         place(
             "会员卡",

@@ -90,7 +90,7 @@ class IssuedResult(Protocol):
 def card_face(card: CardResult, station: Station) -> CardFace:
     """The front of ``card`` as printed at ``station`` (its union heads the card)."""
     return CardFace(
-        union_name=station.union_name or station.name,
+        union_name=station.union_name or "",  # none set: the station heads the card
         station_name=station.name,
         member_name=card.member.name,
         member_number=card.member.member_number,
@@ -108,7 +108,7 @@ def certificate_doc(issued: IssuedResult) -> Certificate:
         title=fields.title,
         recipient=fields.recipient_name,
         for_text=fields.purpose,
-        hours=None if fields.hours is None else float(fields.hours),
+        hours=fields.hours,
         start=fields.starts_on,
         end=fields.ends_on,
         issuer=fields.issuing_union,

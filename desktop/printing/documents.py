@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 DEFAULT_BACK_LINES: tuple[str, ...] = (
     "凭本卡可在任一工会驿站签到、领取服务。",
@@ -36,8 +37,8 @@ class CardBack:
 class Certificate:
     title: str  # 结业证书 / 培训证书 / 荣誉证书
     recipient: str
-    for_text: str  # course (and hours), or competition and award
-    hours: float | None
+    for_text: str  # the purpose: a course, or a competition and its award
+    hours: Decimal | int | None
     start: date | None
     end: date | None
     issuer: str  # the issuing union

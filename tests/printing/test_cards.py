@@ -227,3 +227,29 @@ def test_no_cards_is_an_error() -> None:
         cards_a4([])
     with pytest.raises(ValueError):
         cards_cr80([])
+
+
+def test_a_station_without_a_union_heads_its_card_once(tokens: list[str]) -> None:
+    from dataclasses import replace
+
+    from desktop.printing.cards import cards_cr80
+    from tests.printing.pdfcheck import page_texts
+
+    face = faces_for(tokens, 1)[0]
+    alone = replace(face, union_name="")
+    front = page_texts(cards_cr80([alone]))[0]
+    assert front.count(face.station_name) == 1 and "上海市总工会" not in front
+    both = page_texts(cards_cr80([face]))[0]
+    assert both.count(face.station_name) == 1 and "上海市总工会" in both
+
+
+def test_compose_leaves_the_union_empty_when_the_station_has_none(tokens: list[str]) -> None:
+    from types import SimpleNamespace
+
+    from desktop.printing import compose
+
+    member = SimpleNamespace(name="张三", member_number="7KQ3M2-0001", occupation="快递员")
+    card = SimpleNamespace(member=member, serial=1, issued_on="2026-11-23", qr_text=tokens[0])
+    station = SimpleNamespace(name="测试街道工会驿站", union_name=None)
+    face = compose.card_face(card, station)  # type: ignore[arg-type]
+    assert (face.union_name, face.station_name) == ("", "测试街道工会驿站")

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from reportlab.lib.colors import HexColor
 
 from desktop.printing.certificates import (
     DEFAULT_TEMPLATE,
+    PAGE_H,
+    Field,
     TemplateError,
     certificate_pdf,
     field_text,
@@ -19,7 +24,7 @@ from desktop.printing.certificates import (
 )
 from desktop.printing.documents import Certificate, SignInSheet
 from desktop.printing.signin_sheet import page_count, rows_per_page, signin_sheet_pdf
-from tests.printing.pdfcheck import decode, font_report, page_sizes_mm, page_texts, pages
+from tests.printing.pdfcheck import decode, font_report, page_sizes_mm, page_texts, pages, px
 
 URL = (
     "https://verify.example.org/c/C2026-000123?s=" + "k3j5m2n7q4r6t2v5w7x3y4z6a2b3c4d5e6f7g2h3" * 2
@@ -28,8 +33,8 @@ URL = (
 TRAINING = Certificate(
     title="结业证书",
     recipient="欧阳娜娜",
-    for_text="参加电工技能提升培训班（低压电工作业），经考核合格，特发此证。",
-    hours=32.5,
+    for_text="电工技能提升培训班（低压电工作业）",
+    hours=Decimal("32.5"),
     start=date(2026, 3, 1),
     end=date(2026, 3, 20),
     issuer="上海市浦东新区总工会",
@@ -41,7 +46,7 @@ AWARD = Certificate(
     title="荣誉证书",
     recipient="阿不都热合曼·买买提",
     for_text="在2026年浦东新区职工职业技能大赛快递员项目中荣获一等奖",
-    hours=None,
+    hours=Decimal(8),  # an award prints no hours, even if some were recorded
     start=None,
     end=None,
     issuer="上海市浦东新区总工会",
@@ -63,17 +68,72 @@ def test_certificates_render_with_chinese_text_and_a_decodable_qr() -> None:
         assert [b.text for b in decode(image)] == [cert.qr_text]
     assert "32.5" in texts[0] and "2026年3月1日" in texts[0]
     assert "学时" not in texts[1] and "至" not in texts[1]  # no hours, no dates: left out
+    assert "扫码验证真伪" in texts[0]
     names, descriptors, embedded = font_report(pdf)
     assert names and all("WenQuanYiMicroHei" in n for n in names)
     assert descriptors == len(names) == embedded
 
 
+def _sentence(cert: Certificate) -> str:
+    body = next(field for field in load_template().fields if field.name == "body")
+    return field_text(body, values(cert), cert.title)
+
+
+@pytest.mark.parametrize("title", ["结业证书", "培训证书"])
+def test_a_course_certificate_reads_as_one_sentence(title: str) -> None:
+    cert = replace(TRAINING, title=title, hours=Decimal(40))
+    assert _sentence(cert) == (
+        "欧阳娜娜同志于2026年3月1日至2026年3月20日参加电工技能提升培训班（低压电工作业），"
+        "完成40学时，经考核合格，特发此证。"
+    )
+    plain = replace(cert, for_text="家政服务技能", hours=None, start=None, end=None)
+    assert _sentence(plain) == "欧阳娜娜同志参加家政服务技能培训，经考核合格，特发此证。"
+
+
+def test_an_award_has_no_hours() -> None:
+    assert _sentence(AWARD) == (
+        "阿不都热合曼·买买提同志在2026年浦东新区职工职业技能大赛快递员项目中荣获一等奖，"
+        "特发此证，以资鼓励。"
+    )
+    short = replace(AWARD, for_text="快递技能竞赛一等奖")
+    assert _sentence(short) == "阿不都热合曼·买买提同志荣获快递技能竞赛一等奖，特发此证，以资鼓励。"
+
+
 def test_pieces_without_a_value_and_their_separators_are_left_out() -> None:
-    template = load_template()
-    details = next(field for field in template.fields if field.name == "details")
-    assert field_text(details, values(AWARD)) == ""
+    field = Field(
+        "details",
+        ("学时：{hours} 学时", "  ·  ", "时间：{start} 至 {end}"),
+        load_template().qr,
+        12,
+        8,
+        1,
+        HexColor("#000000"),
+        "centre",
+        False,
+        0.0,
+    )
+    assert field_text(field, values(AWARD)) == "学时：8 学时"
     no_hours = values(TRAINING) | {"hours": None}
-    assert field_text(details, no_hours) == "时间：2026年3月1日 至 2026年3月20日"
+    assert field_text(field, no_hours) == "时间：2026年3月1日 至 2026年3月20日"
+
+
+def test_the_seal_from_settings_is_printed_over_the_issuer(tmp_path: Path) -> None:
+    from PIL import Image, ImageDraw
+
+    seal = tmp_path / "seal.png"
+    image = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
+    ImageDraw.Draw(image).ellipse((10, 10, 390, 390), outline=(200, 20, 20, 230), width=16)
+    image.save(seal)
+    plain = certificate_pdf([TRAINING])
+    sealed = certificate_pdf([TRAINING], seal_image=seal)
+    assert b"/Subtype /Image" not in plain and b"/Subtype /Image" in sealed
+    (shot,) = pages(sealed, "certificate-sealed")
+    box = load_template().seal
+    assert box is not None
+    red = shot.getpixel((round(px(box.box.x + box.box.w / 2)), round(px(PAGE_H - box.box.y) - 12)))
+    assert red[0] > 150 and red[1] < 100  # the seal's ring at the bottom of its box
+    words = page_texts(sealed)[0]
+    assert TRAINING.issuer in words  # the transparent seal leaves the issuer readable
 
 
 def test_a_copied_template_can_move_fields_and_add_a_seal(tmp_path: Path) -> None:
@@ -84,7 +144,7 @@ def test_a_copied_template_can_move_fields_and_add_a_seal(tmp_path: Path) -> Non
     ImageDraw.Draw(image).ellipse((5, 5, 195, 195), outline=(200, 20, 20, 255), width=8)
     image.save(seal)
     raw = json.loads(DEFAULT_TEMPLATE.read_text(encoding="utf-8"))
-    raw["images"][0]["path"] = "seal.png"
+    raw["seal"]["path"] = "seal.png"
     raw["fields"][0]["size"] = 30
     copy = tmp_path / "mine.json"
     copy.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")

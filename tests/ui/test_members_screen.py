@@ -349,7 +349,7 @@ def test_print_a_card_then_a_reprint_needs_a_reason_then_the_unprinted_batch(
     _register(session, ctx, "李四")
     screen = _screen(qtbot, session)
     shown: list[bytes] = []
-    screen.show_pdf = lambda pdf, title: shown.append(pdf)
+    screen.show_pdf = lambda pdf, title: shown.append(pdf) or True  # sent to the printer
     assert screen.select_member(zhang.id)
 
     screen.print_button.click()
@@ -379,7 +379,7 @@ def test_report_a_card_lost_then_reissue_it(
     zhang = _register(session, ctx, "张三")
     screen = _screen(qtbot, session)
     shown: list[bytes] = []
-    screen.show_pdf = lambda pdf, title: shown.append(pdf)
+    screen.show_pdf = lambda pdf, title: shown.append(pdf) or True  # sent to the printer
     screen.confirm_card_action = lambda question: True
     assert screen.select_member(zhang.id)
     screen.print_button.click()
@@ -403,7 +403,8 @@ def test_print_the_cards_of_several_selected_members_in_one_job(
     people = [_register(session, ctx, name) for name in ("张三", "李四", "王五")]
     screen = _screen(qtbot, session)
     shown: list[bytes] = []
-    screen.show_pdf = lambda pdf, title: shown.append(pdf)
+    screen.show_pdf = lambda pdf, title: shown.append(pdf) or True  # sent to the printer
+    screen.ask_spoiled = lambda job: []  # everything came out right
     selection = screen.table.selectionModel()
     for person in people[:2]:
         row = screen.model.row_of(person.id)

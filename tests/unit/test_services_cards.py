@@ -306,3 +306,35 @@ def test_a_station_certificate_template_is_checked_and_used(
         desk.keys,
     )
     assert printouts.certificate_pdf_for(desk.uow(), issued).startswith(b"%PDF")
+
+
+def test_the_seal_image_must_be_a_png_and_is_printed(
+    desk: Desk, ctx: DeskContext, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    from desktop.i18n import tr
+    from desktop.services.cards import printouts
+
+    current = read_settings(desk.uow())
+    jpeg = tmp_path / "seal.jpg"
+    Image.new("RGB", (100, 100), (200, 20, 20)).save(jpeg)
+    for bad in (jpeg, tmp_path / "missing.png"):
+        with pytest.raises(InvalidInput) as refused:
+            save_settings(replace(current, certificate_seal=str(bad)), desk.uow(), ctx)
+        assert refused.value.code == "settings.seal"
+        assert "PNG" in tr(refused.value.code, **refused.value.params)
+    assert read_settings(desk.uow()).certificate_seal == ""  # nothing saved
+
+    png = tmp_path / "seal.png"
+    Image.new("RGBA", (100, 100), (200, 20, 20, 128)).save(png)
+    save_settings(replace(current, certificate_seal=f" {png} "), desk.uow(), ctx)
+    assert read_settings(desk.uow()).certificate_seal == str(png)
+    member = members.register_member(members.MemberForm(name="张三"), desk.uow(), ctx)
+    issued = certificates.issue_certificate(
+        certificates.CertificateForm(member_id=member.id, title="结业证书", purpose="电工"),
+        desk.uow(),
+        ctx,
+        desk.keys,
+    )
+    assert b"/Subtype /Image" in printouts.certificate_pdf_for(desk.uow(), issued)

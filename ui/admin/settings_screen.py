@@ -270,10 +270,14 @@ class SettingsScreen(QWidget):
         self.template.setPlaceholderText(tr("settings.template_default"))
         self.template_button = QPushButton(tr("settings.template_browse"))
         self.template_button.clicked.connect(self._choose_template)
+        self.seal = QLineEdit()
+        self.seal.setMinimumWidth(320)
+        self.seal_button = QPushButton(tr("settings.template_browse"))
+        self.seal_button.clicked.connect(self._choose_seal)
         self.calibration_button = QPushButton(tr("settings.print_calibration"))
         self.calibration_button.clicked.connect(self.print_calibration)
         # Replaced in tests: how a finished PDF reaches the person.
-        self.show_pdf: Callable[[bytes, str], None] = lambda pdf, title: preview(self, pdf, title)
+        self.show_pdf: Callable[[bytes, str], bool] = lambda pdf, title: preview(self, pdf, title)
 
     def _choose_template(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
@@ -281,6 +285,13 @@ class SettingsScreen(QWidget):
         )
         if path:
             self.template.setText(path)
+
+    def _choose_seal(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, tr(config.CERTIFICATE_SEAL.title), "", "PNG (*.png)"
+        )
+        if path:
+            self.seal.setText(path)
 
     def print_calibration(self) -> None:
         from desktop.printing.cards import calibration_page  # ReportLab only when printing
@@ -325,6 +336,10 @@ class SettingsScreen(QWidget):
         template_row.addWidget(self.template)
         template_row.addWidget(self.template_button)
         printing.addRow(tr(config.CERTIFICATE_TEMPLATE.title), template_row)
+        seal_row = QHBoxLayout()
+        seal_row.addWidget(self.seal)
+        seal_row.addWidget(self.seal_button)
+        printing.addRow(tr(config.CERTIFICATE_SEAL.title), seal_row)
 
         grid = QGridLayout()
         grid.addWidget(_group(tr("settings.general"), general), 0, 0)
@@ -377,6 +392,8 @@ class SettingsScreen(QWidget):
             self.offset_y,
             self.template,
             self.template_button,
+            self.seal,
+            self.seal_button,
         ):
             widget.setEnabled(False)
         for checklist in (self.offered, self.defaults):
@@ -407,6 +424,7 @@ class SettingsScreen(QWidget):
         self.offset_x.setValue(float(values.print_offset_x_mm))
         self.offset_y.setValue(float(values.print_offset_y_mm))
         self.template.setText(values.certificate_template)
+        self.seal.setText(values.certificate_seal)
 
     def values(self) -> DeskSettings:
         """What the form holds."""
@@ -428,6 +446,7 @@ class SettingsScreen(QWidget):
             print_offset_x_mm=f"{self.offset_x.value():g}",
             print_offset_y_mm=f"{self.offset_y.value():g}",
             certificate_template=self.template.text().strip(),
+            certificate_seal=self.seal.text().strip(),
         )
 
     def save(self) -> None:

@@ -71,7 +71,8 @@ class CheckInScreen(QWidget):
         self.picked: Member | None = None
         self._recording = False  # a check-in is being written: a second Enter must not double it
         # Replaced in tests: how a finished PDF reaches the person.
-        self.show_pdf: Callable[[bytes, str], None] = lambda pdf, title: preview(self, pdf, title)
+        # True when the pages were sent; replaced in tests
+        self.show_pdf: Callable[[bytes, str], bool] = lambda pdf, title: preview(self, pdf, title)
         self._queued_scans: list[str] = []  # cards scanned while a check-in was being written
         # While a member is picked, a number key toggles a service, unless more keys follow
         # at scanner speed: then it was the first character of the next card.
@@ -426,8 +427,13 @@ class CheckInScreen(QWidget):
         mode = printouts.auto_print_wanted(desk.uow(), member.id)
         if mode == "never" or (mode == "ask" and not self.ask_print_card(member)):
             return
+
+        def ready(job: printouts.CardPrintJob) -> None:
+            if self.show_pdf(job.pdf, tr("print.cards_title", n=job.count)):
+                DbOp(self, lambda: printouts.record_printed(job, desk.uow(), ctx)).run()
+
         DbOp(self, lambda: printouts.cards_pdf([member.id], desk.uow, ctx, desk.keys)).success(
-            lambda result: self.show_pdf(result[0], tr("print.cards_title", n=result[1]))
+            ready
         ).run()
 
     def ask_print_card(self, member: Member) -> bool:

@@ -104,7 +104,7 @@ class CertificateDialog(QDialog):
         self.member = member
         self.issued: IssuedCertificate | None = None
         self._busy = False
-        self.show_pdf: Callable[[bytes, str], None] = lambda pdf, title: preview(self, pdf, title)
+        self.show_pdf: Callable[[bytes, str], bool] = lambda pdf, title: preview(self, pdf, title)
 
         self.recipient = QLabel(f"{member.name}  {member.member_number}")
         self.recipient.setObjectName("certificateRecipient")

@@ -35,6 +35,7 @@ from desktop.services.members import commands as members
 from ui.errors import show_error
 from ui.members.certificate_dialog import CertificateDialog
 from ui.members.list_model import COLUMNS, DEFAULT_SORT_COLUMN, MemberListModel
+from ui.members.print_check import ask_spoiled
 from ui.printing import preview
 from ui.session.state import DeskSession
 from ui.tables import read_only_rows
@@ -144,7 +145,8 @@ class MembersScreen(QWidget):
         self.certificate_button.setObjectName("issueCertificate")
         self.certificate_button.clicked.connect(self.issue_certificate)
         # Replaced in tests: how a finished PDF reaches the person (Qt's print preview).
-        self.show_pdf: Callable[[bytes, str], None] = lambda pdf, title: preview(self, pdf, title)
+        # True when the pages were sent; replaced in tests
+        self.show_pdf: Callable[[bytes, str], bool] = lambda pdf, title: preview(self, pdf, title)
 
         self.table = self._make_table()
         # After the view's own reset handler, which clears the selection this one restores.
@@ -363,16 +365,30 @@ class MembersScreen(QWidget):
         self._print_cards(ids, "")
 
     def _print_cards(self, member_ids: list[str], reason: str) -> None:
+        """Lay the cards out, preview them; record them as printed only once sent."""
         desk, ctx = self.session.desk, self.session.ctx()
 
-        def done(result: tuple[bytes, int]) -> None:
-            pdf, count = result
-            self.show_notice(tr("print.cards_ready", n=count))
-            self.show_pdf(pdf, tr("print.cards_title", n=count))
+        def ready(job: printouts.CardPrintJob) -> None:
+            self.show_notice(tr("print.cards_ready", n=job.count))
+            if not self.show_pdf(job.pdf, tr("print.cards_title", n=job.count)):
+                self.show_notice(tr("print.not_sent"))
+                return
+            op = DbOp(self, lambda: printouts.record_printed(job, desk.uow(), ctx))
+            op.success(lambda recorded: self._printed(job, recorded)).run()
 
-        # It writes (each card's print event), so it runs on the database worker.
+        # Issuing a first card writes, so it runs on the database worker.
         op = DbOp(self, lambda: printouts.cards_pdf(member_ids, desk.uow, ctx, desk.keys, reason))
-        op.success(done).run()
+        op.success(ready).run()
+
+    def _printed(self, job: printouts.CardPrintJob, recorded: int) -> None:
+        self.show_notice(tr("print.cards_printed", n=recorded))
+        if job.count > 1:
+            spoiled = self.ask_spoiled(job)
+            if spoiled:
+                self._print_cards(spoiled, tr("print.reason_spoiled"))
+
+    def ask_spoiled(self, job: printouts.CardPrintJob) -> list[str]:
+        return ask_spoiled(job, self)
 
     # --- certificates -----------------------------------------------------------------------
 

@@ -140,7 +140,7 @@ class ReportScreen(QWidget):
         self.report: MonthlyReport | None = None
         self._asked = 0
         # Replaced in tests: how the PDF reaches the printer, where files are saved.
-        self.show_pdf: Callable[[bytes, str], None] = lambda pdf, title: preview(self, pdf, title)
+        self.show_pdf: Callable[[bytes, str], bool] = lambda pdf, title: preview(self, pdf, title)
         self.ask_path: Callable[[str, str], str] = self._ask_path
 
         self.month = QComboBox()

@@ -84,7 +84,7 @@ class CourseScreen(QWidget):
         self.grid_data: attendance.Grid | None = None
         self.cell_trail: list[str] = []
         # Replaced in tests: where finished files go.
-        self.show_pdf: Callable[[bytes, str], None] = lambda pdf, title: preview(self, pdf, title)
+        self.show_pdf: Callable[[bytes, str], bool] = lambda pdf, title: preview(self, pdf, title)
         self.ask_path: Callable[[str, str, bool], str | None] = self._ask_path
         self.ask_mark: Callable[[str, str], tuple[AttendanceStatus, str] | None] = self._ask_mark
 

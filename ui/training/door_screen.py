@@ -71,7 +71,7 @@ class DoorScreen(QWidget):
         self._queued: list[tuple[str, str]] = []  # (ref, member id) waiting for the writer
         self._hits: list[Member] = []
         # Replaced in tests: how a finished PDF reaches the person.
-        self.show_pdf: Callable[[bytes, str], None] = lambda pdf, title: preview(self, pdf, title)
+        self.show_pdf: Callable[[bytes, str], bool] = lambda pdf, title: preview(self, pdf, title)
         self.ask_note: Callable[[str], str | None] = self._ask_note
 
         self.picker = QComboBox()

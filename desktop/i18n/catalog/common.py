@@ -45,6 +45,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "打印偏移应是 -{max} 到 {max} 之间的毫米数。",
         "A print offset is a number of mm between -{max} and {max}.",
     ),
+    "settings.seal": (
+        "印章图片 {path} 无法使用：{problem}。请选择透明背景的 PNG 图片。",
+        "The seal image {path} cannot be used: {problem}. Choose a PNG with a transparent "
+        "background.",
+    ),
     "settings.template": (
         "证书模板 {path} 无法使用：{problem}",
         "The certificate template {path} cannot be used: {problem}",

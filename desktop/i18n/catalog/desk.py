@@ -84,6 +84,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "card.reason_too_long": ("原因最多 {max} 个字。", "A reason has at most {max} characters."),
     "card.none": ("该会员还没有会员卡。", "This member has no card yet."),
+    "card.printed_twice": ("同一张卡打印了两次", "The same card was printed twice"),
     "card.other_device": (
         "这张卡由设备 {device} 签发，本机不能补打；请在本机补办新卡。",
         "This card was issued by device {device}; this desk cannot reprint it. Reissue a "
@@ -152,6 +153,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "option.auto_print_card": ("登记后打印会员卡", "Print the card after registering"),
     "option.print_offset_x_mm": ("背面左右偏移（毫米）", "Back side shift, left-right (mm)"),
     "option.print_offset_y_mm": ("背面上下偏移（毫米）", "Back side shift, up-down (mm)"),
+    "option.certificate_seal": (
+        "证书印章图片（PNG，透明背景；留空则留出盖章位置）",
+        "Certificate seal image (PNG, transparent background; empty: room to stamp)",
+    ),
     "option.certificate_template": (
         "证书模板文件（留空用默认模板）",
         "Certificate template file (empty: the default)",

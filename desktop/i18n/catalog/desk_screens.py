@@ -146,6 +146,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cards.lost_done": ("已挂失第 {serial} 张卡", "Card no. {serial} reported lost"),
     "cards.reissued": ("已补办第 {serial} 张卡", "Card no. {serial} issued"),
     "print.save_title": ("另存为 PDF", "Save as PDF"),
+    "print.failed": (
+        "无法开始打印：打印机没有响应。请检查打印机后再试。",
+        "Printing could not start: the printer did not respond. Check it and try again.",
+    ),
+    "print.not_sent": ("已取消打印，未记录为已打印。", "Printing cancelled; nothing recorded."),
+    "print.cards_printed": ("已打印 {n} 张会员卡", "{n} cards printed"),
+    "print.check_title": ("检查打印结果", "Check the printed cards"),
+    "print.check_prompt": (
+        "{n} 张会员卡都打印好了吗？勾选打坏的卡，将直接重打（无需填写原因）。",
+        "Did all {n} cards come out right? Tick the spoiled ones to print them again "
+        "(no reason needed).",
+    ),
+    "print.check_all_good": ("全部完好", "All came out right"),
+    "print.check_reprint": ("重打勾选的卡", "Reprint the ticked cards"),
+    "print.reason_spoiled": ("批量打印时打坏", "Spoiled in a batch print"),
     # member form
     "form.title_new": ("登记新会员", "Register a member"),
     "form.title_edit": ("修改会员资料", "Edit member"),

@@ -10,6 +10,7 @@ from desktop.domain.clock import from_iso, local_date, to_iso
 from desktop.domain.errors import InvalidInput, NotFound, RuleViolation
 from desktop.domain.ids import new_id
 from desktop.domain.model import DeskContext, Member
+from desktop.i18n import tr
 from desktop.identity.keys import DeviceKeys
 from desktop.identity.tokens import sign_card
 from desktop.storage.cards.repositories import Cards
@@ -82,7 +83,19 @@ def _new_card(uow: UnitOfWork, ctx: DeskContext, member_id: str, device_code: st
 def card_to_print(
     member_id: str, uow: UnitOfWork, ctx: DeskContext, keys: DeviceKeys, reprint_reason: str = ""
 ) -> CardToPrint:
-    """The member's current card, signed for printing; a second print needs a reason."""
+    """The member's current card, signed, and recorded as printed: for a PDF written at once
+    (the command line). A desk that sends it to a printer records it once the print is sent:
+    ``prepare_card`` then ``record_printed``."""
+    card = prepare_card(member_id, uow, ctx, keys, reprint_reason)
+    record_printed([card], uow, ctx, reprint_reason)
+    return card
+
+
+def prepare_card(
+    member_id: str, uow: UnitOfWork, ctx: DeskContext, keys: DeviceKeys, reprint_reason: str = ""
+) -> CardToPrint:
+    """The member's current card (issued now if there is none), signed for printing; not yet
+    recorded as printed. A card printed before needs a reason to print again."""
     reason = _clean_reason(reprint_reason)
     with uow:
         member = uow.repo(MemberRepository).get(member_id)
@@ -100,8 +113,6 @@ def card_to_print(
         reprint = card.printed_count > 0
         if reprint and not reason:
             raise InvalidInput("card.reprint_reason", field="reason")
-        card.printed_count += 1
-        _event(uow, ctx, card, "reprinted" if reprint else "printed", reason if reprint else "")
         uow.commit()
         return CardToPrint(
             member=member,
@@ -111,6 +122,28 @@ def card_to_print(
             qr_text=sign_card(member.id, card.serial, card.device_code, keys.private_key),
             reprint=reprint,
         )
+
+
+def record_printed(
+    printed: list[CardToPrint], uow: UnitOfWork, ctx: DeskContext, reprint_reason: str = ""
+) -> int:
+    """These cards went to the printer: each is recorded as printed, or as reprinted with the
+    reason when it had been printed before. A card replaced or reported lost meanwhile is not
+    recorded (its paper is void anyway). Returns how many were recorded."""
+    reason = _clean_reason(reprint_reason)
+    recorded = 0
+    with uow:
+        for done in printed:
+            card = uow.repo(Cards).current(done.member.id)
+            if card is None or card.serial != done.serial or card.status != "active":
+                continue
+            reprint = card.printed_count > 0
+            why = (reason or tr("card.printed_twice")) if reprint else ""  # two jobs, one card
+            card.printed_count += 1
+            _event(uow, ctx, card, "reprinted" if reprint else "printed", why)
+            recorded += 1
+        uow.commit()
+    return recorded
 
 
 def report_lost(member_id: str, reason: str, uow: UnitOfWork, ctx: DeskContext) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from desktop import config
@@ -37,14 +38,32 @@ def render_cards(faces: list[CardFace], layout: str, backs: bool, uow: UnitOfWor
     return cards_a4(faces, backs=backs, offsets=offsets, back=CardBack())
 
 
+@dataclass(frozen=True)
+class CardPrintJob:
+    """Cards laid out for the printer, not yet recorded as printed: ``record_printed`` does
+    that once the print was sent, so a cancelled preview leaves no trace."""
+
+    pdf: bytes
+    cards: tuple[cards.CardToPrint, ...]
+    reprint_reason: str
+
+    @property
+    def count(self) -> int:
+        return len(self.cards)
+
+    @property
+    def member_ids(self) -> list[str]:
+        return [card.member.id for card in self.cards]
+
+
 def cards_pdf(
     member_ids: list[str],
     factory: UnitOfWorkFactory,
     ctx: DeskContext,
     keys: DeviceKeys,
     reprint_reason: str = "",
-) -> tuple[bytes, int]:
-    """The PDF of these members' cards in the desk's layout, and how many cards it holds."""
+) -> CardPrintJob:
+    """The PDF of these members' cards in the desk's layout; nothing recorded as printed."""
     # ReportLab is loaded when something is printed, not at every start of the desk.
     from desktop.printing import compose
 
@@ -53,13 +72,15 @@ def cards_pdf(
         device = uow.device.get()
         layout = config.CARD_LAYOUT.read(uow)
     assert device is not None
-    faces = [
-        compose.card_face(
-            cards.card_to_print(m, factory(), ctx, keys, reprint_reason), device.station
-        )
-        for m in member_ids
-    ]
-    return render_cards(faces, layout, True, factory()), len(faces)
+    prepared = [cards.prepare_card(m, factory(), ctx, keys, reprint_reason) for m in member_ids]
+    faces = [compose.card_face(card, device.station) for card in prepared]
+    pdf = render_cards(faces, layout, True, factory())
+    return CardPrintJob(pdf, tuple(prepared), reprint_reason)
+
+
+def record_printed(job: CardPrintJob, uow: UnitOfWork, ctx: DeskContext) -> int:
+    """The job went to the printer: its cards are recorded as printed (or reprinted)."""
+    return cards.record_printed(list(job.cards), uow, ctx, job.reprint_reason)
 
 
 def auto_print_wanted(uow: UnitOfWork, member_id: str) -> str:
@@ -77,5 +98,5 @@ def certificate_pdf_for(uow: UnitOfWork, issued: IssuedCertificate) -> bytes:
 
     with uow.reading():
         template = config.CERTIFICATE_TEMPLATE.read(uow)
-    document = compose.certificate_doc(issued)
-    return certificate_pdf([document], template) if template else certificate_pdf([document])
+        seal = config.CERTIFICATE_SEAL.read(uow)
+    return certificate_pdf([compose.certificate_doc(issued)], template, seal or None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
@@ -37,6 +38,7 @@ class DeskSettings:
     print_offset_x_mm: str = config.PRINT_OFFSET_X_MM.default
     print_offset_y_mm: str = config.PRINT_OFFSET_Y_MM.default
     certificate_template: str = config.CERTIFICATE_TEMPLATE.default
+    certificate_seal: str = config.CERTIFICATE_SEAL.default
 
 
 OPTIONS: dict[str, config.Option[Any]] = {option.key: option for option in config.ALL_OPTIONS}
@@ -52,6 +54,28 @@ def _clean_list(values: tuple[str, ...], field: str) -> tuple[str, ...]:
     if any(len(v) > LIST_ITEM_MAX for v in cleaned):
         raise InvalidInput("settings.item_too_long", field=field, max=LIST_ITEM_MAX)
     return cleaned
+
+
+SEAL_MAX_BYTES = 5_000_000
+SEAL_MAX_PIXELS = 4000
+
+
+def seal_problem(path: str) -> str:
+    """Why this file cannot be the seal image ("" when it can): a PNG, not too large."""
+    from PIL import Image, UnidentifiedImageError  # only when a seal is being chosen
+
+    try:
+        if os.path.getsize(path) > SEAL_MAX_BYTES:
+            return f"> {SEAL_MAX_BYTES // 1_000_000} MB"
+        with Image.open(path) as image:
+            if image.format != "PNG":
+                return f"{image.format or '?'}, not PNG"
+            if max(image.size) > SEAL_MAX_PIXELS:
+                return f"{image.size[0]}x{image.size[1]} px"
+            image.verify()
+    except (OSError, UnidentifiedImageError, ValueError) as error:
+        return str(error)[:120] or type(error).__name__
+    return ""
 
 
 def validate(values: DeskSettings) -> DeskSettings:
@@ -93,6 +117,13 @@ def validate(values: DeskSettings) -> DeskSettings:
                 path=template[:80],
                 problem=str(error)[:200],
             ) from None
+    seal = values.certificate_seal.strip()
+    if seal:
+        problem = seal_problem(seal)
+        if problem:
+            raise InvalidInput(
+                "settings.seal", field="certificate_seal", path=seal[:80], problem=problem
+            )
     offered = tuple(s for s in SERVICES if s in values.offered_services)
     if not offered:
         raise InvalidInput("settings.no_services", field="offered_services")
@@ -107,6 +138,7 @@ def validate(values: DeskSettings) -> DeskSettings:
         tags=_clean_list(values.tags, "tags"),
         certificate_base_url=url,
         certificate_template=template,
+        certificate_seal=seal,
         **offsets,
     )
 

@@ -166,8 +166,9 @@ def certificates_pdf(uow: UnitOfWork, issued: list[IssuedCertificate]) -> bytes:
         raise RuleViolation("training.no_certificates")
     with uow.reading():
         template = config.CERTIFICATE_TEMPLATE.read(uow)
+        seal = config.CERTIFICATE_SEAL.read(uow)
     documents = [compose.certificate_doc(c) for c in issued]
-    return certificate_pdf(documents, template) if template else certificate_pdf(documents)
+    return certificate_pdf(documents, template, seal or None)
 
 
 def _apply_certified(uow: UnitOfWork, event: PulledEvent) -> None:
