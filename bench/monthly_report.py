@@ -8,7 +8,10 @@ occupations and tags, a year of visits at random members, moments and services, 
 anonymous and one in 500 voided. It is built once under
 ``$WAYSTATION_BENCH_ROOT/report-m{members}-v{visits}`` and reused. The bench counts the
 busiest month (about 85,000 visits at full size) ``--runs`` times, the whole year once,
-and renders the month as PDF and .xlsx. Target: a month's figures in ≤ 3 s.
+and renders the month as PDF and .xlsx. CPU time (this process) is printed beside wall
+time. Targets: a month of 85,000 visits among 1,000,000 ≤ 1 s, the whole year ≤ 5 s.
+The raw baseline, measured in the same run: SQLite alone counting the month's visits by day
+(one GROUP BY over the same index), the least any report of the month can cost.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ from desktop.printing.monthly_report import monthly_report_pdf
 from desktop.services.desk.setup import StationSetup, set_up_station
 from desktop.services.reports import monthly as monthly_report
 
-TARGET_SECONDS = 3.0
+TARGET_MONTH_S = 1.0
+TARGET_YEAR_S = 5.0
 
 _MEMBERS_SQL = """
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :members)
@@ -120,21 +124,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         month = busiest_month(desk)
         start, end = monthly_report.parse_month(month)
-        samples = []
+        samples, cpu = [], []
         figures = None
         for _ in range(max(1, args.runs)):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             figures = monthly_report.monthly_report(desk.uow(), start, end)
+            cpu.append(time.process_time() - started_cpu)
             samples.append(time.perf_counter() - started)
         assert figures is not None
+        raw = []
         with desk.engine.connect() as connection:
             first, last = connection.execute(
                 text("SELECT min(local_date), max(local_date) FROM visit")
             ).one()
-        started = time.perf_counter()
+            for _ in range(max(1, args.runs)):
+                started = time.perf_counter()
+                connection.execute(
+                    text(
+                        "SELECT local_date, count(*) FROM visit "
+                        "WHERE local_date BETWEEN :a AND :b GROUP BY local_date"
+                    ),
+                    {"a": start.isoformat(), "b": end.isoformat()},
+                ).all()
+                raw.append(time.perf_counter() - started)
+        started, started_cpu = time.perf_counter(), time.process_time()
         year = monthly_report.monthly_report(
             desk.uow(), date.fromisoformat(first), date.fromisoformat(last)
         )
+        year_cpu = time.process_time() - started_cpu
         year_seconds = time.perf_counter() - started
         started = time.perf_counter()
         pdf = monthly_report_pdf(figures)
@@ -146,13 +163,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         report(
             "monthly report",
             {
-                f"figures of {month} ({figures.visits:,} visits)": stats(samples),
-                f"figures of {first}..{last} ({year.visits:,} visits)": f"{year_seconds:.2f} s",
+                f"figures of {month} ({figures.visits:,} visits), wall": stats(samples),
+                f"figures of {month} ({figures.visits:,} visits), CPU": stats(cpu),
+                "raw baseline: SQLite counting the month by day": stats(raw),
+                f"figures of {first}..{last} ({year.visits:,} visits)": (
+                    f"{year_seconds:.2f} s wall, {year_cpu:.2f} s CPU"
+                ),
                 "PDF of the month": f"{pdf_seconds:.2f} s ({len(pdf) / 1024:.0f} KB)",
                 ".xlsx of the month": f"{xlsx_seconds:.2f} s",
             },
             size=size_text(args.members, args.visits),
-            target=f"a month's figures ≤ {TARGET_SECONDS:.0f} s",
+            target=f"a month ≤ {TARGET_MONTH_S:g} s, a year ≤ {TARGET_YEAR_S:g} s",
             unit="s",
         )
     finally:

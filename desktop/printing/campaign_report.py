@@ -165,6 +165,7 @@ def report_pdf(report: CampaignReport) -> bytes:
         topMargin=12 * mm,
         bottomMargin=12 * mm,
         title=title(report),
+        initialFontName=font,  # not ReportLab's Helvetica, which is never embedded
     )
     story = [
         Paragraph(title(report), heading),

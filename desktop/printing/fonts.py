@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -22,6 +23,10 @@ def register_fonts() -> str:
         with _lock:
             if not _registered:
                 pdfmetrics.registerFont(TTFont(FONT, str(font_path()), subfontIndex=0))
+                # Charts and canvases start in this font, not ReportLab's Helvetica, which
+                # is never embedded: every font a PDF names travels inside it.
+                rl_config.defaultGraphicsFontName = FONT
+                rl_config.canvas_basefontname = FONT
                 _registered = True
     return FONT
 

@@ -65,7 +65,12 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
             "sub", fontName=font, fontSize=10.5, leading=15, alignment=1, textColor=GRID
         ),
         "h2": ParagraphStyle("h2", fontName=font, fontSize=13, leading=18, spaceBefore=8),
-        "note": ParagraphStyle("note", fontName=font, fontSize=8.5, leading=12, textColor=GRID),
+        "note": ParagraphStyle(
+            "note", fontName=font, fontSize=8.5, leading=12, textColor=GRID, wordWrap="CJK"
+        ),
+        "scope": ParagraphStyle(
+            "scope", fontName=font, fontSize=8.5, leading=12, alignment=1, wordWrap="CJK"
+        ),
     }
 
 
@@ -167,6 +172,18 @@ def _tally_rows(tallies: Sequence[Tally], heading: str) -> list[list[str]]:
     return rows
 
 
+def hour_labels() -> list[str]:
+    """Every third hour named ("0时", "3时", …), the others left blank: 24 numbers side by side
+    do not fit a chart's width legibly."""
+    return [tr("report.hour_label", h=h) if h % 3 == 0 else "" for h in range(24)]
+
+
+def subtitle(report: MonthlyReport) -> str:
+    if report.union:
+        return tr("report.subtitle", union=report.union, start=report.start, end=report.end)
+    return tr("report.subtitle_no_union", start=report.start, end=report.end)
+
+
 def monthly_report_pdf(report: MonthlyReport) -> bytes:
     font = register_fonts()
     styles = _styles(font)
@@ -183,14 +200,15 @@ def monthly_report_pdf(report: MonthlyReport) -> bytes:
         author=report.union or report.station,
         creator="Waystation",
         invariant=True,
+        # The canvas starts in the embedded font: ReportLab's default (Helvetica, never
+        # embedded) would otherwise be named in every page's resources.
+        initialFontName=font,
     )
     story: list[Flowable] = [
         Paragraph(title, styles["title"]),
-        Paragraph(
-            tr("report.subtitle", union=report.union or "-", start=report.start, end=report.end),
-            styles["sub"],
-        ),
-        Spacer(1, 5 * mm),
+        Paragraph(subtitle(report), styles["sub"]),
+        Paragraph(tr("report.scope", station=report.station), styles["scope"]),
+        Spacer(1, 4 * mm),
     ]
     lines = summary_lines(report)
     half = (len(lines) + 1) // 2
@@ -199,6 +217,31 @@ def monthly_report_pdf(report: MonthlyReport) -> bytes:
     ]
     story.append(_table(font, grid, [WIDTH * 0.34, WIDTH * 0.16] * 2, header=False))
 
+    if report.visits:
+        story += _charts_and_tables(report, font, styles)
+    else:  # nothing to chart: one line says so, and the report stays on one page
+        story.append(Spacer(1, 4 * mm))
+        story.append(Paragraph(tr("report.no_visits"), styles["h2"]))
+    story.append(Spacer(1, 4 * mm))
+    story.append(KeepTogether([Paragraph(tr("report.definitions"), styles["note"])]))
+
+    def footer(canvas: Canvas, document: SimpleDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setFont(font, 8)
+        canvas.setFillColor(colors.grey)
+        text = tr("report.footer", station=report.station, made_at=report.made_at)
+        canvas.drawString(MARGIN, 9 * mm, text)
+        canvas.drawRightString(PAGE_W - MARGIN, 9 * mm, tr("report.page", n=canvas.getPageNumber()))
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
+
+
+def _charts_and_tables(
+    report: MonthlyReport, font: str, styles: dict[str, ParagraphStyle]
+) -> list[Flowable]:
+    story: list[Flowable] = []
     day_values = [d.visits for d in report.days]
     story.append(
         KeepTogether(
@@ -212,7 +255,7 @@ def monthly_report_pdf(report: MonthlyReport) -> bytes:
         KeepTogether(
             [
                 Paragraph(tr("report.chart_hours"), styles["h2"]),
-                _columns_chart(font, report.hours, [str(h) for h in range(24)], 120),
+                _columns_chart(font, report.hours, hour_labels(), 120),
             ]
         )
     )
@@ -228,22 +271,8 @@ def monthly_report_pdf(report: MonthlyReport) -> bytes:
         story.append(
             _table(font, _tally_rows(tallies, column), [WIDTH * 0.5, WIDTH * 0.25, WIDTH * 0.25])
         )
-
     story.append(Paragraph(tr("report.sheet_days"), styles["h2"]))
     day_rows = [[tr("report.col_day"), tr("report.col_visits"), tr("report.col_people")]]
     day_rows += [[d.day, str(d.visits), str(d.people)] for d in report.days]
     story.append(_table(font, day_rows, [WIDTH * 0.5, WIDTH * 0.25, WIDTH * 0.25]))
-    story.append(Spacer(1, 4 * mm))
-    story.append(Paragraph(tr("report.definitions"), styles["note"]))
-
-    def footer(canvas: Canvas, document: SimpleDocTemplate) -> None:
-        canvas.saveState()
-        canvas.setFont(font, 8)
-        canvas.setFillColor(colors.grey)
-        text = tr("report.footer", station=report.station, made_at=report.made_at)
-        canvas.drawString(MARGIN, 9 * mm, text)
-        canvas.drawRightString(PAGE_W - MARGIN, 9 * mm, tr("report.page", n=canvas.getPageNumber()))
-        canvas.restoreState()
-
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
+    return story

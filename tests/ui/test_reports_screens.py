@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QWizard
 from pytestqt.qtbot import QtBot
 
@@ -183,6 +184,9 @@ def test_report_screen_counts_draws_prints_and_saves(
     name, value = screen.figure_labels[0]
     assert name.text() == "到访人次" and value.text() == str(report.visits)
     assert screen.days_chart.series() and screen.services_chart.series()
+    [hours_axis] = screen.hours_chart.axes(Qt.Orientation.Horizontal)
+    assert hours_axis.categoriesLabels() == [f"{h}时" for h in range(0, 24, 3)]
+    assert hours_axis.labelsAngle() == 0  # level, not squeezed upright into "⋮"
     assert screen.breakdown.rowCount() == len(report.occupations) + len(report.tags)
     printed: list[tuple[bytes, str]] = []
     screen.show_pdf = lambda pdf, title: printed.append((pdf, title))

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.printing.pdfcheck import page_texts, pages  # noqa: E402
+from tests.printing.pdfcheck import font_report, page_texts, pages  # noqa: E402
 
 
 class ManualClock:
@@ -149,10 +149,19 @@ def test_the_workbook_has_one_sheet_per_table(
     assert book.sheetnames == ["概况", "每日到访", "服务项目", "按职业", "按标签", "按时段"]
     summary = [[v for v in r if v is not None] for r in book["概况"].iter_rows(values_only=True)]
     assert summary[0] == ["测试街道工会驿站  2025年3月服务月报"]
-    assert ["到访人次", "7"] in summary and ["回头客（占会员比例）", "2（66.7%）"] in summary
+    assert ["到访人次", 7] in summary and ["回头客人数", 2] in summary  # numbers, not text
+    share = next(r for r in book["概况"].iter_rows(min_row=3) if r[0].value == "回头客占会员比例")
+    assert round(share[1].value, 4) == 0.6667 and share[1].number_format == "0.0%"
+    made = next(r for r in book["概况"].iter_rows(min_row=3) if r[0].value == "生成时间")
+    assert isinstance(made[1].value, datetime) and made[1].is_date
+    assert any("仅本站" in str(r[1]) for r in summary[2:] if len(r) > 1)
     services = [list(r) for r in book["服务项目"].iter_rows(min_row=3, values_only=True)]
     assert services[0] == ["饮水", 4, 3]
     assert book["每日到访"].max_row == 2 + 31
+    first_day = book["每日到访"]["A3"]
+    assert first_day.is_date and first_day.value.date() == date(2025, 3, 1)
+    tags = [list(r) for r in book["按标签"].iter_rows(min_row=3, values_only=True)]
+    assert tags[0] == ["新就业形态劳动者", 5, 2]
 
 
 def test_the_pdf_embeds_its_font_and_reads_as_the_report(
@@ -162,9 +171,13 @@ def test_the_pdf_embeds_its_font_and_reads_as_the_report(
     out = monthly_report.write_report(report, tmp_path / "月报.pdf")
     pdf = out.read_bytes()
     assert b"/FontFile2" in pdf  # the TrueType subset travels inside the file
+    names, descriptors, embedded = font_report(pdf)
+    assert names and descriptors == len(names) == embedded  # no Helvetica, nothing unembedded
     text = "".join(page_texts(pdf))
     for expected in ("2025年3月服务月报", "到访人次", "回头客", "新就业形态劳动者", "饮水"):
         assert expected in text
+    assert "0时" in text and "12时" in text and "⋮" not in text  # the hours are named
+    assert "- ·" not in text and "统计范围：仅本站" in text
     images = pages(pdf, "monthly-report")
     assert 1 <= len(images) <= 4
     # The day chart has coloured bars: some pixels are the bar colour's blue.
@@ -182,4 +195,44 @@ def test_an_empty_month_is_a_report_of_zeros(
     assert (report.visits, report.people, report.returning_share) == (0, 0, 0.0)
     assert report.services == () and sum(report.hours) == 0
     pdf = monthly_report.write_report(report, tmp_path / "empty.pdf").read_bytes()
-    assert "（无）" in "".join(page_texts(pdf))
+    assert page_texts(pdf) and "本期没有到访记录" in page_texts(pdf)[0]
+    assert len(page_texts(pdf)) == 1  # no empty charts and 30 rows of zeros on more pages
+    book = load_workbook(monthly_report.write_report(report, tmp_path / "empty.xlsx"))
+    services = [list(r) for r in book["服务项目"].iter_rows(min_row=3, values_only=True)]
+    assert services == [["（无记录）", None, None]]
+
+
+def test_members_and_cards_other_stations_made_are_not_counted(
+    march: None, desk: Desk, ctx: DeskContext, clock: ManualClock, uow: UnitOfWorkFactory
+) -> None:
+    """As after a sync: members and card prints of another station, pulled into this desk."""
+    from sqlalchemy import text
+
+    clock.at("2025-03-10", 12)
+    pulled = [
+        members.register_member(MemberForm(name, occupation="快递员"), uow(), ctx).id
+        for name in [f"外站{a}{b}" for a in "甲乙丙丁戊" for b in "子丑寅卯"]
+    ]
+    for member_id in pulled:
+        cards.card_to_print(member_id, uow(), ctx, desk.keys, "")
+    with desk.engine.begin() as connection:
+        for table, column in (("member", "id"), ("card_event", "card_id")):
+            ids = pulled if table == "member" else _card_ids(connection, pulled)
+            for row_id in ids:
+                connection.execute(
+                    text(f"UPDATE {table} SET station_id = 'other-station' WHERE {column} = :id"),
+                    {"id": row_id},
+                )
+    report = monthly_report.monthly_report(uow(), *monthly_report.parse_month("2025-03"))
+    assert (report.new_members, report.cards_printed) == (1, 1)  # 王五 and his card only
+
+
+def _card_ids(connection: object, member_ids: list[str]) -> list[str]:
+    from sqlalchemy import text
+
+    found = []
+    for member_id in member_ids:
+        found += connection.execute(  # type: ignore[attr-defined]
+            text("SELECT id FROM card WHERE member_id = :m"), {"m": member_id}
+        ).scalars()
+    return found

@@ -15,6 +15,7 @@ from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
     QHorizontalBarSeries,
@@ -77,9 +78,7 @@ def _chart(title: str) -> tuple[QChart, QChartView]:
     return chart, view
 
 
-def _fill_columns(
-    chart: QChart, values: list[int], labels: list[str], colour: QColor, upright: bool = False
-) -> None:
+def _fill_columns(chart: QChart, values: list[int], labels: list[str], colour: QColor) -> None:
     chart.removeAllSeries()
     for axis in chart.axes():
         chart.removeAxis(axis)
@@ -96,8 +95,6 @@ def _fill_columns(
         font = x.labelsFont()
         font.setPointSizeF(max(6.0, font.pointSizeF() * 0.75))
         x.setLabelsFont(font)
-    if upright:  # hours in a half-width chart: two digits do not fit side by side
-        x.setLabelsAngle(-90)
     y = QValueAxis()
     y.setRange(0, max([*values, 1]) * 1.1)
     y.setLabelFormat("%d")
@@ -106,6 +103,24 @@ def _fill_columns(
     chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(x)
     series.attachAxis(y)
+
+
+def _fill_hours(chart: QChart, values: list[int]) -> None:
+    """Visits per hour: bars at 0..23 on a value axis that names every third hour ("6时"),
+    level and legible in a half-width chart (24 category names there were elided to "⋮")."""
+    _fill_columns(chart, values, [str(h) for h in range(24)], BLUE)
+    series = chart.series()[0]
+    for axis in chart.axes(Qt.Orientation.Horizontal):
+        series.detachAxis(axis)
+        chart.removeAxis(axis)
+    x = QCategoryAxis()
+    x.setRange(-0.5, 23.5)
+    x.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+    for hour in range(0, 24, 3):
+        x.append(tr("report.hour_label", h=hour), hour)
+    x.setGridLineVisible(False)
+    chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+    series.attachAxis(x)
 
 
 def _fill_rows(chart: QChart, tallies: tuple[Tally, ...], colour: QColor) -> None:
@@ -285,7 +300,7 @@ class ReportScreen(QWidget):
         cut = 8 if len(days) <= 31 else 5 if len(days) <= 366 else 0
         labels = [d[cut:].lstrip("0") if cut == 8 else d[cut:] for d in days]
         _fill_columns(self.days_chart, [d.visits for d in report.days], labels, BLUE)
-        _fill_columns(self.hours_chart, list(report.hours), [str(h) for h in range(24)], BLUE, True)
+        _fill_hours(self.hours_chart, list(report.hours))
         _fill_rows(self.services_chart, report.services, ORANGE)
         rows: list[tuple[str, Tally]] = [
             *((tr("report.col_occupation"), t) for t in report.occupations),

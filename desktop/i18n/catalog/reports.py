@@ -23,6 +23,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法读取“{path}”：只支持 .xlsx 和 .csv 文件。",
         "Cannot read “{path}”: only .xlsx and .csv files are supported.",
     ),
+    "sheet.empty": ("（无记录）", "(no records)"),
     "sheet.missing": ("找不到文件“{path}”。", "There is no file “{path}”."),
     "sheet.unreadable": (
         "“{path}”无法打开，文件可能已损坏或不是表格文件。",
@@ -148,6 +149,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{union} · 统计期间 {start} 至 {end}",
         "{union} · period {start} to {end}",
     ),
+    "report.subtitle_no_union": ("统计期间 {start} 至 {end}", "Period {start} to {end}"),
+    "report.scope": (
+        "统计范围：仅本站（{station}）的记录——本站的到访、本站登记的会员和本站打印的会员卡；"
+        "从其他驿站同步来的会员和会员卡不计入。",
+        "What it covers: this station's ({station}) own records only — its visits, the "
+        "members it registered and the cards it printed; members and cards synced from other "
+        "stations are not counted.",
+    ),
+    "report.scope_short": ("统计范围", "Covers"),
+    "report.returning_members": ("回头客人数", "Returning visitors"),
+    "report.returning_share": ("回头客占会员比例", "Returning visitors, share of members"),
+    "report.no_visits": ("本期没有到访记录。", "No visits in this period."),
+    "report.hour_label": ("{h}时", "{h}:00"),
     "report.visits": ("到访人次", "Visits"),
     "report.people": ("服务人数", "People served"),
     "report.members_visiting": ("其中会员人数", "of whom members"),
@@ -184,10 +198,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.page": ("第 {n} 页", "Page {n}"),
     "report.definitions": (
         "说明：作废的到访不计入。服务人数 = 到访会员人数 + 未登记访客人次。"
-        "回头客指统计期间内在两天及以上到访的会员。新登记会员指本站在期间内登记的会员。",
+        "回头客指统计期间内在两天及以上到访的会员。新登记会员指本站在期间内登记的会员，"
+        "打印会员卡指本站在期间内打印和补打的会员卡张数。",
         "Notes: voided visits are not counted. People served = members who came + "
         "unregistered visits. Returning visitors are members who came on two or more days "
-        "of the period. New members are those registered at this station in the period.",
+        "of the period. New members are those registered at this station in the period; "
+        "cards printed counts the prints and reprints made at this station in the period.",
     ),
     # --- command line ------------------------------------------------------------------
     "cli.help.member_import": (

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -131,7 +131,7 @@ def export_members(request: ExportRequest, uow: UnitOfWork, ctx: DeskContext) ->
                 "employer": row.employer,
                 "union_branch": row.union_branch,
                 "tags": join(json.loads(row.tags)),
-                "registered_at": row.registered_at,
+                "registered_at": _local_time(row.registered_at),
                 "active": tr("export.active") if row.active else tr("export.inactive"),
             }
             count += 1
@@ -150,6 +150,13 @@ def export_members(request: ExportRequest, uow: UnitOfWork, ctx: DeskContext) ->
     result = ExportResult(str(path), count, columns, request.show_phones)
     _audit(uow, ctx, "members", result)
     return result
+
+
+def _local_time(text_value: str | None) -> datetime | str:
+    """``2025-03-01 12:40`` (station time, from SQLite) as a time a workbook can sort."""
+    if not text_value:
+        return ""
+    return datetime.strptime(text_value, "%Y-%m-%d %H:%M")
 
 
 def check_range(start: date, end: date) -> None:
@@ -184,7 +191,7 @@ def export_visits(
             if row.void_reason is not None:
                 voided = tr("export.voided", reason=row.void_reason)
             values = {
-                "time": row.time,
+                "time": _local_time(row.time),
                 "member_number": row.member_number or "",
                 "name": row.name or tr("export.anonymous"),
                 "phone": _phone(row.phone, request.show_phones),

@@ -17,11 +17,13 @@ import threading
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, cast
 
 from desktop.domain.errors import InvalidInput
 from desktop.domain.import_mapping import Cell
+from desktop.i18n import tr
 
 READABLE = (".xlsx", ".xlsm", ".csv", ".txt")
 WRITABLE = (".xlsx", ".csv")
@@ -34,6 +36,14 @@ class Sheet:
 
     name: str
     rows: list[list[Cell]]
+
+
+class Percent(float):
+    """A share (0.25) that a workbook shows as 25.0% and keeps as a number."""
+
+
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 
 @dataclass(frozen=True)
@@ -237,6 +247,12 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def _csv_safe(value: Any) -> Any:
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Percent):
+        return f"{value * 100:.1f}%"
     if isinstance(value, str) and len(value) > 1 and value.startswith(_FORMULA_STARTS):
         return "'" + value  # shown as text by Excel and WPS, as OWASP advises
     return value
@@ -277,18 +293,31 @@ def _write_xlsx(handle: Any, tables: Sequence[Table]) -> None:
             cell.font = bold
             heads.append(cell)
         ws.append(heads)
+        written = 0
         for row in table.rows:
             ws.append([_xlsx_cell(ws, v, WriteOnlyCell) for v in row])
+            written += 1
+        if not written:  # an empty table says so, rather than ending at its headings
+            ws.append([tr("sheet.empty")])
     if not tables:
         book.create_sheet("Sheet1")
     book.save(handle)
 
 
 def _xlsx_cell(ws: Any, value: Any, make: Any) -> Any:
-    """openpyxl stores text starting with "=" as a formula; such text stays text here."""
+    """Numbers stay numbers, dates and times are date cells shown as such, and text that
+    openpyxl would store as a formula (starting with "=") stays text."""
     if isinstance(value, str) and value.startswith("="):
         cell = make(ws, value=value)
         cell.data_type = "s"
+        return cell
+    if isinstance(value, date):  # a datetime is a date too
+        cell = make(ws, value=value)
+        cell.number_format = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
+        return cell
+    if isinstance(value, Percent):
+        cell = make(ws, value=float(value))
+        cell.number_format = "0.0%"
         return cell
     return value
 
