@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -119,6 +120,19 @@ def test_visits_of_a_range_with_voids_marked(
     ]
     assert table[1][2:] == ["张三", "138****8000", "外卖骑手", "饮水", "王站长", "已作废：误操作"]
     assert table[2][2:] == ["未登记访客", "", "保安", "休息、饮水", "王站长", ""]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", table[1][0])  # as before in .csv
+
+    from openpyxl import load_workbook
+
+    book = tmp_path / "v.xlsx"
+    exports.export_visits(ExportRequest(str(book)), today, today, desk.uow(), ctx)
+    when = load_workbook(book).active["A2"]
+    assert when.is_date and when.value.date() == today  # a time a workbook sorts, not text
+    nothing = tmp_path / "none.xlsx"
+    exports.export_visits(
+        ExportRequest(str(nothing)), date(2001, 1, 1), date(2001, 1, 2), desk.uow(), ctx
+    )
+    assert load_workbook(nothing).active["A2"].value == "（无记录）"
     with pytest.raises(InvalidInput) as backwards:
         exports.export_visits(ExportRequest(str(out)), today, date(2000, 1, 1), desk.uow(), ctx)
     assert backwards.value.code == "export.range"
