@@ -100,9 +100,11 @@ SELECT 'day', day, count(*), count(DISTINCT member_id) + count(*) - count(member
 UNION ALL
 SELECT 'hour', utc_hour, count(*), 0, 0 FROM v GROUP BY utc_hour
 UNION ALL
-SELECT 'service', c.code, count(*),
-        count(DISTINCT v.member_id) + count(*) - count(v.member_id), 0
-    FROM v JOIN service_codes c ON c.services = v.services GROUP BY c.code
+SELECT 'service', code, sum(n), count(member_id) + sum(iif(member_id IS NULL, n, 0)), 0
+    FROM (  -- one sort by (code, member) rather than a sort and a distinct set per code
+        SELECT c.code, v.member_id, count(*) AS n
+        FROM v JOIN service_codes c ON c.services = v.services GROUP BY c.code, v.member_id
+    ) GROUP BY code
 UNION ALL
 SELECT 'occupation', occupation, sum(visits), count(*), 0 FROM (
     SELECT occupation, visits FROM pm
