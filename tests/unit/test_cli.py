@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from desktop import cli
 from desktop.bootstrap import Desk, open_desk
+from desktop.cli import app as cli
 from desktop.domain.model import DeskContext, Device, Operator
 from desktop.domain.people import id_check_char
 from desktop.services.desk import operators
