@@ -154,8 +154,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "option.print_offset_x_mm": ("背面左右偏移（毫米）", "Back side shift, left-right (mm)"),
     "option.print_offset_y_mm": ("背面上下偏移（毫米）", "Back side shift, up-down (mm)"),
     "option.certificate_seal": (
-        "证书印章图片（PNG，透明背景；留空则留出盖章位置）",
-        "Certificate seal image (PNG, transparent background; empty: room to stamp)",
+        "证书印章图片（透明背景 PNG）",
+        "Certificate seal (transparent PNG)",
     ),
     "option.certificate_template": (
         "证书模板文件（留空用默认模板）",
