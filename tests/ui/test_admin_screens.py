@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from desktop import config
+from desktop.domain.changes import Changes
 from desktop.domain.model import SERVICES, DeskContext, Operator, Role
 from desktop.i18n import tr
 from desktop.services import operators
@@ -86,8 +87,8 @@ def test_add_an_operator(
     qtbot: QtBot, session: DeskSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     screen = _operators_screen(qtbot, session)
-    changed: list[bool] = []
-    screen.changed.connect(lambda: changed.append(True))
+    changed: list[Changes] = []
+    session.changes.changed.connect(lambda value, _origin: changed.append(value))
     monkeypatch.setattr(screen, "run_dialog", _filler("李值班", Role.ATTENDANT, "1357"))
 
     qtbot.mouseClick(screen.add_button, Qt.MouseButton.LeftButton)
@@ -96,7 +97,7 @@ def test_add_an_operator(
     added = operators.operator_by_name(session.desk.uow(), "李值班")
     assert operators.sign_in(session.desk.uow(), added.id, "1357").role is Role.ATTENDANT
     assert screen.selected_operator() == added
-    assert changed == [True]
+    assert changed == [Changes(operators=True, outbox=True)]  # the shell hears of it
 
 
 def test_different_pins_keep_the_dialog_open(

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import config
+from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError
 from desktop.domain.model import SERVICES, Role
 from desktop.i18n import LANGUAGES, describe, tr
@@ -197,7 +198,6 @@ class EditableList(QWidget):
 class SettingsScreen(QWidget):
     """A form over ``config.ALL_OPTIONS``; admins save, everyone else reads."""
 
-    saved = Signal(object)  # DeskSettings, once written
     connect_server = Signal()  # the admin asks to connect this desk to the central server
 
     def __init__(
@@ -435,12 +435,12 @@ class SettingsScreen(QWidget):
             return
         values, ctx, uow = self.values(), self.session.ctx(), self.session.desk.uow
         self.save_button.setEnabled(False)
-        DbOp(self, lambda: save_settings(values, uow(), ctx)).success(self._saved).failure(
-            self._failed
-        ).run()
+        # The window and the check-in desk take saved settings at once (ui.changes).
+        DbOp(self, lambda: save_settings(values, uow(), ctx)).publish(
+            self.session.changes, Changes(settings=True)
+        ).success(self._saved).failure(self._failed).run()
 
     def _saved(self, values: DeskSettings) -> None:
-        self.saved.emit(values)
         self.save_button.setEnabled(True)
         language_before = self._loaded.language if self._loaded else None
         self._loaded = values
