@@ -15,7 +15,9 @@ from desktop.bootstrap import Desk
 from desktop.domain.changes import Changes
 from desktop.domain.model import DeskContext, Device, Operator
 from desktop.i18n import tr
-from desktop.services import courses, members, rosters, syncing
+from desktop.services.members import commands as members
+from desktop.services.sync import commands as syncing
+from desktop.services.training import courses, rosters
 from sync.client.engine import SyncReport
 from sync.protocol import DATASETS
 from tests.unit.test_services_imports import messy_roster

@@ -15,8 +15,8 @@ from desktop.bootstrap import Desk
 from desktop.config import DeskSettings, Option
 from desktop.domain.errors import InvalidInput, PermissionDenied
 from desktop.domain.model import DeskContext, Device, Operator, Role
-from desktop.services import operators
-from desktop.services.settings import read_settings, save_settings
+from desktop.services.desk import operators
+from desktop.services.desk.settings import read_settings, save_settings
 
 
 def refusal(key: str, value: Any) -> InvalidInput:

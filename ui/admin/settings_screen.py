@@ -34,7 +34,7 @@ from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError
 from desktop.domain.model import Role
 from desktop.i18n import describe, tr
-from desktop.services.settings import read_settings, save_settings
+from desktop.services.desk.settings import read_settings, save_settings
 from ui.printing import preview
 from ui.session.state import DeskSession
 from ui.tasks import DbOp

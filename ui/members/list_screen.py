@@ -30,7 +30,9 @@ from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError
 from desktop.domain.model import Member, Role
 from desktop.i18n import tr
-from desktop.services import cards, members, printouts
+from desktop.services.cards import commands as cards
+from desktop.services.cards import printouts
+from desktop.services.members import commands as members
 from ui.changes import follow
 from ui.errors import show_error
 from ui.members.certificate_dialog import CertificateDialog

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.bootstrap import Desk
 from desktop.domain.changes import Changes
-from desktop.services import syncing
+from desktop.services.sync import commands as syncing
 from sync.client.backoff import Backoff
 from sync.client.engine import SyncReport, sync_once
 from ui.changes import ChangesBus

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from sync.protocol import ConflictKind
 from sync.server.models import DeviceRow, HandoutIndexRow
-from sync.server.rules import Accepted, event_row, open_conflict, record_of, rule
+from sync.server.rules.engine import Accepted, event_row, open_conflict, record_of, rule
 
 
 def _summary(payload: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from sync.protocol import ConflictKind
 from sync.server.models import DeviceRow, EventRow, MemberIndexRow, OperatorIndexRow
-from sync.server.rules import Accepted, event_row, open_conflict, record_of, rule
+from sync.server.rules.engine import Accepted, event_row, open_conflict, record_of, rule
 
 
 def _summary(payload: dict[str, object]) -> dict[str, object]:
