@@ -316,21 +316,3 @@ class DeskSettings:
 
     def __repr__(self) -> str:
         return f"DeskSettings({self._values!r})"
-
-
-# The names the services use until they read DeskSettings.<option> themselves.
-LANGUAGE = DeskSettings.language
-IDLE_LOCK_MINUTES = DeskSettings.idle_lock_minutes
-REPEAT_WINDOW_MINUTES = DeskSettings.repeat_window_minutes
-OFFERED_SERVICES = DeskSettings.offered_services
-DEFAULT_SERVICES = DeskSettings.default_services
-OCCUPATIONS = DeskSettings.occupations
-TAGS = DeskSettings.tags
-SOUND = DeskSettings.sound
-ACCEPT_UNKNOWN_DEVICES = DeskSettings.accept_unknown_devices
-CERTIFICATE_BASE_URL = DeskSettings.certificate_base_url
-CARD_LAYOUT = DeskSettings.card_layout
-AUTO_PRINT_CARD = DeskSettings.auto_print_card
-PRINT_OFFSET_X_MM = DeskSettings.print_offset_x_mm
-PRINT_OFFSET_Y_MM = DeskSettings.print_offset_y_mm
-CERTIFICATE_TEMPLATE = DeskSettings.certificate_template
