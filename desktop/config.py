@@ -104,10 +104,18 @@ class Option(Generic[T]):
         if stored is None:
             return self.default
         try:
-            return self.coerce(stored)
+            value = self.coerce(stored)
         except (TypeError, ValueError):
             log.warning("setting %s holds %r, not a %s: default used", self.key, stored, self.kind)
             return self.default
+        if self.choices and isinstance(value, tuple):
+            # A choice another version knew (a service since dropped): left out, so saving
+            # other settings is not refused for it.
+            return cast(T, tuple(v for v in value if v in self.choices))
+        if self.choices and value not in self.choices:
+            log.warning("setting %s holds %r, not a choice: default used", self.key, stored)
+            return self.default
+        return value
 
     def write(self, uow: UnitOfWork, value: T) -> None:
         uow.settings.set(self.key, self.coerce(value))

@@ -159,9 +159,13 @@ def test_unset_and_unreadable_values_read_as_their_default(
     with desk.uow() as uow:
         uow.settings.set("idle_lock_minutes", "soon")  # written by hand, or by an old version
         uow.settings.set("print_offset_x_mm", "1.5")  # offsets were text before
+        uow.settings.set("card_layout", "a5")
+        uow.settings.set("offered_services", ["water", "sauna", "rest"])  # sauna: dropped since
         uow.commit()
     settings = read_settings(desk.uow())
     assert settings.idle_lock_minutes == 10 and settings.print_offset_x_mm == 1.5
+    assert settings.card_layout == "a4" and settings.offered_services == ("water", "rest")
+    assert settings.cleaned() == settings  # so saving another setting is not refused
 
 
 def test_saving_checks_writes_only_changes_and_is_for_admins(
