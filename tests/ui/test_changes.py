@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
@@ -313,3 +314,18 @@ def test_local_writes_start_sync_soon(
         assert scheduler.timer.interval() == AFTER_WRITES_MS
     finally:
         scheduler.stop()
+
+
+def test_screens_of_an_earlier_sign_in_no_longer_follow(
+    window: Window, station: tuple[Device, Operator], ctx: DeskContext, qtbot: QtBot
+) -> None:
+    _device, admin = station
+    old = window.shell.members_screen
+    window.shell.lock("shortcut")
+    window.shell.start_duty(admin)  # the tabs are built anew; the old ones are deleted
+    qtbot.waitUntil(lambda: not shiboken6.isValid(old))  # deleteLater has run
+    new = window.shell.members_screen
+    window.show(new)
+    _register(window.desk, ctx, "张三", "13900000001")
+    window.shell.changes.publish(Changes(members=True, outbox=True), None)
+    assert new.model.rowCount() == 1 and window.nudges == 1
