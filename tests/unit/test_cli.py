@@ -281,7 +281,7 @@ def test_operators_and_settings_from_the_command_line(tmp_path: Path) -> None:
     bad = run("settings", "set", "sound", "maybe")
     assert bad.returncode == 1 and "on 或 off" in bad.stderr
     empty = run("settings", "set", "offered_services", "")
-    assert empty.returncode == 1 and "至少要提供一项服务" in empty.stderr
+    assert empty.returncode == 1 and "「本站提供的服务」至少要有一项" in empty.stderr
     assert json.loads(run("settings", "show", "--json").stdout)["sound"] is True
 
 
