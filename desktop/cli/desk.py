@@ -4,19 +4,17 @@ settings show|set, backup --out, demo."""
 from __future__ import annotations
 
 import argparse
-import re
 import secrets
-from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
 from desktop.bootstrap import Desk
 from desktop.cli.common import EXIT_OK, Output, context
-from desktop.domain.errors import InvalidInput, NotFound
+from desktop.domain.errors import NotFound
 from desktop.domain.model import Operator, Role, StationKind
-from desktop.i18n import join, tr
+from desktop.i18n import tr
 from desktop.services.desk import operators, setup
-from desktop.services.desk.settings import OPTIONS, DeskSettings, read_settings, save_settings
+from desktop.services.desk.settings import DeskSettings, read_settings, save_settings
 
 
 def register(verbs: Any, common: argparse.ArgumentParser) -> None:
@@ -54,7 +52,7 @@ def register(verbs: Any, common: argparse.ArgumentParser) -> None:
     p = sverbs.add_parser("show", parents=[common])
     p.set_defaults(run=cmd_settings_show)
     p = sverbs.add_parser("set", parents=[common], help=tr("cli.help.settings_set"))
-    p.add_argument("key", choices=[f.name for f in fields(DeskSettings)])
+    p.add_argument("key", choices=[option.key for option in DeskSettings.options()])
     p.add_argument("value")
     p.set_defaults(run=cmd_settings_set)
 
@@ -161,44 +159,25 @@ def cmd_operator_active(desk: Desk, args: argparse.Namespace, out: Output) -> in
 
 
 def _settings_lines(values: DeskSettings) -> str:
-    lines = []
-    for field in fields(DeskSettings):
-        value = getattr(values, field.name)
-        shown = join(value) if isinstance(value, tuple) else str(value)
-        lines.append(f"{field.name}  {tr(OPTIONS[field.name].title)}: {shown}")
-    return "\n".join(lines)
+    """Each setting as ``key  title: value``, the value as ``settings set`` takes it."""
+    return "\n".join(
+        f"{option.key}  {tr(option.title)}: {option.show(value)}" for option, value in values
+    )
 
 
 def cmd_settings_show(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     values = read_settings(desk.uow())
-    out.emit(values, _settings_lines(values))
+    out.emit(values.as_dict(), _settings_lines(values))
     return EXIT_OK
 
 
-def _setting_value(current: object, text: str) -> object:
-    """Typed like the setting: lists comma-separated (，、 too), numbers, on/off."""
-    if isinstance(current, bool):
-        lowered = text.strip().lower()
-        if lowered not in {"on", "off", "true", "false", "1", "0", "yes", "no"}:
-            raise InvalidInput("cli.setting_bool", field="value")
-        return lowered in {"on", "true", "1", "yes"}
-    if isinstance(current, int):
-        try:
-            return int(text.strip())
-        except ValueError:
-            raise InvalidInput("cli.setting_int", field="value") from None
-    if isinstance(current, tuple):
-        return tuple(p.strip() for p in re.split(r"[,，、]", text) if p.strip())
-    return text.strip()
-
-
 def cmd_settings_set(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    """One setting, typed as declared (lists comma-separated, on/off), checked as declared."""
     ctx = context(desk, args)
     current = read_settings(desk.uow())
-    value = _setting_value(getattr(current, args.key), args.value)
-    changes: dict[str, Any] = {args.key: value}
-    saved = save_settings(replace(current, **changes), desk.uow(), ctx)
-    out.emit(saved, _settings_lines(saved))
+    value = DeskSettings.option(args.key).parse(args.value)
+    saved = save_settings(current.replace(**{args.key: value}), desk.uow(), ctx)
+    out.emit(saved.as_dict(), _settings_lines(saved))
     return EXIT_OK
 
 

@@ -11,7 +11,7 @@ import logging
 import time
 from enum import Enum
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.aid import Campaign
+from desktop.domain.changes import Changes
+from desktop.domain.clock import SHORT, shown
 from desktop.domain.errors import AppError, NotFound
 from desktop.domain.model import Member, Role
 from desktop.domain.people import mask_phone
@@ -36,14 +38,18 @@ from desktop.services.aid.handouts import AidStatus, HandOut, HandoutRecord, Han
 from desktop.services.members import commands as members
 from desktop.services.members import queries as member_queries
 from ui.aid.dialogs import OverrideDialog, SignatureDialog, ask_text
+from ui.changes import follow
 from ui.checkin.band import ResultBand, Tone
 from ui.checkin.search_box import SearchBox
+from ui.desk.scan_queue import ScanQueue
 from ui.session.state import DeskSession
 from ui.sound import Sounds
 from ui.tables import read_only_rows, step_selection
 from ui.tasks import DbOp
 
 log = logging.getLogger(__name__)
+
+AID = Changes(aid=True, outbox=True)
 
 
 class State(Enum):
@@ -57,7 +63,7 @@ def lines_text(record: HandoutRecord | AidStatus) -> str:
 
 
 def when(iso: str) -> str:
-    return iso[5:16].replace("T", " ")
+    return shown(iso, SHORT)
 
 
 def refusal_text(status: AidStatus) -> str:
@@ -68,8 +74,6 @@ def refusal_text(status: AidStatus) -> str:
 
 
 class HandoutScreen(QWidget):
-    changed = Signal()  # a handout was recorded or voided
-
     def __init__(self, session: DeskSession, sounds: Sounds | None = None) -> None:
         super().__init__()
         self.setObjectName("handoutScreen")
@@ -80,7 +84,8 @@ class HandoutScreen(QWidget):
         self.status: AidStatus | None = None
         self.collector: Member | None = None
         self._hits: list[Member] = []
-        self._busy = False
+        # Cards scanned while a handout is being saved wait their turn (none is lost).
+        self.scans: ScanQueue[str] = ScanQueue(self._scanned_now)
 
         self.campaign_box = QComboBox()
         self.campaign_box.setObjectName("campaignBox")
@@ -220,6 +225,8 @@ class HandoutScreen(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_F4), self, self.choose_collector)
         QShortcut(QKeySequence(Qt.Key.Key_F6), self, self.override)
         self.reload_campaigns()
+        # Stock moved at the stock screen, campaigns and handouts pulled from other desks.
+        follow(session.changes, self, lambda c: c.aid, self._aid_changed)
 
     # --- campaign -------------------------------------------------------------------------
 
@@ -235,6 +242,25 @@ class HandoutScreen(QWidget):
         self.campaign_box.setCurrentIndex(ids.index(current) if current in ids else 0)
         self._campaign_changed()
 
+    def _aid_changed(self) -> None:
+        """Campaigns, stock or handouts changed elsewhere (the stock screen, a sync): the
+        campaign list, counters and latest handouts follow; the person being served stays."""
+        current = self.campaign.id if self.campaign else None
+        found = campaigns.list_campaigns(self.session.desk.uow(), include_closed=False)
+        ids = [c.id for c in found]
+        if current not in ids:
+            self.reload_campaigns()
+            return
+        self.campaign_box.blockSignals(True)
+        self.campaign_box.clear()
+        for campaign in found:
+            self.campaign_box.addItem(campaign.name, campaign.id)
+        self.campaign_box.setCurrentIndex(ids.index(current))
+        self.campaign_box.blockSignals(False)
+        self.campaign = found[ids.index(current)]
+        self.campaign_rules.setText(self._rules_text())
+        self.refresh_side()
+
     def new_campaign(self) -> None:
         from ui.aid.campaign_dialog import CampaignDialog
 
@@ -242,7 +268,6 @@ class HandoutScreen(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.created is not None:
             self.campaign = dialog.created
             self.reload_campaigns()
-            self.changed.emit()
         self.focus_input()
 
     def _campaign_changed(self, _index: int = -1) -> None:
@@ -323,8 +348,9 @@ class HandoutScreen(QWidget):
 
     def scanned(self, text: str) -> None:
         """A card or number scanned: show the person and hand out at once if allowed."""
-        if self._busy:
-            return
+        self.scans.offer(text)
+
+    def _scanned_now(self, text: str) -> None:
         try:
             member = members.resolve_member(self.session.desk.uow(), text)
         except NotFound:
@@ -425,13 +451,13 @@ class HandoutScreen(QWidget):
         return ""
 
     def hand_out(self, override_pin: str = "", override_reason: str = "") -> None:
-        if self._busy or self.status is None or self.campaign is None:
+        if self.scans.busy or self.status is None or self.campaign is None:
             return
         proof = self._proof()
         if proof is None:
             self.focus_input()
             return
-        self._busy = True
+        self.scans.start()
         command = HandOut(
             campaign_id=self.campaign.id,
             member_id=self.status.member.id,
@@ -441,12 +467,18 @@ class HandoutScreen(QWidget):
             proof=proof,
         )
         uow, ctx = self.session.desk.uow(), self.session.ctx()
-        DbOp(self, lambda: handouts.hand_out(command, uow, ctx)).success(self._done).failure(
-            self._failed
-        ).run()
+        DbOp(self, lambda: handouts.hand_out(command, uow, ctx)).publish(
+            self.session.changes, AID
+        ).success(self._done).failure(self._failed).run()
 
     def _done(self, result: handouts.HandoutResult) -> None:
-        self._busy = False
+        self.scans.stop()
+        try:
+            self._show_done(result)
+        finally:
+            self.scans.next()  # then the cards scanned meanwhile
+
+    def _show_done(self, result: handouts.HandoutResult) -> None:
         detail = lines_text(result.record)
         if result.collector is not None:
             detail += " · " + tr("aid.collected_by", name=result.collector.name)
@@ -458,11 +490,17 @@ class HandoutScreen(QWidget):
         self.collector_label.clear()
         self.reset()
         self.refresh_side()
-        self.changed.emit()
 
     def _failed(self, error: Exception) -> None:
-        self._busy = False
+        self.scans.stop()
+        try:
+            self._show_failure(error)
+        finally:
+            self.scans.next()
+
+    def _show_failure(self, error: Exception) -> None:
         if isinstance(error, HandoutRefused):
+            self.session.changes.publish(AID, self)  # the refusal is recorded (for the report)
             if self.status is not None:
                 self.show_person(self.status.member)
             self.refresh_side()
@@ -530,12 +568,11 @@ class HandoutScreen(QWidget):
         def done(_void_id: str) -> None:
             self.band.show_result(Tone.IDLE, tr("aid.cli.voided"))
             self.refresh_side()
-            self.changed.emit()
             self.focus_input()
 
-        DbOp(self, lambda: handouts.void_handout(record.id, reason, uow, ctx)).success(
-            done
-        ).failure(self._failed).run()
+        DbOp(self, lambda: handouts.void_handout(record.id, reason, uow, ctx)).publish(
+            self.session.changes, AID
+        ).success(done).failure(self._failed).run()
 
     def refresh_side(self) -> None:
         if self.campaign is None:

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from enum import Enum
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError, NotFound, RuleViolation
 from desktop.domain.model import Member, Visit
 from desktop.domain.people import mask_phone
@@ -40,10 +41,12 @@ from desktop.services.members import commands as members
 from desktop.services.members import queries as member_queries
 from desktop.services.visits import checkin
 from desktop.services.visits import queries as visit_queries
+from ui.changes import follow
 from ui.checkin.band import ResultBand, Tone
 from ui.checkin.search_box import BURST_MAX_GAP_S, SearchBox
 from ui.checkin.services_panel import ServicesPanel
 from ui.checkin.today_panel import TodayPanel
+from ui.desk.scan_queue import ScanQueue
 from ui.printing import preview
 from ui.session.state import DeskSession
 from ui.sound import Sounds
@@ -51,6 +54,9 @@ from ui.tables import read_only_rows, step_selection
 from ui.tasks import DbOp
 
 log = logging.getLogger(__name__)
+
+VISITS = Changes(visits=True, outbox=True)
+CARD_PRINTED = Changes(cards=True, outbox=True)  # each card's print event
 
 
 class State(Enum):
@@ -60,8 +66,6 @@ class State(Enum):
 
 
 class CheckInScreen(QWidget):
-    changed = Signal()  # a visit was recorded or undone: others refresh what they show
-
     def __init__(self, session: DeskSession, sounds: Sounds | None = None) -> None:
         super().__init__()
         self.setObjectName("checkinScreen")
@@ -69,11 +73,11 @@ class CheckInScreen(QWidget):
         self.sounds = sounds or Sounds(enabled=False)
         self.state = State.SEARCH
         self.picked: Member | None = None
-        self._recording = False  # a check-in is being written: a second Enter must not double it
         # Replaced in tests: how a finished PDF reaches the person.
-        # True when the pages were sent; replaced in tests
         self.show_pdf: Callable[[bytes, str], bool] = lambda pdf, title: preview(self, pdf, title)
-        self._queued_scans: list[str] = []  # cards scanned while a check-in was being written
+        # A check-in being written: a second Enter must not double it, and cards scanned
+        # meanwhile wait their turn (none is lost).
+        self.scans: ScanQueue[str] = ScanQueue(self._check_in_now)
         # While a member is picked, a number key toggles a service, unless more keys follow
         # at scanner speed: then it was the first character of the next card.
         self._held: list[tuple[str, float]] = []
@@ -167,6 +171,13 @@ class CheckInScreen(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_F2), self, self.register_walk_in)
         QShortcut(QKeySequence(Qt.Key.Key_F3), self, self.count_anonymous)
         self.refresh_today()
+        follow(session.changes, self, lambda c: c.visits, self.refresh_today)
+        follow(
+            session.changes,
+            self,
+            lambda c: c.settings,
+            lambda: self.apply_settings(read_settings(session.desk.uow())),
+        )
 
     @staticmethod
     def _services_panel(offered: tuple[str, ...], defaults: tuple[str, ...]) -> ServicesPanel:
@@ -300,10 +311,11 @@ class CheckInScreen(QWidget):
             self.search.feed(char, stamp)
 
     def check_in_scanned(self, text: str) -> None:
-        if self._recording:  # the previous card is still being written: this one is next
-            self._queued_scans.append(text)
+        if self.scans.busy:  # the previous card is still being written: this one is next
             self.search.clear()
-            return
+        self.scans.offer(text)
+
+    def _check_in_now(self, text: str) -> None:
         try:
             member = members.resolve_member(self.session.desk.uow(), text)
         except NotFound:
@@ -317,25 +329,23 @@ class CheckInScreen(QWidget):
         self.record(member, confirm_repeat=False)
 
     def record(self, member: Member, confirm_repeat: bool) -> None:
-        if self._recording:
+        if self.scans.busy:
             return
-        self._recording = True
+        self.scans.start()
         command = checkin.CheckIn(
             member_id=member.id, services=self.services.selected(), confirm_repeat=confirm_repeat
         )
         uow, ctx = self.session.desk.uow(), self.session.ctx()
-        DbOp(self, lambda: checkin.check_in(command, uow, ctx)).success(self._recorded).failure(
-            self._failed
-        ).run()
+        DbOp(self, lambda: checkin.check_in(command, uow, ctx)).publish(
+            self.session.changes, _recorded_changes
+        ).success(self._recorded).failure(self._failed).run()
 
     def _recorded(self, result: checkin.CheckInResult) -> None:
-        self._recording = False
-        self._show_recorded(result)
-        self._next_queued_scan()
-
-    def _next_queued_scan(self) -> None:
-        if self._queued_scans and not self._recording:
-            self.check_in_scanned(self._queued_scans.pop(0))
+        self.scans.stop()
+        try:
+            self._show_recorded(result)
+        finally:
+            self.scans.next()  # then the cards scanned meanwhile
 
     def _show_recorded(self, result: checkin.CheckInResult) -> None:
         member = result.member
@@ -362,14 +372,13 @@ class CheckInScreen(QWidget):
         self.sounds.play("ok")
         self.reset()
         self.refresh_today()
-        self.changed.emit()
 
     def _failed(self, error: Exception) -> None:
-        self._recording = False
+        self.scans.stop()
         try:
             self._show_failure(error)
         finally:
-            self._next_queued_scan()
+            self.scans.next()
 
     def _show_failure(self, error: Exception) -> None:
         if not isinstance(error, AppError):
@@ -430,7 +439,8 @@ class CheckInScreen(QWidget):
 
         def ready(job: printouts.CardPrintJob) -> None:
             if self.show_pdf(job.pdf, tr("print.cards_title", n=job.count)):
-                DbOp(self, lambda: printouts.record_printed(job, desk.uow(), ctx)).run()
+                record = DbOp(self, lambda: printouts.record_printed(job, desk.uow(), ctx))
+                record.publish(self.session.changes, CARD_PRINTED).run()
 
         DbOp(self, lambda: printouts.cards_pdf([member.id], desk.uow, ctx, desk.keys)).success(
             ready
@@ -455,11 +465,10 @@ class CheckInScreen(QWidget):
             )
             self.sounds.play("ok")
             self.refresh_today()
-            self.changed.emit()
 
-        DbOp(self, lambda: checkin.check_in_anonymous(occupation, services, uow, ctx)).success(
-            done
-        ).run()
+        DbOp(self, lambda: checkin.check_in_anonymous(occupation, services, uow, ctx)).publish(
+            self.session.changes, VISITS
+        ).success(done).run()
         self.focus_input()
 
     def ask_anonymous_occupation(self) -> str | None:
@@ -486,13 +495,19 @@ class CheckInScreen(QWidget):
         def done(_void_id: str) -> None:
             self.band.show_result(Tone.IDLE, tr("checkin.voided"))
             self.refresh_today()
-            self.changed.emit()
             self.focus_input()
 
-        DbOp(self, lambda: checkin.void_visit(visit_id, reason, uow, ctx)).success(done).run()
+        DbOp(self, lambda: checkin.void_visit(visit_id, reason, uow, ctx)).publish(
+            self.session.changes, VISITS
+        ).success(done).run()
 
     def refresh_today(self) -> None:
         uow = self.session.desk.uow
         self.today.show_summary(
             visit_queries.today_summary(uow()), visit_queries.recent_visits(uow(), limit=30)
         )
+
+
+def _recorded_changes(result: checkin.CheckInResult) -> Changes:
+    """A repeat asks first and records nothing."""
+    return Changes() if result.status is checkin.CheckInStatus.REPEAT else VISITS

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError, NotFound
 from desktop.domain.model import Member
 from desktop.domain.people import mask_phone
@@ -39,8 +40,10 @@ from desktop.services.members import queries as member_queries
 from desktop.services.training import attendance, courses, rosters
 from desktop.services.training.attendance import DoorOutcome, DoorResult
 from desktop.services.training.report import counters_line, door_message, local_time, status_word
+from ui.changes import follow
 from ui.checkin.band import ResultBand, Tone
 from ui.checkin.search_box import SearchBox
+from ui.desk.scan_queue import ScanQueue
 from ui.printing import preview
 from ui.session.state import DeskSession
 from ui.sound import Sounds
@@ -57,9 +60,10 @@ STATUS_COLOURS = {
 }
 
 
-class DoorScreen(QWidget):
-    changed = Signal()  # a mark was recorded: other screens refresh
+TRAINING = Changes(training=True, outbox=True)
 
+
+class DoorScreen(QWidget):
     def __init__(self, session: DeskSession, sounds: Sounds | None = None) -> None:
         super().__init__()
         self.setObjectName("doorScreen")
@@ -67,8 +71,11 @@ class DoorScreen(QWidget):
         self.sounds = sounds or Sounds(enabled=False)
         self.session_id: str | None = None
         self.waiting_walk_in: Member | None = None
-        self._recording = False
-        self._queued: list[tuple[str, str]] = []  # (ref, member id) waiting for the writer
+        # (ref, member id, walk-in) of people scanned while a mark is written or a walk-in is
+        # asked: they wait their turn (none is lost).
+        self.scans: ScanQueue[tuple[str, str, bool]] = ScanQueue(
+            self._mark_now, ready=lambda: self.waiting_walk_in is None
+        )
         self._hits: list[Member] = []
         # Replaced in tests: how a finished PDF reaches the person.
         self.show_pdf: Callable[[bytes, str], bool] = lambda pdf, title: preview(self, pdf, title)
@@ -157,11 +164,26 @@ class DoorScreen(QWidget):
         layout.addLayout(left, 3)
         layout.addLayout(right, 2)
         self.reload_sessions()
+        follow(session.changes, self, lambda c: c.training, self._training_changed)
 
     # --- which session ----------------------------------------------------------------------
 
     def reload_sessions(self, select: str | None = None) -> None:
-        today = date.today().isoformat()
+        self._fill_sessions(select)
+        self._picked_session()
+
+    def _training_changed(self) -> None:
+        """Courses or marks changed elsewhere (the courses page, a sync): the sessions and
+        the sheet follow; what is being typed or asked at the door stays."""
+        before = self.session_id
+        self._fill_sessions(select=before)  # kept open even if it is not today's
+        if self.picker.currentData() != before:
+            self._picked_session()
+        else:
+            self.refresh()
+
+    def _fill_sessions(self, select: str | None = None) -> None:
+        today = self.session.today().isoformat()
         found = courses.sessions_on(self.session.desk.uow(), today)
         if select and all(s.id != select for s in found):
             found.insert(0, courses.session(self.session.desk.uow(), select))
@@ -172,10 +194,9 @@ class DoorScreen(QWidget):
             label = f"{s.course_title} · {tr('door.session_no', n=s.number, of=s.of)} · "
             label += f"{s.on_date} {s.starts_at}-{s.ends_at}"
             self.picker.addItem(label, s.id)
-        self.picker.blockSignals(False)
         index = self.picker.findData(keep) if keep else 0
         self.picker.setCurrentIndex(max(index, 0))
-        self._picked_session()
+        self.picker.blockSignals(False)
 
     def open_session(self, session_id: str) -> None:
         self.reload_sessions(select=session_id)
@@ -271,6 +292,7 @@ class DoorScreen(QWidget):
             name = member.name if member else ""
             self.reset()
             self._refuse(tr("door.walk_in_refused", name=name), "")
+            self.scans.next()  # the people scanned while it was asked
         elif char := event.text():
             # The next person's card (or name) while the question was open: that person
             # is served; the walk-in was not enrolled (only Enter does that).
@@ -284,24 +306,31 @@ class DoorScreen(QWidget):
         if self.session_id is None:
             self._refuse(tr("door.no_session"), "")
             return
-        if self._recording:  # the previous person is still being written: this one is next
-            self._queued.append((ref, member_id))
+        # The walk-in just answered is the person at the desk: ahead of the queue.
+        self.scans.offer((ref, member_id, walk_in), first=walk_in)
+
+    def _mark_now(self, item: tuple[str, str, bool]) -> None:
+        ref, member_id, walk_in = item
+        if self.session_id is None:
+            self._refuse(tr("door.no_session"), "")
             return
-        self._recording = True
+        self.scans.start()
         session_id, uow, ctx = self.session_id, self.session.desk.uow(), self.session.ctx()
         DbOp(
             self,
             lambda: attendance.mark_at_door(
                 session_id, ref, uow, ctx, member_id=member_id, enrol_walk_in=walk_in
             ),
-        ).success(self._marked).failure(self._failed).run()
+        ).publish(self.session.changes, _marked_changes).success(self._marked).failure(
+            self._failed
+        ).run()
 
     def _marked(self, result: DoorResult) -> None:
-        self._recording = False
+        self.scans.stop()
         try:
             self._show(result)
         finally:
-            self._next_queued()
+            self.scans.next()
 
     def _show(self, result: DoorResult) -> None:
         text = door_message(result)
@@ -311,7 +340,6 @@ class DoorScreen(QWidget):
             self.sounds.play("ok")
             self.reset()
             self.refresh()
-            self.changed.emit()
         elif result.outcome is DoorOutcome.ALREADY:
             self.band.show_result(Tone.REPEAT, text, result.member.member_number)
             self.sounds.play("repeat")
@@ -326,7 +354,7 @@ class DoorScreen(QWidget):
             self._refuse(text, result.member.member_number)
 
     def _failed(self, error: Exception) -> None:
-        self._recording = False
+        self.scans.stop()
         try:
             if not isinstance(error, AppError):
                 raise error
@@ -335,12 +363,7 @@ class DoorScreen(QWidget):
             else:
                 self._refuse(tr("door.refused_title"), describe(error))
         finally:
-            self._next_queued()
-
-    def _next_queued(self) -> None:
-        if self._queued and not self._recording and self.waiting_walk_in is None:
-            ref, member_id = self._queued.pop(0)
-            self.mark(ref=ref, member_id=member_id)
+            self.scans.next()
 
     def _refuse(self, title: str, detail: str) -> None:
         self.band.show_result(Tone.ERROR, title, detail)
@@ -385,14 +408,13 @@ class DoorScreen(QWidget):
         def done(_mark_id: str) -> None:
             self.band.show_result(Tone.OK, tr("door.excused", name=name), note)
             self.refresh()
-            self.changed.emit()
 
         DbOp(
             self,
             lambda: attendance.mark(
                 session_id, member_id, AttendanceStatus.EXCUSED, uow, ctx, note=note
             ),
-        ).success(done).run()
+        ).publish(self.session.changes, TRAINING).success(done).run()
 
     def close_session(self, confirm: bool = True) -> None:
         if self.session_id is None:
@@ -409,9 +431,10 @@ class DoorScreen(QWidget):
         def done(absent: int) -> None:
             self.band.show_result(Tone.OK, tr("cli.session_closed_done", absent=absent), "")
             self.refresh()
-            self.changed.emit()
 
-        DbOp(self, lambda: attendance.close_session(session_id, uow, ctx)).success(done).run()
+        DbOp(self, lambda: attendance.close_session(session_id, uow, ctx)).publish(
+            self.session.changes, TRAINING
+        ).success(done).run()
 
     def print_sheet(self) -> None:
         if self.session_id is None:
@@ -432,3 +455,8 @@ class DoorScreen(QWidget):
 class _Person:
     def __init__(self, name: str, member_number: str) -> None:
         self.name, self.member_number = name, member_number
+
+
+def _marked_changes(result: DoorResult) -> Changes:
+    """Only a mark writes; "already here" and "not on the roster" record nothing."""
+    return TRAINING if result.outcome is DoorOutcome.MARKED else Changes()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from desktop import config
+from desktop.config import DeskSettings
 from desktop.domain.clock import to_iso
 from desktop.domain.errors import NotFound, RuleViolation
 from desktop.domain.model import DeskContext, Role
@@ -165,8 +165,8 @@ def certificates_pdf(uow: UnitOfWork, issued: list[IssuedCertificate]) -> bytes:
     if not issued:
         raise RuleViolation("training.no_certificates")
     with uow.reading():
-        template = config.CERTIFICATE_TEMPLATE.read(uow)
-        seal = config.CERTIFICATE_SEAL.read(uow)
+        template = DeskSettings.certificate_template.read(uow)
+        seal = DeskSettings.certificate_seal.read(uow)
     documents = [compose.certificate_doc(c) for c in issued]
     return certificate_pdf(documents, template, seal or None)
 
