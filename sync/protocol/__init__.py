@@ -1,7 +1,11 @@
-"""The wire contract between a desk and the central server: versioned pydantic models.
+"""The wire contract between a desk and the central server.
 
-Only the event envelope exists so far: it is what each outbox row becomes when pushed.
-The sync issue adds push/pull requests and replies here; the server imports only this.
+- ``contract``: how an event kind is declared (payload type, author, dataset) and checked;
+- ``events``: every kind, declared once per area;
+- ``signing``: what the server signs of the events only it may make;
+- here: the envelope, requests and replies (pydantic models), versions and headers.
+
+The server imports only this package of the project; the desk's core may import it too.
 """
 
 from __future__ import annotations
@@ -11,30 +15,72 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sync.protocol import events as _events  # noqa: F401  (declares every kind)
+from sync.protocol.contract import (
+    MAX_INT,
+    Author,
+    EventKind,
+    PayloadError,
+    datasets,
+    decode,
+    kind_of,
+)
+from sync.protocol.events.conflicts import (
+    ConflictKind,
+    ConflictOpened,
+    ConflictRecord,
+    ConflictResolved,
+)
+
+__all__ = [
+    "APP_HEADER",
+    "DATASETS",
+    "EPOCH_HEADER",
+    "MAX_BATCH",
+    "MAX_BODY_BYTES",
+    "MAX_PAGE",
+    "MAX_SEQ",
+    "PROTOCOL_HEADER",
+    "PROTOCOL_VERSION",
+    "SERVER_DEVICE_ID",
+    "Author",
+    "ConflictKind",
+    "ConflictOpened",
+    "ConflictRecord",
+    "ConflictResolved",
+    "EnrolReply",
+    "EnrolRequest",
+    "EventEnvelope",
+    "EventKind",
+    "EventResult",
+    "EventStatus",
+    "PayloadError",
+    "Problem",
+    "ProblemCode",
+    "PullReply",
+    "PulledEnvelope",
+    "PushReply",
+    "PushRequest",
+    "SequenceGap",
+    "Stats",
+    "dataset_of",
+    "decode",
+    "kind_of",
+]
+
 PROTOCOL_VERSION = 1
 
-# Pull datasets: which event kinds every other desk receives, by kind prefix. Kinds not listed
-# (visits, operators, the device's own setup) are pushed to the server only. Each area's
-# events start with one of these prefixes; the desk applies them with the appliers of
-# desktop.services.replication. "keys" and "conflicts" are made by the server itself.
-DATASETS: dict[str, tuple[str, ...]] = {
-    "keys": ("device.enrolled", "device.revoked"),
-    "members": ("member.",),
-    "cards": ("card.",),
-    "certificates": ("certificate.",),
-    "conflicts": ("conflict.",),
-    "campaigns": ("campaign.", "item.", "stock."),
-    "handouts": ("handout.",),
-    "courses": ("course.", "session.", "enrolment."),
-    "attendance": ("attendance.",),
-}
+# Pull datasets, derived from the declarations: dataset -> the kinds every other desk
+# receives in it, in the order desks pull them (keys first). Kinds in no dataset (visits,
+# operators, the device's own setup) are pushed to the server only.
+DATASETS: dict[str, tuple[str, ...]] = datasets()
+_DATASET_OF = {kind: name for name, members in DATASETS.items() for kind in members}
+
+MAX_SEQ = MAX_INT  # a device's sequence: 1 .. 2**53 - 1
 
 
 def dataset_of(kind: str) -> str | None:
-    for name, prefixes in DATASETS.items():
-        if kind.startswith(prefixes):
-            return name
-    return None
+    return _DATASET_OF.get(kind)
 
 
 class EventEnvelope(BaseModel):
@@ -48,7 +94,7 @@ class EventEnvelope(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     event_id: str = Field(min_length=36, max_length=36)
-    seq: int = Field(ge=1)
+    seq: int = Field(ge=1, le=MAX_SEQ)
     kind: str = Field(max_length=40)
     entity_id: str = Field(min_length=1, max_length=36)
     station_id: str = Field(min_length=36, max_length=36)
@@ -110,6 +156,10 @@ class EnrolReply(BaseModel):
     station_kind: str
     id_hash_key: str  # base64: the organisation's ID-number HMAC key
     epoch: str
+    # base64 of the server's 32-byte Ed25519 public key: the desk pins it and believes
+    # server-authored events (device keys, revocations, conflicts) only when signed by it.
+    # Empty from a server older than the event contract (the desk then refuses to enrol).
+    server_public_key: str = ""
 
 
 # --- push -----------------------------------------------------------------------------------
@@ -155,6 +205,7 @@ class PushReply(BaseModel):
 class PulledEnvelope(EventEnvelope):
     server_seq: int
     received_at: datetime
+    signature: str | None = None  # server-authored events: base64 Ed25519 (sync.protocol.signing)
 
 
 class PullReply(BaseModel):
@@ -162,49 +213,6 @@ class PullReply(BaseModel):
     events: list[PulledEnvelope]
     cursor: str  # opaque: give it back to get the next page
     more: bool
-
-
-# --- conflicts ------------------------------------------------------------------------------
-
-
-class ConflictKind:
-    DUPLICATE_MEMBER = "member.duplicate"
-    HANDOUT_LIMIT = "handout.limit"
-
-
-class ConflictRecord(BaseModel):
-    """One side of a conflict, as the desks show it."""
-
-    event_id: str
-    entity_id: str
-    kind: str
-    station_id: str
-    station_name: str = ""
-    device_id: str
-    device_code: str = ""
-    operator_id: str | None = None
-    operator_name: str = ""
-    device_time: datetime
-    received_at: datetime
-    summary: dict[str, Any] = Field(default_factory=dict)
-
-
-# A conflict travels to the desks as a server-made event of kind "conflict.opened" whose
-# payload is ConflictOpened, and a resolution as "conflict.resolved" (made at a desk, pushed
-# like any event, applied by the server and pulled by the other desks).
-class ConflictOpened(BaseModel):
-    conflict_id: str
-    conflict_kind: str
-    records: list[ConflictRecord]
-    detail: dict[str, Any] = Field(default_factory=dict)
-
-
-class ConflictResolved(BaseModel):
-    conflict_id: str
-    note: str = Field(min_length=1, max_length=500)
-    action: str = Field(default="note", max_length=20)  # note | merge
-    merge_into: str | None = None  # member id kept, when action is merge
-    merge_from: str | None = None
 
 
 class Stats(BaseModel):
