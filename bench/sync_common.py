@@ -62,7 +62,9 @@ class BenchServer:
             self.port = int(s.getsockname()[1])
         env = {k: v for k, v in os.environ.items() if not k.startswith("WAYSTATION_")}
         env.update(
-            WAYSTATION_SERVER_DATABASE_URL=self.database_url, WAYSTATION_SERVER_MODE="development"
+            WAYSTATION_SERVER_DATABASE_URL=self.database_url,
+            WAYSTATION_SERVER_MODE="development",
+            WAYSTATION_SERVER_DATA_FOLDER=str(folder / "server-data"),
         )
         self.process = subprocess.Popen(
             [

@@ -13,9 +13,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from uuid6 import uuid7
 
-from sync.protocol import EnrolReply, EnrolRequest, Stats
+from sync.protocol import SERVER_DEVICE_ID, EnrolReply, EnrolRequest, Stats, signing
+from sync.protocol.events.keys import (
+    DEVICE_ENROLLED,
+    DEVICE_REVOKED,
+    DeviceEnrolled,
+    DeviceRevoked,
+)
 from sync.server import db, log
 from sync.server.models import ConflictRow, DeviceRow, EnrolmentCodeRow, EventRow, StationRow
+from sync.server.signing import ServerKey
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: read aloud or typed
 STATION_KINDS = ("station", "event")
@@ -83,7 +90,11 @@ def station_named(session: Session, ref: str) -> StationRow:
     return station
 
 
-def enrol(session: Session, request: EnrolRequest) -> EnrolReply:
+def enrol(session: Session, request: EnrolRequest, key: ServerKey) -> EnrolReply:
+    if request.device_id == SERVER_DEVICE_ID or "\x00" in request.device_id:
+        raise AdminError("bad_request", "this device id is reserved")
+    if signing.public_key_of(request.public_key) is None:
+        raise AdminError("bad_request", "public_key must be 32 bytes of Ed25519, base64")
     code = session.scalars(
         select(EnrolmentCodeRow)
         .where(EnrolmentCodeRow.code_hash == hashed(normalise_code(request.code)))
@@ -117,15 +128,16 @@ def enrol(session: Session, request: EnrolRequest) -> EnrolReply:
     code.used_at = at
     code.used_by = request.device_id
     session.flush()
-    payload = {
-        "device_id": request.device_id,
-        "device_code": request.device_code,
-        "public_key": request.public_key,
-        "station_id": station.id,
-        "station_name": station.name,
-    }
+    payload = DeviceEnrolled(
+        device_id=request.device_id,
+        device_code=request.device_code,
+        public_key=request.public_key,
+        station_id=station.id,
+        station_name=station.name,
+    )
     log.append(
-        session, [log.server_event("device.enrolled", request.device_id, payload, station.id)]
+        session,
+        [log.server_event(DEVICE_ENROLLED, request.device_id, payload, key, station.id)],
     )
     return EnrolReply(
         device_token=token,
@@ -134,6 +146,7 @@ def enrol(session: Session, request: EnrolRequest) -> EnrolReply:
         station_kind=station.kind,
         id_hash_key=db.meta(session, "id_hash_key"),
         epoch=db.meta(session, "epoch"),
+        server_public_key=key.public_key_b64,
     )
 
 
@@ -169,7 +182,7 @@ def list_devices(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def revoke_device(session: Session, ref: str) -> DeviceRow:
+def revoke_device(session: Session, ref: str, key: ServerKey) -> DeviceRow:
     device = session.get(DeviceRow, ref) or session.scalar(
         select(DeviceRow).where(DeviceRow.code == ref.upper())
     )
@@ -178,9 +191,14 @@ def revoke_device(session: Session, ref: str) -> DeviceRow:
     if device.revoked_at is None:
         device.revoked_at = log.now()
         session.flush()
-        payload = {"device_id": device.id, "device_code": device.code}
+        payload = DeviceRevoked(
+            device_id=device.id,
+            device_code=device.code,
+            revoked_at=device.revoked_at.isoformat().replace("+00:00", "Z"),
+        )
         log.append(
-            session, [log.server_event("device.revoked", device.id, payload, device.station_id)]
+            session,
+            [log.server_event(DEVICE_REVOKED, device.id, payload, key, device.station_id)],
         )
     return device
 
