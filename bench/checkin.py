@@ -3,8 +3,8 @@
     python -m bench.checkin [--members 200000] [--visits 1000000] [--samples 300]
 
 Each sample picks a member number (as a scanner would type it), calls ``check_in`` with
-``confirm_repeat=True``, then what the desk refreshes to show it: ``views.today_summary``
-and ``views.recent_visits(limit=50)``. Figures: the store step, the refresh, and both.
+``confirm_repeat=True``, then what the desk refreshes to show it: ``visit_queries.today_summary``
+and ``visit_queries.recent_visits(limit=50)``. Figures: the store step, the refresh, and both.
 When the check-in screen exists (``ui/checkin/screen.py``), the same is measured through
 the real widget: keys typed as a scanner burst plus Return, until the band shows the name.
 
@@ -38,8 +38,8 @@ from bench.common import (
 )
 from desktop.bootstrap import Desk
 from desktop.domain.model import DeskContext
-from desktop.services import views
-from desktop.services.checkin import CheckIn, check_in
+from desktop.services.visits import queries as visit_queries
+from desktop.services.visits.checkin import CheckIn, check_in
 
 TARGET_P95_MS = 50.0
 SERVICES = ("water", "rest")
@@ -63,7 +63,7 @@ def member_numbers(desk: Desk, count: int, seed: int = 13) -> list[str]:
 
 
 def today_count(desk: Desk) -> int:
-    summary = views.today_summary(desk.uow())
+    summary = visit_queries.today_summary(desk.uow())
     return summary.visits
 
 
@@ -82,9 +82,9 @@ def measure_services(
             CheckIn(member_ref=number, services=SERVICES, confirm_repeat=True), desk.uow(), ctx
         )
         stored = time.perf_counter_ns()
-        views.today_summary(desk.uow())
+        visit_queries.today_summary(desk.uow())
         summed = time.perf_counter_ns()
-        latest = views.recent_visits(desk.uow(), limit=50)
+        latest = visit_queries.recent_visits(desk.uow(), limit=50)
         shown = time.perf_counter_ns()
         if not latest or latest[0].id != result.visit_id:
             raise RuntimeError("the visit just stored is not the latest shown")

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from desktop.bootstrap import Desk, open_desk
 from desktop.domain.model import DeskContext, Device, Operator, StationKind
-from desktop.services import operators
-from desktop.services.setup import StationSetup, set_up_station
+from desktop.services.desk import operators
+from desktop.services.desk.setup import StationSetup, set_up_station
 
 ROOT_ENV = "WAYSTATION_BENCH_ROOT"
 DEFAULT_ROOT = Path("/tmp/waystation-bench")

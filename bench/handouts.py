@@ -38,9 +38,9 @@ from desktop.bootstrap import Desk
 from desktop.domain.aid import Campaign
 from desktop.domain.ids import new_id
 from desktop.domain.model import DeskContext
-from desktop.services import campaigns, handouts, stock
-from desktop.services.campaigns import CampaignForm
-from desktop.services.handouts import HandOut
+from desktop.services.aid import campaigns, handouts, stock
+from desktop.services.aid.campaigns import CampaignForm
+from desktop.services.aid.handouts import HandOut
 
 TARGET_P95_MS = 50.0
 CURRENT = "夏送清凉 2026"
@@ -260,7 +260,7 @@ def _shown_numbers(screen: Any) -> str:
 def report_figure(desk: Desk) -> str:
     """How long the ended campaign's report takes (most of the earlier handouts are in it)."""
     from desktop.printing import campaign_report
-    from desktop.services import aid_report
+    from desktop.services.aid import report as aid_report
 
     past = campaigns.find_campaign(desk.uow(), PAST)
     started = time.perf_counter()

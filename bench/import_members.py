@@ -21,8 +21,9 @@ from bench.common import report, say, stats
 from desktop.bootstrap import Desk, open_desk
 from desktop.domain.model import DeskContext, StationKind
 from desktop.domain.people import id_check_char
-from desktop.services import imports, operators, spreadsheets
-from desktop.services.setup import StationSetup, set_up_station
+from desktop.services.desk import operators
+from desktop.services.desk.setup import StationSetup, set_up_station
+from desktop.services.reports import imports, spreadsheets
 
 TARGET_SECONDS = 60.0
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹"

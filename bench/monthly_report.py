@@ -27,8 +27,8 @@ from bench.common import MARKER, base_parser, bench_root, report, say, size_text
 from desktop.bootstrap import Desk, open_desk
 from desktop.domain.model import StationKind
 from desktop.printing.monthly_report import monthly_report_pdf
-from desktop.services import monthly_report
-from desktop.services.setup import StationSetup, set_up_station
+from desktop.services.desk.setup import StationSetup, set_up_station
+from desktop.services.reports import monthly as monthly_report
 
 TARGET_SECONDS = 3.0
 

@@ -31,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from desktop.bootstrap import open_desk
     from desktop.domain.model import StationKind
-    from desktop.services import setup
+    from desktop.services.desk import setup
 
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder) / "home"

@@ -1,4 +1,4 @@
-"""Search as you type: one ``views.search_members`` call per keystroke, as the desk makes it.
+"""Search as you type: one `search_members` call per keystroke, as the desk makes it.
 
     python -m bench.search [--members 200000] [--visits 1000000] [--people 200]
 
@@ -27,7 +27,7 @@ from bench.common import (
 )
 from desktop.bootstrap import Desk
 from desktop.domain.pinyin import sort_key
-from desktop.services import views
+from desktop.services.members import queries as member_queries
 
 TARGET_P95_MS = 10.0
 
@@ -86,7 +86,7 @@ def measure(desk: Desk, queries: Sequence[str], seed: int = 5) -> tuple[list[flo
     hits = 0
     for query in order:
         started = time.perf_counter_ns()
-        found = views.search_members(desk.uow(), query)
+        found = member_queries.search_members(desk.uow(), query)
         samples.append((time.perf_counter_ns() - started) / 1e6)
         hits += len(found)
     return samples, hits / max(1, len(order))
@@ -121,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.members != 200_000:
             notes.append("not the target size; the target is stated at 200,000 members")
         report(
-            "member search as you type (views.search_members per keystroke)",
+            "member search as you type (member_queries.search_members per keystroke)",
             figures,
             size=size_text(args.members, args.visits) + f"; queries from {len(people)} members",
             target=f"p95 ≤ {TARGET_P95_MS:g} ms at 200,000 members",

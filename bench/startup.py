@@ -52,7 +52,7 @@ def mark(name):
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication
 from desktop.bootstrap import open_desk
-from desktop.services import operators
+from desktop.services.desk import operators
 from ui.app import DeskApp, choose_language
 from ui.errors import install_exception_hook
 from ui.fonts import install_app_font

@@ -16,7 +16,7 @@ import httpx
 
 from desktop.bootstrap import Desk, open_desk
 from desktop.domain.model import DeskContext, StationKind
-from desktop.services import setup
+from desktop.services.desk import setup
 from sync.client.engine import enrol
 from sync.server.settings import DEVELOPMENT_ADMIN_TOKEN
 

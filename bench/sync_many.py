@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import text
 
 from bench.sync_common import BenchServer, enrolled_desk, queue_visits, work_folder
-from desktop.services import syncing
+from desktop.services.sync import commands as syncing
 from sync.client.engine import SyncReport, sync_once
 
 

@@ -22,8 +22,8 @@ from datetime import UTC, datetime
 from bench.sync_common import BenchServer, enrolled_desk, work_folder
 from desktop.demo import OCCUPATIONS, PHONE_PREFIXES, _name
 from desktop.domain.pinyin import sort_key
-from desktop.services import views
-from desktop.services.members import KEYS_VERSION, name_keys
+from desktop.services.members import queries as member_queries
+from desktop.services.members.commands import KEYS_VERSION, name_keys
 from sync.client.engine import sync_once
 from sync.server import db, log
 
@@ -98,9 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         seconds = time.perf_counter() - started
         assert report.ok, report.error
         pulled = report.pulled.get("members", 0)
-        held = len(views.member_ids(desk.uow()))
+        held = len(member_queries.member_ids(desk.uow()))
         assert held == args.members, (held, args.members)
-        hit = views.search_members(desk.uow(), "wang")
+        hit = member_queries.search_members(desk.uow(), "wang")
         print(
             f"first pull of {args.members:,} members from a {server.backend} server "
             f"(pages of 5,000): {seconds:.1f} s = {pulled / seconds:,.0f} rows/s; "

@@ -23,7 +23,7 @@ from sqlalchemy import text
 from bench.common import base_parser, prepared_desk, report, size_text, stats
 from desktop.bootstrap import Desk
 from desktop.domain.model import DeskContext
-from desktop.services import attendance, completion, courses, rosters
+from desktop.services.training import attendance, completion, courses, rosters
 
 TARGET_PDF_S = 5.0
 

@@ -14,7 +14,7 @@ from desktop.identity.keys import DeviceKeys
 from desktop.identity.secrets import load_or_create_id_hash_key, local_id_hash_keys
 from desktop.logs import set_up_logging, stop_logging
 from desktop.paths import DataPaths, resolve_home
-from desktop.services import identity
+from desktop.services.cards import identity
 from desktop.storage.database import make_engine, migrate
 from desktop.storage.uow import IdHashKeys, UnitOfWorkFactory, uow_factory
 

@@ -23,7 +23,7 @@ from desktop.domain.ids import new_id
 from desktop.domain.model import DeskContext
 from desktop.domain.people import format_member_number, phone_tail
 from desktop.domain.pinyin import sort_key
-from desktop.services.members import search_keys
+from desktop.services.members.commands import search_keys
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"

@@ -15,7 +15,7 @@ os.environ.pop("WAYSTATION_LANG", None)
 from desktop import i18n
 from desktop.bootstrap import Desk, open_desk
 from desktop.domain.model import DeskContext, Device, Operator, StationKind
-from desktop.services import setup
+from desktop.services.desk import setup
 
 ADMIN_PIN = "2468"
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from desktop import i18n
 from desktop.bootstrap import Desk, open_desk
 from desktop.domain.model import Operator
-from desktop.services.settings import read_settings
+from desktop.services.desk.settings import read_settings
 from ui.errors import install_exception_hook
 from ui.fonts import install_app_font
 from ui.session.setup_dialog import SetupDialog

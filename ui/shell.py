@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 from desktop.bootstrap import Desk
 from desktop.domain.model import Device, Operator, Role
 from desktop.i18n import tr
-from desktop.services import operators, syncing
-from desktop.services.settings import DeskSettings, read_settings
+from desktop.services.desk import operators
+from desktop.services.desk.settings import DeskSettings, read_settings
+from desktop.services.sync import commands as syncing
 from ui.checkin.screen import CheckInScreen
 from ui.session.sign_in import SignInPage
 from ui.session.state import DeskSession

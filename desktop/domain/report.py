@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop.i18n import tr
-
 
 @dataclass(frozen=True)
 class DayFigures:
@@ -50,20 +48,3 @@ class MonthlyReport:
 
 def percent(share: float) -> str:
     return f"{share * 100:.1f}%"
-
-
-def summary_lines(report: MonthlyReport) -> list[tuple[str, str]]:
-    """The headline figures, as (label, value) pairs: on screen, on paper, in the workbook."""
-    return [
-        (tr("report.visits"), str(report.visits)),
-        (tr("report.people"), str(report.people)),
-        (tr("report.members_visiting"), str(report.members_visiting)),
-        (tr("report.anonymous"), str(report.anonymous)),
-        (
-            tr("report.returning"),
-            tr("report.returning_value", n=report.returning, share=percent(report.returning_share)),
-        ),
-        (tr("report.new_members"), str(report.new_members)),
-        (tr("report.cards_printed"), str(report.cards_printed)),
-        (tr("report.voided"), str(report.voided)),
-    ]

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import io
 
+from desktop.domain.aid_report import CampaignReport, ReportRow
 from desktop.i18n import tr
-from desktop.services.aid_report import CampaignReport, ReportRow
 
 
 def _day(row: ReportRow) -> tuple[str, str]:

@@ -27,7 +27,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import Flowable
 
-from desktop.domain.report import MonthlyReport, Tally, summary_lines
+from desktop.domain.report import MonthlyReport, Tally, percent
 from desktop.i18n import tr
 from desktop.printing.fonts import register_fonts
 
@@ -39,6 +39,23 @@ SECOND = HexColor("#E08A2E")
 GRID = HexColor("#999999")
 HEAD = HexColor("#EDEDED")
 MAX_TABLE_ROWS = 40  # a breakdown longer than this lists its largest lines and "others"
+
+
+def summary_lines(report: MonthlyReport) -> list[tuple[str, str]]:
+    """The headline figures, as (label, value) pairs: on screen, on paper, in the workbook."""
+    return [
+        (tr("report.visits"), str(report.visits)),
+        (tr("report.people"), str(report.people)),
+        (tr("report.members_visiting"), str(report.members_visiting)),
+        (tr("report.anonymous"), str(report.anonymous)),
+        (
+            tr("report.returning"),
+            tr("report.returning_value", n=report.returning, share=percent(report.returning_share)),
+        ),
+        (tr("report.new_members"), str(report.new_members)),
+        (tr("report.cards_printed"), str(report.cards_printed)),
+        (tr("report.voided"), str(report.voided)),
+    ]
 
 
 def _styles(font: str) -> dict[str, ParagraphStyle]:

@@ -1,7 +1,7 @@
 """Unit of work: one transaction over the local store, with the repositories it offers.
 
 with uow:
-    ...                 # read and write through uow.members, uow.visits, ...
+    ...                 # read and write through uow.outbox, uow.repo(Handouts), ...
     uow.commit()        # leaving the block without commit rolls back
 """
 
@@ -10,28 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.domain.clock import Clock, system_clock
 from desktop.storage.database import IMMEDIATE
-from desktop.storage.repositories import (
+from desktop.storage.desk.repositories import (
     AuditLog,
-    Cards,
-    Certificates,
     DeviceRepository,
-    MemberRepository,
     OperatorRepository,
-    Outbox,
-    PublicKeys,
     SettingsRepository,
-    VisitRepository,
 )
-from desktop.storage.repositories_aid import AidFigures, Campaigns, Handouts, Items, Stock
-from desktop.storage.repositories_reports import Rosters
-from desktop.storage.repositories_sync import Conflicts, Cursors, PushResults, SyncState
-from desktop.storage.repositories_training import Training
+from desktop.storage.sync.outbox import Outbox
+
+R = TypeVar("R")
 
 
 class IdHashKeys:
@@ -77,25 +71,14 @@ class UnitOfWork:
         self.session = self._session_factory()
         if self.immediate:
             self.session.connection(execution_options={IMMEDIATE: True})
+        # The desk's own records, which every area writes through; each area's repositories
+        # are made on first use by ``repo`` (so adding an area never edits this class).
         self.device = DeviceRepository(self.session)
         self.operators = OperatorRepository(self.session)
-        self.members = MemberRepository(self.session)
-        self.visits = VisitRepository(self.session)
         self.settings = SettingsRepository(self.session)
         self.outbox = Outbox(self.session)
         self.audit = AuditLog(self.session)
-        self.public_keys = PublicKeys(self.session)
-        self.cards = Cards(self.session)
-        self.certificates = Certificates(self.session)
-        self.rosters = Rosters(self.session)
-        self.aid_items, self.campaigns = Items(self.session), Campaigns(self.session)
-        self.handouts, self.stock = Handouts(self.session), Stock(self.session)
-        self.aid_figures = AidFigures(self.session)
-        self.sync_state = SyncState(self.session)
-        self.cursors = Cursors(self.session)
-        self.push_results = PushResults(self.session)
-        self.conflicts = Conflicts(self.session)
-        self.training = Training(self.session)
+        self._repositories: dict[Callable[[Session], Any], Any] = {}
         return self
 
     def __exit__(
@@ -107,6 +90,13 @@ class UnitOfWork:
         self.session.rollback()
         self.session.close()
         self.immediate = True  # reading() lasts one block
+
+    def repo(self, kind: Callable[[Session], R]) -> R:
+        """This transaction's repository of one kind (a class taking the session)."""
+        found: R | None = self._repositories.get(kind)
+        if found is None:
+            found = self._repositories[kind] = kind(self.session)
+        return found
 
     def commit(self) -> None:
         self.session.commit()

@@ -45,7 +45,7 @@ def cmd_enroll(desk: Desk, args: argparse.Namespace, out: Any) -> int:
 
 
 def _status_lines(desk: Desk) -> tuple[dict[str, Any], list[str]]:
-    from desktop.services import syncing
+    from desktop.services.sync import commands as syncing
 
     state = syncing.status(desk.uow())
     lines = [
@@ -104,7 +104,7 @@ def _conflict_json(conflict: Any) -> dict[str, Any]:
 
 
 def cmd_conflicts(desk: Desk, args: argparse.Namespace, out: Any) -> int:
-    from desktop.services import syncing
+    from desktop.services.sync import commands as syncing
 
     found = syncing.conflicts(desk.uow(), include_resolved=args.all, here_only=True)
     lines = [conflict_line(c) for c in found] or [tr("cli.no_conflicts")]
@@ -130,7 +130,7 @@ def conflict_line(conflict: Any) -> str:
 
 def cmd_conflict_resolve(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     from desktop import cli as core
-    from desktop.services import syncing
+    from desktop.services.sync import commands as syncing
 
     ctx = core._context(desk, args)
     conflict = syncing.find_conflict(desk.uow(), args.id)

@@ -19,8 +19,8 @@ from typing import Any
 from desktop.bootstrap import Desk
 from desktop.domain.clock import to_iso
 from desktop.domain.errors import RuleViolation
-from desktop.services import syncing
-from desktop.services.replication import PulledEvent
+from desktop.services.sync import commands as syncing
+from desktop.services.sync.replication import PulledEvent
 from sync.client.transport import (
     NetworkError,
     ServerClient,

@@ -11,7 +11,9 @@ import sys
 
 from desktop.bootstrap import open_desk
 from desktop.domain.model import DeskContext
-from desktop.services import checkin, members, operators
+from desktop.services.desk import operators
+from desktop.services.members import commands as members
+from desktop.services.visits import checkin
 
 
 def main(home: str, seed: int) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from desktop.bootstrap import Desk, open_desk
 from desktop.domain.clock import system_clock
 from desktop.domain.model import DeskContext
-from desktop.services import members
+from desktop.services.members import commands as members
 from desktop.storage.uow import uow_factory
 
 WRITERS = 2

@@ -15,9 +15,11 @@ from desktop.bootstrap import Desk, open_desk
 from desktop.domain.errors import AppError
 from desktop.domain.model import DeskContext, Role
 from desktop.paths import resolve_home
-from desktop.services import checkin, members, operators
+from desktop.services.desk import operators
+from desktop.services.members import commands as members
+from desktop.services.visits import checkin
 from desktop.storage.database import current_revision, head_revision, make_engine, migrate
-from desktop.storage.schema import Base
+from desktop.storage.tables import METADATA
 
 PREVIOUS = "0001"
 STATION_ID = "01900000-0000-7000-8000-000000000001"
@@ -49,7 +51,7 @@ def test_migrating_an_empty_file_reaches_head_without_a_backup(tmp_path: Path) -
         assert current_revision(engine) is None
         assert migrate(engine, path, backups) is None
         assert current_revision(engine) == head_revision()
-        assert tables(engine) == set(Base.metadata.tables) | {"alembic_version"}
+        assert tables(engine) == set(METADATA.tables) | {"alembic_version"}
         # Migrating again is a no-op.
         assert migrate(engine, path, backups) is None
     finally:
@@ -80,7 +82,7 @@ def test_foreign_keys_are_enforced(desk: Desk) -> None:
 def test_orm_metadata_matches_the_migrations(desk: Desk) -> None:
     with desk.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        differences = compare_metadata(context, Base.metadata)
+        differences = compare_metadata(context, METADATA)
     assert differences == []
 
 
@@ -200,7 +202,7 @@ def test_a_database_from_a_newer_release_is_refused_clearly(home: Path) -> None:
 
 def test_upgrade_from_0002_keeps_members_visits_and_voids(tmp_path: Path) -> None:
     """The real upgrade path of a station in use: members with visits referring to them."""
-    from desktop.services import views
+    from desktop.services.visits import queries as visit_queries
 
     home = tmp_path / "home"
     home.mkdir()
@@ -233,7 +235,7 @@ def test_upgrade_from_0002_keeps_members_visits_and_voids(tmp_path: Path) -> Non
     try:
         member = members.resolve_member(desk.uow(), "AAAAAA-0001")
         assert member.name == "张三"
-        assert views.member_visit_count(desk.uow(), member.id) == 1
+        assert visit_queries.member_visit_count(desk.uow(), member.id) == 1
         assert list((home / "backups").glob("*before-migrate-from-0002*"))
         with sqlite3.connect(database) as connection:
             assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)

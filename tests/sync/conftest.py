@@ -25,7 +25,7 @@ import pytest
 from desktop.bootstrap import Desk, open_desk
 from desktop.domain.clock import Clock, system_clock
 from desktop.domain.model import DeskContext, StationKind
-from desktop.services import setup
+from desktop.services.desk import setup
 from sync.server.settings import DEVELOPMENT_ADMIN_TOKEN
 
 REPO = Path(__file__).resolve().parents[2]

@@ -7,9 +7,12 @@ from collections.abc import Callable
 
 from desktop.domain.aid import RefusalCode
 from desktop.printing import campaign_report
-from desktop.services import aid_report, campaigns, handouts, members, stock, syncing
-from desktop.services.campaigns import CampaignForm
-from desktop.services.handouts import HandOut
+from desktop.services.aid import campaigns, handouts, stock
+from desktop.services.aid import report as aid_report
+from desktop.services.aid.campaigns import CampaignForm
+from desktop.services.aid.handouts import HandOut
+from desktop.services.members import commands as members
+from desktop.services.sync import commands as syncing
 from sync.client.engine import sync_once
 from tests.printing.pdfcheck import page_texts
 from tests.sync.conftest import Server, Station

@@ -11,7 +11,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from desktop.domain.clock import system_clock, to_iso
-from desktop.services import checkin, syncing, views
+from desktop.services.members import queries as member_queries
+from desktop.services.sync import commands as syncing
+from desktop.services.visits import checkin
+from desktop.storage.sync.repositories import SyncState
 from sync.client.engine import sync_once
 from sync.client.transport import ServerClient
 from sync.protocol import EventStatus
@@ -111,7 +114,7 @@ def test_connection_dropped_before_the_request(
     register(a, "刘一", "13600000001")
     proxy = Proxy(server.port)
     with a.uow() as uow:
-        uow.sync_state.set("server_url", proxy.url)
+        uow.repo(SyncState).set("server_url", proxy.url)
         uow.commit()
     proxy.refuse = True
     report = sync_once(a.desk, timeout=5)
@@ -130,7 +133,7 @@ def test_reply_lost_after_the_server_committed(
     fill_outbox(a, 1200)
     proxy = Proxy(server.port)
     with a.uow() as uow:
-        uow.sync_state.set("server_url", proxy.url)
+        uow.repo(SyncState).set("server_url", proxy.url)
         uow.commit()
     proxy.drop_push_replies = 2
     first = sync_once(a.desk, timeout=10, batch_size=500)
@@ -235,8 +238,8 @@ def test_a_station_clock_a_year_off_changes_no_order(
     second = register(b, "现在人", "13500000002")
     assert sync_once(b.desk).ok
     assert sync_once(a.desk).ok
-    assert [m.id for m in views.search_members(b.uow(), "wlr")] == [first]
-    assert [m.id for m in views.search_members(a.uow(), "xzr")] == [second]
+    assert [m.id for m in member_queries.search_members(b.uow(), "wlr")] == [first]
+    assert [m.id for m in member_queries.search_members(a.uow(), "xzr")] == [second]
     assert_exactly_once(server, a)
     assert_exactly_once(server, b)
 
@@ -261,10 +264,10 @@ def test_an_interrupted_first_pull_resumes(
     cut = sync_once(b.desk, page_size=5, progress=count, cancelled=after_two_pages)
     stopped_at = cut.pulled.get("members", 0)
     assert 10 <= stopped_at < 25  # stopped at a page boundary, pages applied are kept
-    assert len(views.member_ids(b.uow())) == stopped_at
+    assert len(member_queries.member_ids(b.uow())) == stopped_at
     rest = sync_once(b.desk, page_size=5)
     assert rest.pulled["members"] == 25 - stopped_at
-    assert len(views.member_ids(b.uow())) == 25
+    assert len(member_queries.member_ids(b.uow())) == 25
 
 
 def test_a_restored_server_makes_every_desk_resync(
@@ -279,7 +282,7 @@ def test_a_restored_server_makes_every_desk_resync(
     assert report.ok and report.reset
     assert report.duplicates == outbox_size(b) and report.pushed == 0
     assert report.pulled["members"] == 1
-    assert len(views.member_ids(b.uow())) == 1
+    assert len(member_queries.member_ids(b.uow())) == 1
 
 
 def test_two_server_processes_on_one_database_agree(
@@ -292,7 +295,7 @@ def test_two_server_processes_on_one_database_agree(
     member_id = register(a, "钱七", "13200000007")
     assert sync_once(a.desk).ok
     assert sync_once(b.desk).ok
-    assert [m.id for m in views.search_members(b.uow(), "qq")] == [member_id]
+    assert [m.id for m in member_queries.search_members(b.uow(), "qq")] == [member_id]
     checkin.check_in(checkin.CheckIn(member_id=member_id), b.uow(), b.ctx)
     assert sync_once(b.desk).ok
     assert one.stats() == two.stats()

@@ -10,7 +10,8 @@ from pydantic import ValidationError
 from desktop.bootstrap import Desk
 from desktop.domain.model import DeskContext
 from desktop.domain.people import id_check_char
-from desktop.services import checkin, members
+from desktop.services.members import commands as members
+from desktop.services.visits import checkin
 from sync.protocol import EventEnvelope
 
 # Made up here with a valid check digit; not anybody's number.

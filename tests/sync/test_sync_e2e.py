@@ -10,7 +10,11 @@ from sqlalchemy import text
 
 from desktop.domain.errors import RuleViolation
 from desktop.domain.people import id_check_char
-from desktop.services import checkin, members, syncing, views
+from desktop.services.members import commands as members
+from desktop.services.members import queries as member_queries
+from desktop.services.sync import commands as syncing
+from desktop.services.visits import checkin
+from desktop.storage.members.repositories import MemberRepository
 from sync.client.engine import enrol, sync_once
 from sync.protocol import PROTOCOL_HEADER
 from tests.sync.conftest import Server, Station, refreshed
@@ -56,9 +60,9 @@ def test_a_member_registered_at_one_station_is_found_and_checked_in_at_another(
     assert report_b.ok, report_b.error
     assert report_b.pulled["members"] == 1
 
-    by_name = views.search_members(b.uow(), "lcs")
+    by_name = member_queries.search_members(b.uow(), "lcs")
     assert [m.id for m in by_name] == [member_id]
-    by_phone = views.search_members(b.uow(), "5678")
+    by_phone = member_queries.search_members(b.uow(), "5678")
     assert member_id in [m.id for m in by_phone]
 
     visit = checkin.check_in(checkin.CheckIn(member_id=member_id), b.uow(), b.ctx)
@@ -109,7 +113,10 @@ def test_same_person_registered_at_two_stations_gives_one_conflict_and_keeps_bot
     # Both records are kept at both desks.
     for station in (a, b):
         with station.uow().reading() as uow:
-            assert uow.members.row(first) is not None and uow.members.row(second) is not None
+            assert (
+                uow.repo(MemberRepository).row(first) is not None
+                and uow.repo(MemberRepository).row(second) is not None
+            )
 
     # A lead merges at A; the resolution reaches the server and B.
     syncing.resolve_conflict(a.uow(), a.ctx, at_a[0].id, "同一人，合并", merge_into=first)
@@ -119,11 +126,11 @@ def test_same_person_registered_at_two_stations_gives_one_conflict_and_keeps_bot
     resolved = syncing.conflicts(b.uow(), include_resolved=True)[0]
     assert resolved.status == "resolved" and resolved.note == "同一人，合并"
     with b.uow().reading() as uow:
-        merged = uow.members.row(second)
+        merged = uow.repo(MemberRepository).row(second)
         assert merged is not None and merged.merged_into == first
-    assert [m.id for m in views.search_members(b.uow(), "zxy")] == [first]
-    assert second not in [m.id for m in views.search_members(b.uow(), "2222")]
-    assert second not in views.member_ids(b.uow())  # listed under the record kept
+    assert [m.id for m in member_queries.search_members(b.uow(), "zxy")] == [first]
+    assert second not in [m.id for m in member_queries.search_members(b.uow(), "2222")]
+    assert second not in member_queries.member_ids(b.uow())  # listed under the record kept
 
 
 def test_a_revoked_device_is_refused_and_keeps_every_record(
@@ -179,7 +186,8 @@ def test_an_old_protocol_is_told_to_upgrade(server: Server) -> None:
 def test_cards_of_other_stations_verify_and_a_lost_card_is_refused_everywhere_after_sync(
     server: Server, make_station: Callable[..., Station]
 ) -> None:
-    from desktop.services import cards, verification
+    from desktop.services.cards import commands as cards
+    from desktop.services.cards import verification
 
     a = enrolled(server, make_station("东湖驿站"))
     b = enrolled(server, make_station("光谷驿站"))
@@ -207,7 +215,7 @@ def test_id_numbers_registered_before_enrolment_still_match_at_this_desk(
     a = make_station("东湖驿站")
     first = register(a, "吴九", "13000000009", ID_NUMBER)
     with a.uow().reading() as uow:
-        local_hash = uow.members.row(first).id_hash  # type: ignore[union-attr]
+        local_hash = uow.repo(MemberRepository).row(first).id_hash  # type: ignore[union-attr]
     enrolled(server, a)
     assert a.desk.hash_keys is not None and a.desk.hash_keys.current != b""
     with pytest.raises(RuleViolation) as twice:
@@ -223,5 +231,5 @@ def test_id_numbers_registered_before_enrolment_still_match_at_this_desk(
         b, "郑十", "13000000011", ID_BODY[:-1] + "3" + id_check_char(ID_BODY[:-1] + "3")
     )
     with b.uow().reading() as uow:
-        assert uow.members.row(other).id_hash != local_hash  # type: ignore[union-attr]
+        assert uow.repo(MemberRepository).row(other).id_hash != local_hash  # type: ignore[union-attr]
     assert (a.desk.paths.keys / "id-number-hash.local.key").exists()

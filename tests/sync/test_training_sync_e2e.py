@@ -8,7 +8,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from desktop.domain.training import AttendanceStatus
-from desktop.services import attendance, completion, courses, rosters, verification
+from desktop.services.cards import verification
+from desktop.services.training import attendance, completion, courses, rosters
 from sync.client.engine import sync_once
 from tests.sync.conftest import Server, Station
 from tests.sync.test_sync_e2e import enrolled, register
@@ -66,7 +67,7 @@ def test_two_desks_mark_one_session_offline_and_a_revocation_reaches_the_other(
     assert sync_once(a.desk).ok and sync_once(b.desk).ok
     revoked = certified.issued[0]
     assert verification.scan(b.uow(), revoked.url).valid
-    from desktop.services.certificates import revoke_certificate
+    from desktop.services.certificates.commands import revoke_certificate
 
     revoke_certificate(revoked.serial, "冒名顶替", a.uow(), a.ctx)
     assert sync_once(a.desk).ok and sync_once(b.desk).ok

@@ -12,9 +12,9 @@ from pytestqt.qtbot import QtBot
 from desktop import config
 from desktop.domain.model import SERVICES, DeskContext, Operator, Role
 from desktop.i18n import tr
-from desktop.services import operators
-from desktop.services.operators import OperatorForm
-from desktop.services.settings import read_settings
+from desktop.services.desk import operators
+from desktop.services.desk.operators import OperatorForm
+from desktop.services.desk.settings import read_settings
 from ui.admin.operators_screen import OperatorDialog, OperatorsScreen
 from ui.admin.settings_screen import SettingsScreen
 from ui.session.state import DeskSession

@@ -12,8 +12,11 @@ from pytestqt.qtbot import QtBot
 
 from desktop.domain.aid import Campaign
 from desktop.domain.model import DeskContext, Member, Role
-from desktop.services import campaigns, cards, handouts, members, operators, stock
-from desktop.services.campaigns import CampaignForm
+from desktop.services.aid import campaigns, handouts, stock
+from desktop.services.aid.campaigns import CampaignForm
+from desktop.services.cards import commands as cards
+from desktop.services.desk import operators
+from desktop.services.members import commands as members
 from ui.aid import handout_screen
 from ui.aid.dialogs import OverrideDialog
 from ui.aid.handout_screen import HandoutScreen, State

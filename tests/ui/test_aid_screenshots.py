@@ -12,8 +12,9 @@ from desktop.bootstrap import Desk
 from desktop.demo import generate
 from desktop.domain.model import DeskContext, Device, Operator
 from desktop.i18n import tr
-from desktop.services import campaigns, handouts, stock, views
-from desktop.services.campaigns import CampaignForm
+from desktop.services.aid import campaigns, handouts, stock
+from desktop.services.aid.campaigns import CampaignForm
+from desktop.services.members import queries as member_queries
 from ui.aid.handout_screen import HandoutScreen
 from ui.aid.stock_screen import StockScreen
 from ui.app import DeskApp
@@ -51,7 +52,7 @@ def test_aid_screenshots(
     )
     for item, quantity in ((bag.id, 300), (drink.id, 600), (towel.id, 300)):
         stock.receive(campaign.id, item, quantity, uow(), ctx, source="区总工会")
-    people = [m for m in views.search_members(uow(), "wang", limit=50) if m.occupation][:8]
+    people = [m for m in member_queries.search_members(uow(), "wang", limit=50) if m.occupation][:8]
     eligible = [m for m in people if m.occupation in campaign.occupations]
     for member in eligible[:5]:
         handouts.hand_out(handouts.HandOut(campaign.id, member_id=member.id), uow(), ctx)
@@ -80,7 +81,7 @@ def test_aid_screenshots(
     qtbot.keyClick(screen.search, Qt.Key.Key_Escape)
     fresh = next(
         m
-        for m in views.search_members(uow(), "li", limit=50)
+        for m in member_queries.search_members(uow(), "li", limit=50)
         if m.occupation in campaign.occupations and m.active
     )
     type_text(qtbot, screen.search, fresh.member_number)

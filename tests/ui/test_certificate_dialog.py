@@ -9,7 +9,8 @@ from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.model import DeskContext, Member
-from desktop.services import members, verification
+from desktop.services.cards import verification
+from desktop.services.members import commands as members
 from ui.members.certificate_dialog import CertificateDialog
 from ui.members.list_screen import MembersScreen
 from ui.session.state import DeskSession
@@ -43,7 +44,7 @@ def _dialog(qtbot: QtBot, session: DeskSession, member: Member) -> CertificateDi
 def _certificates_of(session: DeskSession, member_id: str) -> int:
     from sqlalchemy import func, select
 
-    from desktop.storage.schema import CertificateRow
+    from desktop.storage.certificates.tables import CertificateRow
 
     uow = session.desk.uow()
     with uow.reading():

@@ -7,7 +7,10 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.model import DeskContext
-from desktop.services import members, views
+from desktop.services.members import commands as members
+from desktop.services.members import queries as member_queries
+from desktop.services.visits import queries as visit_queries
+from desktop.storage.desk.repositories import PublicKeys
 from ui.checkin.band import Tone
 from ui.checkin.screen import CheckInScreen, State
 from ui.members.form import MemberFormDialog
@@ -47,7 +50,7 @@ def test_type_pick_confirm_records_a_visit(
     assert screen.band.tone is Tone.OK
     assert "张三" in screen.band.title.text() and "第 1 次" in screen.band.title.text()
     assert screen.state is State.SEARCH and screen.search.text() == ""
-    visits = views.recent_visits(session.desk.uow())
+    visits = visit_queries.recent_visits(session.desk.uow())
     assert len(visits) == 1 and visits[0].services == ("water", "rest", "charging")
     assert screen.today.table.rowCount() == 1
 
@@ -82,16 +85,16 @@ def test_scanner_burst_checks_in_directly(
     qtbot.keyClick(screen.search, Qt.Key.Key_Return)
     assert screen.band.tone is Tone.OK
     assert "张三" in screen.band.title.text()
-    assert views.today_summary(session.desk.uow()).visits == 1
+    assert visit_queries.today_summary(session.desk.uow()).visits == 1
 
     # The same card again at once: orange, nothing recorded until Enter confirms.
     type_text(qtbot, screen.search, member.member_number)
     qtbot.keyClick(screen.search, Qt.Key.Key_Return)
     assert screen.band.tone is Tone.REPEAT
-    assert views.today_summary(session.desk.uow()).visits == 1
+    assert visit_queries.today_summary(session.desk.uow()).visits == 1
     qtbot.keyClick(screen.search, Qt.Key.Key_Return)
     assert screen.band.tone is Tone.OK and "第 2 次" in screen.band.title.text()
-    assert views.today_summary(session.desk.uow()).visits == 2
+    assert visit_queries.today_summary(session.desk.uow()).visits == 2
 
 
 def test_unknown_scan_is_refused_in_red_and_records_nothing(
@@ -103,7 +106,7 @@ def test_unknown_scan_is_refused_in_red_and_records_nothing(
         type_text(qtbot, screen.search, garbage)
         qtbot.keyClick(screen.search, Qt.Key.Key_Return)
         assert screen.band.tone is Tone.ERROR, garbage
-    assert views.today_summary(session.desk.uow()).visits == 0
+    assert visit_queries.today_summary(session.desk.uow()).visits == 0
 
 
 def test_deactivated_member_is_refused_with_the_reason(
@@ -116,7 +119,7 @@ def test_deactivated_member_is_refused_with_the_reason(
     qtbot.keyClick(screen.search, Qt.Key.Key_Return)
     assert screen.band.tone is Tone.ERROR
     assert "已离开本市" in screen.band.detail.text()
-    assert views.today_summary(session.desk.uow()).visits == 0
+    assert visit_queries.today_summary(session.desk.uow()).visits == 0
 
 
 def test_not_found_then_walk_in_registration_checks_in(qtbot: QtBot, session: DeskSession) -> None:
@@ -144,7 +147,7 @@ def test_not_found_then_walk_in_registration_checks_in(qtbot: QtBot, session: De
     assert screen.band.tone is Tone.OK and "孙七" in screen.band.title.text()
     # The desk asks (the default) whether to print the new member's card, and prints it.
     assert asked == ["孙七"] and printed and printed[0].startswith(b"%PDF")
-    found = views.search_members(session.desk.uow(), "sq")
+    found = member_queries.search_members(session.desk.uow(), "sq")
     assert [m.phone for m in found] == ["13600136000"]
 
 
@@ -166,13 +169,13 @@ def test_undo_voids_the_latest_visit(qtbot: QtBot, session: DeskSession, ctx: De
     screen = _screen(qtbot, session)
     type_text(qtbot, screen.search, member.member_number)
     qtbot.keyClick(screen.search, Qt.Key.Key_Return)
-    assert views.today_summary(session.desk.uow()).visits == 1
+    assert visit_queries.today_summary(session.desk.uow()).visits == 1
 
     screen.today.ask_void_reason = lambda visit: "误操作"
     screen.today.select_row(0)
     screen.today.undo_button.click()
-    assert views.today_summary(session.desk.uow()).visits == 0
-    latest = views.recent_visits(session.desk.uow())
+    assert visit_queries.today_summary(session.desk.uow()).visits == 0
+    latest = visit_queries.recent_visits(session.desk.uow())
     assert latest[0].voided and latest[0].void_reason == "误操作"
     assert "已撤销" in screen.today.table.item(0, 1).text()
 
@@ -181,7 +184,7 @@ def test_anonymous_count(qtbot: QtBot, session: DeskSession) -> None:
     screen = _screen(qtbot, session)
     screen.ask_anonymous_occupation = lambda: "快递员"
     screen.count_anonymous()
-    summary = views.today_summary(session.desk.uow())
+    summary = visit_queries.today_summary(session.desk.uow())
     assert summary.visits == 1 and summary.anonymous == 1
     assert screen.band.tone is Tone.OK
 
@@ -200,12 +203,15 @@ def test_threaded_double_enter_records_one_visit(
     qtbot.keyClick(screen.search, Qt.Key.Key_Return)  # impatient: before the write is back
     qtbot.waitUntil(lambda: screen.band.tone is Tone.OK, timeout=3000)
     qtbot.wait(100)
-    assert views.today_summary(session.desk.uow()).visits == 1
+    assert visit_queries.today_summary(session.desk.uow()).visits == 1
     assert screen.band.tone is Tone.OK
 
 
 def _names_and_services(session: DeskSession) -> list[tuple[str | None, tuple[str, ...]]]:
-    return [(v.member_name, v.services) for v in reversed(views.recent_visits(session.desk.uow()))]
+    return [
+        (v.member_name, v.services)
+        for v in reversed(visit_queries.recent_visits(session.desk.uow()))
+    ]
 
 
 def test_a_card_scanned_during_a_repeat_question_checks_in_that_card(
@@ -298,7 +304,7 @@ def test_undo_acts_on_the_visit_selected_even_after_new_ones_arrive(
     screen.today.ask_void_reason = lambda visit: asked.append(visit.member_name) or "误操作"
     qtbot.mouseClick(screen.today.undo_button, Qt.MouseButton.LeftButton)
     assert asked == ["张三"]
-    voided = [v.member_name for v in views.recent_visits(session.desk.uow()) if v.voided]
+    voided = [v.member_name for v in visit_queries.recent_visits(session.desk.uow()) if v.voided]
     assert voided == ["张三"]
     # The keyboard is still the input's: the next scan is not lost.
     assert not screen.today.undo_button.hasFocus()
@@ -313,7 +319,7 @@ def test_member_cards_at_the_desk(qtbot: QtBot, session: DeskSession, ctx: DeskC
 
     from desktop.identity.keys import generate_private_key, public_key_bytes
     from desktop.identity.tokens import sign_card
-    from desktop.services import cards
+    from desktop.services.cards import commands as cards
 
     zhang = _member(session, ctx, "张三", "13800138000")
     desk = session.desk
@@ -339,18 +345,18 @@ def test_member_cards_at_the_desk(qtbot: QtBot, session: DeskSession, ctx: DeskC
     # registered there: recorded against that member's id on a placeholder record.
     other_key = generate_private_key()
     with desk.uow() as uow:
-        uow.public_keys.add(
+        uow.repo(PublicKeys).add(
             "K7QX2M", public_key_bytes(other_key), "pulled", "2026-11-01T00:00:00.000000Z"
         )
         uow.commit()
     stranger = str(uuid.uuid4())
     scan(sign_card(stranger, 1, "K7QX2M", other_key))
     assert screen.band.tone is Tone.OK
-    visits = views.recent_visits(desk.uow())
+    visits = visit_queries.recent_visits(desk.uow())
     assert visits[0].member_id == stranger
 
     # A card from a device nobody told this desk about: refused unless the desk accepts them.
     unknown_key = generate_private_key()
     scan(sign_card(str(uuid.uuid4()), 1, "ZZZZZZ", unknown_key))
     assert screen.band.tone is Tone.ERROR and "ZZZZZZ" in screen.band.detail.text()
-    assert views.today_summary(desk.uow()).visits == 2
+    assert visit_queries.today_summary(desk.uow()).visits == 2

@@ -15,8 +15,10 @@ from desktop.bootstrap import Desk
 from desktop.demo import generate
 from desktop.domain.model import DeskContext, Member, Role
 from desktop.domain.pinyin import sort_key
-from desktop.services import members, operators, views
-from desktop.services.operators import OperatorForm
+from desktop.services.desk import operators
+from desktop.services.desk.operators import OperatorForm
+from desktop.services.members import commands as members
+from desktop.services.members import queries as member_queries
 from ui import tasks
 from ui.members.form import MemberFormDialog
 from ui.members.list_model import PAGE_SIZE, MemberListModel
@@ -63,9 +65,9 @@ def test_counts_all_members_and_pages_rows_in(
 
     assert model.rowCount() == DEMO_MEMBERS
     assert screen.count_label.text() == f"共 {DEMO_MEMBERS} 位会员"
-    ids = views.member_ids(session.desk.uow(), "registered", descending=True)
+    ids = member_queries.member_ids(session.desk.uow(), "registered", descending=True)
     assert [model.member_id_at(0), model.member_id_at(DEMO_MEMBERS - 1)] == [ids[0], ids[-1]]
-    rows = views.member_rows(session.desk.uow(), [ids[0], ids[-1]])
+    rows = member_queries.member_rows(session.desk.uow(), [ids[0], ids[-1]])
     for row, member_id in ((0, ids[0]), (DEMO_MEMBERS - 1, ids[-1])):
         expected = rows[member_id]
         assert _text(model, row, 0) == expected.member_number
@@ -89,7 +91,7 @@ def test_sort_by_name_follows_pinyin_and_reverses(
     names = _names(model)
     keys = [sort_key(name) for name in names]
     assert keys == sorted(keys)
-    assert [model.member_id_at(r) for r in range(3)] == views.member_ids(
+    assert [model.member_id_at(r) for r in range(3)] == member_queries.member_ids(
         session.desk.uow(), "name"
     )[:3]
 
@@ -122,7 +124,7 @@ def test_filter_by_pinyin_initials_then_clear(
     model = screen.model
     shown = {model.member_id_at(r) for r in range(model.rowCount())}
     assert shan.id in shown
-    assert shown <= set(views.member_ids(session.desk.uow(), typed="sxx"))
+    assert shown <= set(member_queries.member_ids(session.desk.uow(), typed="sxx"))
     assert screen.count_label.text().startswith(f"找到 {model.rowCount()} 位")
 
     screen.filter.clear()
@@ -341,7 +343,7 @@ def test_print_a_card_then_a_reprint_needs_a_reason_then_the_unprinted_batch(
     qtbot: QtBot, session: DeskSession, ctx: DeskContext
 ) -> None:
     from desktop.identity.tokens import Verdict
-    from desktop.services import identity
+    from desktop.services.cards import identity
 
     zhang = _register(session, ctx, "张三")
     _register(session, ctx, "李四")
@@ -372,7 +374,7 @@ def test_report_a_card_lost_then_reissue_it(
     qtbot: QtBot, session: DeskSession, ctx: DeskContext
 ) -> None:
     from desktop.identity.tokens import Verdict
-    from desktop.services import identity
+    from desktop.services.cards import identity
 
     zhang = _register(session, ctx, "张三")
     screen = _screen(qtbot, session)

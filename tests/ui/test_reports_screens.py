@@ -16,8 +16,9 @@ from desktop import i18n
 from desktop.bootstrap import Desk
 from desktop.demo import generate
 from desktop.domain.model import DeskContext, Role
-from desktop.services import members, operators
-from desktop.services.members import MemberForm
+from desktop.services.desk import operators
+from desktop.services.members import commands as members
+from desktop.services.members.commands import MemberForm
 from ui.imports.export_dialog import ExportDialog
 from ui.imports.wizard import ImportWizard
 from ui.reports.screen import ReportScreen
@@ -105,7 +106,7 @@ def test_the_wizard_guesses_previews_imports_and_saves_the_refused_rows(
 def test_cancel_stops_the_import_and_says_how_far_it_got(
     qtbot: QtBot, desk: Desk, session: DeskSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from desktop.services import imports
+    from desktop.services.reports import imports
 
     monkeypatch.setattr(imports, "BATCH_ROWS", 5)
     path = tmp_path / "list.csv"
@@ -233,7 +234,7 @@ def test_screenshots_of_import_export_and_report(
 def test_the_import_runs_in_the_background_and_reports_progress_across_threads(
     qtbot: QtBot, desk: Desk, session: DeskSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from desktop.services import imports
+    from desktop.services.reports import imports
     from ui import tasks
 
     monkeypatch.setattr(imports, "BATCH_ROWS", 4)

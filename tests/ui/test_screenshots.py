@@ -141,7 +141,8 @@ def _training_screenshots(window: QWidget, desk: Desk, ctx: DeskContext, folder:
     from datetime import date, timedelta
 
     from desktop.domain.training import AttendanceStatus
-    from desktop.services import attendance, courses, rosters, views
+    from desktop.services.members import queries as member_queries
+    from desktop.services.training import attendance, courses, rosters
 
     today = date.today()
     sessions = tuple(
@@ -150,7 +151,7 @@ def _training_screenshots(window: QWidget, desk: Desk, ctx: DeskContext, folder:
     )
     form = courses.CourseForm(title="电工安全操作培训", teacher="刘建国", venue="街道职工之家")
     made = courses.create_course(form, desk.uow(), ctx, sessions)
-    ids = views.member_ids(desk.uow())[:14]
+    ids = member_queries.member_ids(desk.uow())[:14]
     for member_id in ids:
         rosters.enrol(made.id, "", desk.uow(), ctx, member_id=member_id)
     held = courses.sessions(desk.uow(), made.id)

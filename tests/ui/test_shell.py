@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.bootstrap import Desk
 from desktop.domain.model import DeskContext, Device, Operator, Role, StationKind
-from desktop.services import operators
+from desktop.services.desk import operators
 from ui.app import DeskApp
 from ui.session.setup_dialog import SetupDialog
 from ui.shell import Shell
@@ -167,7 +167,7 @@ def test_locking_closes_a_dialog_left_open(
 ) -> None:
     from PySide6.QtCore import QTimer
 
-    from desktop.services import views
+    from desktop.services.members import queries as member_queries
     from ui.members.form import MemberFormDialog
 
     device, admin = station
@@ -187,7 +187,7 @@ def test_locking_closes_a_dialog_left_open(
     shell.checkin_screen.register_walk_in()
     assert seen["visible"] is False
     assert shell.session is None
-    assert views.search_members(desk.uow(), "钱九") == []
+    assert member_queries.search_members(desk.uow(), "钱九") == []
 
 
 def test_saved_settings_take_effect_at_once(

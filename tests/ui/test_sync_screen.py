@@ -13,7 +13,8 @@ from pytestqt.qtbot import QtBot
 from desktop.bootstrap import Desk
 from desktop.domain.model import Device, Operator
 from desktop.i18n import tr
-from desktop.services import syncing
+from desktop.services.sync import commands as syncing
+from desktop.storage.members.repositories import MemberRepository
 from sync.client.engine import sync_once
 from tests.sync.conftest import (  # noqa: F401  (fixtures)
     Server,
@@ -104,7 +105,7 @@ def test_connect_sync_and_resolve_a_conflict_from_the_screen(
     resolved = syncing.conflicts(desk.uow(), include_resolved=True)[0]
     assert resolved.status == "resolved" and resolved.note == "电话核实为同一人"
     with desk.uow().reading() as uow:
-        assert uow.members.row(mine) is not None
+        assert uow.repo(MemberRepository).row(mine) is not None
     sync_and_wait(qtbot, window)
     assert server.conflicts()[0]["status"] == "resolved"
     assert "冲突" not in status.text()

@@ -16,8 +16,9 @@ from pytestqt.qtbot import QtBot
 
 from desktop.domain.model import DeskContext, Member
 from desktop.domain.training import AttendanceStatus
-from desktop.services import attendance, courses, members, rosters
-from desktop.services.certificates import verify_certificate_text
+from desktop.services.certificates.commands import verify_certificate_text
+from desktop.services.members import commands as members
+from desktop.services.training import attendance, courses, rosters
 from ui.session.state import DeskSession
 from ui.shell import Shell
 from ui.training.course_dialog import CourseDialog

@@ -10,7 +10,9 @@ from pytestqt.qtbot import QtBot
 
 from desktop.domain.model import DeskContext, Member
 from desktop.domain.training import AttendanceStatus
-from desktop.services import attendance, cards, courses, members, rosters
+from desktop.services.cards import commands as cards
+from desktop.services.members import commands as members
+from desktop.services.training import attendance, courses, rosters
 from ui.checkin.band import Tone
 from ui.session.state import DeskSession
 from ui.training.door_screen import DoorScreen

@@ -11,9 +11,12 @@ from desktop import i18n
 from desktop.domain.model import DeskContext, Member
 from desktop.identity.keys import generate_private_key
 from desktop.identity.tokens import Verdict, sign_card
-from desktop.services import cards, certificates, members, verification
-from desktop.services.certificates import CertificateForm
-from desktop.services.verification import ScanKind
+from desktop.services.cards import commands as cards
+from desktop.services.cards import verification
+from desktop.services.cards.verification import ScanKind
+from desktop.services.certificates import commands as certificates
+from desktop.services.certificates.commands import CertificateForm
+from desktop.services.members import commands as members
 from ui.checkin.band import Tone
 from ui.session.state import DeskSession
 from ui.verify.screen import VerifyScreen

@@ -21,7 +21,7 @@ from desktop import cli
 from desktop.bootstrap import Desk, open_desk
 from desktop.domain.model import DeskContext, Device, Operator
 from desktop.domain.people import id_check_char
-from desktop.services import operators
+from desktop.services.desk import operators
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = Path(sys.executable).with_name("waystation")

@@ -22,7 +22,9 @@ from PIL import Image
 
 from desktop.bootstrap import open_desk
 from desktop.identity.tokens import Verdict
-from desktop.services import identity, views
+from desktop.services.cards import identity
+from desktop.services.members import queries as member_queries
+from desktop.storage.members.repositories import MemberRepository
 
 REPO = Path(__file__).resolve().parents[2]
 DPI = 300
@@ -144,8 +146,8 @@ def _a_member(home: Path) -> str:
     desk = open_desk(home)
     try:
         with desk.uow().reading() as uow:
-            first = views.member_ids(uow)[0]
-            member = uow.members.get(first)
+            first = member_queries.member_ids(uow)[0]
+            member = uow.repo(MemberRepository).get(first)
             assert member is not None
             return member.member_number
     finally:

@@ -12,7 +12,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from desktop.bootstrap import open_desk
-from desktop.services import views
+from desktop.services.members import queries as member_queries
+from desktop.storage.members.repositories import MemberRepository
 from tests.unit.test_cli_print import as_json, decoded, pages, run
 
 
@@ -28,7 +29,7 @@ def numbers(home: Path) -> list[str]:
     desk = open_desk(home)
     try:
         with desk.uow().reading() as uow:
-            found = [uow.members.get(i) for i in views.member_ids(uow)]
+            found = [uow.repo(MemberRepository).get(i) for i in member_queries.member_ids(uow)]
             return [m.member_number for m in found if m is not None]
     finally:
         desk.close()

@@ -12,9 +12,12 @@ from openpyxl import load_workbook
 from desktop.bootstrap import Desk
 from desktop.domain.errors import InvalidInput
 from desktop.domain.model import DeskContext
-from desktop.services import cards, checkin, members, monthly_report
-from desktop.services.checkin import CheckIn
-from desktop.services.members import MemberForm
+from desktop.services.cards import commands as cards
+from desktop.services.members import commands as members
+from desktop.services.members.commands import MemberForm
+from desktop.services.reports import monthly as monthly_report
+from desktop.services.visits import checkin
+from desktop.services.visits.checkin import CheckIn
 from desktop.storage.uow import UnitOfWorkFactory, uow_factory
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from desktop.bootstrap import Desk
 from desktop.domain.model import DeskContext
-from desktop.services import replication, views
-from desktop.services.members import KEYS_VERSION
-from desktop.services.replication import PulledEvent
+from desktop.services.appliers import APPLIERS
+from desktop.services.members import queries as member_queries
+from desktop.services.members.commands import KEYS_VERSION
+from desktop.services.sync import replication
+from desktop.services.sync.replication import PulledEvent
 
 OTHER = "01a20000-0000-7000-8000-0000000000aa"
 
@@ -48,9 +50,9 @@ def test_sent_keys_of_this_version_are_used_others_recomputed(desk: Desk, ctx: D
     )
     bare = event("01a20000-0000-7000-8000-000000000003", "诸葛亮", "ABCDEF-0003")
     with desk.uow() as uow:
-        assert replication.apply_page(uow, [sent, stale, bare]) == 3
+        assert replication.apply_page(uow, [sent, stale, bare], APPLIERS) == 3
         uow.commit()
-    found = lambda typed: [m.id for m in views.search_members(desk.uow(), typed)]  # noqa: E731
+    found = lambda typed: [m.id for m in member_queries.search_members(desk.uow(), typed)]  # noqa: E731
     assert found("oynnmarker") == [sent.entity_id]  # the sending desk's keys
     assert found("smg") == [stale.entity_id]  # another keys version: computed here
     assert found("nonsense") == []

@@ -14,10 +14,15 @@ from desktop.bootstrap import Desk, open_desk
 from desktop.domain.aid import Campaign, RefusalCode
 from desktop.domain.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from desktop.domain.model import DeskContext, Member, Role, StationKind
-from desktop.services import campaigns, handouts, members, operators, replication, setup, stock
-from desktop.services.campaigns import CampaignForm
-from desktop.services.handouts import HandOut, HandoutRefused
-from desktop.storage.schema import AuditRow, OutboxRow
+from desktop.services.aid import campaigns, handouts, stock
+from desktop.services.aid.campaigns import CampaignForm
+from desktop.services.aid.handouts import HandOut, HandoutRefused
+from desktop.services.appliers import APPLIERS
+from desktop.services.desk import operators, setup
+from desktop.services.members import commands as members
+from desktop.services.sync import replication
+from desktop.storage.desk.tables import AuditRow
+from desktop.storage.sync.tables import OutboxRow
 from desktop.storage.uow import UnitOfWorkFactory, uow_factory
 
 NOON = datetime(2026, 7, 15, 12, 0, tzinfo=UTC)
@@ -361,7 +366,7 @@ def pull(source: Desk, target: Desk) -> int:
                 received_at=row.device_time,
                 payload=json.loads(row.payload),
             )
-            applied += replication.apply(uow, event)
+            applied += replication.apply(uow, event, APPLIERS)
         uow.commit()
     return applied
 
@@ -418,7 +423,7 @@ def _hand_out_there(
 ) -> None:
     """Hand out to this desk's member at the second desk. Bringing the member there is the
     sync issue's member applier; here a placeholder row under the same id stands in."""
-    from desktop.storage.schema import MemberRow
+    from desktop.storage.members.tables import MemberRow
 
     with other.uow() as u:
         u.session.add(
@@ -485,7 +490,7 @@ def test_the_derived_totals_agree_with_the_events_and_rebuild_to_the_same(
     friend: Member,
     second: tuple[Desk, DeskContext],
 ) -> None:
-    from desktop.services import aid_report
+    from desktop.services.aid import report as aid_report
 
     other, _other_ctx = second
     campaign = make_campaign(uow, ctx)

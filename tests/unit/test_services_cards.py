@@ -16,9 +16,14 @@ from desktop.domain.model import DeskContext, Device, Member, Operator, Role
 from desktop.identity.keys import generate_private_key, public_key_bytes
 from desktop.identity.tokens import Problem, Verdict, sign_card
 from desktop.printing import compose
-from desktop.services import cards, certificates, identity, members
-from desktop.services.settings import read_settings, save_settings
-from desktop.storage.schema import CardEventRow, OutboxRow
+from desktop.services.cards import commands as cards
+from desktop.services.cards import identity
+from desktop.services.certificates import commands as certificates
+from desktop.services.desk.settings import read_settings, save_settings
+from desktop.services.members import commands as members
+from desktop.storage.cards.tables import CardEventRow
+from desktop.storage.desk.repositories import PublicKeys
+from desktop.storage.sync.tables import OutboxRow
 
 OTHER_DEVICE = "9ZZZZ9"
 
@@ -160,7 +165,7 @@ def test_another_devices_key_is_unknown_until_accepted(
 
     # once the other device's key is known, its signature is checked for real
     with desk.uow() as uow:
-        uow.public_keys.add(OTHER_DEVICE, public_key_bytes(other), "sync", "2025-01-01")
+        uow.repo(PublicKeys).add(OTHER_DEVICE, public_key_bytes(other), "sync", "2025-01-01")
         uow.commit()
     assert verdict_of(desk, text) is Verdict.VALID
     forged = sign_card(member.id, 1, OTHER_DEVICE, generate_private_key())
@@ -278,7 +283,7 @@ def test_a_station_certificate_template_is_checked_and_used(
     desk: Desk, ctx: DeskContext, tmp_path: Path
 ) -> None:
     from desktop.printing.certificates import DEFAULT_TEMPLATE
-    from desktop.services import printouts
+    from desktop.services.cards import printouts
 
     current = read_settings(desk.uow())
     broken = tmp_path / "broken.json"

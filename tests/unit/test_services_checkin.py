@@ -13,8 +13,10 @@ from desktop.bootstrap import Desk
 from desktop.domain.clock import to_iso
 from desktop.domain.errors import InvalidInput, NotFound, RuleViolation
 from desktop.domain.model import DeskContext, Member
-from desktop.services import checkin, members, views
-from desktop.services.checkin import CheckIn, CheckInStatus
+from desktop.services.members import commands as members
+from desktop.services.visits import checkin
+from desktop.services.visits import queries as visit_queries
+from desktop.services.visits.checkin import CheckIn, CheckInStatus
 from desktop.storage.uow import UnitOfWorkFactory, uow_factory
 
 # Noon UTC: the same calendar day in every time zone from UTC-11 to UTC+11.
@@ -138,7 +140,7 @@ def test_visit_numbers_count_up(
         numbers.append(result.visit_number)
         clock.advance(hours=1)
     assert numbers == [1, 2, 3]
-    assert views.member_visit_count(uow(), member.id) == 3
+    assert visit_queries.member_visit_count(uow(), member.id) == 3
 
 
 def test_a_repeat_within_the_window_records_nothing_until_confirmed(
@@ -206,7 +208,7 @@ def test_a_clock_set_back_keeps_counting_and_the_queue_in_recording_order(
         assert result.status is CheckInStatus.RECORDED
         recorded.append(result)
     assert [r.visit_number for r in recorded] == [1, 2, 3]
-    assert views.member_visit_count(uow(), member.id) == 3
+    assert visit_queries.member_visit_count(uow(), member.id) == 3
     with desk.engine.connect() as connection:
         queued = connection.exec_driver_sql(
             "SELECT entity_id, device_time FROM outbox WHERE kind = 'visit.recorded' ORDER BY seq"
@@ -284,14 +286,14 @@ def test_anonymous_visits_count_in_today_summary(
     checkin.check_in_anonymous("", ("toilet",), uow(), ctx)
     visit_in(uow, ctx, member)
     assert count(desk, "outbox") == outbox + 3
-    summary = views.today_summary(uow())
+    summary = visit_queries.today_summary(uow())
     assert summary.date == "2025-03-14"
     assert (summary.visits, summary.people, summary.anonymous) == (3, 3, 2)
     assert summary.per_service == {"water": 2, "rest": 1, "toilet": 1}
-    listed = {v.id: v for v in views.recent_visits(uow())}
+    listed = {v.id: v for v in visit_queries.recent_visits(uow())}
     assert listed[visit_id].occupation == "外卖 骑手"
     assert listed[visit_id].member_id is None
-    assert views.today_summary(uow(), "2025-03-13").visits == 0
+    assert visit_queries.today_summary(uow(), "2025-03-13").visits == 0
 
 
 def test_void_excludes_a_visit_from_figures_and_counts(
@@ -302,20 +304,23 @@ def test_void_excludes_a_visit_from_figures_and_counts(
     second = visit_in(uow, ctx, member)
     anonymous = checkin.check_in_anonymous("保安", ("water",), uow(), ctx)
     assert first.visit_id is not None and second.visit_id is not None
-    assert views.today_summary(uow()).visits == 3
+    assert visit_queries.today_summary(uow()).visits == 3
     visits, voids, outbox = counts(desk)
 
     void_id = checkin.void_visit(f" {first.visit_id} ", "  扫错了   人 ", uow(), ctx)
     checkin.void_visit(anonymous, "重复计数", uow(), ctx)
 
     assert counts(desk) == (visits, voids + 2, outbox + 2)  # the visits themselves stay
-    summary = views.today_summary(uow())
+    summary = visit_queries.today_summary(uow())
     assert (summary.visits, summary.people, summary.anonymous) == (1, 1, 0)
-    assert views.member_visit_count(uow(), member.id) == 1
-    shown = views.visit(uow(), first.visit_id)
+    assert visit_queries.member_visit_count(uow(), member.id) == 1
+    shown = visit_queries.visit(uow(), first.visit_id)
     assert shown is not None
     assert (shown.voided, shown.void_reason) == (True, "扫错了 人")
-    assert {v.id for v in views.recent_visits(uow()) if v.voided} == {first.visit_id, anonymous}
+    assert {v.id for v in visit_queries.recent_visits(uow()) if v.voided} == {
+        first.visit_id,
+        anonymous,
+    }
     with desk.engine.connect() as connection:
         kind, entity, payload = connection.exec_driver_sql(
             "SELECT kind, entity_id, payload FROM outbox WHERE entity_id = ?", (void_id,)

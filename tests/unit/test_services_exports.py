@@ -14,10 +14,13 @@ from desktop.bootstrap import Desk
 from desktop.domain.errors import InvalidInput, PermissionDenied
 from desktop.domain.model import DeskContext, Role
 from desktop.domain.people import id_check_char
-from desktop.services import checkin, exports, members, operators
-from desktop.services.checkin import CheckIn
-from desktop.services.exports import ExportRequest
-from desktop.services.members import MemberForm
+from desktop.services.desk import operators
+from desktop.services.members import commands as members
+from desktop.services.members.commands import MemberForm
+from desktop.services.reports import exports
+from desktop.services.reports.exports import ExportRequest
+from desktop.services.visits import checkin
+from desktop.services.visits.checkin import CheckIn
 
 ID_BODY = "99000019900307123"
 ID_NUMBER = ID_BODY + id_check_char(ID_BODY)

@@ -14,9 +14,12 @@ from desktop.domain.errors import InvalidInput, PermissionDenied
 from desktop.domain.import_mapping import find_header, guess_field, guess_mapping
 from desktop.domain.model import DeskContext, Role
 from desktop.domain.people import id_check_char
-from desktop.services import imports, members, operators, views
-from desktop.services.imports import ImportOptions
-from desktop.services.members import MemberForm
+from desktop.services.desk import operators
+from desktop.services.members import commands as members
+from desktop.services.members import queries as member_queries
+from desktop.services.members.commands import MemberForm
+from desktop.services.reports import imports
+from desktop.services.reports.imports import ImportOptions
 
 # Region 990000 is assigned to no place: no number built on it belongs to a person.
 ID_BODY = "99000019900307123"
@@ -186,7 +189,7 @@ def test_a_messy_roster_imports_every_good_row_and_names_every_other(
     assert result.imported + result.updated + len(result.refused) == result.rows
     assert seen == [(12, 12)]
 
-    found = {m.name: m for m in views.search_members(desk.uow(), "", limit=50)} or {}
+    found = {m.name: m for m in member_queries.search_members(desk.uow(), "", limit=50)} or {}
     stored = {
         row[0]: row[1:]
         for row in sqlite3.connect(desk.paths.database).execute(
@@ -219,7 +222,7 @@ def test_a_messy_roster_imports_every_good_row_and_names_every_other(
         raw = db.execute("SELECT group_concat(payload) FROM outbox").fetchone()[0]
     assert ID_NUMBER not in raw and ID_NUMBER.lower() not in raw
     assert {p["member_number"] for p in payloads} == {s[4] for s in stored.values()}
-    hit = views.search_members(desk.uow(), "zs", limit=5)
+    hit = member_queries.search_members(desk.uow(), "zs", limit=5)
     assert "张三" in [m.name for m in hit]
 
 
@@ -439,7 +442,7 @@ def test_matching_by_id_number_and_refusing_a_phone_of_another_id(
 def test_the_desk_can_write_between_batches(
     desk: Desk, ctx: DeskContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from desktop.services import checkin
+    from desktop.services.visits import checkin
 
     monkeypatch.setattr(imports, "BATCH_ROWS", 3)
     path = tmp_path / "list.csv"

@@ -13,8 +13,10 @@ from desktop.domain.errors import InvalidInput, NotFound, PermissionDenied, Rule
 from desktop.domain.model import DeskContext, Device, Member, Operator, Role, StationKind
 from desktop.domain.people import id_check_char, id_number_hash
 from desktop.identity.secrets import ID_HASH_KEY_FILE
-from desktop.services import members, operators, setup, views
-from desktop.services.members import MemberForm
+from desktop.services.desk import operators, setup
+from desktop.services.members import commands as members
+from desktop.services.members import queries as member_queries
+from desktop.services.members.commands import MemberForm
 
 # Region 990000 is assigned to no place, so no number built on it belongs to a person.
 ID_BODY = "99000019900307123"
@@ -284,8 +286,8 @@ def test_edit_makes_a_new_version_with_a_revision(desk: Desk, ctx: DeskContext) 
     assert json.loads(revisions[1][1])["name"] == "李四"
     assert kind == "member.updated"
     # The search keys follow the new name.
-    assert names(views.search_members(desk.uow(), "ls")) == ["李四"]
-    assert views.search_members(desk.uow(), "zs") == []
+    assert names(member_queries.search_members(desk.uow(), "ls")) == ["李四"]
+    assert member_queries.search_members(desk.uow(), "zs") == []
 
 
 def test_a_stale_version_is_refused(desk: Desk, ctx: DeskContext) -> None:
@@ -370,22 +372,22 @@ def people(desk: Desk, ctx: DeskContext) -> dict[str, Member]:
 def test_search_by_name_pinyin_initials_and_phone(
     desk: Desk, people: dict[str, Member], typed: str, expected: list[str]
 ) -> None:
-    assert names(views.search_members(desk.uow(), typed)) == expected
+    assert names(member_queries.search_members(desk.uow(), typed)) == expected
 
 
 def test_search_by_a_prefix_finds_everyone_who_starts_so(
     desk: Desk, people: dict[str, Member]
 ) -> None:
-    assert sorted(names(views.search_members(desk.uow(), "zhang"))) == ["张三", "张伟"]
-    assert sorted(names(views.search_members(desk.uow(), "张"))) == ["张三", "张伟"]
-    assert views.search_members(desk.uow(), "   ") == []
+    assert sorted(names(member_queries.search_members(desk.uow(), "zhang"))) == ["张三", "张伟"]
+    assert sorted(names(member_queries.search_members(desk.uow(), "张"))) == ["张三", "张伟"]
+    assert member_queries.search_members(desk.uow(), "   ") == []
 
 
 def test_search_and_resolve_by_member_number(desk: Desk, people: dict[str, Member]) -> None:
     number = people["李四"].member_number
     compact = number.replace("-", "")
     for typed in (number, compact, number.lower(), compact.lower(), f" {number} "):
-        assert names(views.search_members(desk.uow(), typed)) == ["李四"], typed
+        assert names(member_queries.search_members(desk.uow(), typed)) == ["李四"], typed
         assert members.resolve_member(desk.uow(), typed).name == "李四", typed
     code, seq = number.split("-")
     assert members.resolve_member(desk.uow(), f"{code}-{int(seq)}").name == "李四"
@@ -402,7 +404,7 @@ def test_search_finds_a_phone_typed_with_its_country_code(
     desk: Desk, people: dict[str, Member], typed: str
 ) -> None:
     assert members.resolve_member(desk.uow(), typed).name == "张三"
-    assert names(views.search_members(desk.uow(), typed)) == ["张三"]
+    assert names(member_queries.search_members(desk.uow(), typed)) == ["张三"]
 
 
 def test_a_tag_longer_than_a_list_entry_is_refused(desk: Desk, ctx: DeskContext) -> None:

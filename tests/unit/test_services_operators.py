@@ -7,8 +7,8 @@ import pytest
 from desktop.bootstrap import Desk
 from desktop.domain.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from desktop.domain.model import DeskContext, Device, Operator, Role
-from desktop.services import operators
-from desktop.services.operators import OperatorForm
+from desktop.services.desk import operators
+from desktop.services.desk.operators import OperatorForm
 
 ADMIN_PIN = "2468"  # the PIN the `station` fixture of tests/conftest.py gives the admin
 

@@ -16,12 +16,15 @@ from desktop.bootstrap import Desk, open_desk
 from desktop.domain.errors import InvalidInput, PermissionDenied, RuleViolation
 from desktop.domain.model import DeskContext, Member, Role, StationKind
 from desktop.domain.training import AttendanceStatus
-from desktop.services import attendance, completion, courses, members, rosters, setup
-from desktop.services.attendance import DoorOutcome
-from desktop.services.certificates import verify_certificate_text
-from desktop.services.courses import CourseForm, SessionForm
-from desktop.services.replication import PulledEvent, apply
-from desktop.storage.schema import OutboxRow
+from desktop.services.appliers import APPLIERS
+from desktop.services.certificates.commands import verify_certificate_text
+from desktop.services.desk import setup
+from desktop.services.members import commands as members
+from desktop.services.sync.replication import PulledEvent, apply
+from desktop.services.training import attendance, completion, courses, rosters
+from desktop.services.training.attendance import DoorOutcome
+from desktop.services.training.courses import CourseForm, SessionForm
+from desktop.storage.sync.tables import OutboxRow
 from desktop.storage.uow import UnitOfWorkFactory, uow_factory
 
 DAY = date(2025, 3, 14)
@@ -422,8 +425,8 @@ def pull(source: Desk, target: Desk, after_seq: int = 0) -> int:
     pulled = events(source, after_seq)
     with target.uow() as unit:
         for event in pulled:
-            apply(unit, event)
-            apply(unit, event)  # idempotent
+            apply(unit, event, APPLIERS)
+            apply(unit, event, APPLIERS)  # idempotent
         unit.commit()
     return pulled[-1].server_seq if pulled else after_seq
 

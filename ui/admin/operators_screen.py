@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 from desktop.domain.errors import AppError
 from desktop.domain.model import Operator, Role
 from desktop.i18n import describe, tr
-from desktop.services import operators
-from desktop.services.operators import PIN_MAX, OperatorForm
+from desktop.services.desk import operators
+from desktop.services.desk.operators import PIN_MAX, OperatorForm
 from ui.errors import show_error
 from ui.session.state import DeskSession
 from ui.tables import read_only_rows

@@ -32,7 +32,7 @@ from desktop import config
 from desktop.domain.errors import AppError
 from desktop.domain.model import SERVICES, Role
 from desktop.i18n import LANGUAGES, describe, tr
-from desktop.services.settings import (
+from desktop.services.desk.settings import (
     AUTO_PRINT,
     LIST_ITEM_MAX,
     MINUTES_MAX,

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 from desktop.domain.aid import PROOFS, Campaign, Item
 from desktop.domain.errors import AppError
 from desktop.i18n import describe, tr
-from desktop.services import campaigns
-from desktop.services.settings import read_settings
+from desktop.services.aid import campaigns
+from desktop.services.desk.settings import read_settings
 from ui.session.state import DeskSession
 from ui.tasks import DbOp
 

@@ -31,8 +31,10 @@ from desktop.domain.errors import AppError, NotFound
 from desktop.domain.model import Member, Role
 from desktop.domain.people import mask_phone
 from desktop.i18n import describe, tr
-from desktop.services import campaigns, handouts, members, views
-from desktop.services.handouts import AidStatus, HandOut, HandoutRecord, HandoutRefused
+from desktop.services.aid import campaigns, handouts
+from desktop.services.aid.handouts import AidStatus, HandOut, HandoutRecord, HandoutRefused
+from desktop.services.members import commands as members
+from desktop.services.members import queries as member_queries
 from ui.aid.dialogs import OverrideDialog, SignatureDialog, ask_text
 from ui.checkin.band import ResultBand, Tone
 from ui.checkin.search_box import SearchBox
@@ -282,7 +284,9 @@ class HandoutScreen(QWidget):
     def update_results(self, text: str) -> None:
         if self.state is not State.SEARCH:
             return
-        self._hits = views.search_members(self.session.desk.uow(), text) if text.strip() else []
+        self._hits = (
+            member_queries.search_members(self.session.desk.uow(), text) if text.strip() else []
+        )
         self.results.setRowCount(len(self._hits))
         for row, member in enumerate(self._hits):
             cells = [
@@ -487,7 +491,7 @@ class HandoutScreen(QWidget):
         try:
             self.collector = members.resolve_member(self.session.desk.uow(), text)
         except NotFound:
-            found = views.search_members(self.session.desk.uow(), text, limit=2)
+            found = member_queries.search_members(self.session.desk.uow(), text, limit=2)
             self.collector = found[0] if len(found) == 1 else None
         except AppError as error:
             self._refuse(tr("checkin.refused_title"), describe(error))

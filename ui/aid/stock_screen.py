@@ -31,7 +31,8 @@ from desktop.domain.errors import AppError
 from desktop.domain.model import Role
 from desktop.i18n import describe, tr
 from desktop.printing import campaign_report
-from desktop.services import aid_report, campaigns, stock
+from desktop.services.aid import campaigns, stock
+from desktop.services.aid import report as aid_report
 from ui.session.state import DeskSession
 from ui.tables import read_only_rows
 from ui.tasks import DbOp

@@ -34,8 +34,12 @@ from desktop.domain.errors import AppError, NotFound, RuleViolation
 from desktop.domain.model import Member, Visit
 from desktop.domain.people import mask_phone
 from desktop.i18n import describe, join, tr
-from desktop.services import checkin, members, printouts, views
-from desktop.services.settings import DeskSettings, read_settings
+from desktop.services.cards import printouts
+from desktop.services.desk.settings import DeskSettings, read_settings
+from desktop.services.members import commands as members
+from desktop.services.members import queries as member_queries
+from desktop.services.visits import checkin
+from desktop.services.visits import queries as visit_queries
 from ui.checkin.band import ResultBand, Tone
 from ui.checkin.search_box import BURST_MAX_GAP_S, SearchBox
 from ui.checkin.services_panel import ServicesPanel
@@ -193,7 +197,9 @@ class CheckInScreen(QWidget):
     def update_results(self, text: str) -> None:
         if self.state is not State.SEARCH:
             return
-        self._hits = views.search_members(self.session.desk.uow(), text) if text.strip() else []
+        self._hits = (
+            member_queries.search_members(self.session.desk.uow(), text) if text.strip() else []
+        )
         self.results.setRowCount(len(self._hits))
         for row, member in enumerate(self._hits):
             cells = [
@@ -481,4 +487,6 @@ class CheckInScreen(QWidget):
 
     def refresh_today(self) -> None:
         uow = self.session.desk.uow
-        self.today.show_summary(views.today_summary(uow()), views.recent_visits(uow(), limit=30))
+        self.today.show_summary(
+            visit_queries.today_summary(uow()), visit_queries.recent_visits(uow(), limit=30)
+        )

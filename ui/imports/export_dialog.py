@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.model import Role
 from desktop.i18n import tr
-from desktop.services import exports
-from desktop.services.exports import ExportRequest, ExportResult
+from desktop.services.reports import exports
+from desktop.services.reports.exports import ExportRequest, ExportResult
 from ui.session.state import DeskSession
 from ui.tasks import PoolOp
 

@@ -42,8 +42,8 @@ from PySide6.QtWidgets import (
 from desktop.domain.errors import AppError
 from desktop.domain.import_mapping import FIELDS
 from desktop.i18n import describe, tr
-from desktop.services import imports
-from desktop.services.imports import ImportOptions, ImportResult, PreviewRow, SheetLayout
+from desktop.services.reports import imports
+from desktop.services.reports.imports import ImportOptions, ImportResult, PreviewRow, SheetLayout
 from ui.errors import show_error
 from ui.session.state import DeskSession
 from ui.tasks import PoolOp

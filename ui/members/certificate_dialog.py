@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.errors import AppError
 from desktop.i18n import describe, tr
-from desktop.services import certificates, printouts
-from desktop.services.certificates import CertificateForm, IssuedCertificate
+from desktop.services.cards import printouts
+from desktop.services.certificates import commands as certificates
+from desktop.services.certificates.commands import CertificateForm, IssuedCertificate
 from ui.errors import show_error
 from ui.printing import preview
 from ui.session.state import DeskSession

@@ -23,8 +23,8 @@ from desktop.domain.errors import AppError
 from desktop.domain.model import DuplicateHint, Member
 from desktop.domain.people import mask_phone
 from desktop.i18n import describe, join, tr
-from desktop.services import members
-from desktop.services.settings import read_settings
+from desktop.services.desk.settings import read_settings
+from desktop.services.members import commands as members
 from ui.session.state import DeskSession
 from ui.tasks import DbOp
 

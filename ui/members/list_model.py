@@ -1,7 +1,7 @@
 """The member list as a table model that stays smooth at 200,000 members.
 
 The model holds only the ordered ids of what it shows. Rows are fetched a page at a time
-(``views.member_rows``) when the view first paints them and kept in a small LRU cache.
+(``member_queries.member_rows``) when the view first paints them and kept in a small LRU cache.
 Loading the ids of all members takes a few hundred milliseconds at that size, so it runs
 off the UI thread (``PoolOp``); a filter only reorders its matches by the loaded order.
 """
@@ -28,15 +28,15 @@ from desktop.domain.clock import from_iso, local_date
 from desktop.domain.errors import InvalidInput
 from desktop.domain.people import mask_phone
 from desktop.i18n import tr
-from desktop.services import views
+from desktop.services.members import queries as member_queries
 from ui.tasks import PoolOp
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
 CACHED_PAGES = 32
-# views.member_ids returns at most this many matches for a filter.
-FILTER_CAP = views.FILTER_LIMIT
+# member_queries.member_ids returns at most this many matches for a filter.
+FILTER_CAP = member_queries.FILTER_LIMIT
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -44,7 +44,7 @@ _Index = QModelIndex | QPersistentModelIndex
 @dataclass(frozen=True)
 class Column:
     title: str  # message code
-    sort: str | None  # key of views.MEMBER_SORTS; None: not sortable
+    sort: str | None  # key of member_queries.MEMBER_SORTS; None: not sortable
     width: int  # pixels at the default font, for a 1366-wide screen
 
 
@@ -90,15 +90,15 @@ def _load(
     """Worker-side: the ids to show. Reuses ``known`` when it is in the wanted order."""
     order = known
     if order is None or (order.sort, order.descending) != (sort, descending):
-        order = _Order(sort, descending, views.member_ids(uow(), sort, descending))
+        order = _Order(sort, descending, member_queries.member_ids(uow(), sort, descending))
     if not typed.strip():
         return _Loaded(order, order.ids)
     if not order.rank:
         order = _Order(sort, descending, order.ids, {m: i for i, m in enumerate(order.ids)})
-    return _Loaded(order, order.ranked(views.member_ids(uow(), typed=typed)))
+    return _Loaded(order, order.ranked(member_queries.member_ids(uow(), typed=typed)))
 
 
-def _cell(row: views.MemberRow, column: int) -> str:
+def _cell(row: member_queries.MemberRow, column: int) -> str:
     if column == 0:
         return row.member_number
     if column == 1:
@@ -140,7 +140,7 @@ class MemberListModel(QAbstractTableModel):
         self._uow = uow
         self._ids: list[str] = []
         self._order: _Order | None = None
-        self._pages: OrderedDict[int, dict[str, views.MemberRow]] = OrderedDict()
+        self._pages: OrderedDict[int, dict[str, member_queries.MemberRow]] = OrderedDict()
         sort_key = COLUMNS[DEFAULT_SORT_COLUMN].sort
         assert sort_key is not None
         self._sort: str = sort_key
@@ -182,7 +182,7 @@ class MemberListModel(QAbstractTableModel):
         except ValueError:
             return None
 
-    def member_at(self, row: int) -> views.MemberRow | None:
+    def member_at(self, row: int) -> member_queries.MemberRow | None:
         member_id = self.member_id_at(row)
         if member_id is None:
             return None
@@ -262,14 +262,14 @@ class MemberListModel(QAbstractTableModel):
 
         show_error(QApplication.activeWindow(), error)
 
-    def _page(self, page: int) -> dict[str, views.MemberRow]:
+    def _page(self, page: int) -> dict[str, member_queries.MemberRow]:
         rows = self._pages.get(page)
         if rows is not None:
             self._pages.move_to_end(page)
             return rows
         ids = self._ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
         try:
-            rows = views.member_rows(self._uow(), ids)
+            rows = member_queries.member_rows(self._uow(), ids)
         except Exception:
             log.exception("could not read member rows %d..", page * PAGE_SIZE)
             return {}

@@ -29,7 +29,9 @@ from PySide6.QtWidgets import (
 from desktop.domain.errors import AppError
 from desktop.domain.model import Member, Role
 from desktop.i18n import tr
-from desktop.services import cards, members, printouts
+from desktop.services.cards import commands as cards
+from desktop.services.cards import printouts
+from desktop.services.members import commands as members
 from ui.errors import show_error
 from ui.members.certificate_dialog import CertificateDialog
 from ui.members.list_model import COLUMNS, DEFAULT_SORT_COLUMN, MemberListModel

@@ -37,10 +37,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.report import MonthlyReport, Tally, summary_lines
+from desktop.domain.report import MonthlyReport, Tally
 from desktop.i18n import tr
-from desktop.printing.monthly_report import monthly_report_pdf
-from desktop.services import monthly_report
+from desktop.printing.monthly_report import monthly_report_pdf, summary_lines
+from desktop.services.reports import monthly as monthly_report
 from ui.printing import preview
 from ui.session.state import DeskSession
 from ui.tasks import PoolOp

@@ -17,7 +17,7 @@ from desktop.bootstrap import Desk
 from desktop.domain.errors import AppError
 from desktop.domain.model import Device, Operator, StationKind
 from desktop.i18n import describe, tr
-from desktop.services import setup
+from desktop.services.desk import setup
 
 
 class SetupDialog(QDialog):

@@ -18,7 +18,7 @@ from desktop.bootstrap import Desk
 from desktop.domain.errors import AppError
 from desktop.domain.model import Device, Operator
 from desktop.i18n import describe, tr
-from desktop.services import operators
+from desktop.services.desk import operators
 
 
 class SignInPage(QWidget):

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.i18n import tr
-from desktop.services.syncing import Conflict, ConflictSide
+from desktop.services.sync.commands import Conflict, ConflictSide
 from sync.protocol import ConflictKind
 
 

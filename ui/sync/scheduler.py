@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.bootstrap import Desk
-from desktop.services import syncing
+from desktop.services.sync import commands as syncing
 from sync.client.backoff import Backoff
 from sync.client.engine import SyncReport, sync_once
 

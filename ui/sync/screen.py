@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.model import Role
 from desktop.i18n import tr
-from desktop.services import syncing
-from desktop.services.syncing import Conflict, SyncStatus
+from desktop.services.sync import commands as syncing
+from desktop.services.sync.commands import Conflict, SyncStatus
 from sync.client.engine import SyncReport
 from ui.session.state import DeskSession
 from ui.sync.enrol_dialog import EnrolDialog

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from desktop.domain.clock import from_iso
 from desktop.i18n import tr
-from desktop.services.syncing import SyncStatus
+from desktop.services.sync.commands import SyncStatus
 
 
 def when(iso: str | None) -> str:

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.errors import AppError
 from desktop.i18n import describe, tr
-from desktop.services import courses
-from desktop.services.certificates import TITLES
+from desktop.services.certificates.commands import TITLES
+from desktop.services.training import courses
 from ui.session.state import DeskSession
 
 

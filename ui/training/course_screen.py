@@ -31,15 +31,10 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.training import AttendanceStatus
 from desktop.i18n import tr
-from desktop.services import (
-    attendance,
-    completion,
-    course_report,
-    courses,
-    operators,
-    rosters,
-    views,
-)
+from desktop.services.desk import operators
+from desktop.services.members import queries as member_queries
+from desktop.services.training import attendance, completion, courses, rosters
+from desktop.services.training import report as course_report
 from ui.checkin.search_box import SearchBox
 from ui.errors import show_error
 from ui.printing import preview
@@ -412,7 +407,7 @@ class CourseScreen(QWidget):
         uow = self.session.desk.uow()
         member_id = ""
         if not scanned:
-            hits = views.search_members(uow, text, limit=2)
+            hits = member_queries.search_members(uow, text, limit=2)
             if len(hits) != 1:
                 self.roster_note.setText(tr("course.enrol_pick", text=text[:40]))
                 return
@@ -508,7 +503,7 @@ class CourseScreen(QWidget):
         uow, ctx, keys = self.session.desk.uow(), self.session.ctx(), self.session.desk.keys
 
         def printed(result: object) -> None:
-            from desktop.services.certificates import IssuedCertificate
+            from desktop.services.certificates.commands import IssuedCertificate
 
             assert isinstance(result, IssuedCertificate)
             self.show_pdf(completion.certificates_pdf(uow, [result]), tr("course.reissue"))

@@ -35,14 +35,10 @@ from desktop.domain.model import Member
 from desktop.domain.people import mask_phone
 from desktop.domain.training import AttendanceStatus
 from desktop.i18n import describe, tr
-from desktop.services import attendance, courses, rosters, views
-from desktop.services.attendance import DoorOutcome, DoorResult
-from desktop.services.course_report import (
-    counters_line,
-    door_message,
-    local_time,
-    status_word,
-)
+from desktop.services.members import queries as member_queries
+from desktop.services.training import attendance, courses, rosters
+from desktop.services.training.attendance import DoorOutcome, DoorResult
+from desktop.services.training.report import counters_line, door_message, local_time, status_word
 from ui.checkin.band import ResultBand, Tone
 from ui.checkin.search_box import SearchBox
 from ui.printing import preview
@@ -227,7 +223,9 @@ class DoorScreen(QWidget):
     def update_results(self, text: str) -> None:
         if self.waiting_walk_in is not None:
             return
-        self._hits = views.search_members(self.session.desk.uow(), text) if text.strip() else []
+        self._hits = (
+            member_queries.search_members(self.session.desk.uow(), text) if text.strip() else []
+        )
         self.results.setRowCount(len(self._hits))
         for row, member in enumerate(self._hits):
             phone = mask_phone(member.phone) if member.phone else ""

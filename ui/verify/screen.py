@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 from desktop.domain.errors import AppError
 from desktop.i18n import describe, tr
 from desktop.identity.tokens import Problem, Verdict
-from desktop.services import verification
-from desktop.services.verification import Scan, ScanKind
+from desktop.services.cards import verification
+from desktop.services.cards.verification import Scan, ScanKind
 from ui.checkin.band import ResultBand, Tone
 from ui.errors import show_error
 from ui.session.state import DeskSession

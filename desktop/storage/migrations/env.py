@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
-from desktop.storage.schema import Base
+from desktop.storage.tables import METADATA
 
 engine: Engine = context.config.attributes["engine"]
 
@@ -19,7 +19,7 @@ with engine.connect() as connection:
     try:
         context.configure(
             connection=connection,
-            target_metadata=Base.metadata,
+            target_metadata=METADATA,
             render_as_batch=True,  # SQLite alters tables by copying them
         )
         with context.begin_transaction():

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from sync.protocol.events.conflicts import CONFLICT_RESOLVED, ConflictResolved
 from sync.server import log
 from sync.server.models import ConflictRow, DeviceRow, MemberIndexRow
-from sync.server.rules import Accepted, rule
+from sync.server.rules.engine import Accepted, rule
 from sync.server.signing import ServerKey
 
 

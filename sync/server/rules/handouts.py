@@ -24,7 +24,7 @@ from sync.protocol.events.aid import (
     HandoutVoided,
 )
 from sync.server.models import DeviceRow, HandoutIndexRow
-from sync.server.rules import (
+from sync.server.rules.engine import (
     Accepted,
     event_row,
     open_conflict,

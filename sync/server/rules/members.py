@@ -9,7 +9,14 @@ from sync.protocol import ConflictKind
 from sync.protocol.events.desk import OPERATOR_CREATED, OPERATOR_UPDATED, OperatorChanged
 from sync.protocol.events.members import MEMBER_REGISTERED, MEMBER_UPDATED, MemberPayload
 from sync.server.models import DeviceRow, MemberIndexRow, OperatorIndexRow
-from sync.server.rules import Accepted, event_row, open_conflict, record_of, rule, stored_payload
+from sync.server.rules.engine import (
+    Accepted,
+    event_row,
+    open_conflict,
+    record_of,
+    rule,
+    stored_payload,
+)
 from sync.server.signing import ServerKey
 
 

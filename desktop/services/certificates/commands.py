@@ -1,0 +1,190 @@
+"""Certificates issued by hand (an award, a course outside the training module): signed, so
+an employer's phone and any station can check them; revocable with a reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from desktop import config
+from desktop.domain.clock import local_date, to_iso
+from desktop.domain.errors import InvalidInput, NotFound, RuleViolation
+from desktop.domain.model import DeskContext, Role
+from desktop.identity.keys import DeviceKeys
+from desktop.identity.tokens import (
+    CertificateFields,
+    CertificateVerdict,
+    Verdict,
+    certificate_serial,
+    certificate_url,
+    sign_certificate,
+    verify_certificate,
+)
+from desktop.services.desk.operators import require_role
+from desktop.storage.certificates.repositories import Certificates
+from desktop.storage.certificates.tables import CertificateRow
+from desktop.storage.desk.repositories import PublicKeys
+from desktop.storage.members.repositories import MemberRepository
+from desktop.storage.uow import UnitOfWork
+
+TITLES = ("结业证书", "培训证书", "荣誉证书")
+PURPOSE_MAX = 200
+HOURS_MAX = Decimal(10_000)
+
+
+@dataclass(frozen=True)
+class CertificateForm:
+    member_id: str
+    title: str
+    purpose: str  # course name, or competition and award
+    hours: str = ""  # typed; empty for an award
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+
+@dataclass(frozen=True)
+class IssuedCertificate:
+    serial: str
+    fields: CertificateFields
+    url: str  # what the QR holds
+    revoked: bool = False
+
+
+def _hours(text: str) -> Decimal | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        hours = Decimal(text)
+    except InvalidOperation:
+        raise InvalidInput("certificate.hours", field="hours") from None
+    if not hours.is_finite() or hours <= 0 or hours > HOURS_MAX:
+        raise InvalidInput("certificate.hours", field="hours")
+    return hours.normalize()
+
+
+def _fields(row: CertificateRow) -> CertificateFields:
+    return CertificateFields(
+        title=row.title,
+        recipient_name=row.recipient_name,
+        member_id=row.member_id,
+        purpose=row.purpose,
+        hours=None if row.hours is None else Decimal(row.hours),
+        issued_on=date.fromisoformat(row.issued_on),
+        issuing_union=row.issuing_union,
+        starts_on=date.fromisoformat(row.starts_on) if row.starts_on else None,
+        ends_on=date.fromisoformat(row.ends_on) if row.ends_on else None,
+    )
+
+
+def issue_certificate(
+    form: CertificateForm, uow: UnitOfWork, ctx: DeskContext, keys: DeviceKeys
+) -> IssuedCertificate:
+    with uow:
+        issued = issue_in(form, uow, ctx, keys)
+        uow.commit()
+        return issued
+
+
+def issue_in(
+    form: CertificateForm, uow: UnitOfWork, ctx: DeskContext, keys: DeviceKeys
+) -> IssuedCertificate:
+    """Issue inside a unit of work the caller opened and commits (many in one transaction)."""
+    title = " ".join(form.title.split())
+    if title not in TITLES:
+        raise InvalidInput("certificate.title", field="title", titles="、".join(TITLES))
+    purpose = " ".join(form.purpose.split())
+    if not purpose or len(purpose) > PURPOSE_MAX:
+        raise InvalidInput("certificate.purpose", field="purpose", max=PURPOSE_MAX)
+    hours = _hours(form.hours)
+    if form.starts_on and form.ends_on and form.ends_on < form.starts_on:
+        raise InvalidInput("certificate.dates", field="ends_on")
+    member = uow.repo(MemberRepository).get(form.member_id)
+    if member is None:
+        raise NotFound("member.not_found", ref=form.member_id)
+    device = uow.device.row()
+    station = uow.device.station_row()
+    assert device is not None and station is not None
+    now = uow.now()
+    serial = certificate_serial(device.code, device.next_certificate_seq)
+    device.next_certificate_seq += 1
+    fields = CertificateFields(
+        title=title,
+        recipient_name=member.name,
+        member_id=member.id,
+        purpose=purpose,
+        hours=hours,
+        issued_on=date.fromisoformat(local_date(now)),
+        issuing_union=station.union_name or station.name,
+        starts_on=form.starts_on,
+        ends_on=form.ends_on,
+    )
+    signature = sign_certificate(serial, fields, keys.private_key)
+    at = to_iso(now)
+    row = CertificateRow(
+        serial=serial,
+        member_id=member.id,
+        title=title,
+        recipient_name=member.name,
+        purpose=purpose,
+        hours=None if hours is None else str(hours),
+        issued_on=fields.issued_on.isoformat(),
+        issuing_union=fields.issuing_union,
+        starts_on=form.starts_on.isoformat() if form.starts_on else None,
+        ends_on=form.ends_on.isoformat() if form.ends_on else None,
+        signature=signature,
+        station_id=ctx.station_id,
+        device_id=ctx.device_id,
+        operator_id=ctx.operator_id,
+        device_time=at,
+    )
+    uow.repo(Certificates).add(row)
+    payload = {k: v for k, v in vars(row).items() if not k.startswith("_")}
+    uow.outbox.append("certificate.issued", serial, payload, ctx, at)
+    base_url = config.CERTIFICATE_BASE_URL.read(uow)
+    return IssuedCertificate(serial, fields, certificate_url(base_url, serial, signature))
+
+
+def revoke_certificate(serial: str, reason: str, uow: UnitOfWork, ctx: DeskContext) -> None:
+    require_role(ctx, Role.LEAD)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise InvalidInput("certificate.reason_required", field="reason")
+    with uow:
+        row = uow.repo(Certificates).get(serial.strip())
+        if row is None:
+            raise NotFound("certificate.not_found", serial=serial.strip()[:40])
+        if row.revoked_at:
+            raise RuleViolation("certificate.already_revoked")
+        at = to_iso(uow.now())
+        reason = reason[:200]
+        row.revoked_at, row.revoke_reason = at, reason
+        uow.outbox.append("certificate.revoked", row.serial, {"reason": reason}, ctx, at)
+        uow.commit()
+
+
+def certificate(uow: UnitOfWork, serial: str) -> IssuedCertificate:
+    with uow.reading():
+        row = uow.repo(Certificates).get(serial.strip())
+        if row is None:
+            raise NotFound("certificate.not_found", serial=serial.strip()[:40])
+        url = certificate_url(config.CERTIFICATE_BASE_URL.read(uow), row.serial, row.signature)
+        return IssuedCertificate(row.serial, _fields(row), url, revoked=bool(row.revoked_at))
+
+
+def verify_certificate_text(uow: UnitOfWork, text: str) -> tuple[CertificateVerdict, str | None]:
+    """The verdict on a scanned certificate link, and the revocation reason if revoked."""
+    with uow.reading():
+
+        def fields_for(serial: str) -> CertificateFields | None:
+            row = uow.repo(Certificates).get(serial)
+            return None if row is None else _fields(row)
+
+        verdict = verify_certificate(text, fields_for, uow.repo(PublicKeys).public_key)
+        revoked = None
+        if verdict.verdict is Verdict.VALID and verdict.serial:
+            row = uow.repo(Certificates).get(verdict.serial)
+            if row is not None and row.revoked_at:
+                revoked = row.revoke_reason or ""
+        return verdict, revoked

@@ -1,0 +1,422 @@
+"""The desk's side of sync, without the network: enrolment, what to push, what was answered,
+applying pulled pages, the status a person sees, and conflicts.
+
+``sync.client`` does the HTTP and calls these; each call is one short local transaction, so
+the desk keeps recording check-ins while a sync runs.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop.domain.clock import to_iso
+from desktop.domain.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
+from desktop.domain.model import DeskContext, Role
+from desktop.identity import secrets
+from desktop.services.appliers import APPLIERS
+from desktop.services.members import commands as members_commands
+from desktop.services.sync import replication
+from desktop.services.sync.replication import PulledEvent
+from desktop.storage.desk.tables import StationRow
+from desktop.storage.sync.repositories import (
+    QUARANTINED,
+    Conflicts,
+    Cursors,
+    PushResults,
+    SyncState,
+)
+from desktop.storage.sync.tables import ConflictRow
+from desktop.storage.uow import IdHashKeys, UnitOfWork
+
+DEMO_FLAG = "demo_data"  # desktop.demo marks a desk filled with generated people
+NOTE_MAX = 500
+
+# Push answers as the server gives them (sync.protocol.EventStatus).
+STORED = ("accepted", "duplicate")
+
+
+@dataclass(frozen=True)
+class EnrolmentDetails:
+    """What the desk tells the server about itself when it enrols."""
+
+    device_id: str
+    device_code: str
+    public_key: str  # base64
+    local_station_id: str
+
+
+@dataclass(frozen=True)
+class SyncError:
+    code: str  # a message code of the i18n catalog
+    params: dict[str, Any] = field(default_factory=dict)
+    at: str = ""
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    enrolled: bool
+    server_url: str | None
+    station_name: str | None
+    waiting: int
+    quarantined: int
+    open_conflicts: int
+    last_success_at: str | None
+    last_attempt_at: str | None
+    error: SyncError | None
+    stopped: bool  # revoked or needs an upgrade: no retry until a person acts
+    pulled: dict[str, int]
+
+
+@dataclass(frozen=True)
+class PushOutcome:
+    seq: int
+    status: str
+    reason: str | None = None
+    server_seq: int | None = None
+
+
+@dataclass(frozen=True)
+class QuarantinedEvent:
+    seq: int
+    kind: str
+    entity_id: str
+    device_time: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ConflictSide:
+    event_id: str
+    entity_id: str
+    kind: str
+    station_name: str
+    device_code: str
+    operator_name: str
+    device_time: str
+    summary: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    id: str
+    kind: str
+    status: str
+    opened_at: str
+    sides: tuple[ConflictSide, ...]
+    detail: dict[str, Any]
+    note: str | None
+    resolved_at: str | None
+
+
+# --- enrolment ------------------------------------------------------------------------------
+
+
+def enrolment_details(uow: UnitOfWork, public_key: bytes) -> EnrolmentDetails:
+    """Refuses a desk holding demo data (generated people must not reach a real server) and
+    a desk that is enrolled already."""
+    with uow.reading():
+        if uow.settings.get(DEMO_FLAG):
+            raise RuleViolation("sync.demo_desk")
+        if uow.repo(SyncState).get("server_url") and not uow.repo(SyncState).get("stopped"):
+            raise RuleViolation(
+                "sync.already_enrolled", server=uow.repo(SyncState).get("server_url")
+            )
+        device = uow.device.row()
+        if device is None:
+            raise RuleViolation("setup.required")
+        return EnrolmentDetails(
+            device_id=device.id,
+            device_code=device.code,
+            public_key=base64.b64encode(public_key).decode("ascii"),
+            local_station_id=device.station_id,
+        )
+
+
+def apply_enrolment(
+    uow: UnitOfWork,
+    keys_folder: Path,
+    hash_keys: IdHashKeys | None,
+    server_url: str,
+    reply: dict[str, Any],
+) -> str:
+    """Adopt what the server answered: token, station, the organisation's ID-number key.
+
+    From now on this desk's records carry the server's station id; events already queued
+    keep the id made at setup, which the server knows as this device's own.
+    """
+    secrets.save_device_token(keys_folder, str(reply["device_token"]))
+    key = base64.b64decode(str(reply["id_hash_key"]))
+    secrets.adopt_id_hash_key(keys_folder, key)
+    if hash_keys is not None:
+        hash_keys.current = key
+        hash_keys.older = secrets.local_id_hash_keys(keys_folder)
+    with uow:
+        at = to_iso(uow.now())
+        station_id = str(reply["station_id"])
+        if uow.session.get(StationRow, station_id) is None:
+            local = uow.device.get()
+            assert local is not None
+            uow.session.add(
+                StationRow(
+                    id=station_id,
+                    name=str(reply["station_name"])[:100],
+                    kind=str(reply["station_kind"])[:16],
+                    union_name=local.station.union_name,
+                    created_at=at,
+                )
+            )
+            uow.session.flush()
+        device = uow.device.row()
+        assert device is not None
+        device.station_id = station_id
+        uow.repo(SyncState).set("server_url", server_url)
+        uow.repo(SyncState).set("station_name", str(reply["station_name"]))
+        uow.repo(SyncState).set("epoch", str(reply["epoch"]))
+        uow.repo(SyncState).set("enrolled_at", at)
+        uow.repo(SyncState).set("stopped", None)
+        uow.repo(SyncState).set("error", None)
+        uow.audit.record("sync.enrolled", None, at, server=server_url, station=station_id)
+        uow.commit()
+    return station_id
+
+
+def server(uow: UnitOfWork, keys_folder: Path) -> tuple[str, str, str | None] | None:
+    """(server URL, device token, epoch) of an enrolled desk, else None."""
+    with uow.reading():
+        url = uow.repo(SyncState).get("server_url")
+        epoch = uow.repo(SyncState).get("epoch")
+    token = secrets.device_token(keys_folder)
+    if not url or not token:
+        return None
+    return str(url), token, epoch
+
+
+# --- push -----------------------------------------------------------------------------------
+
+
+def outbox_batch(uow: UnitOfWork, limit: int, after_seq: int = 0) -> list[dict[str, Any]]:
+    """The next events to push (after ``after_seq``), oldest first, as wire envelopes."""
+    with uow.reading():
+        rows = uow.outbox.pending_rows(limit, after_seq)
+    return [
+        {
+            "event_id": event_id,
+            "seq": seq,
+            "kind": kind,
+            "entity_id": entity_id,
+            "station_id": station_id,
+            "device_id": device_id,
+            "operator_id": operator_id,
+            "device_time": device_time,
+            "payload": json.loads(payload),
+        }
+        for (
+            seq,
+            event_id,
+            kind,
+            entity_id,
+            payload,
+            station_id,
+            device_id,
+            operator_id,
+            device_time,
+        ) in rows
+    ]
+
+
+def record_push(uow: UnitOfWork, outcomes: list[PushOutcome]) -> int:
+    """Write the server's answer onto the outbox; returns how many were quarantined."""
+    quarantined = 0
+    with uow:
+        at = to_iso(uow.now())
+        answers = []
+        for outcome in outcomes:
+            stored = outcome.status in STORED
+            if not stored:
+                quarantined += 1
+            answers.append(
+                {
+                    "seq": outcome.seq,
+                    "at": at,
+                    "result": outcome.status if stored else QUARANTINED,
+                    "reason": None if stored else f"{outcome.status}:{outcome.reason or ''}"[:120],
+                    "server_seq": outcome.server_seq if stored else None,
+                }
+            )
+        uow.repo(PushResults).record(answers)
+        uow.commit()
+    return quarantined
+
+
+def quarantined(uow: UnitOfWork, limit: int = 500) -> list[QuarantinedEvent]:
+    with uow.reading():
+        return [
+            QuarantinedEvent(row.seq, row.kind, row.entity_id, row.device_time, row.reason or "")
+            for row in uow.repo(PushResults).quarantined(limit)
+        ]
+
+
+# --- pull -----------------------------------------------------------------------------------
+
+
+def cursor(uow: UnitOfWork, dataset: str) -> str:
+    with uow.reading():
+        return uow.repo(Cursors).get(dataset)
+
+
+def apply_page(uow: UnitOfWork, dataset: str, events: list[PulledEvent], next_cursor: str) -> int:
+    """Apply one pulled page and move the cursor, in one transaction; returns events applied."""
+    with uow:
+        applied = replication.apply_page(uow, events, APPLIERS)
+        uow.repo(Cursors).advance(dataset, next_cursor, len(events), to_iso(uow.now()))
+        uow.commit()
+    return applied
+
+
+def reset(uow: UnitOfWork, epoch: str | None) -> None:
+    """The server's database is not the one this desk synced with: pull everything again and
+    push every event again (the server keeps what it has once)."""
+    with uow:
+        uow.repo(Cursors).clear()
+        uow.repo(PushResults).push_everything_again()
+        uow.repo(SyncState).set("epoch", epoch)
+        uow.audit.record("sync.reset", None, to_iso(uow.now()))
+        uow.commit()
+
+
+# --- status ---------------------------------------------------------------------------------
+
+
+def note_attempt(uow: UnitOfWork, error: SyncError | None, stopped: bool = False) -> None:
+    with uow:
+        at = to_iso(uow.now())
+        uow.repo(SyncState).set("last_attempt_at", at)
+        if error is None:
+            uow.repo(SyncState).set("last_success_at", at)
+            uow.repo(SyncState).set("error", None)
+        else:
+            uow.repo(SyncState).set("error", {"code": error.code, "params": error.params, "at": at})
+        uow.repo(SyncState).set("stopped", True if stopped else None)
+        uow.commit()
+
+
+def status(uow: UnitOfWork) -> SyncStatus:
+    with uow.reading():
+        state = uow.repo(SyncState).all()
+        error = state.get("error")
+        return SyncStatus(
+            enrolled=bool(state.get("server_url")),
+            server_url=state.get("server_url"),
+            station_name=state.get("station_name"),
+            waiting=uow.outbox.pending_count(),
+            quarantined=uow.repo(PushResults).quarantined_count(),
+            open_conflicts=uow.repo(Conflicts).open_count(_own_station(uow)),
+            last_success_at=state.get("last_success_at"),
+            last_attempt_at=state.get("last_attempt_at"),
+            error=SyncError(error["code"], error.get("params", {}), error.get("at", ""))
+            if error
+            else None,
+            stopped=bool(state.get("stopped")),
+            pulled=uow.repo(Cursors).applied(),
+        )
+
+
+# --- conflicts ------------------------------------------------------------------------------
+
+
+def _conflict(row: ConflictRow) -> Conflict:
+    detail = json.loads(row.detail)
+    sides = tuple(
+        ConflictSide(
+            event_id=record.get("event_id", ""),
+            entity_id=record.get("entity_id", ""),
+            kind=record.get("kind", ""),
+            station_name=record.get("station_name", ""),
+            device_code=record.get("device_code", ""),
+            operator_name=record.get("operator_name", ""),
+            device_time=str(record.get("device_time", "")),
+            summary=dict(record.get("summary", {})),
+        )
+        for record in detail.get("records", [])
+    )
+    return Conflict(
+        id=row.id,
+        kind=row.kind,
+        status=row.status,
+        opened_at=row.opened_at,
+        sides=sides,
+        detail=dict(detail.get("detail", {})),
+        note=row.note,
+        resolved_at=row.resolved_at,
+    )
+
+
+def _own_station(uow: UnitOfWork) -> str | None:
+    device = uow.device.row()
+    return device.station_id if device is not None else None
+
+
+def conflicts(
+    uow: UnitOfWork, include_resolved: bool = False, here_only: bool = False
+) -> list[Conflict]:
+    """Conflicts pulled from the server; ``here_only``: those naming a record of this
+    desk's station (what its lead is to resolve)."""
+    with uow.reading():
+        station = _own_station(uow) if here_only else None
+        return [_conflict(row) for row in uow.repo(Conflicts).list(include_resolved, station)]
+
+
+def find_conflict(uow: UnitOfWork, ref: str) -> Conflict:
+    """By id, or by the first characters of its id (as the CLI lists them)."""
+    ref = ref.strip().lower()
+    with uow.reading():
+        found = [
+            _conflict(r) for r in uow.repo(Conflicts).list(True) if r.id.lower().startswith(ref)
+        ]
+    if len(found) != 1 or not ref:
+        raise NotFound("conflict.not_found", ref=ref)
+    return found[0]
+
+
+def resolve_conflict(
+    uow: UnitOfWork,
+    ctx: DeskContext,
+    conflict_id: str,
+    note: str,
+    merge_into: str | None = None,
+) -> Conflict:
+    """A station lead closes a conflict with a note; for a possible duplicate member, may
+    merge one record into the other (every visit is kept under its own record)."""
+    if not ctx.operator_role.at_least(Role.LEAD):
+        raise PermissionDenied("conflict.lead_only")
+    note = " ".join(note.split())
+    if not note:
+        raise InvalidInput("conflict.note_required", field="note")
+    if len(note) > NOTE_MAX:
+        raise InvalidInput("conflict.note_too_long", field="note", max=NOTE_MAX)
+    with uow:
+        row = uow.repo(Conflicts).get(conflict_id)
+        if row is None:
+            raise NotFound("conflict.not_found", ref=conflict_id)
+        if row.status == "resolved":
+            raise RuleViolation("conflict.already_resolved")
+        payload: dict[str, Any] = {"conflict_id": row.id, "note": note, "action": "note"}
+        if merge_into is not None:
+            members = json.loads(row.detail).get("detail", {}).get("members", [])
+            if merge_into not in members or len(members) != 2:
+                raise InvalidInput("conflict.merge_not_a_side", field="merge_into")
+            merge_from = next(m for m in members if m != merge_into)
+            payload.update(action="merge", merge_into=merge_into, merge_from=merge_from)
+            members_commands.merge_members(uow, merge_from, merge_into)
+        at = to_iso(uow.now())
+        row.status = "resolved"
+        row.note = note
+        row.resolved_at = at
+        row.resolution = json.dumps(payload, ensure_ascii=False)
+        uow.outbox.append("conflict.resolved", row.id, payload, ctx, at)
+        uow.commit()
+        return _conflict(row)
