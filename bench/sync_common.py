@@ -141,19 +141,15 @@ def enrolled_desk(server: BenchServer, folder: Path, name: str) -> tuple[Desk, D
 def queue_visits(desk: Desk, ctx: DeskContext, count: int, batch: int = 20_000) -> None:
     """Anonymous visit events straight into the outbox, as a busy offline desk leaves them."""
     from desktop.domain.clock import to_iso
+    from sync.protocol.events.visits import VISIT_RECORDED, VisitRecorded
 
+    visit = VisitRecorded(member_id=None, services=("water", "rest"), occupation="外卖骑手")
     made = 0
     while made < count:
         with desk.uow() as uow:
             at = to_iso(uow.now())
             for i in range(made, min(count, made + batch)):
-                uow.outbox.append(
-                    "visit.recorded",
-                    f"{i:036d}",
-                    {"member_id": None, "services": ["water", "rest"], "occupation": "外卖骑手"},
-                    ctx,
-                    at,
-                )
+                uow.outbox.append(VISIT_RECORDED, f"{i:036d}", visit, ctx, at)
             uow.commit()
         made = min(count, made + batch)
 

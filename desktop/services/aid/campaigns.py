@@ -16,6 +16,7 @@ from desktop.services.sync.replication import Applier, PulledEvent
 from desktop.storage.aid.repositories import Campaigns, Items, to_campaign, to_item, unpushed
 from desktop.storage.aid.tables import AidItemRow, CampaignRow
 from desktop.storage.uow import UnitOfWork
+from sync.protocol.events.aid import CAMPAIGN_CREATED, CAMPAIGN_UPDATED, ITEM_CREATED, ItemPayload
 
 NAME_MAX, UNIT_MAX = 40, 10
 CAMPAIGN_NAME_MAX = 60
@@ -69,7 +70,7 @@ def create_item(name: str, unit: str, uow: UnitOfWork, ctx: DeskContext) -> Item
         )
         uow.repo(Items).add(row)
         uow.outbox.append(
-            "item.created", row.id, {"name": name, "unit": unit, "version": 1}, ctx, at
+            ITEM_CREATED, row.id, ItemPayload(name=name, unit=unit, version=1), ctx, at
         )
         uow.commit()
         return to_item(row)
@@ -173,7 +174,9 @@ def create_campaign(form: CampaignForm, uow: UnitOfWork, ctx: DeskContext) -> Ca
                 device_time=at,
             )
         )
-        uow.outbox.append("campaign.created", campaign.id, campaign.rules(), ctx, at)
+        uow.outbox.append(
+            CAMPAIGN_CREATED, campaign.id, CAMPAIGN_CREATED.decode(campaign.rules()), ctx, at
+        )
         uow.commit()
         return campaign
 
@@ -192,7 +195,9 @@ def update_campaign(
         campaign = replace(_campaign_from_form(campaign_id, form, uow), version=row.version + 1)
         at = to_iso(uow.now())
         _store(row, campaign)
-        uow.outbox.append("campaign.updated", campaign.id, campaign.rules(), ctx, at)
+        uow.outbox.append(
+            CAMPAIGN_UPDATED, campaign.id, CAMPAIGN_UPDATED.decode(campaign.rules()), ctx, at
+        )
         uow.commit()
         return campaign
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from typing import Any
 
 from desktop.domain.aid import (
     Campaign,
@@ -35,6 +34,17 @@ from desktop.storage.aid.tables import HandoutRefusalRow, HandoutRow, HandoutVoi
 from desktop.storage.desk.repositories import to_operator
 from desktop.storage.members.repositories import MemberRepository
 from desktop.storage.uow import UnitOfWork
+from sync.protocol.events.aid import (
+    HANDOUT_RECORDED,
+    HANDOUT_REFUSED,
+    HANDOUT_VOIDED,
+    HandoutLimits,
+    HandoutOverride,
+    HandoutRecorded,
+    HandoutVoided,
+    ItemLine,
+)
+from sync.protocol.events.aid import HandoutRefused as RefusalPayload
 
 REASON_MAX = 200
 OVERRIDE_PIN_WRONG = "override_pin_wrong"  # audit action of a wrong lead PIN
@@ -311,7 +321,7 @@ def hand_out(command: HandOut, uow: UnitOfWork, ctx: DeskContext) -> HandoutResu
         uow.repo(Handouts).add(row, list(items.items()))
         if lead is not None and refusal is not None:
             uow.audit.record("handout_override", ctx.operator_id, at, handout=row.id, lead=lead.id)
-        uow.outbox.append("handout.recorded", row.id, _payload(row, campaign, collector), ctx, at)
+        uow.outbox.append(HANDOUT_RECORDED, row.id, _payload(row, campaign, collector), ctx, at)
         after = _status(uow, campaign, member, ctx, units, [*history, (row, None)])
         record = _record(units, row, None, member.name)
         uow.commit()
@@ -329,36 +339,39 @@ def _proof(campaign: Campaign, text: str) -> str | None:
     return f"{campaign.proof}:{text}"
 
 
-def _payload(row: HandoutRow, campaign: Campaign, collector: Member | None) -> dict[str, Any]:
+def _payload(row: HandoutRow, campaign: Campaign, collector: Member | None) -> HandoutRecorded:
     """Self-contained: another desk rebuilds the handout, the server checks the limits."""
-    return {
-        "campaign_id": row.campaign_id,
-        "campaign_name": campaign.name,
-        "campaign_version": campaign.version,
-        "limits": {
-            "max_per_person": campaign.max_per_person,
-            "max_per_day": campaign.max_per_day,
-            "min_interval_minutes": campaign.min_interval_minutes,
-            "not_combinable_with": list(campaign.not_combinable_with),
-        },
-        "member_id": row.member_id,
-        "member_number": row.member_number,
-        "collector_id": row.collector_id,
-        "collector_number": None if collector is None else collector.member_number,
-        "items": json.loads(row.items),
-        "desk": row.desk,
-        "operator_name": row.operator_name,
-        "local_date": row.local_date,
-        "override": None
+    return HandoutRecorded(
+        campaign_id=row.campaign_id,
+        campaign_name=campaign.name,
+        campaign_version=campaign.version,
+        limits=HandoutLimits(
+            max_per_person=campaign.max_per_person,
+            max_per_day=campaign.max_per_day,
+            min_interval_minutes=campaign.min_interval_minutes,
+            not_combinable_with=campaign.not_combinable_with,
+        ),
+        member_id=row.member_id,
+        member_number=row.member_number,
+        collector_id=row.collector_id,
+        collector_number=None if collector is None else collector.member_number,
+        items=tuple(
+            ItemLine(item_id=str(i["item_id"]), quantity=int(i["quantity"]))
+            for i in json.loads(row.items)
+        ),
+        desk=row.desk,
+        operator_name=row.operator_name,
+        local_date=row.local_date,
+        override=None
         if row.overridden is None
-        else {
-            "refusal": row.overridden,
-            "by": row.override_by,
-            "by_name": row.override_by_name,
-            "reason": row.override_reason,
-        },
-        "proof": row.proof,
-    }
+        else HandoutOverride(
+            refusal=row.overridden,
+            by=row.override_by,
+            by_name=row.override_by_name,
+            reason=row.override_reason,
+        ),
+        proof=row.proof,
+    )
 
 
 def _refuse(
@@ -384,14 +397,10 @@ def _refuse(
         device_time=at,
     )
     uow.repo(Handouts).add_refusal(row)
-    payload = {
-        "campaign_id": campaign.id,
-        "member_id": member.id,
-        "code": row.code,
-        "desk": desk,
-        "local_date": day,
-    }
-    uow.outbox.append("handout.refused", row.id, payload, ctx, at)
+    payload = RefusalPayload(
+        campaign_id=campaign.id, member_id=member.id, code=row.code, desk=desk, local_date=day
+    )
+    uow.outbox.append(HANDOUT_REFUSED, row.id, payload, ctx, at)
     return row.id
 
 
@@ -415,14 +424,14 @@ def void_handout(handout_id: str, reason: str, uow: UnitOfWork, ctx: DeskContext
             device_time=at,
         )
         uow.repo(Handouts).add_void(void)
-        payload = {
-            "handout_id": row.id,
-            "campaign_id": row.campaign_id,
-            "member_id": row.member_id,
-            "desk": row.desk,
-            "reason": reason,
-        }
-        uow.outbox.append("handout.voided", void.id, payload, ctx, at)
+        payload = HandoutVoided(
+            handout_id=row.id,
+            campaign_id=row.campaign_id,
+            member_id=row.member_id,
+            desk=row.desk,
+            reason=reason,
+        )
+        uow.outbox.append(HANDOUT_VOIDED, void.id, payload, ctx, at)
         uow.commit()
         return void.id
 

@@ -20,6 +20,16 @@ from desktop.services.sync.replication import Applier, PulledEvent
 from desktop.storage.aid.repositories import Campaigns, Handouts, Items, Stock
 from desktop.storage.aid.tables import StockCountRow, StockMoveRow
 from desktop.storage.uow import UnitOfWork
+from sync.protocol.events.aid import (
+    STOCK_ADJUSTED,
+    STOCK_COUNTED,
+    STOCK_RECEIVED,
+    STOCK_TRANSFERRED,
+    StockAdjusted,
+    StockCounted,
+    StockReceived,
+    StockTransferred,
+)
 
 NOTE_MAX = 200
 
@@ -135,16 +145,16 @@ def receive(
             source=source,
             note=note,
         )
-        payload = {
-            "campaign_id": campaign_id,
-            "item_id": item_id,
-            "desk": desk,
-            "quantity": quantity,
-            "source": source,
-            "note": note,
-            "local_date": day,
-        }
-        uow.outbox.append("stock.received", move_id, payload, ctx, at)
+        payload = StockReceived(
+            campaign_id=campaign_id,
+            item_id=item_id,
+            desk=desk,
+            quantity=quantity,
+            source=source,
+            note=note,
+            local_date=day,
+        )
+        uow.outbox.append(STOCK_RECEIVED, move_id, payload, ctx, at)
         uow.commit()
         return move_id
 
@@ -176,15 +186,15 @@ def adjust(
             day=day,
             note=reason,
         )
-        payload = {
-            "campaign_id": campaign_id,
-            "item_id": item_id,
-            "desk": desk,
-            "quantity": delta,
-            "reason": reason,
-            "local_date": day,
-        }
-        uow.outbox.append("stock.adjusted", move_id, payload, ctx, at)
+        payload = StockAdjusted(
+            campaign_id=campaign_id,
+            item_id=item_id,
+            desk=desk,
+            quantity=delta,
+            reason=reason,
+            local_date=day,
+        )
+        uow.outbox.append(STOCK_ADJUSTED, move_id, payload, ctx, at)
         uow.commit()
         return move_id
 
@@ -239,17 +249,17 @@ def transfer(
             other_desk=desk,
             **common,
         )
-        payload = {
-            "campaign_id": campaign_id,
-            "item_id": item_id,
-            "from_desk": desk,
-            "to_desk": to_desk,
-            "quantity": quantity,
-            "in_id": in_id,
-            "note": note,
-            "local_date": day,
-        }
-        uow.outbox.append("stock.transferred", transfer_id, payload, ctx, at)
+        payload = StockTransferred(
+            campaign_id=campaign_id,
+            item_id=item_id,
+            from_desk=desk,
+            to_desk=to_desk,
+            quantity=quantity,
+            in_id=in_id,
+            note=note,
+            local_date=day,
+        )
+        uow.outbox.append(STOCK_TRANSFERRED, transfer_id, payload, ctx, at)
         uow.commit()
         return transfer_id
 
@@ -291,15 +301,15 @@ def count(
             device_time=at,
         )
         uow.repo(Stock).add_count(row)
-        payload = {
-            "campaign_id": campaign_id,
-            "item_id": item_id,
-            "desk": desk,
-            "counted": counted,
-            "expected": expected,
-            "local_date": day,
-        }
-        uow.outbox.append("stock.counted", row.id, payload, ctx, at)
+        payload = StockCounted(
+            campaign_id=campaign_id,
+            item_id=item_id,
+            desk=desk,
+            counted=counted,
+            expected=expected,
+            local_date=day,
+        )
+        uow.outbox.append(STOCK_COUNTED, row.id, payload, ctx, at)
         uow.commit()
         return CountResult(row.id, item_id, counted, expected)
 

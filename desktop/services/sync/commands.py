@@ -22,6 +22,7 @@ from desktop.services.members import commands as members_commands
 from desktop.services.sync import replication
 from desktop.services.sync.replication import PulledEvent
 from desktop.storage.desk.tables import StationRow
+from desktop.storage.sync.outbox import payload_json
 from desktop.storage.sync.repositories import (
     QUARANTINED,
     Conflicts,
@@ -31,6 +32,12 @@ from desktop.storage.sync.repositories import (
 )
 from desktop.storage.sync.tables import ConflictRow
 from desktop.storage.uow import IdHashKeys, UnitOfWork
+from sync.protocol.events.conflicts import (
+    CONFLICT_OPENED,
+    CONFLICT_RESOLVED,
+    ConflictOpened,
+    ConflictResolved,
+)
 
 DEMO_FLAG = "demo_data"  # desktop.demo marks a desk filled with generated people
 NOTE_MAX = 500
@@ -328,20 +335,25 @@ def status(uow: UnitOfWork) -> SyncStatus:
 # --- conflicts ------------------------------------------------------------------------------
 
 
+def opened_of(row: ConflictRow) -> ConflictOpened:
+    """The conflict as the server opened it (its ``conflict.opened`` payload, kept whole)."""
+    return CONFLICT_OPENED.decode(json.loads(row.detail), row.detail)
+
+
 def _conflict(row: ConflictRow) -> Conflict:
-    detail = json.loads(row.detail)
+    opened = opened_of(row)
     sides = tuple(
         ConflictSide(
-            event_id=record.get("event_id", ""),
-            entity_id=record.get("entity_id", ""),
-            kind=record.get("kind", ""),
-            station_name=record.get("station_name", ""),
-            device_code=record.get("device_code", ""),
-            operator_name=record.get("operator_name", ""),
-            device_time=str(record.get("device_time", "")),
-            summary=dict(record.get("summary", {})),
+            event_id=record.event_id,
+            entity_id=record.entity_id,
+            kind=record.kind,
+            station_name=record.station_name,
+            device_code=record.device_code,
+            operator_name=record.operator_name,
+            device_time=record.device_time,
+            summary=dict(record.summary),
         )
-        for record in detail.get("records", [])
+        for record in opened.records
     )
     return Conflict(
         id=row.id,
@@ -349,7 +361,7 @@ def _conflict(row: ConflictRow) -> Conflict:
         status=row.status,
         opened_at=row.opened_at,
         sides=sides,
-        detail=dict(detail.get("detail", {})),
+        detail=dict(opened.detail),
         note=row.note,
         resolved_at=row.resolved_at,
     )
@@ -404,19 +416,25 @@ def resolve_conflict(
             raise NotFound("conflict.not_found", ref=conflict_id)
         if row.status == "resolved":
             raise RuleViolation("conflict.already_resolved")
-        payload: dict[str, Any] = {"conflict_id": row.id, "note": note, "action": "note"}
+        payload = ConflictResolved(conflict_id=row.id, note=note, action="note")
         if merge_into is not None:
-            members = json.loads(row.detail).get("detail", {}).get("members", [])
+            members = opened_of(row).detail.get("members", [])
             if merge_into not in members or len(members) != 2:
                 raise InvalidInput("conflict.merge_not_a_side", field="merge_into")
             merge_from = next(m for m in members if m != merge_into)
-            payload.update(action="merge", merge_into=merge_into, merge_from=merge_from)
+            payload = ConflictResolved(
+                conflict_id=row.id,
+                note=note,
+                action="merge",
+                merge_into=merge_into,
+                merge_from=merge_from,
+            )
             members_commands.merge_members(uow, merge_from, merge_into)
         at = to_iso(uow.now())
         row.status = "resolved"
         row.note = note
         row.resolved_at = at
-        row.resolution = json.dumps(payload, ensure_ascii=False)
-        uow.outbox.append("conflict.resolved", row.id, payload, ctx, at)
+        row.resolution = payload_json(CONFLICT_RESOLVED, payload)
+        uow.outbox.append(CONFLICT_RESOLVED, row.id, payload, ctx, at)
         uow.commit()
         return _conflict(row)

@@ -25,11 +25,12 @@ from desktop.domain.training import (
 )
 from desktop.services.desk.operators import require_role
 from desktop.services.sync.replication import Applier, PulledEvent
-from desktop.services.training.courses import CourseSession, row_payload, to_session, upsert
+from desktop.services.training.courses import CourseSession, queue_row, to_session, upsert
 from desktop.services.training.rosters import _enrol_in, _member
 from desktop.storage.training.repositories import Training, to_mark
 from desktop.storage.training.tables import AttendanceMarkRow, CourseRow, CourseSessionRow
 from desktop.storage.uow import UnitOfWork
+from sync.protocol.events.training import ATTENDANCE_MARKED, SESSION_CLOSED
 
 NOTE_MAX = 200
 SOURCES = ("door", "desk", "close", "paper", "grid")
@@ -92,9 +93,7 @@ def _record(
         device_time=at,
     )
     uow.session.add(row)
-    payload = row_payload(row)
-    payload["supersedes"] = sorted(supersedes)
-    uow.outbox.append("attendance.marked", row.id, payload, ctx, at)
+    queue_row(uow, ATTENDANCE_MARKED, row, ctx, at, supersedes=sorted(supersedes))
     return row
 
 
@@ -248,7 +247,7 @@ def close_session(session_id: str, uow: UnitOfWork, ctx: DeskContext) -> int:
         session.closed_at = at
         session.version += 1
         session.updated_at = at
-        uow.outbox.append("session.closed", session.id, row_payload(session), ctx, at)
+        queue_row(uow, SESSION_CLOSED, session, ctx, at)
         uow.commit()
         return absent
 

@@ -22,6 +22,7 @@ from desktop.storage.certificates.repositories import Certificates
 from desktop.storage.training.repositories import Training, to_mark
 from desktop.storage.training.tables import CourseCertificateRow
 from desktop.storage.uow import UnitOfWork
+from sync.protocol.events.training import COURSE_CERTIFIED, CourseCertified
 
 
 @dataclass(frozen=True)
@@ -123,9 +124,9 @@ def _issue(
     )
     uow.repo(Training).add_certificate(link)
     uow.outbox.append(
-        "course.certified",
+        COURSE_CERTIFIED,
         issued.serial,
-        {"serial": issued.serial, "course_id": course_id, "member_id": member_id},
+        CourseCertified(serial=issued.serial, course_id=course_id, member_id=member_id),
         ctx,
         at,
     )

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from desktop.domain.clock import to_iso
 from desktop.domain.errors import InvalidInput, NotFound, RuleViolation
@@ -20,6 +20,16 @@ from desktop.storage.sync.tables import OutboxRow
 from desktop.storage.training.repositories import Training
 from desktop.storage.training.tables import CourseRow, CourseSessionRow
 from desktop.storage.uow import UnitOfWork
+from sync.protocol import EventKind
+from sync.protocol.contract import Payload
+from sync.protocol.events.training import (
+    COURSE_CREATED,
+    COURSE_UPDATED,
+    SESSION_ADDED,
+    SESSION_UPDATED,
+)
+
+P = TypeVar("P", bound=Payload)
 
 TEXT_MAX = 100
 HOURS_MAX = Decimal(10_000)
@@ -154,9 +164,19 @@ def to_session(
     )
 
 
-def row_payload(row: Any) -> dict[str, Any]:
-    """Every column: a pulled event rebuilds the row from it alone."""
-    return {c.name: getattr(row, c.name) for c in row.__table__.columns}
+def row_payload(kind: EventKind[P], row: Any, **overrides: Any) -> P:
+    """Every column, as the kind's payload type: a pulled event rebuilds the row from it
+    alone."""
+    values = {c.name: getattr(row, c.name) for c in row.__table__.columns}
+    values.update(overrides)
+    return kind.decode(values)
+
+
+def queue_row(
+    uow: UnitOfWork, kind: EventKind[P], row: Any, ctx: DeskContext, at: str, **overrides: Any
+) -> None:
+    """The outbox event of a training row: the row whole (``row_payload``)."""
+    uow.outbox.append(kind, row.id, row_payload(kind, row, **overrides), ctx, at)
 
 
 # --- checking what was typed ------------------------------------------------------------
@@ -286,9 +306,9 @@ def create_course(
             _stamp(session, ctx, at)
             uow.repo(Training).add(session)
             session_rows.append(session)
-        uow.outbox.append("course.created", row.id, row_payload(row), ctx, at)
+        queue_row(uow, COURSE_CREATED, row, ctx, at)
         for session in session_rows:
-            uow.outbox.append("session.added", session.id, row_payload(session), ctx, at)
+            queue_row(uow, SESSION_ADDED, session, ctx, at)
         result = _course(uow, row)
         uow.commit()
         return result
@@ -305,7 +325,7 @@ def update_course(course_id: str, form: CourseForm, uow: UnitOfWork, ctx: DeskCo
         at = to_iso(uow.now())
         row.version += 1
         row.updated_at = at
-        uow.outbox.append("course.updated", row.id, row_payload(row), ctx, at)
+        queue_row(uow, COURSE_UPDATED, row, ctx, at)
         result = _course(uow, row)
         uow.commit()
         return result
@@ -339,7 +359,7 @@ def add_session(
         )
         _stamp(row, ctx, at)
         uow.repo(Training).add(row)
-        uow.outbox.append("session.added", row.id, row_payload(row), ctx, at)
+        queue_row(uow, SESSION_ADDED, row, ctx, at)
         result = to_session(row, course, uow.repo(Training).sessions(course.id))
         uow.commit()
         return result
@@ -361,7 +381,7 @@ def move_session(
         at = to_iso(uow.now())
         row.version += 1
         row.updated_at = at
-        uow.outbox.append("session.updated", row.id, row_payload(row), ctx, at)
+        queue_row(uow, SESSION_UPDATED, row, ctx, at)
         uow.session.flush()
         result = to_session(row, course, uow.repo(Training).sessions(course.id))
         uow.commit()
@@ -377,7 +397,7 @@ def cancel_session(session_id: str, uow: UnitOfWork, ctx: DeskContext) -> None:
         row.cancelled = True
         row.version += 1
         row.updated_at = at
-        uow.outbox.append("session.updated", row.id, row_payload(row), ctx, at)
+        queue_row(uow, SESSION_UPDATED, row, ctx, at)
         uow.commit()
 
 

@@ -35,7 +35,9 @@ class ItemPayload(Payload, frozen=True, kw_only=True):
     version: Version = 1
 
 
-class PackageLine(Payload, frozen=True, kw_only=True):
+class ItemLine(Payload, frozen=True, kw_only=True):
+    """So many of one item: a line of a campaign's package or of a handout."""
+
     item_id: Id
     quantity: Quantity
 
@@ -46,7 +48,7 @@ class CampaignRules(Payload, frozen=True, kw_only=True):
     name: Text60
     starts_on: Day
     ends_on: Day
-    package: tuple[PackageLine, ...] = ()
+    package: tuple[ItemLine, ...] = ()
     stations: tuple[Id, ...] = ()
     tags: tuple[Text100, ...] = ()
     occupations: tuple[Text100, ...] = ()
@@ -109,11 +111,6 @@ class HandoutLimits(Payload, frozen=True, kw_only=True):
     not_combinable_with: tuple[Id, ...] = ()
 
 
-class HandoutLine(Payload, frozen=True, kw_only=True):
-    item_id: Id
-    quantity: Quantity
-
-
 class HandoutOverride(Payload, frozen=True, kw_only=True):
     refusal: Text20
     by: Id | None = None
@@ -133,7 +130,7 @@ class HandoutRecorded(Payload, frozen=True, kw_only=True):
     member_number: Text20 = ""
     collector_id: Id | None = None
     collector_number: Text20 | None = None
-    items: tuple[HandoutLine, ...] = ()
+    items: tuple[ItemLine, ...] = ()
     operator_name: Text50 = ""
     local_date: DayOrEmpty = ""
     override: HandoutOverride | None = None
