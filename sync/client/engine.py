@@ -49,7 +49,8 @@ STOPPING = (ProblemCode.DEVICE_REVOKED, ProblemCode.UPGRADE_REQUIRED, ProblemCod
 class SyncReport:
     pushed: int = 0
     duplicates: int = 0
-    quarantined: int = 0
+    quarantined: int = 0  # pushed events the server refused
+    set_aside: int = 0  # pulled events not applied here (checked against their declaration)
     pulled: dict[str, int] = field(default_factory=dict)
     gaps: int = 0
     reset: bool = False
@@ -156,6 +157,7 @@ def _event_of(data: dict[str, Any]) -> PulledEvent:
         device_time=_desk_time(data.get("device_time")),
         received_at=_desk_time(data.get("received_at")),
         payload=payload,
+        signature=signature if isinstance(signature := data.get("signature"), str) else None,
     )
 
 
@@ -232,7 +234,10 @@ def _pull(
     cancelled: Cancelled | None,
     size: int,
 ) -> None:
-    """Every dataset to its end; the next page is fetched while this one is applied."""
+    """Every dataset to its end; the next page is fetched while this one is applied. Each
+    event is checked against its kind's declaration (and the server's own kinds against the
+    server key pinned at enrolment) before it is applied; one that fails is set aside."""
+    server_key = syncing.pinned_server_key(desk.paths.keys)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull") as fetcher:
         for dataset in DATASETS:
             cursor = syncing.cursor(desk.uow(), dataset)
@@ -250,7 +255,15 @@ def _pull(
                         events = [_event_of(data) for data in page["events"]]
                     except (KeyError, TypeError, ValueError) as error:
                         raise NetworkError("malformed pull answer") from error
-                    syncing.apply_page(desk.uow(), dataset, events, page["cursor"])
+                    done = syncing.apply_page(
+                        desk.uow(),
+                        dataset,
+                        events,
+                        page["cursor"],
+                        server_key,
+                        screened=page["screened"] is True,
+                    )
+                    report.set_aside += done.set_aside
                     report.pulled[dataset] = report.pulled.get(dataset, 0) + len(events)
                     if progress:
                         progress(f"pull:{dataset}", report.pulled[dataset])

@@ -32,18 +32,35 @@ from msgspec import Meta
 
 MAX_INT = 2**53 - 1  # what every JSON reader (a browser too) holds exactly
 MAX_DEPTH = 16
-_LONG_NUMBER = re.compile(r"\d{16}|\d[eE][+-]?\d")  # a long integer, or an exponent
+# A payload's JSON reduced to its shape: digits become "0", e/E "e", the separators a
+# number follows (":", ",", "[") ":", "-" and "." stay, anything else is a space. An integer
+# beyond 2**53 shows as 16 zeros in a row, a number with an exponent as ":0...e".
+_SHAPES = bytes(
+    ord("0")
+    if chr(c) in "0123456789"
+    else ord("e")
+    if chr(c) in "eE"
+    else ord(":")
+    if chr(c) in ":,["
+    else c
+    if chr(c) in "-."
+    else ord(" ")
+    for c in range(256)
+)
+_EXPONENT = re.compile(rb":-?0[0.]*e")
 
 
-def screen(value: Any, text: str | None = None) -> str | None:
+def screen(value: Any, raw: bytes | None = None) -> str | None:
     """Why ``value`` (parsed JSON) may not travel, or None when it may.
 
-    With ``text`` (its JSON text), a look at the text spares the walk for nearly every
+    With ``raw`` (its JSON bytes), a look at the bytes spares the walk for nearly every
     payload: a NUL is always written ``\\u0000``, an integer beyond 2**53 has 16 digits and a
     float that large has them or an exponent.
     """
-    if text is not None and "\\u0000" not in text and _LONG_NUMBER.search(text) is None:
-        return None
+    if raw is not None and b"\\u0000" not in raw:
+        shapes = raw.translate(_SHAPES)
+        if b"0000000000000000" not in shapes and _EXPONENT.search(shapes) is None:
+            return None
     stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:
         item, depth = stack.pop()
@@ -165,11 +182,16 @@ class EventKind(Generic[P]):
     dataset: str | None  # None: pushed to the server only, never pulled
     applied_by_desks: bool
 
-    def decode(self, payload: Any, text: str | None = None) -> P:
-        """The typed payload, or PayloadError. ``text``: the payload's JSON (a faster check)."""
+    def decode(self, payload: Any, raw: bytes | None = None, screened: bool = False) -> P:
+        """The typed payload, or PayloadError.
+
+        ``raw``: the payload's JSON bytes (a faster check). ``screened``: the caller looked at
+        the text the payload came in and found no NUL, and keeps nothing of it but the typed
+        fields (a desk applying a pull page): then only the declared fields are checked.
+        """
         if not isinstance(payload, dict):
             raise PayloadError("payload:not_an_object")
-        problem = screen(payload, text)
+        problem = None if screened else screen(payload, raw)
         if problem is not None:
             raise PayloadError(f"payload:{problem}")
         try:
@@ -230,13 +252,13 @@ def kind_of(name: str) -> EventKind[Any] | None:
     return _KINDS.get(name)
 
 
-def decode(kind: str, payload: Any, text: str | None = None) -> Payload:
+def decode(kind: str, payload: Any, raw: bytes | None = None) -> Payload:
     """The typed payload of an event of ``kind``; PayloadError if the kind is unknown or the
     payload does not match its declaration."""
     declared = _KINDS.get(kind)
     if declared is None:
         raise PayloadError("unknown_kind")
-    result: Payload = declared.decode(payload, text)
+    result: Payload = declared.decode(payload, raw)
     return result
 
 

@@ -29,6 +29,7 @@ from sync.protocol import (
     SequenceGap,
     dataset_of,
     kind_of,
+    signing,
 )
 from sync.protocol.contract import Payload
 from sync.server import log, rules
@@ -68,16 +69,16 @@ def _check(device: DeviceRow, event: EventEnvelope) -> str | None:
     return None
 
 
-def _texts(event: EventEnvelope, raw: dict[str, Any]) -> tuple[str, str]:
-    """(canonical payload text, hash of the event as sent); PayloadError."""
+def _texts(event: EventEnvelope, raw: dict[str, Any]) -> tuple[bytes, str]:
+    """(canonical payload JSON, hash of the event as sent); PayloadError."""
     try:
-        text = log.canonical(event.payload)
+        payload = signing.canonical(event.payload)
         hashed = log.digest(raw)  # the event as sent: a desk sends the same text each time
     except (TypeError, ValueError) as error:  # e.g. an integer beyond 64 bits
         raise PayloadError("payload:not_json") from error
-    if len(text) > MAX_PAYLOAD_BYTES:  # characters: at least as many bytes
+    if len(payload) > MAX_PAYLOAD_BYTES:
         raise PayloadError("payload_too_large")
-    return text, hashed
+    return payload, hashed
 
 
 def _rejected(event: EventEnvelope, reason: str) -> EventResult:
@@ -94,7 +95,7 @@ def push(
         select(DeviceRow).where(DeviceRow.id == device_id).with_for_update()
     ).one()
     results: list[EventResult | None] = [None] * len(raw_events)
-    valid: list[tuple[int, EventEnvelope, str, str]] = []
+    valid: list[tuple[int, EventEnvelope, str, bytes]] = []
     for i, raw in enumerate(raw_events):
         try:
             event = EventEnvelope.model_validate(raw)
@@ -150,7 +151,7 @@ def push(
             "operator_id": event.operator_id,
             "device_time": event.device_time,
             "received_at": received,
-            "payload": payload,
+            "payload": payload.decode("utf-8"),
             "payload_hash": hashed,
         }
         fresh.append((i, event, row, typed))

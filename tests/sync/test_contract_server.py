@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from desktop.domain.clock import to_iso
-from desktop.services import syncing
+from desktop.services.sync import commands as syncing
 from sync.client.transport import ServerClient
 from sync.protocol import SERVER_DEVICE_ID, EventStatus, signing
 from tests.sync.conftest import Server, Station

@@ -11,6 +11,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "此设备已连接中心服务器：{server}",
         "This desk is already connected to the central server: {server}",
     ),
+    "sync.no_server_key": (
+        "服务器没有提供签名公钥（版本过旧，或应答被篡改），未连接。请先升级中心服务器。",
+        "The server sent no signing key (too old, or its answer was tampered with): not "
+        "connected. Upgrade the central server first.",
+    ),
     "sync.bad_server_url": (
         "服务器地址应以 http:// 或 https:// 开头：{url}",
         "The server address must start with http:// or https://: {url}",

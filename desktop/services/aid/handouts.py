@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from desktop.domain.aid import (
     Campaign,
@@ -34,6 +35,7 @@ from desktop.storage.aid.tables import HandoutRefusalRow, HandoutRow, HandoutVoi
 from desktop.storage.desk.repositories import to_operator
 from desktop.storage.members.repositories import MemberRepository
 from desktop.storage.uow import UnitOfWork
+from sync.protocol import EventKind
 from sync.protocol.events.aid import (
     HANDOUT_RECORDED,
     HANDOUT_REFUSED,
@@ -479,27 +481,26 @@ def recent(uow: UnitOfWork, campaign_id: str, limit: int = 30) -> list[HandoutRe
 # --- records from other desks -------------------------------------------------------------
 
 
-def _apply_handout(uow: UnitOfWork, event: PulledEvent) -> None:
+def _apply_handout(uow: UnitOfWork, event: PulledEvent, handout: HandoutRecorded) -> None:
     if uow.repo(Handouts).row(event.entity_id) is not None:
         return
-    data = event.payload
-    override = data.get("override") or {}
-    items = [(str(i["item_id"]), int(i["quantity"])) for i in data.get("items", [])]
+    override = handout.override
+    items = [(line.item_id, line.quantity) for line in handout.items]
     row = HandoutRow(
         id=event.entity_id,
-        campaign_id=str(data["campaign_id"]),
-        member_id=str(data["member_id"]),
-        member_number=str(data.get("member_number") or ""),
-        collector_id=data.get("collector_id"),
+        campaign_id=handout.campaign_id,
+        member_id=handout.member_id,
+        member_number=handout.member_number,
+        collector_id=handout.collector_id,
         items=json.dumps([{"item_id": i, "quantity": q} for i, q in items]),
-        desk=str(data["desk"]),
-        operator_name=str(data.get("operator_name") or "")[:50],
-        local_date=str(data.get("local_date") or event.device_time[:10]),
-        overridden=override.get("refusal"),
-        override_by=override.get("by"),
-        override_by_name=override.get("by_name"),
-        override_reason=override.get("reason"),
-        proof=data.get("proof"),
+        desk=handout.desk,
+        operator_name=handout.operator_name,
+        local_date=handout.local_date or event.device_time[:10],
+        overridden=override.refusal if override else None,
+        override_by=override.by if override else None,
+        override_by_name=override.by_name if override else None,
+        override_reason=override.reason if override else None,
+        proof=handout.proof,
         pulled=True,
         station_id=event.station_id,
         device_id=event.device_id,
@@ -509,8 +510,8 @@ def _apply_handout(uow: UnitOfWork, event: PulledEvent) -> None:
     uow.repo(Handouts).add(row, items)
 
 
-def _apply_void(uow: UnitOfWork, event: PulledEvent) -> None:
-    handout_id = str(event.payload["handout_id"])
+def _apply_void(uow: UnitOfWork, event: PulledEvent, void: HandoutVoided) -> None:
+    handout_id = void.handout_id
     if (
         uow.repo(Handouts).void(event.entity_id) is not None
         or uow.repo(Handouts).row(handout_id) is None
@@ -522,7 +523,7 @@ def _apply_void(uow: UnitOfWork, event: PulledEvent) -> None:
         HandoutVoidRow(
             id=event.entity_id,
             handout_id=handout_id,
-            reason=str(event.payload.get("reason", ""))[:REASON_MAX],
+            reason=void.reason,
             station_id=event.station_id,
             device_id=event.device_id,
             operator_id=event.operator_id,
@@ -531,18 +532,17 @@ def _apply_void(uow: UnitOfWork, event: PulledEvent) -> None:
     )
 
 
-def _apply_refusal(uow: UnitOfWork, event: PulledEvent) -> None:
+def _apply_refusal(uow: UnitOfWork, event: PulledEvent, refusal: RefusalPayload) -> None:
     if uow.repo(Handouts).refusal(event.entity_id) is not None:
         return
-    data = event.payload
     uow.repo(Handouts).add_refusal(
         HandoutRefusalRow(
             id=event.entity_id,
-            campaign_id=str(data["campaign_id"]),
-            member_id=str(data["member_id"]),
-            code=str(data["code"])[:20],
-            desk=str(data["desk"])[:8],
-            local_date=str(data.get("local_date") or event.device_time[:10]),
+            campaign_id=refusal.campaign_id,
+            member_id=refusal.member_id,
+            code=refusal.code,
+            desk=refusal.desk,
+            local_date=refusal.local_date or event.device_time[:10],
             station_id=event.station_id,
             device_id=event.device_id,
             operator_id=event.operator_id,
@@ -551,8 +551,8 @@ def _apply_refusal(uow: UnitOfWork, event: PulledEvent) -> None:
     )
 
 
-APPLIERS: dict[str, Applier] = {
-    "handout.recorded": _apply_handout,
-    "handout.voided": _apply_void,
-    "handout.refused": _apply_refusal,
+APPLIERS: dict[EventKind[Any], Applier] = {
+    HANDOUT_RECORDED: _apply_handout,
+    HANDOUT_VOIDED: _apply_void,
+    HANDOUT_REFUSED: _apply_refusal,
 }

@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from desktop.domain.clock import to_iso
 from desktop.domain.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from desktop.domain.model import DeskContext, Role
 from desktop.identity import secrets
+from desktop.identity.server_key import pin_server_key, server_key
 from desktop.services.appliers import APPLIERS
 from desktop.services.members import commands as members_commands
 from desktop.services.sync import replication
@@ -27,6 +30,7 @@ from desktop.storage.sync.repositories import (
     QUARANTINED,
     Conflicts,
     Cursors,
+    PulledQuarantine,
     PushResults,
     SyncState,
 )
@@ -76,6 +80,7 @@ class SyncStatus:
     error: SyncError | None
     stopped: bool  # revoked or needs an upgrade: no retry until a person acts
     pulled: dict[str, int]
+    set_aside: int = 0  # pulled events not applied (unknown kind, bad payload or signature)
 
 
 @dataclass(frozen=True)
@@ -87,12 +92,22 @@ class PushOutcome:
 
 
 @dataclass(frozen=True)
+class PageApplied:
+    applied: int  # events an applier of this desk took
+    set_aside: int  # events that failed their check, kept with the reason
+
+
+@dataclass(frozen=True)
 class QuarantinedEvent:
+    """An event of this desk the server refused, or (``pulled``) one pulled from the server
+    that this desk set aside; ``seq`` is then the server's sequence."""
+
     seq: int
     kind: str
     entity_id: str
     device_time: str
     reason: str
+    pulled: bool = False
 
 
 @dataclass(frozen=True)
@@ -150,11 +165,14 @@ def apply_enrolment(
     server_url: str,
     reply: dict[str, Any],
 ) -> str:
-    """Adopt what the server answered: token, station, the organisation's ID-number key.
+    """Adopt what the server answered: its public key (pinned), token, station, the
+    organisation's ID-number key. A reply without a usable server key is refused before
+    anything is kept (RuleViolation ``sync.no_server_key``).
 
     From now on this desk's records carry the server's station id; events already queued
     keep the id made at setup, which the server knows as this device's own.
     """
+    pin_server_key(keys_folder, str(reply.get("server_public_key") or ""))
     secrets.save_device_token(keys_folder, str(reply["device_token"]))
     key = base64.b64decode(str(reply["id_hash_key"]))
     secrets.adopt_id_hash_key(keys_folder, key)
@@ -260,11 +278,25 @@ def record_push(uow: UnitOfWork, outcomes: list[PushOutcome]) -> int:
 
 
 def quarantined(uow: UnitOfWork, limit: int = 500) -> list[QuarantinedEvent]:
+    """Refused by the server, then set aside from pulls: each with its reason."""
     with uow.reading():
-        return [
+        refused = [
             QuarantinedEvent(row.seq, row.kind, row.entity_id, row.device_time, row.reason or "")
             for row in uow.repo(PushResults).quarantined(limit)
         ]
+        set_aside = [
+            QuarantinedEvent(
+                row.server_seq, row.kind, row.entity_id, row.received_at, row.reason, pulled=True
+            )
+            for row in uow.repo(PulledQuarantine).list(limit)
+        ]
+    return refused + set_aside
+
+
+def pinned_server_key(keys_folder: Path) -> Ed25519PublicKey | None:
+    """The server key pinned at enrolment (None: not enrolled, or enrolled before keys were
+    pinned: server-authored events are then set aside until the desk enrols again)."""
+    return server_key(keys_folder)
 
 
 # --- pull -----------------------------------------------------------------------------------
@@ -275,10 +307,20 @@ def cursor(uow: UnitOfWork, dataset: str) -> str:
         return uow.repo(Cursors).get(dataset)
 
 
-def apply_page(uow: UnitOfWork, dataset: str, events: list[PulledEvent], next_cursor: str) -> int:
-    """Apply one pulled page and move the cursor, in one transaction; returns events applied."""
+def apply_page(
+    uow: UnitOfWork,
+    dataset: str,
+    events: list[PulledEvent],
+    next_cursor: str,
+    server_key: Ed25519PublicKey | None = None,
+    screened: bool = False,
+) -> PageApplied:
+    """Check and apply one pulled page and move the cursor, in one transaction (events that
+    fail their check are set aside with the reason, in the same transaction)."""
     with uow:
-        applied = replication.apply_page(uow, events, APPLIERS)
+        good, refused = replication.sort_out(events, server_key, screened)
+        replication.set_aside(uow, refused)
+        applied = PageApplied(replication.apply_checked(uow, good, APPLIERS), len(refused))
         uow.repo(Cursors).advance(dataset, next_cursor, len(events), to_iso(uow.now()))
         uow.commit()
     return applied
@@ -321,6 +363,7 @@ def status(uow: UnitOfWork) -> SyncStatus:
             station_name=state.get("station_name"),
             waiting=uow.outbox.pending_count(),
             quarantined=uow.repo(PushResults).quarantined_count(),
+            set_aside=uow.repo(PulledQuarantine).count(),
             open_conflicts=uow.repo(Conflicts).open_count(_own_station(uow)),
             last_success_at=state.get("last_success_at"),
             last_attempt_at=state.get("last_attempt_at"),
@@ -337,7 +380,7 @@ def status(uow: UnitOfWork) -> SyncStatus:
 
 def opened_of(row: ConflictRow) -> ConflictOpened:
     """The conflict as the server opened it (its ``conflict.opened`` payload, kept whole)."""
-    return CONFLICT_OPENED.decode(json.loads(row.detail), row.detail)
+    return CONFLICT_OPENED.decode(json.loads(row.detail))
 
 
 def _conflict(row: ConflictRow) -> Conflict:

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from desktop.domain.clock import from_iso, to_iso
 from desktop.domain.errors import InvalidInput, NotFound, RuleViolation
@@ -30,7 +31,8 @@ from desktop.services.training.rosters import _enrol_in, _member
 from desktop.storage.training.repositories import Training, to_mark
 from desktop.storage.training.tables import AttendanceMarkRow, CourseRow, CourseSessionRow
 from desktop.storage.uow import UnitOfWork
-from sync.protocol.events.training import ATTENDANCE_MARKED, SESSION_CLOSED
+from sync.protocol import EventKind
+from sync.protocol.events.training import ATTENDANCE_MARKED, SESSION_CLOSED, AttendanceMarked
 
 NOTE_MAX = 200
 SOURCES = ("door", "desk", "close", "paper", "grid")
@@ -414,14 +416,12 @@ def history(uow: UnitOfWork, session_id: str, member_id: str) -> list[MarkHistor
 # --- applier ---------------------------------------------------------------------------
 
 
-def _apply_mark(uow: UnitOfWork, event: PulledEvent) -> None:
+def _apply_mark(uow: UnitOfWork, event: PulledEvent, mark: AttendanceMarked) -> None:
     """Marks are immutable: insert once by id; the resolution rule does the rest."""
     if uow.repo(Training).mark(event.entity_id) is not None:
         return
-    supersedes = json.dumps(sorted(event.payload.get("supersedes", [])))
-    upsert(uow, AttendanceMarkRow, event, {"supersedes": supersedes})
+    supersedes = json.dumps(sorted(mark.supersedes))
+    upsert(uow, AttendanceMarkRow, event, mark, {"supersedes": supersedes})
 
 
-APPLIERS: dict[str, Applier] = {
-    "attendance.marked": _apply_mark,
-}
+APPLIERS: dict[EventKind[Any], Applier] = {ATTENDANCE_MARKED: _apply_mark}

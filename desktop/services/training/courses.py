@@ -9,6 +9,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
+import msgspec
+
 from desktop.domain.clock import to_iso
 from desktop.domain.errors import InvalidInput, NotFound, RuleViolation
 from desktop.domain.ids import new_id
@@ -26,7 +28,10 @@ from sync.protocol.events.training import (
     COURSE_CREATED,
     COURSE_UPDATED,
     SESSION_ADDED,
+    SESSION_CLOSED,
     SESSION_UPDATED,
+    CoursePayload,
+    SessionPayload,
 )
 
 P = TypeVar("P", bound=Payload)
@@ -486,11 +491,16 @@ def has_pending(uow: UnitOfWork, entity_id: str) -> bool:
 
 
 def upsert(
-    uow: UnitOfWork, model: Any, event: PulledEvent, columns: dict[str, Any] | None = None
+    uow: UnitOfWork,
+    model: Any,
+    event: PulledEvent,
+    payload: Payload,
+    columns: dict[str, Any] | None = None,
 ) -> None:
-    """Insert the pulled row, or replace an older version of it; keep a local unpushed one."""
-    payload = event.payload
-    values = {c.name: payload[c.name] for c in model.__table__.columns if c.name in payload}
+    """Insert the pulled row (its typed payload carries every column), or replace an older
+    version of it; keep a local unpushed one."""
+    fields = msgspec.structs.asdict(payload)
+    values = {c.name: fields[c.name] for c in model.__table__.columns if c.name in fields}
     values.update(columns or {})
     values[model.__table__.primary_key.columns[0].name] = event.entity_id
     row = uow.session.get(model, event.entity_id)
@@ -506,18 +516,18 @@ def upsert(
         setattr(row, key, value)
 
 
-def _apply_course(uow: UnitOfWork, event: PulledEvent) -> None:
-    upsert(uow, CourseRow, event)
+def _apply_course(uow: UnitOfWork, event: PulledEvent, course: CoursePayload) -> None:
+    upsert(uow, CourseRow, event, course)
 
 
-def _apply_session(uow: UnitOfWork, event: PulledEvent) -> None:
-    upsert(uow, CourseSessionRow, event)
+def _apply_session(uow: UnitOfWork, event: PulledEvent, session: SessionPayload) -> None:
+    upsert(uow, CourseSessionRow, event, session)
 
 
-APPLIERS: dict[str, Applier] = {
-    "course.created": _apply_course,
-    "course.updated": _apply_course,
-    "session.added": _apply_session,
-    "session.updated": _apply_session,
-    "session.closed": _apply_session,
+APPLIERS: dict[EventKind[Any], Applier] = {
+    COURSE_CREATED: _apply_course,
+    COURSE_UPDATED: _apply_course,
+    SESSION_ADDED: _apply_session,
+    SESSION_UPDATED: _apply_session,
+    SESSION_CLOSED: _apply_session,
 }

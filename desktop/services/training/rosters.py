@@ -19,7 +19,8 @@ from desktop.storage.members.repositories import MemberRepository
 from desktop.storage.training.repositories import Training
 from desktop.storage.training.tables import CourseRow, EnrolmentRow
 from desktop.storage.uow import UnitOfWork
-from sync.protocol.events.training import ENROLMENT_ADDED, ENROLMENT_UPDATED
+from sync.protocol import EventKind
+from sync.protocol.events.training import ENROLMENT_ADDED, ENROLMENT_UPDATED, EnrolmentPayload
 
 
 @dataclass(frozen=True)
@@ -285,8 +286,8 @@ def import_roster(course_id: str, path: str, uow: UnitOfWork, ctx: DeskContext) 
     return ImportReport(tuple(lines))
 
 
-def _apply_enrolment(uow: UnitOfWork, event: PulledEvent) -> None:
-    existing = uow.repo(Training).enrolment(event.payload["course_id"], event.payload["member_id"])
+def _apply_enrolment(uow: UnitOfWork, event: PulledEvent, enrolment: EnrolmentPayload) -> None:
+    existing = uow.repo(Training).enrolment(enrolment.course_id, enrolment.member_id)
     if existing is not None and existing.id != event.entity_id:
         # Two desks enrolled the same person offline: one row per person, the smaller id
         # keeps it (the same choice at every desk); the other event changes nothing.
@@ -296,10 +297,10 @@ def _apply_enrolment(uow: UnitOfWork, event: PulledEvent) -> None:
             return
         uow.session.delete(existing)
         uow.session.flush()
-    upsert(uow, EnrolmentRow, event)
+    upsert(uow, EnrolmentRow, event, enrolment)
 
 
-APPLIERS: dict[str, Applier] = {
-    "enrolment.added": _apply_enrolment,
-    "enrolment.updated": _apply_enrolment,
+APPLIERS: dict[EventKind[Any], Applier] = {
+    ENROLMENT_ADDED: _apply_enrolment,
+    ENROLMENT_UPDATED: _apply_enrolment,
 }

@@ -8,7 +8,13 @@ from typing import Any
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
-from desktop.storage.sync.tables import ConflictRow, OutboxRow, SyncCursorRow, SyncStateRow
+from desktop.storage.sync.tables import (
+    ConflictRow,
+    OutboxRow,
+    PulledQuarantineRow,
+    SyncCursorRow,
+    SyncStateRow,
+)
 
 QUARANTINED = "quarantined"
 
@@ -107,6 +113,26 @@ class PushResults:
             .values(pushed_at=None, result=None, reason=None, server_seq=None)
         )
         return int(getattr(result, "rowcount", 0) or 0)
+
+
+class PulledQuarantine:
+    """Pulled events set aside with their reason (never applied, never blocking the rest)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, row: PulledQuarantineRow) -> None:
+        """Once per event: the same event pulled again (after a reset) is kept once."""
+        if self.session.get(PulledQuarantineRow, row.event_id) is None:
+            self.session.add(row)
+
+    def list(self, limit: int = 500) -> list[PulledQuarantineRow]:
+        query = select(PulledQuarantineRow).order_by(PulledQuarantineRow.server_seq).limit(limit)
+        return list(self.session.scalars(query))
+
+    def count(self) -> int:
+        query = select(func.count()).select_from(PulledQuarantineRow)
+        return int(self.session.scalar(query) or 0)
 
 
 class Conflicts:

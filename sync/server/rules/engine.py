@@ -80,7 +80,7 @@ def run(session: Session, device: DeviceRow, accepted: list[Accepted[Any]], key:
 
 def stored_payload(row: EventRow) -> Payload:
     """The typed payload of an event in the log (accepted, so it matched its kind then)."""
-    return decode(row.kind, json.loads(row.payload), row.payload)
+    return decode(row.kind, json.loads(row.payload))
 
 
 def record_of(session: Session, row: EventRow, summary: dict[str, Any]) -> ConflictRecord:
