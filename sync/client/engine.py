@@ -8,6 +8,7 @@ server's idempotence makes resending harmless.
 
 from __future__ import annotations
 
+import base64
 import logging
 import time
 from collections.abc import Callable
@@ -33,6 +34,7 @@ from sync.protocol import (
     EnrolRequest,
     ProblemCode,
     PushReply,
+    signing,
 )
 
 log = logging.getLogger(__name__)
@@ -97,23 +99,33 @@ def error_of(problem: Exception) -> syncing.SyncError:
     return syncing.SyncError("sync.error.unexpected", {"error": type(problem).__name__})
 
 
-def enrol(desk: Desk, server_url: str, code: str, timeout: float = 30.0) -> str:
-    """Register this device with the server; returns the station's name.
+def enrol(
+    desk: Desk, server_url: str, code: str, timeout: float = 30.0, again: bool = False
+) -> str:
+    """Register this device with the server; returns the station's name. ``again``: a desk
+    enrolled already enrols anew with a new one-time code (its server changed its key); the
+    server address defaults to the one it has.
 
     Failures raise RuleViolation with the message code of what went wrong.
     """
     scanned_url, code = parse_enrolment_text(code)
+    if again and not (server_url or scanned_url):
+        known = syncing.server(desk.uow(), desk.paths.keys)
+        server_url = known[0] if known else ""
     url = (server_url or scanned_url or "").strip().rstrip("/")
     if not url.startswith(("http://", "https://")):
         raise RuleViolation("sync.bad_server_url", url=url)
-    details = syncing.enrolment_details(desk.uow(), desk.keys.public_key_bytes())
+    details = syncing.enrolment_details(desk.uow(), desk.keys.public_key_bytes(), again)
+    sent_code = code.strip()[:40] or "-"
+    proof = desk.keys.private_key.sign(signing.enrolment_message(sent_code, details.device_id))
     request = EnrolRequest(
-        code=code.strip()[:40] or "-",
+        code=sent_code,
         device_id=details.device_id,
         device_code=details.device_code,
         public_key=details.public_key,
         local_station_id=details.local_station_id,
         app_version=app_version(),
+        proof=base64.b64encode(proof).decode("ascii"),
     )
     try:
         with ServerClient(url, timeout=timeout) as client:

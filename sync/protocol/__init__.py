@@ -147,6 +147,9 @@ class EnrolRequest(BaseModel):
     public_key: str = Field(min_length=40, max_length=60)  # base64 of 32 raw Ed25519 bytes
     local_station_id: str = Field(min_length=36, max_length=36)
     app_version: str = Field(default="", max_length=40)
+    # base64 Ed25519 signature of ``signing.enrolment_message(code, device_id)`` by the
+    # device's key: lets a device enrol again (to learn a new server key) with a new code.
+    proof: str = Field(default="", max_length=100)
 
 
 class EnrolReply(BaseModel):

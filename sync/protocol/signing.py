@@ -54,6 +54,30 @@ def message(kind: str, event_id: str, entity_id: str, station_id: str, payload: 
     )
 
 
+ENROLMENT_DOMAIN = b"WS-ENROL-v1"
+
+
+def enrolment_message(code: str, device_id: str) -> bytes:
+    """What a device signs with its own key when it enrols: proof that it holds the key the
+    server knows it by (required to enrol a device the server knows already)."""
+    return ENROLMENT_DOMAIN + _text(code.strip().upper()) + _text(device_id)
+
+
+def verify_raw(public_key: Ed25519PublicKey, signature: str, message_bytes: bytes) -> bool:
+    """True when ``signature`` (base64) is ``public_key``'s over ``message_bytes``."""
+    try:
+        raw = base64.b64decode(signature, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    if len(raw) != SIGNATURE_BYTES:
+        return False
+    try:
+        public_key.verify(raw, message_bytes)
+    except InvalidSignature:
+        return False
+    return True
+
+
 def public_key_of(text: str) -> Ed25519PublicKey | None:
     """A base64 public key as the enrolment reply carries it; None if it is not one."""
     try:
@@ -78,14 +102,7 @@ def verify(
     if not signature:
         return False
     try:
-        raw = base64.b64decode(signature, validate=True)
         signed = message(kind, event_id, entity_id, station_id, canonical(payload))
-    except (binascii.Error, ValueError, TypeError, orjson.JSONEncodeError):
+    except (TypeError, ValueError, orjson.JSONEncodeError):
         return False
-    if len(raw) != SIGNATURE_BYTES:
-        return False
-    try:
-        public_key.verify(raw, signed)
-    except InvalidSignature:
-        return False
-    return True
+    return verify_raw(public_key, signature, signed)

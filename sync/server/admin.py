@@ -103,8 +103,9 @@ def enrol(session: Session, request: EnrolRequest, key: ServerKey) -> EnrolReply
     at = log.now()
     if code is None or code.used_at is not None or log.aware(code.expires_at) < at:
         raise AdminError("bad_enrolment_code", "unknown, used or expired enrolment code")
-    if session.get(DeviceRow, request.device_id) is not None:
-        raise AdminError("device_code_taken", "this device is enrolled already", 409)
+    known = session.get(DeviceRow, request.device_id)
+    if known is not None:
+        return _enrol_again(session, request, known, code, key)
     taken = session.scalar(select(DeviceRow.id).where(DeviceRow.code == request.device_code))
     if taken is not None:
         raise AdminError("device_code_taken", "another device uses this device code", 409)
@@ -139,6 +140,45 @@ def enrol(session: Session, request: EnrolRequest, key: ServerKey) -> EnrolReply
         session,
         [log.server_event(DEVICE_ENROLLED, request.device_id, payload, key, station.id)],
     )
+    return EnrolReply(
+        device_token=token,
+        station_id=station.id,
+        station_name=station.name,
+        station_kind=station.kind,
+        id_hash_key=db.meta(session, "id_hash_key"),
+        epoch=db.meta(session, "epoch"),
+        server_public_key=key.public_key_b64,
+    )
+
+
+def _enrol_again(
+    session: Session,
+    request: EnrolRequest,
+    device: DeviceRow,
+    code: EnrolmentCodeRow,
+    key: ServerKey,
+) -> EnrolReply:
+    """A device the server knows enrols again with a new one-time code of its station (to
+    learn a new server key): only with proof that it holds its own key, never revoked. It
+    gets a new token (the old one stops working); its key and code stay as they were."""
+    device_key = signing.public_key_of(device.public_key)
+    proved = device_key is not None and signing.verify_raw(
+        device_key, request.proof, signing.enrolment_message(request.code, request.device_id)
+    )
+    if (
+        not proved
+        or device.revoked_at is not None
+        or device.code != request.device_code
+        or device.public_key != request.public_key
+        or code.station_id != device.station_id
+    ):
+        raise AdminError("device_code_taken", "this device is enrolled already", 409)
+    token = secrets.token_urlsafe(32)
+    device.token_hash = hashed(token)
+    code.used_at = log.now()
+    code.used_by = device.id
+    station = session.get(StationRow, device.station_id)
+    assert station is not None
     return EnrolReply(
         device_token=token,
         station_id=station.id,

@@ -250,3 +250,52 @@ def test_production_runs_only_with_a_signing_key_outside_the_database(tmp_path: 
     loaded = serialization.load_pem_private_key(pem, password=None)
     assert isinstance(loaded, Ed25519PrivateKey)
     assert b"PRIVATE KEY" not in (tmp_path / "central.sqlite3").read_bytes()
+
+
+def test_a_key_change_of_the_server_is_rolled_out_by_enrolling_again(
+    server: Server, make_station: Callable[..., Station], tmp_path: Path
+) -> None:
+    from desktop.storage.desk.tables import DeviceKeyRow
+    from sync.client.engine import enrol, sync_once
+
+    a = enrolled(server, make_station("东湖驿站"))
+    b = enrolled(server, make_station("光谷驿站"))
+    assert sync_once(a.desk).ok
+    old = (a.desk.paths.keys / "server-ed25519.pub").read_text()
+    # The server gets a new key (docs/tokens.md): the old file aside, migrate, sign again.
+    server.stop()
+    key_file = tmp_path / "server-data" / "server-ed25519.key"
+    key_file.rename(key_file.with_suffix(".old"))
+    assert server.cli("migrate").returncode == 0
+    signed = server.cli("sign-events", "--all", "--json")
+    assert signed.returncode == 0 and json.loads(signed.stdout)["signed"] == 2
+    server.start()
+    server.admin("POST", f"/v1/admin/devices/{b.ctx.device_id}/revoke")
+    # A still trusts the old key only: the revocation is set aside, the rest goes on.
+    report = sync_once(a.desk)
+    assert report.ok and report.set_aside == 1
+    with a.uow().reading() as uow:
+        b_key = uow.session.get(DeviceKeyRow, b.desk.device().code)  # type: ignore[union-attr]
+        assert b_key is not None and b_key.revoked_at is None
+    # Nobody else can enrol as A (no proof of A's key) ...
+    stranger = httpx.post(
+        server.url + "/v1/enrol",
+        json={
+            "code": server.code("东湖驿站"),
+            "device_id": a.ctx.device_id,
+            "device_code": a.desk.device().code,  # type: ignore[union-attr]
+            "public_key": base64.b64encode(a.desk.keys.public_key_bytes()).decode(),
+            "local_station_id": a.ctx.station_id,
+        },
+        headers={"X-Waystation-Protocol": "1"},
+    )
+    assert stranger.status_code == 409
+    # ... but A, with a new one-time code, learns the new key and takes the revocation.
+    assert enrol(a.desk, "", server.code("东湖驿站"), again=True) == "东湖驿站"
+    assert (a.desk.paths.keys / "server-ed25519.pub").read_text() != old
+    again = sync_once(a.desk)
+    assert again.ok and again.set_aside == 0
+    assert syncing.status(a.uow()).set_aside == 0
+    with a.uow().reading() as uow:
+        b_key = uow.session.get(DeviceKeyRow, b.desk.device().code)  # type: ignore[union-attr]
+        assert b_key is not None and b_key.revoked_at is not None

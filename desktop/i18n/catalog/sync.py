@@ -106,6 +106,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "一次性连接码（或扫描到的连接二维码内容）",
         "one-time enrolment code (or the scanned QR text)",
     ),
+    "cli.help.enroll_again": (
+        "已连接的设备重新连接（中心服务器更换了签名密钥时），用新的一次性连接码",
+        "enrol a connected desk again with a new one-time code (after the server changed its "
+        "signing key)",
+    ),
     "cli.help.sync": (
         "同步一次（now）或查看同步状态（status）",
         "sync once (now) or show the sync status (status)",
@@ -127,6 +132,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.sync_server": ("服务器：{server}", "Server: {server}"),
     "cli.sync_waiting": ("待上传：{count} 条", "Waiting to go up: {count}"),
     "cli.sync_quarantined": ("被退回：{count} 条", "Refused by the server: {count}"),
+    "cli.sync_set_aside": (
+        "从服务器收到但未采用：{count} 条",
+        "Received from the server, not applied: {count}",
+    ),
     "cli.sync_conflicts": ("待处理冲突：{count} 个", "Open conflicts: {count}"),
     "cli.sync_last_success": ("上次成功同步：{at}", "Last successful sync: {at}"),
     "cli.sync_error": ("当前问题：{message}", "Current problem: {message}"),

@@ -36,6 +36,7 @@ from desktop.storage.sync.repositories import (
 )
 from desktop.storage.sync.tables import ConflictRow
 from desktop.storage.uow import IdHashKeys, UnitOfWork
+from sync.protocol import Author, contract
 from sync.protocol.events.conflicts import (
     CONFLICT_OPENED,
     CONFLICT_RESOLVED,
@@ -43,7 +44,11 @@ from sync.protocol.events.conflicts import (
     ConflictResolved,
 )
 
-DEMO_FLAG = "demo_data"  # desktop.demo marks a desk filled with generated people
+DEMO_FLAG = "demo_data"
+# The datasets that carry kinds only the server may make (their events are signed).
+SERVER_DATASETS = tuple(
+    sorted({k.dataset for k in contract.kinds() if k.author is Author.SERVER and k.dataset})
+)  # desktop.demo marks a desk filled with generated people
 NOTE_MAX = 500
 
 # Push answers as the server gives them (sync.protocol.EventStatus).
@@ -137,13 +142,15 @@ class Conflict:
 # --- enrolment ------------------------------------------------------------------------------
 
 
-def enrolment_details(uow: UnitOfWork, public_key: bytes) -> EnrolmentDetails:
+def enrolment_details(uow: UnitOfWork, public_key: bytes, again: bool = False) -> EnrolmentDetails:
     """Refuses a desk holding demo data (generated people must not reach a real server) and
-    a desk that is enrolled already."""
+    a desk that is enrolled already, unless it enrols ``again`` (to learn a new server key:
+    docs/tokens.md)."""
     with uow.reading():
         if uow.settings.get(DEMO_FLAG):
             raise RuleViolation("sync.demo_desk")
-        if uow.repo(SyncState).get("server_url") and not uow.repo(SyncState).get("stopped"):
+        enrolled = uow.repo(SyncState).get("server_url")
+        if enrolled and not again and not uow.repo(SyncState).get("stopped"):
             raise RuleViolation(
                 "sync.already_enrolled", server=uow.repo(SyncState).get("server_url")
             )
@@ -172,7 +179,9 @@ def apply_enrolment(
     From now on this desk's records carry the server's station id; events already queued
     keep the id made at setup, which the server knows as this device's own.
     """
+    pinned = server_key(keys_folder)
     pin_server_key(keys_folder, str(reply.get("server_public_key") or ""))
+    key_changed = pinned is not None and pinned != server_key(keys_folder)
     secrets.save_device_token(keys_folder, str(reply["device_token"]))
     key = base64.b64decode(str(reply["id_hash_key"]))
     secrets.adopt_id_hash_key(keys_folder, key)
@@ -204,6 +213,11 @@ def apply_enrolment(
         uow.repo(SyncState).set("enrolled_at", at)
         uow.repo(SyncState).set("stopped", None)
         uow.repo(SyncState).set("error", None)
+        if key_changed or uow.repo(PulledQuarantine).count():
+            # What the old key (or no key) could not vouch for is pulled again and checked
+            # with the key pinned now.
+            uow.repo(Cursors).forget(SERVER_DATASETS)
+            uow.repo(PulledQuarantine).forget_unsigned()
         uow.audit.record("sync.enrolled", None, at, server=server_url, station=station_id)
         uow.commit()
     return station_id

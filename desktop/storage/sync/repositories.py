@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from desktop.storage.sync.tables import (
@@ -67,6 +68,13 @@ class Cursors:
 
     def clear(self) -> None:
         for row in self.session.scalars(select(SyncCursorRow)):
+            self.session.delete(row)
+
+    def forget(self, datasets: Sequence[str]) -> None:
+        """Pull these datasets from their start again."""
+        for row in self.session.scalars(
+            select(SyncCursorRow).where(SyncCursorRow.dataset.in_(datasets))
+        ):
             self.session.delete(row)
 
     def applied(self) -> dict[str, int]:
@@ -133,6 +141,12 @@ class PulledQuarantine:
     def count(self) -> int:
         query = select(func.count()).select_from(PulledQuarantineRow)
         return int(self.session.scalar(query) or 0)
+
+    def forget_unsigned(self) -> None:
+        """Drop the events set aside for their signature (pulled again, checked anew)."""
+        self.session.execute(
+            delete(PulledQuarantineRow).where(PulledQuarantineRow.reason.startswith("signature"))
+        )
 
 
 class Conflicts:
