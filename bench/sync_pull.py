@@ -50,7 +50,7 @@ def seed_members(server: BenchServer, count: int, seed: int = 5) -> None:
                 "member_number": f"BENCH1-{i + 1:06d}",
                 "name": name,
                 "phone": f"{rng.choice(PHONE_PREFIXES)}{rng.randrange(10**8):08d}",
-                "occupation": rng.choice(OCCUPATIONS),
+                "occupation": rng.choice(OCCUPATIONS)[0],
                 "employer": "",
                 "union_branch": "",
                 "tags": [],
