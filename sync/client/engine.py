@@ -69,7 +69,8 @@ Cancelled = Callable[[], bool]
 
 
 def parse_enrolment_text(text: str) -> tuple[str | None, str]:
-    """A scanned enrolment QR (``waystation-enrol:URL#CODE``) or a typed code."""
+    """A scanned enrolment QR (``waystation-enrol:URL#CODE#KEY-FINGERPRINT``) or a typed
+    code: (URL, code with the fingerprint, if any, after a ``#``)."""
     text = text.strip()
     if text.startswith(ENROL_PREFIX):
         rest = text[len(ENROL_PREFIX) :]
@@ -109,6 +110,7 @@ def enrol(
     Failures raise RuleViolation with the message code of what went wrong.
     """
     scanned_url, code = parse_enrolment_text(code)
+    code, _, fingerprint = code.partition("#")
     if again and not (server_url or scanned_url):
         known = syncing.server(desk.uow(), desk.paths.keys)
         server_url = known[0] if known else ""
@@ -133,8 +135,18 @@ def enrol(
     except (NetworkError, ServerUnavailable, ServerProblem) as problem:
         error = error_of(problem)
         raise RuleViolation(error.code, **error.params) from problem
+    if fingerprint and not _names_key(fingerprint, reply.server_public_key):
+        # Not the key the station's QR names: whatever answered is not the genuine server.
+        raise RuleViolation("sync.server_key_mismatch")
     syncing.apply_enrolment(desk.uow(), desk.paths.keys, desk.hash_keys, url, reply.model_dump())
     return reply.station_name
+
+
+def _names_key(fingerprint: str, public_key: str) -> bool:
+    try:
+        return signing.key_fingerprint(public_key) == fingerprint.strip().upper()
+    except ValueError:
+        return False
 
 
 def _desk_time(value: object) -> str:

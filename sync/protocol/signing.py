@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from typing import Any
 
 import orjson
@@ -52,6 +53,14 @@ def message(kind: str, event_id: str, entity_id: str, station_id: str, payload: 
             _text(payload),
         )
     )
+
+
+def key_fingerprint(public_key_b64: str) -> str:
+    """16 characters naming a server key (unpadded base32 of the first 10 bytes of the
+    SHA-256 of its raw bytes): the enrolment QR carries it, so a desk scanning the QR knows
+    the key the genuine server will name, whatever answers on the network."""
+    raw = base64.b64decode(public_key_b64)
+    return base64.b32encode(hashlib.sha256(raw).digest()[:10]).decode("ascii")
 
 
 ENROLMENT_DOMAIN = b"WS-ENROL-v1"

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from sync.protocol import signing
 from sync.server import admin, db, log
 from sync.server.settings import ServerSettings, SettingsError, load_settings
 from sync.server.signing import ServerKey, SigningKeyError, server_key
@@ -51,9 +52,12 @@ def _migrate_now(database: db.Database, key: ServerKey) -> None:
         log.sign_unsigned(session, key)
 
 
-def enrolment_link(settings: ServerSettings, code: str) -> str:
-    """What the QR holds: a desk's scanner types it into the enrolment dialog."""
-    return f"waystation-enrol:{settings.public_url.rstrip('/')}#{code}"
+def enrolment_link(settings: ServerSettings, code: str, key: ServerKey) -> str:
+    """What the QR holds (a desk's scanner types it into the enrolment dialog): the address,
+    the one-time code and the fingerprint of the server's key, which the desk checks the
+    enrolment reply against (a proxy on the way cannot slip it another key)."""
+    fingerprint = signing.key_fingerprint(key.public_key_b64)
+    return f"waystation-enrol:{settings.public_url.rstrip('/')}#{code}#{fingerprint}"
 
 
 def _print_qr(content: str, png: str | None) -> None:
@@ -120,10 +124,10 @@ def cmd_migrate(args: argparse.Namespace, settings: ServerSettings) -> int:
 
 
 def cmd_station_create(args: argparse.Namespace, settings: ServerSettings) -> int:
-    database = _database(settings)
+    database, key = _open(settings)
     with database.transaction() as session:
         made = admin.create_station(session, args.name, args.kind, settings.enrolment_code_days)
-    link = enrolment_link(settings, made.code)
+    link = enrolment_link(settings, made.code, key)
     data = {
         "station_id": made.station_id,
         "name": made.name,
@@ -155,11 +159,11 @@ def _write_png(content: str, png: str) -> None:
 
 
 def cmd_station_code(args: argparse.Namespace, settings: ServerSettings) -> int:
-    database = _database(settings)
+    database, key = _open(settings)
     with database.transaction() as session:
         station = admin.station_named(session, args.station)
         code = admin.new_code(session, station, settings.enrolment_code_days)
-    link = enrolment_link(settings, code)
+    link = enrolment_link(settings, code, key)
     _emit(args, {"enrolment_code": code, "link": link}, [f"one-time enrolment code: {code}"])
     if not args.json:
         _print_qr(link, args.qr_png)

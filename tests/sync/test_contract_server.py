@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -299,3 +300,26 @@ def test_a_key_change_of_the_server_is_rolled_out_by_enrolling_again(
     with a.uow().reading() as uow:
         b_key = uow.session.get(DeviceKeyRow, b.desk.device().code)  # type: ignore[union-attr]
         assert b_key is not None and b_key.revoked_at is not None
+
+
+def test_the_enrolment_qr_names_the_server_key_and_the_desk_checks_it(
+    server: Server, make_station: Callable[..., Station]
+) -> None:
+    from desktop.domain.errors import RuleViolation
+    from sync.client.engine import enrol
+
+    made = server.cli("station", "create", "东湖驿站", "--json")
+    assert made.returncode == 0, made.stderr
+    link = json.loads(made.stdout)["link"]
+    fingerprint = link.rsplit("#", 1)[1]
+    assert fingerprint == signing.key_fingerprint(_server_key(server))
+    # A proxy answering with its own key is caught by the fingerprint the QR carries.
+    a = make_station("东湖驿站")
+    other = server.cli("station", "code", "东湖驿站", "--json")
+    forged_link = json.loads(other.stdout)["link"].rsplit("#", 1)[0] + "#" + "A" * 16
+    with pytest.raises(RuleViolation) as refused:
+        enrol(a.desk, "", forged_link)
+    assert refused.value.code == "sync.server_key_mismatch"
+    assert not (a.desk.paths.keys / "server-ed25519.pub").exists()
+    assert syncing.server(a.uow(), a.desk.paths.keys) is None
+    assert enrol(a.desk, "", link) == "东湖驿站"

@@ -16,6 +16,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The server sent no signing key (too old, or its answer was tampered with): not "
         "connected. Upgrade the central server first.",
     ),
+    "sync.server_key_mismatch": (
+        "应答的服务器密钥与连接二维码上的不一致：连接的可能不是本单位的中心服务器，未连接。"
+        "请检查网络和服务器地址，并向管理员索取新的连接码。",
+        "The server's key in the answer is not the one the enrolment QR names: this may not "
+        "be your union's central server. Not connected: check the network and the address, "
+        "and ask the administrator for a new code.",
+    ),
     "sync.bad_server_url": (
         "服务器地址应以 http:// 或 https:// 开头：{url}",
         "The server address must start with http:// or https://: {url}",
