@@ -154,5 +154,18 @@ def queue_visits(desk: Desk, ctx: DeskContext, count: int, batch: int = 20_000) 
         made = min(count, made + batch)
 
 
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_note(desk_cpu: float, server_cpu: float) -> str:
+    return (
+        f"; CPU: desk {desk_cpu:.1f} s, server {server_cpu:.1f} s (PostgreSQL's own not "
+        f"counted); load average {os.getloadavg()[0]:.2f}"
+    )
+
+
 def work_folder() -> Path:
     return Path(tempfile.mkdtemp(prefix="waystation-sync-bench-"))
