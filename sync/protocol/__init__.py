@@ -3,21 +3,18 @@
 - ``contract``: how an event kind is declared (payload type, author, dataset) and checked;
 - ``events``: every kind, declared once per area;
 - ``signing``: what the server signs of the events only it may make;
-- here: the envelope, requests and replies (pydantic models), versions and headers.
+- ``wire``: the envelope, requests and replies (pydantic models), loaded on first use;
+- here: versions, headers, limits, and every name above importable from ``sync.protocol``.
 
 The server imports only this package of the project; the desk's core may import it too.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import TYPE_CHECKING, Any
 
 from sync.protocol import events as _events  # noqa: F401  (declares every kind)
 from sync.protocol.contract import (
-    MAX_INT,
     Author,
     EventKind,
     PayloadError,
@@ -30,6 +27,17 @@ from sync.protocol.events.conflicts import (
     ConflictOpened,
     ConflictRecord,
     ConflictResolved,
+)
+from sync.protocol.limits import (
+    APP_HEADER,
+    EPOCH_HEADER,
+    MAX_BATCH,
+    MAX_BODY_BYTES,
+    MAX_PAGE,
+    MAX_SEQ,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    SERVER_DEVICE_ID,
 )
 
 __all__ = [
@@ -68,51 +76,15 @@ __all__ = [
     "kind_of",
 ]
 
-PROTOCOL_VERSION = 1
-
 # Pull datasets, derived from the declarations: dataset -> the kinds every other desk
 # receives in it, in the order desks pull them (keys first). Kinds in no dataset (visits,
 # operators, the device's own setup) are pushed to the server only.
 DATASETS: dict[str, tuple[str, ...]] = datasets()
 _DATASET_OF = {kind: name for name, members in DATASETS.items() for kind in members}
 
-MAX_SEQ = MAX_INT  # a device's sequence: 1 .. 2**53 - 1
-
 
 def dataset_of(kind: str) -> str | None:
     return _DATASET_OF.get(kind)
-
-
-class EventEnvelope(BaseModel):
-    """One recorded change, as made on a device.
-
-    ``seq`` is the device's monotonically increasing sequence (the outbox row number);
-    ``event_id`` is unique across all devices; ``device_time`` is information only: the
-    server orders by receipt and sequence, never by device clocks.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    event_id: str = Field(min_length=36, max_length=36)
-    seq: int = Field(ge=1, le=MAX_SEQ)
-    kind: str = Field(max_length=40)
-    entity_id: str = Field(min_length=1, max_length=36)
-    station_id: str = Field(min_length=36, max_length=36)
-    device_id: str = Field(min_length=36, max_length=36)
-    operator_id: str | None = Field(default=None, max_length=36)
-    device_time: datetime
-    payload: dict[str, Any]
-
-
-# --- versions and headers -------------------------------------------------------------------
-
-PROTOCOL_HEADER = "X-Waystation-Protocol"
-APP_HEADER = "X-Waystation-App"
-EPOCH_HEADER = "X-Waystation-Epoch"  # the server database's identity, as the desk last knew it
-MAX_BATCH = 500  # events per push
-MAX_BODY_BYTES = 4 * 1024 * 1024  # a request body, after decompression
-MAX_PAGE = 5000  # events per pull page
-SERVER_DEVICE_ID = "00000000-0000-0000-0000-000000000000"  # author of server-made events
 
 
 class ProblemCode:
@@ -129,45 +101,6 @@ class ProblemCode:
     NOT_FOUND = "not_found"  # 404
 
 
-class Problem(BaseModel):
-    code: str
-    message: str = ""
-    detail: dict[str, Any] = Field(default_factory=dict)
-
-
-# --- enrolment ------------------------------------------------------------------------------
-
-
-class EnrolRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    code: str = Field(min_length=4, max_length=40)
-    device_id: str = Field(min_length=36, max_length=36)
-    device_code: str = Field(min_length=4, max_length=8)
-    public_key: str = Field(min_length=40, max_length=60)  # base64 of 32 raw Ed25519 bytes
-    local_station_id: str = Field(min_length=36, max_length=36)
-    app_version: str = Field(default="", max_length=40)
-    # base64 Ed25519 signature of ``signing.enrolment_message(code, device_id)`` by the
-    # device's key: lets a device enrol again (to learn a new server key) with a new code.
-    proof: str = Field(default="", max_length=100)
-
-
-class EnrolReply(BaseModel):
-    device_token: str
-    station_id: str
-    station_name: str
-    station_kind: str
-    id_hash_key: str  # base64: the organisation's ID-number HMAC key
-    epoch: str
-    # base64 of the server's 32-byte Ed25519 public key: the desk pins it and believes
-    # server-authored events (device keys, revocations, conflicts) only when signed by it.
-    # Empty from a server older than the event contract (the desk then refuses to enrol).
-    server_public_key: str = ""
-
-
-# --- push -----------------------------------------------------------------------------------
-
-
 class EventStatus:
     ACCEPTED = "accepted"
     DUPLICATE = "duplicate"  # this event id with this payload is already stored
@@ -175,51 +108,43 @@ class EventStatus:
     REJECTED = "rejected"  # refused (reason says why); the desk quarantines it
 
 
-class PushRequest(BaseModel):
-    """Events travel as plain objects so that one malformed event is refused alone."""
+# The wire models are loaded on first use: the desk core queues and checks events without
+# pydantic (measured: it was most of the cost of importing this package).
+_WIRE = frozenset(
+    {
+        "EnrolReply",
+        "EnrolRequest",
+        "EventEnvelope",
+        "EventResult",
+        "Problem",
+        "PullReply",
+        "PulledEnvelope",
+        "PushReply",
+        "PushRequest",
+        "SequenceGap",
+        "Stats",
+    }
+)
 
-    model_config = ConfigDict(extra="forbid")
-
-    events: list[dict[str, Any]] = Field(max_length=MAX_BATCH)
-
-
-class EventResult(BaseModel):
-    event_id: str
-    seq: int | None = None
-    status: str
-    reason: str | None = None
-    server_seq: int | None = None
-
-
-class SequenceGap(BaseModel):
-    expected: int  # the next sequence the server expected from this device
-    received: int  # the first sequence of this batch beyond it
-
-
-class PushReply(BaseModel):
-    results: list[EventResult]
-    last_seq: int  # the highest sequence the server holds from this device
-    gap: SequenceGap | None = None
-
-
-# --- pull -----------------------------------------------------------------------------------
-
-
-class PulledEnvelope(EventEnvelope):
-    server_seq: int
-    received_at: datetime
-    signature: str | None = None  # server-authored events: base64 Ed25519 (sync.protocol.signing)
+if TYPE_CHECKING:
+    from sync.protocol.wire import (
+        EnrolReply,
+        EnrolRequest,
+        EventEnvelope,
+        EventResult,
+        Problem,
+        PulledEnvelope,
+        PullReply,
+        PushReply,
+        PushRequest,
+        SequenceGap,
+        Stats,
+    )
 
 
-class PullReply(BaseModel):
-    dataset: str
-    events: list[PulledEnvelope]
-    cursor: str  # opaque: give it back to get the next page
-    more: bool
+def __getattr__(name: str) -> Any:
+    if name in _WIRE:
+        from sync.protocol import wire
 
-
-class Stats(BaseModel):
-    events_by_kind: dict[str, int]
-    events_by_station: dict[str, int]
-    open_conflicts: int
-    devices: list[dict[str, Any]]
+        return getattr(wire, name)
+    raise AttributeError(f"module 'sync.protocol' has no attribute {name!r}")

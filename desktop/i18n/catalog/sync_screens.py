@@ -43,7 +43,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync_screen.stop": ("停止同步", "Stop syncing"),
     "sync_screen.progress_push": ("正在上传… 已上传 {count} 条", "Sending… {count} sent"),
     "sync_screen.progress_pull": ("正在接收… 已接收 {count} 条", "Receiving… {count} received"),
-    "sync_screen.quarantined_title": ("被服务器退回的记录", "Records the server refused"),
+    "sync_screen.quarantined_title": (
+        "被服务器退回、或从服务器收到未采用的记录",
+        "Records the server refused, or received from it and not applied",
+    ),
     "sync_screen.quarantined_hint": (
         "这些记录仍保存在本机，不会阻挡其他记录上传。请把原因告诉管理员。",
         "These records stay on this desk and do not hold up the others. Tell the "
