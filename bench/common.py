@@ -214,6 +214,37 @@ class Usage:
 STARTED = Usage.now()  # when the benchmark's process imported this module
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) a running process, its live descendants (a server's
+    workers) and all their reaped children have used, from ``/proc``."""
+    stats: dict[int, tuple[int, float]] = {}  # pid: (parent pid, seconds)
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the name: ppid is field 4, utime..cstime 14-17 (1-based, as in proc(5)).
+        stats[int(entry.name)] = (
+            int(fields[1]),
+            sum(int(fields[i]) for i in (11, 12, 13, 14)) / tick,
+        )
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += stats.get(current, (0, 0.0))[1]
+        todo.extend(child for child, (parent, _) in stats.items() if parent == current)
+    return total
+
+
+def cost_line(used: Usage, server_cpu: float | None = None) -> str:
+    """One line for benches that print their own figure: CPU beside wall, and the load."""
+    server = "" if server_cpu is None else f"; the server process {server_cpu:.1f} s CPU"
+    return f"   {used.line()}{server}; load average {load_average()}"
+
+
 def load_average() -> str:
     return ", ".join(f"{x:.2f}" for x in os.getloadavg()) + " (1, 5, 15 min)"
 

@@ -19,6 +19,7 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from bench.common import Usage, cost_line, cpu_seconds
 from bench.sync_common import BenchServer, enrolled_desk, work_folder
 from desktop.demo import OCCUPATIONS, PHONE_PREFIXES, _name
 from desktop.domain.pinyin import sort_key
@@ -93,9 +94,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         seed_members(server, args.members)
         desk, _ctx = enrolled_desk(server, folder, "新站")
+        server_before = cpu_seconds(server.process.pid)
+        usage = Usage.now()
         started = time.perf_counter()
         report = sync_once(desk, timeout=120)
         seconds = time.perf_counter() - started
+        used = Usage.now().since(usage)
+        server_cpu = cpu_seconds(server.process.pid) - server_before
         assert report.ok, report.error
         pulled = report.pulled.get("members", 0)
         held = len(member_queries.member_ids(desk.uow()))
@@ -106,6 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"(pages of 5,000): {seconds:.1f} s = {pulled / seconds:,.0f} rows/s; "
             f"{held:,} members searchable at the new desk ({len(hit)} shown for 'wang')"
         )
+        print(cost_line(used, server_cpu), flush=True)
         desk.close()
     finally:
         server.stop()

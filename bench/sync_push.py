@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Sequence
 
+from bench.common import Usage, cost_line, cpu_seconds
 from bench.sync_common import BenchServer, enrolled_desk, queue_visits, work_folder
 from sync.client.engine import sync_once
 
@@ -30,9 +31,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         desk, ctx = enrolled_desk(server, folder, "基准驿站")
         queue_visits(desk, ctx, args.events)
+        server_before = cpu_seconds(server.process.pid)
+        usage = Usage.now()
         started = time.perf_counter()
         report = sync_once(desk, timeout=120)
         seconds = time.perf_counter() - started
+        used = Usage.now().since(usage)
+        server_cpu = cpu_seconds(server.process.pid) - server_before
         assert report.ok, report.error
         stored = sum(server.admin("GET", "/v1/admin/stats")["events_by_kind"].values())
         print(
@@ -40,6 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"(batches of 500, gzip): {seconds:.2f} s = {args.events / seconds:,.0f} events/s "
             f"end to end; server holds {stored:,} events (incl. setup and enrolment)"
         )
+        print(cost_line(used, server_cpu), flush=True)
         desk.close()
     finally:
         server.stop()
