@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -17,11 +16,8 @@ from desktop.bootstrap import Desk
 from desktop.domain.changes import Changes
 from desktop.services.sync import commands as syncing
 from sync.client.backoff import Backoff
+from sync.client.engine import SyncReport, sync_once
 from ui.changes import ChangesBus
-
-if TYPE_CHECKING:
-    # httpx, pydantic and the protocol: imported by the first sync, not at start-up.
-    from sync.client.engine import SyncReport
 
 log = logging.getLogger(__name__)
 
@@ -121,8 +117,6 @@ class SyncScheduler(QObject):
         relay = self._relay
 
         def work() -> None:
-            from sync.client.engine import SyncReport, sync_once
-
             try:
                 report = sync_once(
                     self.desk,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -24,17 +23,14 @@ from desktop.domain.model import Role
 from desktop.i18n import tr
 from desktop.services.sync import commands as syncing
 from desktop.services.sync.commands import Conflict, SyncStatus
+from sync.client.engine import SyncReport
 from ui.changes import follow
 from ui.session.state import DeskSession
+from ui.sync.enrol_dialog import EnrolDialog
 from ui.sync.resolve_dialog import ResolveDialog, side_text
 from ui.sync.scheduler import SyncScheduler
 from ui.sync.status import TONE_STYLE, status_line, when
 from ui.tasks import DbOp
-
-if TYPE_CHECKING:
-    # The sync client (httpx, pydantic, the protocol) loads with the first sync or the
-    # enrolment dialog, not at start-up.
-    from sync.client.engine import SyncReport
 
 log = logging.getLogger(__name__)
 
@@ -223,8 +219,6 @@ class SyncScreen(QWidget):
     # --- actions ------------------------------------------------------------------------------
 
     def open_enrolment(self) -> None:
-        from ui.sync.enrol_dialog import EnrolDialog
-
         dialog = EnrolDialog(self.session.desk, self)
         if dialog.exec():
             device = self.session.desk.device()
