@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop.domain.clock import from_iso
+from desktop.domain.clock import SHORT, shown
 from desktop.i18n import tr
 from desktop.services.sync.commands import SyncStatus
 
@@ -10,8 +10,7 @@ from desktop.services.sync.commands import SyncStatus
 def when(iso: str | None) -> str:
     if not iso:
         return tr("sync.never")
-    moment = from_iso(iso).astimezone()
-    return moment.strftime("%m-%d %H:%M")
+    return shown(iso, SHORT)
 
 
 def headline(message: str) -> str:

@@ -21,7 +21,7 @@ from desktop.domain.aid import (
     first_refusal,
     remaining,
 )
-from desktop.domain.clock import from_iso, local_date, to_iso
+from desktop.domain.clock import from_iso, local_date, local_day_of, to_iso
 from desktop.domain.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from desktop.domain.ids import new_id
 from desktop.domain.model import DeskContext, Member, Operator, Role
@@ -485,7 +485,7 @@ def _apply_handout(uow: UnitOfWork, event: PulledEvent) -> None:
         items=json.dumps([{"item_id": i, "quantity": q} for i, q in items]),
         desk=str(data["desk"]),
         operator_name=str(data.get("operator_name") or "")[:50],
-        local_date=str(data.get("local_date") or event.device_time[:10]),
+        local_date=str(data.get("local_date") or local_day_of(event.device_time)),
         overridden=override.get("refusal"),
         override_by=override.get("by"),
         override_by_name=override.get("by_name"),
@@ -533,7 +533,7 @@ def _apply_refusal(uow: UnitOfWork, event: PulledEvent) -> None:
             member_id=str(data["member_id"]),
             code=str(data["code"])[:20],
             desk=str(data["desk"])[:8],
-            local_date=str(data.get("local_date") or event.device_time[:10]),
+            local_date=str(data.get("local_date") or local_day_of(event.device_time)),
             station_id=event.station_id,
             device_id=event.device_id,
             operator_id=event.operator_id,

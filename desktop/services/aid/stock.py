@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from desktop.domain.aid_report import Discrepancy
-from desktop.domain.clock import local_date, to_iso
+from desktop.domain.clock import local_date, local_day_of, to_iso
 from desktop.domain.errors import InvalidInput, NotFound, RuleViolation
 from desktop.domain.ids import new_id
 from desktop.domain.model import DeskContext, Role
@@ -397,7 +397,7 @@ def _apply_move(uow: UnitOfWork, event: PulledEvent) -> None:
         kind=kind,
         quantity=int(data["quantity"]),
         at=event.device_time,
-        day=str(data.get("local_date", event.device_time[:10])),
+        day=str(data.get("local_date") or local_day_of(event.device_time)),
         source=str(data.get("source", ""))[:100],
         note=str(data.get("note") or data.get("reason") or "")[:NOTE_MAX],
     )
@@ -413,7 +413,7 @@ def _apply_transfer(uow: UnitOfWork, event: PulledEvent) -> None:
         "campaign_id": str(data["campaign_id"]),
         "item_id": str(data["item_id"]),
         "at": event.device_time,
-        "day": str(data.get("local_date", event.device_time[:10])),
+        "day": str(data.get("local_date") or local_day_of(event.device_time)),
         "note": str(data.get("note", ""))[:NOTE_MAX],
     }
 
@@ -451,7 +451,7 @@ def _apply_count(uow: UnitOfWork, event: PulledEvent) -> None:
             desk=str(data["desk"]),
             counted=int(data["counted"]),
             expected=int(data["expected"]),
-            local_date=str(data.get("local_date", event.device_time[:10])),
+            local_date=str(data.get("local_date") or local_day_of(event.device_time)),
             station_id=event.station_id,
             device_id=event.device_id,
             operator_id=event.operator_id,
