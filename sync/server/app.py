@@ -45,6 +45,7 @@ from sync.server import admin, db, feed, ingest
 from sync.server.db import Database
 from sync.server.models import ConflictRow, DeviceRow
 from sync.server.settings import ServerSettings
+from sync.server.signing import ServerKey, server_key
 
 
 class ProblemError(Exception):
@@ -138,7 +139,12 @@ class NewStationReply(BaseModel):
     enrolment_code: str
 
 
-def create_app(settings: ServerSettings, database: Database | None = None) -> FastAPI:
+def create_app(
+    settings: ServerSettings, database: Database | None = None, key: ServerKey | None = None
+) -> FastAPI:
+    """``key``: the server's signing key (default: the configured one; in production mode a
+    missing key file raises SigningKeyError: the server does not start without it)."""
+    key = key or server_key(settings)
     database = database or Database(settings.database_url)
     app = FastAPI(
         title="Waystation central server",
@@ -147,6 +153,7 @@ def create_app(settings: ServerSettings, database: Database | None = None) -> Fa
     )
     app.state.database = database
     app.state.settings = settings
+    app.state.key = key
     # Level 1: pull pages are large and mostly repetitive; speed matters more than the last %.
     app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=1)
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
@@ -205,7 +212,7 @@ def create_app(settings: ServerSettings, database: Database | None = None) -> Fa
 
     @app.post("/v1/enrol", responses={400: {"model": Problem}, 409: {"model": Problem}})
     def enrol(request: EnrolRequest, s: Annotated[Session, Depends(session)]) -> EnrolReply:
-        return admin.enrol(s, request)
+        return admin.enrol(s, request, key)
 
     @app.post(
         "/v1/push",
@@ -229,7 +236,7 @@ def create_app(settings: ServerSettings, database: Database | None = None) -> Fa
     def _push(request: Request, events: list[dict[str, Any]]) -> PushReply:
         with database.transaction() as s:
             found = device(request, s)
-            return ingest.push(s, found.id, events)
+            return ingest.push(s, found.id, events, key)
 
     @app.get(
         "/v1/pull",
@@ -280,7 +287,7 @@ def create_app(settings: ServerSettings, database: Database | None = None) -> Fa
     def revoke(
         ref: Annotated[str, Field(max_length=36)], s: Annotated[Session, Depends(session)]
     ) -> dict[str, Any]:
-        found = admin.revoke_device(s, ref)
+        found = admin.revoke_device(s, ref, key)
         return {"id": found.id, "code": found.code, "revoked": True}
 
     @app.get("/v1/admin/stats", dependencies=admin_deps)
