@@ -145,6 +145,7 @@ def measure_screen(desk: Desk, samples: int) -> ScreenRun:
     typing: list[float] = []
     returning: list[float] = []
     repeats = 0
+    asked = 0
     refs_before = none_refcount()
     for number in numbers[:samples]:
         name = names[number]
@@ -158,6 +159,15 @@ def measure_screen(desk: Desk, samples: int) -> ScreenRun:
             app.processEvents()
             if time.perf_counter() > deadline:
                 raise RuntimeError(f"the band never showed {name}: {band.title.text()!r}")
+        if band.tone is Tone.ASK:
+            # Keys that came too slowly for a scanner's burst (a loaded machine) read as
+            # typing: the member is picked and a second Enter confirms, as at the desk.
+            asked += 1
+            QTest.keyClick(box, Qt.Key.Key_Return)
+            while band.tone is Tone.ASK:
+                app.processEvents()
+                if time.perf_counter() > deadline:
+                    raise RuntimeError(f"the confirmation of {name} never came")
         shown = time.perf_counter_ns()
         if band.tone is Tone.OK:
             timings.append((shown - started) / 1e6)
@@ -168,6 +178,8 @@ def measure_screen(desk: Desk, samples: int) -> ScreenRun:
         else:
             raise RuntimeError(f"scan of {number} was refused: {band.title.text()!r}")
         _settle(screen, app)
+    if asked:
+        notes.append(f"{asked} of {samples} scans read as typing (a second Enter confirmed them)")
     lost = none_refs_lost(refs_before, none_refcount(), len(numbers[:samples]))
     if lost:
         notes.append(lost.replace("per action", "per scan"))

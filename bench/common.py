@@ -182,12 +182,78 @@ def stats(samples_ms: Sequence[float]) -> Stats:
     )
 
 
+@dataclass(frozen=True)
+class Usage:
+    """Wall time and CPU time at one moment: this process's and its finished children's."""
+
+    wall: float
+    cpu: float
+    children_cpu: float
+
+    @staticmethod
+    def now() -> Usage:
+        times = os.times()
+        return Usage(
+            time.perf_counter(), time.process_time(), times.children_user + times.children_system
+        )
+
+    def since(self, start: Usage) -> Usage:
+        return Usage(
+            self.wall - start.wall, self.cpu - start.cpu, self.children_cpu - start.children_cpu
+        )
+
+    def line(self) -> str:
+        total = self.cpu + self.children_cpu
+        ratio = f"{total / self.wall:.2f}" if self.wall else "-"
+        return (
+            f"wall {self.wall:.1f} s, CPU {total:.1f} s (this process {self.cpu:.1f} s, "
+            f"child processes {self.children_cpu:.1f} s), CPU/wall {ratio}"
+        )
+
+
+STARTED = Usage.now()  # when the benchmark's process imported this module
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) a running process, its live descendants (a server's
+    workers) and all their reaped children have used, from ``/proc``."""
+    stats: dict[int, tuple[int, float]] = {}  # pid: (parent pid, seconds)
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the name: ppid is field 4, utime..cstime 14-17 (1-based, as in proc(5)).
+        stats[int(entry.name)] = (
+            int(fields[1]),
+            sum(int(fields[i]) for i in (11, 12, 13, 14)) / tick,
+        )
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += stats.get(current, (0, 0.0))[1]
+        todo.extend(child for child, (parent, _) in stats.items() if parent == current)
+    return total
+
+
+def cost_line(used: Usage, server_cpu: float | None = None) -> str:
+    """One line for benches that print their own figure: CPU beside wall, and the load."""
+    server = "" if server_cpu is None else f"; the server process {server_cpu:.1f} s CPU"
+    return f"   {used.line()}{server}; load average {load_average()}"
+
+
+def load_average() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg()) + " (1, 5, 15 min)"
+
+
 def machine() -> str:
     """The machine and how busy it was: other work on a 2-core box moves p95 a lot."""
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     return (
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-        f"load average {load} (1, 5, 15 min)"
+        f"load average {load_average()}"
     )
 
 
@@ -212,6 +278,7 @@ def report(
         say(f"   {name.ljust(width)}  {text}")
     for note in notes:
         say(f"   note: {note}")
+    say(f"   whole run so far: {Usage.now().since(STARTED).line()}")
     sys.stdout.flush()
 
 
@@ -248,10 +315,17 @@ def none_refcount() -> int:
 
 
 def none_refs_lost(before: int, after: int, actions: int) -> str:
-    """How many references to None each action dropped, and when the app would abort."""
+    """How many references to None each action dropped, and when the app would abort.
+
+    ``before`` and ``after`` are ``sys.getrefcount(None)`` around the actions: a count that
+    went down is references lost (the PySide6 bug that ends in "none_dealloc"); one that
+    went up is references held, harmless for None.
+    """
     if sys.version_info >= (3, 12) or actions <= 0:
         return ""
     per = (before - after) / actions
+    if per < 0:
+        return f"references to None lost per action: none ({-per:.1f} more held)"
     if per <= 0.5:
         return f"references to None lost per action: {per:.1f}"
     # PySide6 6.12.0 on Python 3.11 did this, and the app aborted ("none_dealloc").
@@ -263,7 +337,12 @@ def none_refs_lost(before: int, after: int, actions: int) -> str:
 
 def waystation(args: Sequence[str], cwd: Path) -> float:
     """Wall time of one ``waystation`` command in a fresh process (it must succeed)."""
-    started = time.perf_counter()
+    return waystation_usage(args, cwd).wall
+
+
+def waystation_usage(args: Sequence[str], cwd: Path) -> Usage:
+    """Wall and CPU time of one ``waystation`` command in a fresh process (it must succeed)."""
+    started = Usage.now()
     done = subprocess.run(
         [sys.executable, "-m", "ui.main", *args],
         capture_output=True,
@@ -271,7 +350,7 @@ def waystation(args: Sequence[str], cwd: Path) -> float:
         cwd=cwd,
         check=False,
     )
-    wall = time.perf_counter() - started
+    used = Usage.now().since(started)
     if done.returncode != 0:
         raise RuntimeError(f"waystation {' '.join(args)} failed: {done.stderr[-2000:]}")
-    return wall
+    return used

@@ -233,14 +233,22 @@ def measure_screen(desk: Desk, numbers: Sequence[str]) -> list[float]:
     screen.campaign_box.setCurrentIndex(index)
     app.processEvents()
     timings = []
+    asked = 0
     for number in numbers:
         screen.search.setFocus()
         started = time.perf_counter_ns()
         QTest.keyClicks(screen.search, number)
         QTest.keyClick(screen.search, Qt.Key.Key_Return)
         deadline = time.perf_counter() + 5
+        confirmed = False
         while screen.band.tone is not Tone.OK or number not in _shown_numbers(screen):
             app.processEvents()
+            if screen.band.tone is Tone.ASK and not confirmed:
+                # Keys too slow for a scanner's burst (a loaded machine) read as typing: the
+                # person is picked and Enter hands out, as at the desk.
+                confirmed = True
+                asked += 1
+                QTest.keyClick(screen.search, Qt.Key.Key_Return)
             if screen.band.tone is Tone.ERROR or time.perf_counter() > deadline:
                 raise RuntimeError(f"{number}: {screen.band.title.text()!r}")
         timings.append((time.perf_counter_ns() - started) / 1e6)
@@ -249,6 +257,8 @@ def measure_screen(desk: Desk, numbers: Sequence[str]) -> list[float]:
     screen.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     tasks.set_synchronous(False)
+    if asked:
+        say(f"   ({asked} of {len(numbers)} scans read as typing; Enter confirmed them)")
     return timings
 
 

@@ -12,15 +12,19 @@ difference is the interpreter's own start. Steps reported:
 - on duty: after a PIN, the check-in screen is built and can take a scan;
 - member list loaded: the member tab's 200,000 ids are in (loaded in the background).
 
-Also the command line's cold start (``waystation visits today``) for comparison.
-The file cache is warm (the database was just built or used); a true cold disk is slower.
-Target: ≤ 2 s to a usable window.
+Each step is also given in CPU seconds (the child's ``time.process_time()``, the interpreter's
+start included), and a bare PySide6 window started the same way in the same run is the raw
+baseline. Also the command line's cold start (``waystation visits today``) and a usage error
+(an unknown verb) for comparison. The file cache is warm (the database was just built or used);
+a true cold disk is slower. Targets: ≤ 1 s to the sign-in window, ≤ 1.5 s to a ready
+check-in screen (QUALITY.md).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -29,6 +33,7 @@ from pathlib import Path
 
 from bench.common import (
     Stats,
+    Usage,
     base_parser,
     data_home,
     prepared_desk,
@@ -36,10 +41,11 @@ from bench.common import (
     say,
     size_text,
     stats,
-    waystation,
+    waystation_usage,
 )
 
-TARGET_S = 2.0
+SIGN_IN_TARGET_S = 1.0
+DUTY_TARGET_S = 1.5
 READY = "BENCH-READY "
 
 # Runs in the child. Keep the first statement first: everything after it is timed.
@@ -49,6 +55,7 @@ import json, os, sys
 marks = {}
 def mark(name):
     marks[name] = time.perf_counter() - T0
+    marks["cpu " + name] = time.process_time()
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication
 from desktop.bootstrap import open_desk
@@ -83,6 +90,22 @@ mark("member list loaded")
 marks["member_rows"] = screen.model.rowCount() if screen is not None else -1
 marks["none_refs"] = sys.getrefcount(None)
 print(%(ready)r + json.dumps(marks), flush=True)
+os._exit(0)
+"""
+
+# The raw baseline: the same interpreter showing an empty PySide6 window.
+BARE = """\
+import time; T0 = time.perf_counter()
+import os
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from PySide6.QtWidgets import QApplication, QWidget
+app = QApplication([])
+window = QWidget()
+window.resize(1366, 768)
+window.show()
+app.processEvents()
+shown, cpu = time.perf_counter() - T0, time.process_time()
+print(%(ready)r + '{"shown": %%r, "cpu shown": %%r}' %% (shown, cpu), flush=True)
 os._exit(0)
 """
 
@@ -133,8 +156,17 @@ def run_child(code: str, args: Sequence[str], cwd: Path) -> tuple[float, dict[st
     return wall, marks
 
 
-def run_cli(home: Path, cwd: Path) -> float:
-    return waystation(["visits", "today", "--home", str(home), "--limit", "50"], cwd)
+def run_cli(home: Path, cwd: Path) -> Usage:
+    return waystation_usage(["visits", "today", "--home", str(home), "--limit", "50"], cwd)
+
+
+def run_usage_error(cwd: Path) -> Usage:
+    """``waystation frobnicate``: a usage error (exit 2), what a typo costs."""
+    started = Usage.now()
+    subprocess.run(
+        [sys.executable, "-m", "ui.main", "frobnicate"], capture_output=True, cwd=cwd, check=False
+    )
+    return Usage.now().since(started)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -155,8 +187,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         steps: dict[str, list[float]] = {step: [] for step in GUI_STEPS}
         interpreter: list[float] = []
         refs: list[float] = []
+        cpu: dict[str, list[float]] = {step: [] for step in GUI_STEPS}
+        bare_wall: list[float] = []
+        bare_cpu: list[float] = []
         rows = 0.0
         for _ in range(args.runs):
+            wall, marks = run_child(BARE % {"ready": READY}, [], repo)
+            bare_wall.append(wall)
+            bare_cpu.append(marks["cpu shown"])
             wall, marks = run_child(CHILD % {"ready": READY}, [str(home)], repo)
             walls.append(wall)
             # The ready line comes after the last step: the rest of the wall time is the
@@ -164,6 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             interpreter.append(wall - marks[GUI_STEPS[-1]])
             for step in GUI_STEPS:
                 steps[step].append(marks[step])
+                cpu[step].append(marks["cpu " + step])
             refs.append(marks["none_refs"])
             rows = marks["member_rows"]
         figures["interpreter start (before line 1)"] = stats(interpreter)
@@ -173,12 +212,27 @@ def main(argv: Sequence[str] | None = None) -> int:
                 [a + b for a, b in zip(interpreter, steps[step], strict=True)]
             )
         figures["whole run (spawn → ready line)"] = stats(walls)
+        for step in GUI_STEPS:
+            figures[f"CPU → {step}"] = stats(cpu[step])
+        figures["raw baseline: bare PySide6 window shown"] = stats(bare_wall)
+        figures["raw baseline: CPU → bare window shown"] = stats(bare_cpu)
         shown = figures["→ sign-in window shown"]
         duty = figures["→ on duty: check-in screen ready"]
+        shown_cpu = figures["CPU → sign-in window shown"]
+        bare = figures["raw baseline: bare PySide6 window shown"]
         assert isinstance(shown, Stats) and isinstance(duty, Stats)
-        for name, figure in (("sign-in window", shown), ("check-in screen on duty", duty)):
-            verdict = "ok" if figure.p95 <= TARGET_S else "MISSES THE TARGET"
-            notes.append(f"{name}: p95 {figure.p95:.2f} s against ≤ {TARGET_S:g} s: {verdict}")
+        assert isinstance(shown_cpu, Stats) and isinstance(bare, Stats)
+        for name, figure, target in (
+            ("sign-in window", shown, SIGN_IN_TARGET_S),
+            ("check-in screen on duty", duty, DUTY_TARGET_S),
+        ):
+            verdict = "ok" if figure.p95 <= target else "MISSES THE TARGET"
+            notes.append(f"{name}: p95 {figure.p95:.2f} s against ≤ {target:g} s: {verdict}")
+        if bare.median:
+            notes.append(
+                f"sign-in window / bare window (medians): {shown.median / bare.median:.1f}×"
+                f" wall, {shown_cpu.median / statistics.median(bare_cpu):.1f}× CPU"
+            )
         notes.append(f"member list rows after loading: {rows:,.0f}")
         if sys.version_info < (3, 12):
             notes.append(
@@ -186,12 +240,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "PySide6 6.12 bug, kept off Python 3.11 by pyproject.toml)"
             )
     cli = [run_cli(home, repo) for _ in range(args.runs)]
-    figures["command line: waystation visits today"] = stats(cli)
+    figures["command line: waystation visits today"] = stats([u.wall for u in cli])
+    figures["command line: CPU of visits today"] = stats([u.children_cpu for u in cli])
+    typo = [run_usage_error(repo) for _ in range(args.runs)]
+    figures["command line: usage error (unknown verb)"] = stats([u.wall for u in typo])
+    figures["command line: CPU of the usage error"] = stats([u.children_cpu for u in typo])
     report(
         "cold start",
         figures,
         size=size_text(args.members, args.visits) + f"; {args.runs} runs",
-        target=f"≤ {TARGET_S:g} s to a usable window",
+        target=f"≤ {SIGN_IN_TARGET_S:g} s to the sign-in window, "
+        f"≤ {DUTY_TARGET_S:g} s to a ready check-in screen",
         unit="s",
         notes=notes,
     )

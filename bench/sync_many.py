@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from bench.common import Usage, cost_line, cpu_seconds
 from bench.sync_common import BenchServer, enrolled_desk, queue_visits, work_folder
 from desktop.services.sync import commands as syncing
 from sync.client.engine import SyncReport, sync_once
@@ -49,12 +50,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             reports[i] = sync_once(desks[i][0], timeout=300)
 
         threads = [threading.Thread(target=push, args=(i,)) for i in range(len(desks))]
+        server_before = cpu_seconds(server.process.pid)
+        usage = Usage.now()
         started = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         seconds = time.perf_counter() - started
+        used = Usage.now().since(usage)
+        server_cpu = cpu_seconds(server.process.pid) - server_before
         failed = [r for r in reports if r is None or not r.ok]
         devices = {d["id"]: d for d in server.admin("GET", "/v1/admin/devices")}
         wrong = 0
@@ -73,6 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"devices whose server count differs from their outbox: {wrong} of {len(desks)} "
             f"({total:,} events made)"
         )
+        print(cost_line(used, server_cpu), flush=True)
     finally:
         for desk, _ctx in desks:
             desk.close()

@@ -1,8 +1,11 @@
 """Generated demo data: made-up Chinese names, valid-looking phones, a year of visits.
 
 Nothing here belongs to a real person: names are drawn from common surnames and given-name
-characters, phones from mobile prefixes and random digits. Rows are written in bulk in a
-few large transactions (with their outbox rows, as real registrations would have).
+characters, phones from mobile prefixes and random digits. Rows are written in bulk, one
+transaction per batch of ``BATCH`` rows (with their outbox rows, as real registrations would
+have). The engine's connections are in autocommit (``isolation_level = None``, so that
+SQLAlchemy's "begin" event can say BEGIN IMMEDIATE), where ``sqlite3.Connection.commit`` does
+nothing: each batch says BEGIN and COMMIT itself, or every row would be its own transaction.
 """
 
 from __future__ import annotations
@@ -163,6 +166,7 @@ def generate(
         done = 0
         while done < members:
             size = min(BATCH, members - done)
+            cursor.execute("BEGIN IMMEDIATE")
             member_rows: list[tuple[Any, ...]] = []
             key_rows: list[tuple[str, str]] = []
             outbox_rows: list[tuple[Any, ...]] = []
@@ -237,11 +241,15 @@ def generate(
                 "INSERT OR IGNORE INTO member_search_key (key, member_id) VALUES (?,?)", key_rows
             )
             _insert_outbox(cursor, outbox_rows)
-            raw.commit()
+            cursor.execute("COMMIT")
             done += size
             if progress:
                 progress(done, members + visits)
-        _generate_visits(raw, cursor, rng, ctx, member_ids, visits, now, members, progress)
+        _generate_visits(cursor, rng, ctx, member_ids, visits, now, members, progress)
+    except BaseException:
+        if raw.dbapi_connection is not None and raw.dbapi_connection.in_transaction:
+            cursor.execute("ROLLBACK")  # the batch being written; earlier batches stay
+        raise
     finally:
         raw.close()
     seconds = (datetime.now(UTC) - started).total_seconds()
@@ -257,7 +265,6 @@ def _insert_outbox(cursor: Any, rows: Sequence[tuple[Any, ...]]) -> None:
 
 
 def _generate_visits(
-    raw: Any,
     cursor: Any,
     rng: random.Random,
     ctx: DeskContext,
@@ -277,6 +284,7 @@ def _generate_visits(
     done = 0
     while done < visits:
         size = min(BATCH, visits - done)
+        cursor.execute("BEGIN IMMEDIATE")
         visit_rows: list[tuple[Any, ...]] = []
         outbox_rows = []
         for moment in moments[done : done + size]:
@@ -326,7 +334,7 @@ def _generate_visits(
             visit_rows,
         )
         _insert_outbox(cursor, outbox_rows)
-        raw.commit()
+        cursor.execute("COMMIT")
         done += size
         if progress:
             progress(offset + done, offset + visits)

@@ -17,7 +17,6 @@ from desktop.domain.aid import PROOFS, Campaign
 from desktop.domain.clock import shown
 from desktop.domain.errors import InvalidInput
 from desktop.i18n import tr
-from desktop.printing import campaign_report
 from desktop.services.aid import campaigns, handouts, stock
 from desktop.services.aid import report as aid_report
 from desktop.services.aid.handouts import HandOut, HandoutRecord, HandoutRefused
@@ -394,6 +393,8 @@ def cmd_handout(desk: Desk, args: argparse.Namespace, out: Any) -> int:
 
 
 def cmd_report_campaign(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+    from desktop.printing import campaign_report  # ReportLab and openpyxl: only when run
+
     campaign = campaigns.find_campaign(desk.uow(), args.campaign)
     path = Path(args.out)
     report = aid_report.campaign_report(desk.uow(), campaign.id)

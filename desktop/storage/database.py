@@ -1,4 +1,9 @@
-"""The local SQLite file: connection settings, migrations at start, the backup before them."""
+"""The local SQLite file: connection settings, migrations at start, the backup before them.
+
+Alembic (and the PostgreSQL and MSSQL DDL modules it loads) is imported only when a migration
+is due: at start the file's ``alembic_version`` is read with plain SQL and compared with
+``HEAD_REVISION``, which a test keeps equal to the migration scripts' head.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +11,22 @@ import logging
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 
 from desktop.domain.errors import AppError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 5000
+# The newest migration under migrations/versions; tests/integration/test_storage.py checks it
+# against Alembic's own idea of the head. Bump it with every new migration.
+HEAD_REVISION = "0007"
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -55,6 +62,8 @@ def make_engine(path: Path) -> Engine:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -62,15 +71,32 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def head_revision() -> str:
-    script = ScriptDirectory(str(MIGRATIONS))
-    head = script.get_current_head()
+    """The head as Alembic reads it from the scripts (imports Alembic; see HEAD_REVISION)."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
     assert head is not None
     return head
 
 
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
+
+
 def current_revision(engine: Engine) -> str | None:
+    """The file's schema revision (None for a new file), read without Alembic."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        table = connection.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'")
+        ).first()
+        if table is None:
+            return None
+        rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    # Several rows (branched heads) were never made by Waystation: joined, they match no
+    # known revision and migrate() refuses the file.
+    return ",".join(str(row[0]) for row in rows) or None
 
 
 def backup(path: Path, folder: Path, label: str) -> Path:
@@ -96,11 +122,14 @@ def migrate(engine: Engine, path: Path, backups: Path, revision: str = "head") -
     Returns the backup's path, or None when nothing needed migrating or the file was new.
     """
     current = current_revision(engine)
+    if current == (HEAD_REVISION if revision == "head" else revision):
+        return None  # the usual start: Alembic is never imported
+    from alembic import command
+
     target = head_revision() if revision == "head" else revision
     if current == target:
         return None
-    known = {script.revision for script in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
-    if current is not None and current not in known:
+    if current is not None and current not in known_revisions():
         # Made by a newer Waystation: refuse before touching (or copying) the file.
         raise AppError("storage.newer_schema", revision=current, path=str(path))
     copy = None

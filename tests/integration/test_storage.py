@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +20,13 @@ from desktop.paths import resolve_home
 from desktop.services.desk import operators
 from desktop.services.members import commands as members
 from desktop.services.visits import checkin
-from desktop.storage.database import current_revision, head_revision, make_engine, migrate
+from desktop.storage.database import (
+    HEAD_REVISION,
+    current_revision,
+    head_revision,
+    make_engine,
+    migrate,
+)
 from desktop.storage.tables import METADATA
 
 PREVIOUS = "0001"
@@ -242,3 +250,43 @@ def test_upgrade_from_0002_keeps_members_visits_and_voids(tmp_path: Path) -> Non
             assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
     finally:
         desk.close()
+
+
+def test_the_head_revision_constant_is_the_migration_scripts_head() -> None:
+    # Start-up compares the file with HEAD_REVISION so as not to import Alembic; a new
+    # migration without the constant bumped would never be applied.
+    assert head_revision() == HEAD_REVISION
+
+
+def test_a_file_at_head_opens_without_importing_alembic(tmp_path: Path) -> None:
+    open_desk(tmp_path / "desk").close()  # created and migrated (Alembic imported here)
+    program = (
+        "import sys\n"
+        "from desktop.bootstrap import open_desk\n"
+        "assert not [m for m in sys.modules if m.startswith('alembic')], 'imported early'\n"
+        "open_desk(sys.argv[1]).close()\n"
+        "print(sorted(m for m in sys.modules if m.startswith('alembic')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program, str(tmp_path / "desk")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_file_with_two_schema_heads_is_refused_untouched(tmp_path: Path) -> None:
+    path, backups = tmp_path / "odd.sqlite3", tmp_path / "backups"
+    engine = make_engine(path)
+    try:
+        migrate(engine, path, backups)
+        with engine.begin() as connection:
+            connection.exec_driver_sql("INSERT INTO alembic_version VALUES ('9999')")
+        with pytest.raises(AppError) as refused:
+            migrate(engine, path, backups)
+        assert refused.value.code == "storage.newer_schema"
+    finally:
+        engine.dispose()
+    assert not backups.exists() or not any(backups.iterdir())
