@@ -57,6 +57,10 @@ CARD_LAYOUT = Option[str]("card_layout", "a4", "option.card_layout")
 # After registering someone: print their card "never", "ask" or "always" (once, if the
 # card was never printed).
 AUTO_PRINT_CARD = Option[str]("auto_print_card", "ask", "option.auto_print_card")
+# Automatic backups: the folder the admin picked ("" = the data folder's backups/; a USB
+# stick is better: a dead disk takes the data folder with it) and how many are kept.
+BACKUP_FOLDER = Option[str]("backup_folder", "", "option.backup_folder")
+BACKUP_KEEP = Option[int]("backup_keep", 14, "option.backup_keep")
 # This printer's shift of the back side, in mm (from the calibration page).
 PRINT_OFFSET_X_MM = Option[str]("print_offset_x_mm", "0", "option.print_offset_x_mm")
 PRINT_OFFSET_Y_MM = Option[str]("print_offset_y_mm", "0", "option.print_offset_y_mm")
@@ -83,4 +87,6 @@ ALL_OPTIONS: tuple[Option[Any], ...] = (
     PRINT_OFFSET_X_MM,
     PRINT_OFFSET_Y_MM,
     CERTIFICATE_TEMPLATE,
+    BACKUP_FOLDER,
+    BACKUP_KEEP,
 )

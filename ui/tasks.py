@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from desktop.domain.errors import AppError
+from desktop.services.desk.faults import as_expected
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ class _Op:
             try:
                 result = self._fn()
             except Exception as error:
-                self._finish(None, error)
+                self._finish(None, as_expected(error))
             else:
                 self._finish(result, None)
             return
@@ -71,7 +72,7 @@ class _Op:
             try:
                 result = self._fn()
             except Exception as error:
-                relay.done.emit(None, error)
+                relay.done.emit(None, as_expected(error))
             else:
                 relay.done.emit(result, None)
 

@@ -1,7 +1,8 @@
 """The ``waystation`` command line: every desk flow as a verb, with ``--json`` output.
 
 Exit status: 0 done; 1 refused with a message (bad input, a rule, not found);
-2 wrong usage; 3 check-in not recorded because the member checked in moments ago.
+2 wrong usage; 3 check-in not recorded because the member checked in moments ago;
+4 the data folder cannot be used (damaged, full disk, read-only: desktop/storage/faults.py).
 """
 
 from __future__ import annotations
@@ -20,10 +21,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
+
 from desktop import i18n
 from desktop.bootstrap import Desk, open_desk
 from desktop.domain.clock import local_date
-from desktop.domain.errors import AppError, InvalidInput, NotFound, RuleViolation, SetupRequired
+from desktop.domain.errors import (
+    AppError,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+    SetupRequired,
+    StorageFault,
+)
 from desktop.domain.model import SERVICES, DeskContext, Member, Operator, Role, StationKind
 from desktop.domain.people import mask_phone
 from desktop.i18n import join, tr
@@ -38,8 +48,9 @@ from desktop.services.members import queries as member_queries
 from desktop.services.visits import checkin
 from desktop.services.visits import queries as visit_queries
 from desktop.storage.cards.repositories import Cards
+from desktop.storage.faults import storage_fault
 
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_REPEAT = 0, 1, 2, 3
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_REPEAT, EXIT_STORAGE = 0, 1, 2, 3, 4
 LAYOUTS = ("cr80", "a4-10up")
 
 VERBS = (
@@ -192,8 +203,12 @@ def build_parser(areas: Sequence[Any] = ()) -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_settings_set)
 
     p = verbs.add_parser("backup", parents=[common], help=tr("cli.help.backup"))
-    p.add_argument("--out", required=True, help=tr("cli.help.backup_out"))
+    p.add_argument("--out", default=None, help=tr("cli.help.backup_out"))
+    p.add_argument("--if-due", action="store_true", help=tr("cli.help.backup_if_due"))
     p.set_defaults(run=cmd_backup)
+    p = verbs.add_parser("restore", parents=[common], help=tr("cli.help.restore"))
+    p.add_argument("backup", metavar="BACKUP", help=tr("cli.help.restore_backup"))
+    p.set_defaults(run=cmd_restore, without_desk=True)
 
     p = verbs.add_parser("demo", parents=[common], help=tr("cli.help.demo"))
     p.add_argument("--members", type=_count, default=1000)
@@ -590,10 +605,35 @@ def cmd_settings_set(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_backup(desk: Desk, args: argparse.Namespace, out: Output) -> int:
-    from desktop.backup import make_backup
+    from desktop.services.desk import backups
 
-    target = make_backup(desk, Path(args.out))
+    if args.if_due:  # for a daily scheduled task; the folder and count are the settings'
+        made = backups.back_up_if_due(desk.paths, desk.uow())
+        text = tr("cli.backup_done", path=str(made)) if made else tr("cli.backup_not_due")
+        out.emit({"backup": str(made) if made else None}, text)
+        return EXIT_OK
+    folder = Path(args.out) if args.out else None
+    target = backups.back_up(desk.paths, folder, desk.uow(), _context(desk, args))
     out.emit({"backup": str(target)}, tr("cli.backup_done", path=str(target)))
+    return EXIT_OK
+
+
+def cmd_restore(home: str | None, args: argparse.Namespace, out: Output) -> int:
+    """Runs without opening the desk: its database may be the damaged thing."""
+    from desktop.backup import restore_backup
+    from desktop.paths import resolve_home
+
+    info, aside = restore_backup(resolve_home(home), Path(args.backup))
+    out.emit(
+        {"restored": info, "kept_aside": str(aside)},
+        tr(
+            "cli.restored",
+            path=info.path,
+            made_at=info.made_at,
+            members=info.members,
+            aside=str(aside),
+        ),
+    )
     return EXIT_OK
 
 
@@ -1007,23 +1047,37 @@ def main(argv: Sequence[str] | None = None, areas: Sequence[Any] = ()) -> int:
             setattr(args, option, default)
     out = Output(args.json)
     run: Callable[[Desk, argparse.Namespace, Output], int] = args.run
-    desk = open_desk(args.home)
+    try:
+        if getattr(args, "without_desk", False):
+            return int(args.run(args.home, args, out))
+        desk = open_desk(args.home)
+    except AppError as error:
+        return _refused(error, args.json)
     try:
         if args.run is not cmd_init and desk.device() is None:
             raise SetupRequired()
         return run(desk, args, out)
     except AppError as error:
-        message = i18n.describe(error)
-        if args.json:
-            print(
-                json.dumps(
-                    {"error": error.code, "message": message, **_plain(error.params)},
-                    ensure_ascii=False,
-                ),
-                file=sys.stderr,
-            )
-        else:
-            print(tr("cli.error_prefix") + message, file=sys.stderr)
-        return EXIT_REFUSED
+        return _refused(error, args.json)
+    except (DBAPIError, OSError) as error:  # a disk that filled up or failed mid-verb
+        fault = storage_fault(error, desk.paths.home)
+        if fault is None:
+            raise
+        return _refused(fault, args.json)
     finally:
         desk.close()
+
+
+def _refused(error: AppError, as_json: bool) -> int:
+    message = i18n.describe(error)
+    if as_json:
+        print(
+            json.dumps(
+                {"error": error.code, "message": message, **_plain(error.params)},
+                ensure_ascii=False,
+            ),
+            file=sys.stderr,
+        )
+    else:
+        print(tr("cli.error_prefix") + message, file=sys.stderr)
+    return EXIT_STORAGE if isinstance(error, StorageFault) else EXIT_REFUSED

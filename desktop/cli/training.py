@@ -165,7 +165,8 @@ def _day(text: str | None, field: str) -> date | None:
 
 def _session_form(args: argparse.Namespace) -> courses.SessionForm:
     day = _day(args.date, "date")
-    assert day is not None
+    if day is None:  # --date ''
+        raise InvalidInput("cli.bad_date", field="date", text="")
     return courses.SessionForm(day, args.start, args.end, args.hours, args.topic)
 
 

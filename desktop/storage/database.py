@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,6 +79,7 @@ def backup(path: Path, folder: Path, label: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = folder / f"{path.stem}-{stamp}-before-{label}.sqlite3"
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT, 0o600))  # names and phones: 0600
     source = sqlite3.connect(path)
     try:
         copy = sqlite3.connect(target)

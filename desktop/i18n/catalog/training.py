@@ -155,8 +155,8 @@ MESSAGES.update(
         ),
         "cli.help.course_reissue": ("撤销并重新颁发一张证书", "Revoke and reissue a certificate"),
         "cli.help.course_minimum": (
-            "结业要求：出勤比例（0.8 或 80%）或最少学时",
-            "Requirement: share of sessions (0.8 or 80%) or minimum hours",
+            "结业要求：出勤比例（0.8 或 80%%）或最少学时",  # argparse formats help with %
+            "Requirement: share of sessions (0.8 or 80%%) or minimum hours",
         ),
         "cli.help.course_grace": ("迟到宽限（分钟）", "Grace period in minutes"),
         "cli.help.attend": ("考勤：签到，或标记状态", "Attendance: sign in, or mark a status"),

@@ -18,6 +18,7 @@ CARD_LAYOUTS = ("a4", "cr80")
 AUTO_PRINT = ("never", "ask", "always")
 OFFSET_MAX_MM = 10.0
 LIST_ITEM_MAX = 30
+BACKUP_KEEP_MIN, BACKUP_KEEP_MAX = 1, 365
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class DeskSettings:
     print_offset_x_mm: str = config.PRINT_OFFSET_X_MM.default
     print_offset_y_mm: str = config.PRINT_OFFSET_Y_MM.default
     certificate_template: str = config.CERTIFICATE_TEMPLATE.default
+    backup_folder: str = config.BACKUP_FOLDER.default
+    backup_keep: int = config.BACKUP_KEEP.default
 
 
 OPTIONS: dict[str, config.Option[Any]] = {option.key: option for option in config.ALL_OPTIONS}
@@ -93,6 +96,10 @@ def validate(values: DeskSettings) -> DeskSettings:
                 path=template[:80],
                 problem=str(error)[:200],
             ) from None
+    if not BACKUP_KEEP_MIN <= values.backup_keep <= BACKUP_KEEP_MAX:
+        raise InvalidInput(
+            "settings.backup_keep", field="backup_keep", min=BACKUP_KEEP_MIN, max=BACKUP_KEEP_MAX
+        )
     offered = tuple(s for s in SERVICES if s in values.offered_services)
     if not offered:
         raise InvalidInput("settings.no_services", field="offered_services")
@@ -107,6 +114,7 @@ def validate(values: DeskSettings) -> DeskSettings:
         tags=_clean_list(values.tags, "tags"),
         certificate_base_url=url,
         certificate_template=template,
+        backup_folder=values.backup_folder.strip(),
         **offsets,
     )
 
