@@ -20,6 +20,7 @@ from desktop.bootstrap import Desk
 from desktop.domain.clock import to_iso
 from desktop.domain.errors import RuleViolation
 from desktop.services.sync import commands as syncing
+from desktop.services.sync import rewind
 from desktop.services.sync.replication import PulledEvent
 from sync.client.transport import (
     NetworkError,
@@ -48,6 +49,7 @@ STOPPING = (ProblemCode.DEVICE_REVOKED, ProblemCode.UPGRADE_REQUIRED, ProblemCod
 @dataclass
 class SyncReport:
     pushed: int = 0
+    rewound: bool = False  # restored from a backup: continued after the server's numbers
     duplicates: int = 0
     quarantined: int = 0
     pulled: dict[str, int] = field(default_factory=dict)
@@ -172,6 +174,7 @@ def _push(
     current = syncing.outbox_batch(desk.uow(), size)
     if not current:
         return
+    rewound = False
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="push") as sender:
         in_flight: Future[PushReply] | None = sender.submit(client.push, current)
         upcoming = syncing.outbox_batch(desk.uow(), size, after_seq=current[-1]["seq"])
@@ -179,10 +182,11 @@ def _push(
             while in_flight is not None:
                 reply = in_flight.result()
                 in_flight = None
-                go_on = bool(upcoming) and not (cancelled and cancelled())
+                # A rewound desk renumbers its waiting events: nothing more goes out first.
+                go_on = bool(upcoming) and not (cancelled and cancelled()) and not reply.rewound
                 if go_on:
                     in_flight = sender.submit(client.push, upcoming)
-                _record(desk, current, reply, report, progress)
+                rewound = _record(desk, current, reply, report, progress)
                 if not go_on:
                     break
                 current = upcoming
@@ -192,6 +196,8 @@ def _push(
                 # Unanswered here: its events stay waiting and go again (answered duplicate).
                 in_flight.cancel()
                 wait([in_flight])
+    if rewound and not (cancelled and cancelled()):
+        _push(desk, client, report, progress, cancelled, size)  # renumbered: once more
 
 
 def _record(
@@ -200,7 +206,9 @@ def _record(
     reply: PushReply,
     report: SyncReport,
     progress: Progress | None,
-) -> None:
+) -> bool:
+    """Record the server's answer to ``batch``; True when the desk had to continue after
+    the server's sequence (restored from a backup) and its events were renumbered."""
     by_id = {event["event_id"]: event["seq"] for event in batch}
     outcomes = [
         syncing.PushOutcome(
@@ -214,6 +222,14 @@ def _record(
     if {outcome.seq for outcome in outcomes} != set(by_id.values()):
         # A reply that does not answer every event is not trusted: nothing is marked.
         raise ServerUnavailable(200)
+    if reply.rewound is not None:
+        # Stored ones (duplicates) are marked; the refused ones wait, renumbered.
+        stored = [o for o in outcomes if o.status in syncing.STORED]
+        syncing.record_push(desk.uow(), stored)
+        report.duplicates += len(stored)
+        rewind.continue_after(desk.uow(), reply.rewound.last_seq, reply.rewound.member_seq)
+        report.rewound = True
+        return True
     report.quarantined += syncing.record_push(desk.uow(), outcomes)
     report.pushed += sum(1 for o in outcomes if o.status == "accepted")
     report.duplicates += sum(1 for o in outcomes if o.status == "duplicate")
@@ -222,6 +238,7 @@ def _record(
         log.warning("server reports a sequence gap: %s", reply.gap)
     if progress:
         progress("push", report.pushed + report.duplicates + report.quarantined)
+    return False
 
 
 def _pull(

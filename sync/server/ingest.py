@@ -22,7 +22,7 @@ from sync.protocol import (
     SequenceGap,
     dataset_of,
 )
-from sync.server import log, rules
+from sync.server import log, rewind, rules
 from sync.server.models import DeviceRow, EventRow
 
 MAX_PAYLOAD_BYTES = 64 * 1024
@@ -111,6 +111,22 @@ def push(session: Session, device_id: str, raw_events: list[dict[str, Any]]) -> 
             "payload_hash": hashed,
         }
         fresh.append((i, event, row))
+
+    went_back = rewind.rewound(session, device, (event.seq for _, event, _ in fresh))
+    if went_back is not None:  # nothing of this batch is stored: the desk renumbers first
+        for i, event, _row in fresh:
+            results[i] = EventResult(
+                event_id=event.event_id,
+                seq=event.seq,
+                status=EventStatus.REJECTED,
+                reason=rewind.REASON,
+            )
+        session.flush()
+        return PushReply(
+            results=[r for r in results if r is not None],
+            last_seq=device.last_seq,
+            rewound=went_back,
+        )
 
     sequences = log.append(session, [row for _, _, row in fresh])
     for (i, event, _row), server_seq in zip(fresh, sequences, strict=True):
