@@ -37,9 +37,10 @@ def register(verbs: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_enroll(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+    from desktop import cli as core
     from sync.client.engine import enrol
 
-    station = enrol(desk, args.server, args.code)
+    station = enrol(desk, args.server, args.code, core._context(desk, args))
     out.emit({"enrolled": True, "station": station}, tr("cli.enrolled", station=station))
     return 0
 

@@ -19,6 +19,7 @@ from typing import Any
 from desktop.bootstrap import Desk
 from desktop.domain.clock import to_iso
 from desktop.domain.errors import RuleViolation
+from desktop.domain.model import DeskContext
 from desktop.services.sync import commands as syncing
 from desktop.services.sync import rewind
 from desktop.services.sync.replication import PulledEvent
@@ -98,8 +99,9 @@ def error_of(problem: Exception) -> syncing.SyncError:
     return syncing.SyncError("sync.error.unexpected", {"error": type(problem).__name__})
 
 
-def enrol(desk: Desk, server_url: str, code: str, timeout: float = 30.0) -> str:
-    """Register this device with the server; returns the station's name.
+def enrol(desk: Desk, server_url: str, code: str, ctx: DeskContext, timeout: float = 30.0) -> str:
+    """Register this device with the server (admins only; audited); returns the station's
+    name.
 
     Failures raise RuleViolation with the message code of what went wrong.
     """
@@ -107,7 +109,7 @@ def enrol(desk: Desk, server_url: str, code: str, timeout: float = 30.0) -> str:
     url = (server_url or scanned_url or "").strip().rstrip("/")
     if not url.startswith(("http://", "https://")):
         raise RuleViolation("sync.bad_server_url", url=url)
-    details = syncing.enrolment_details(desk.uow(), desk.keys.public_key_bytes())
+    details = syncing.enrolment_details(desk.uow(), desk.keys.public_key_bytes(), ctx)
     request = EnrolRequest(
         code=code.strip()[:40] or "-",
         device_id=details.device_id,
@@ -122,7 +124,9 @@ def enrol(desk: Desk, server_url: str, code: str, timeout: float = 30.0) -> str:
     except (NetworkError, ServerUnavailable, ServerProblem) as problem:
         error = error_of(problem)
         raise RuleViolation(error.code, **error.params) from problem
-    syncing.apply_enrolment(desk.uow(), desk.paths.keys, desk.hash_keys, url, reply.model_dump())
+    syncing.apply_enrolment(
+        desk.uow(), desk.paths.keys, desk.hash_keys, url, reply.model_dump(), ctx
+    )
     return reply.station_name
 
 

@@ -2,8 +2,8 @@
 
 Such a desk makes new events under sequence numbers (and member numbers) it had already
 used before the backup was restored. The server notices the first time it pushes: a new
-event (an id never stored) whose sequence is not above the last one it holds from that
-device. It then stores nothing of that batch and answers the highest sequence and the
+event (an id never stored) under a sequence another event of that device already holds. It
+then stores nothing of that batch and answers the highest sequence and the
 highest member number it holds for the device; the desk moves its waiting events and its
 counters past them (``desktop/services/sync/rewind.py``) and pushes again.
 """
@@ -23,9 +23,15 @@ REASON = "sequence_rewound"
 
 
 def rewound(session: Session, device: DeviceRow, fresh_seqs: Iterable[int]) -> RewoundDevice | None:
-    """What the device must continue after, if a new event's sequence went back."""
-    seqs = list(fresh_seqs)
-    if not seqs or min(seqs) > device.last_seq:
+    """What the device must continue after, if a new event came under a sequence the
+    server already holds from it (a batch that merely arrives late, into a gap, is fine)."""
+    seqs = [seq for seq in fresh_seqs if seq <= device.last_seq]
+    if not seqs:
+        return None
+    taken = session.scalars(
+        select(EventRow.seq).where(EventRow.device_id == device.id, EventRow.seq.in_(seqs)).limit(1)
+    ).first()
+    if taken is None:
         return None
     return RewoundDevice(last_seq=device.last_seq, member_seq=highest_member_seq(session, device))
 

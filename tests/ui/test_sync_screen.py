@@ -66,7 +66,8 @@ def test_connect_sync_and_resolve_a_conflict_from_the_screen(
 
     # Connect through the dialog: the scanned enrolment QR fills both fields.
     code = server.station("测试街道工会驿站")
-    dialog = EnrolDialog(desk, window)
+    assert window.session is not None
+    dialog = EnrolDialog(desk, window.session.ctx(), window)
     qtbot.addWidget(dialog)
     dialog.code.setText(f"waystation-enrol:{server.url}#{code}")
     assert dialog.server.text() == server.url and dialog.code.text() == code
@@ -133,9 +134,9 @@ def test_a_long_sync_can_be_stopped_and_keeps_what_it_did(
     window = open_window(qtbot, qapp, desk, admin)
     from sync.client.engine import enrol
 
-    enrol(desk, server.url, server.station("测试街道工会驿站"))
-    window._enrolled()
     assert window.session is not None
+    enrol(desk, server.url, server.station("测试街道工会驿站"), window.session.ctx())
+    window._enrolled()
     here = Station(desk, window.session.ctx(), "测试街道工会驿站")
     fill_outbox(here, 20_000)
     screen = window.sync_screen

@@ -18,6 +18,7 @@ from desktop.domain.errors import InvalidInput, NotFound, PermissionDenied, Rule
 from desktop.domain.model import DeskContext, Role
 from desktop.identity import secrets
 from desktop.services.appliers import APPLIERS
+from desktop.services.desk.operators import require_role
 from desktop.services.members import commands as members_commands
 from desktop.services.sync import replication
 from desktop.services.sync.replication import PulledEvent
@@ -115,9 +116,11 @@ class Conflict:
 # --- enrolment ------------------------------------------------------------------------------
 
 
-def enrolment_details(uow: UnitOfWork, public_key: bytes) -> EnrolmentDetails:
-    """Refuses a desk holding demo data (generated people must not reach a real server) and
-    a desk that is enrolled already."""
+def enrolment_details(uow: UnitOfWork, public_key: bytes, ctx: DeskContext) -> EnrolmentDetails:
+    """Refuses an operator who is not an admin (enrolling binds the desk to an organisation
+    and adopts its ID-number key), a desk holding demo data (generated people must not reach
+    a real server) and a desk that is enrolled already."""
+    require_role(ctx, Role.ADMIN)
     with uow.reading():
         if uow.settings.get(DEMO_FLAG):
             raise RuleViolation("sync.demo_desk")
@@ -142,6 +145,7 @@ def apply_enrolment(
     hash_keys: IdHashKeys | None,
     server_url: str,
     reply: dict[str, Any],
+    ctx: DeskContext,
 ) -> str:
     """Adopt what the server answered: token, station, the organisation's ID-number key.
 
@@ -180,6 +184,9 @@ def apply_enrolment(
         uow.repo(SyncState).set("stopped", None)
         uow.repo(SyncState).set("error", None)
         uow.audit.record("sync.enrolled", None, at, server=server_url, station=station_id)
+        uow.audit.record(
+            "desk_enrolled", ctx.operator_id, at, server=server_url, station=station_id
+        )
         uow.commit()
     return station_id
 
