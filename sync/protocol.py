@@ -81,6 +81,7 @@ class ProblemCode:
     TOO_LARGE = "too_large"  # 413
     BAD_REQUEST = "bad_request"  # 400/422
     NOT_FOUND = "not_found"  # 404
+    TOO_MANY_ATTEMPTS = "too_many_attempts"  # 429: wrong codes or tokens from this address
 
 
 class Problem(BaseModel):

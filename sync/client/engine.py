@@ -92,6 +92,7 @@ def error_of(problem: Exception) -> syncing.SyncError:
             ProblemCode.BAD_CODE: "sync.error.bad_code",
             ProblemCode.DEVICE_CODE_TAKEN: "sync.error.device_code_taken",
             ProblemCode.TOO_LARGE: "sync.error.too_large",
+            ProblemCode.TOO_MANY_ATTEMPTS: "sync.error.too_many_attempts",
         }
         return syncing.SyncError(
             known.get(problem.code, "sync.error.refused"), {"status": problem.status}

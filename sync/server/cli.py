@@ -12,7 +12,12 @@ from typing import Any
 from sqlalchemy import text
 
 from sync.server import admin, db
-from sync.server.settings import ServerSettings, SettingsError, load_settings
+from sync.server.settings import (
+    DEVELOPMENT_WARNING,
+    ServerSettings,
+    SettingsError,
+    load_settings,
+)
 
 
 def _database(settings: ServerSettings) -> db.Database:
@@ -65,6 +70,9 @@ def cmd_serve(args: argparse.Namespace, settings: ServerSettings) -> int:
 
     from sync.server.app import create_app
 
+    settings.check_listening(args.host)
+    if settings.mode == "development":
+        print(f"waystation-server: WARNING: {DEVELOPMENT_WARNING}", file=sys.stderr)
     database = _database(settings)
     if args.workers > 1:
         # Several processes on one database: the server keeps no state of its own.
@@ -244,6 +252,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: int = args.run(args, settings)
         return result
+    except SettingsError as error:
+        print(f"waystation-server: {error}", file=sys.stderr)
+        return 2
     except admin.AdminError as error:
         if getattr(args, "json", False):
             print(json.dumps({"error": error.code, "message": error.message}), file=sys.stderr)
