@@ -32,8 +32,11 @@ from desktop import config
 from desktop.domain.errors import AppError
 from desktop.domain.model import SERVICES, Role
 from desktop.i18n import LANGUAGES, describe, tr
+from desktop.services.desk import backups
 from desktop.services.desk.settings import (
     AUTO_PRINT,
+    BACKUP_KEEP_MAX,
+    BACKUP_KEEP_MIN,
     LIST_ITEM_MAX,
     MINUTES_MAX,
     MINUTES_MIN,
@@ -236,6 +239,7 @@ class SettingsScreen(QWidget):
         self._status_timer.timeout.connect(self.status.clear)
 
         self._build_printing_widgets()
+        self._build_backup_widgets()
         self._build()
         self.load()
         if not self.editable:
@@ -289,6 +293,54 @@ class SettingsScreen(QWidget):
         offsets = PrintOffsets(self.offset_x.value(), self.offset_y.value())
         self.show_pdf(calibration_page(offsets), tr("settings.print_calibration"))
 
+    def _build_backup_widgets(self) -> None:
+        self.backup_folder = QLineEdit()
+        self.backup_folder.setPlaceholderText(str(self.session.desk.paths.backups))
+        self.backup_folder.setMinimumWidth(320)
+        self.backup_browse = QPushButton(tr("settings.backup_browse"))
+        self.backup_browse.clicked.connect(self._choose_backup_folder)
+        self.backup_keep = QSpinBox()
+        self.backup_keep.setRange(BACKUP_KEEP_MIN, BACKUP_KEEP_MAX)
+        self.last_backup = QLabel()
+        self.last_backup.setObjectName("lastBackup")
+        self.backup_now = QPushButton(tr("settings.backup_now"))
+        self.backup_now.setObjectName("backupNow")
+        self.backup_now.clicked.connect(self._back_up_now)
+
+    def _choose_backup_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, tr(config.BACKUP_FOLDER.title))
+        if chosen:
+            self.backup_folder.setText(chosen)
+
+    def _back_up_now(self) -> None:
+        paths, uow, ctx = self.session.desk.paths, self.session.desk.uow, self.session.ctx()
+        self.backup_now.setEnabled(False)
+
+        def done(_made: object) -> None:
+            self.backup_now.setEnabled(True)
+            self._show_last_backup()
+            self._show_status(tr("settings.backup_done"))
+
+        def failed(error: Exception) -> None:
+            self.backup_now.setEnabled(True)
+            self._failed(error)
+
+        DbOp(self, lambda: backups.back_up(paths, None, uow(), ctx)).success(done).failure(
+            failed
+        ).run()
+
+    def _show_last_backup(self) -> None:
+        made, old = backups.last_backup(self.session.desk.paths, self.session.desk.uow())
+        if made is None:
+            text = tr("settings.backup_never")
+        else:
+            text = made.astimezone().strftime("%Y-%m-%d %H:%M")
+            if old:
+                text += "  " + tr("settings.backup_old")
+        self.last_backup.setText(text)
+        colour = "#b00020" if old else "#1a7f37"
+        self.last_backup.setStyleSheet(f"QLabel#lastBackup {{ color: {colour}; }}")
+
     def _build(self) -> None:
         general = QFormLayout()
         general.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
@@ -334,6 +386,18 @@ class SettingsScreen(QWidget):
         lists.addWidget(_group(tr(config.TAGS.title), self.tags))
         grid.addLayout(lists, 1, 0)
         grid.addWidget(_group(tr("settings.printing"), printing), 2, 0, 1, 2)
+        backup = QFormLayout()
+        backup.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.backup_folder)
+        folder_row.addWidget(self.backup_browse)
+        backup.addRow(tr(config.BACKUP_FOLDER.title), folder_row)
+        backup.addRow(tr(config.BACKUP_KEEP.title), self.backup_keep)
+        last_row = QHBoxLayout()
+        last_row.addWidget(self.last_backup)
+        last_row.addWidget(self.backup_now)
+        backup.addRow(tr("settings.backup_status"), last_row)
+        grid.addWidget(_group(tr("settings.backups"), backup), 3, 0, 1, 2)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         grid.setRowStretch(1, 1)
@@ -377,6 +441,10 @@ class SettingsScreen(QWidget):
             self.offset_y,
             self.template,
             self.template_button,
+            self.backup_folder,
+            self.backup_browse,
+            self.backup_keep,
+            self.backup_now,
         ):
             widget.setEnabled(False)
         for checklist in (self.offered, self.defaults):
@@ -407,6 +475,9 @@ class SettingsScreen(QWidget):
         self.offset_x.setValue(float(values.print_offset_x_mm))
         self.offset_y.setValue(float(values.print_offset_y_mm))
         self.template.setText(values.certificate_template)
+        self.backup_folder.setText(values.backup_folder)
+        self.backup_keep.setValue(values.backup_keep)
+        self._show_last_backup()
 
     def values(self) -> DeskSettings:
         """What the form holds."""
@@ -428,6 +499,8 @@ class SettingsScreen(QWidget):
             print_offset_x_mm=f"{self.offset_x.value():g}",
             print_offset_y_mm=f"{self.offset_y.value():g}",
             certificate_template=self.template.text().strip(),
+            backup_folder=self.backup_folder.text().strip(),
+            backup_keep=self.backup_keep.value(),
         )
 
     def save(self) -> None:
