@@ -8,7 +8,8 @@ A backup is a folder ``waystation-backup-<UTC time>/`` holding ``waystation.sqli
 with SQLite's online backup API, never a copy of the live file), ``keys/`` and
 ``manifest.json`` (when, which device, the schema, and a SHA-256 of every file). Restoring
 checks all of that and ``PRAGMA integrity_check`` before touching anything, then sets the
-present database and keys aside in ``replaced-<UTC time>/`` and puts the backup's in place.
+present database and keys aside in ``replaced-<UTC time>/`` and puts the backup's in place;
+if the replaced database can still be read, the restored one counts on after its numbers.
 Everything here is 0700/0600: a backup holds what the data folder holds.
 """
 
@@ -222,6 +223,9 @@ def restore_backup(paths: DataPaths, source: Path) -> tuple[BackupInfo, Path]:
         ) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    carried = carry_counters(aside / database.name, database)
+    if carried:
+        log.info("counters carried over from the replaced database: %s", carried)
     log.info(
         "restored %s (device %s, sequence %d); present files kept in %s",
         source,
@@ -230,6 +234,53 @@ def restore_backup(paths: DataPaths, source: Path) -> tuple[BackupInfo, Path]:
         aside,
     )
     return info, aside
+
+
+def carry_counters(replaced: Path, restored: Path) -> dict[str, int]:
+    """Continue the restored database's numbers after the replaced one's, if it is readable.
+
+    The replaced database (set aside, never changed) knows how far this desk had counted:
+    its last outbox sequence, member number and certificate serial. The restored one counts
+    on from there, so no number is handed out twice even before the next sync (where the
+    server's check covers a replaced database that was too damaged to read).
+    """
+    try:
+        old = sqlite3.connect(f"file:{replaced}?mode=ro", uri=True)
+        try:
+            seq = old.execute(
+                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0),"
+                " coalesce((SELECT max(seq) FROM outbox), 0))"
+            ).fetchone()[0]
+            member, certificate = old.execute(
+                "SELECT next_member_seq, next_certificate_seq FROM device"
+            ).fetchone()
+        finally:
+            old.close()
+    except (sqlite3.Error, TypeError):  # damaged, missing, or never set up
+        return {}
+    new = sqlite3.connect(restored)
+    try:
+        with new:
+            new.execute(
+                "UPDATE device SET next_member_seq = max(next_member_seq, ?),"
+                " next_certificate_seq = max(next_certificate_seq, ?)",
+                (member, certificate),
+            )
+            found = new.execute(
+                "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'outbox'", (seq,)
+            )
+            if found.rowcount == 0:
+                new.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', ?)", (seq,))
+    except sqlite3.Error as error:
+        log.warning("could not carry the counters over: %s", error)
+        return {}
+    finally:
+        new.close()
+    return {
+        "outbox_seq": int(seq),
+        "next_member_seq": int(member),
+        "next_certificate_seq": int(certificate),
+    }
 
 
 # --- automatic backups ---------------------------------------------------------------------

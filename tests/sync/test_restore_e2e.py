@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 
 from desktop.backup import make_backup, restore_backup
@@ -44,9 +45,13 @@ def server_registrations(server: Server, device_id: str) -> list[tuple[int, str,
     return [(seq, entity, json.loads(payload)["member_number"]) for seq, entity, payload in rows]
 
 
+@pytest.mark.parametrize("replaced", ["damaged", "readable"])
 def test_backup_work_sync_restore_register_sync_hands_out_no_number_twice(
-    server: Server, make_station: Callable[..., Station], tmp_path: Path
+    replaced: str, server: Server, make_station: Callable[..., Station], tmp_path: Path
 ) -> None:
+    """``damaged``: the database the backup replaces cannot be read (the usual reason to
+    restore), so only the server knows how far the desk had counted. ``readable``: the
+    restore itself carries the counters over, and the server has nothing to correct."""
     a = enrolled(server, make_station("东湖驿站"))
     register(a, "李春生", "13912345601")
     assert sync_once(a.desk).ok
@@ -62,6 +67,11 @@ def test_backup_work_sync_restore_register_sync_hands_out_no_number_twice(
 
     paths = a.desk.paths
     a.desk.close()
+    if replaced == "damaged":
+        with open(paths.database, "r+b") as handle:
+            handle.truncate(4096)
+        for side in ("-wal", "-shm"):
+            paths.database.with_name(paths.database.name + side).unlink(missing_ok=True)
     restore_backup(paths, backup)
     a.desk = open_desk(paths.home)
     refreshed(a)
@@ -70,11 +80,15 @@ def test_backup_work_sync_restore_register_sync_hands_out_no_number_twice(
         a.uow(),
         a.ctx,
     )
-    assert newcomer.member_number == f"{device.code}-0002"  # what the backup knew to give
+    if replaced == "damaged":
+        assert newcomer.member_number == f"{device.code}-0002"  # the backup's next number
+    else:
+        assert newcomer.member_number == f"{device.code}-0004"  # carried over at restore
 
     report = sync_once(a.desk)
     assert report.ok, report.error
-    assert report.rewound and report.quarantined == 0 and report.pushed >= 1
+    assert report.rewound == (replaced == "damaged")
+    assert report.quarantined == 0 and report.pushed >= 1
 
     after = server_registrations(server, device.id)
     numbers = [number for _s, _id, number in after]
