@@ -84,7 +84,12 @@ def make_backup(paths: DataPaths, folder: Path) -> Path:
 
 
 def _files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file() and p.name != MANIFEST)
+    """The files a backup is made of (not SQLite's -wal/-shm, should any appear)."""
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file() and p.name != MANIFEST and not p.name.endswith(("-wal", "-shm"))
+    )
 
 
 def _sha256(path: Path) -> str:

@@ -85,6 +85,9 @@ def backup(path: Path, folder: Path, label: str) -> Path:
         copy = sqlite3.connect(target)
         try:
             source.backup(copy)
+            # One self-contained file: a copy left in WAL mode grows -wal/-shm files beside
+            # it whenever it is opened, even to read it.
+            copy.execute("PRAGMA journal_mode=DELETE")
         finally:
             copy.close()
     finally:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 from desktop.bootstrap import Desk
 from desktop.domain.clock import to_iso
 from desktop.domain.errors import RuleViolation
@@ -111,14 +113,18 @@ def enrol(desk: Desk, server_url: str, code: str, ctx: DeskContext, timeout: flo
     if not url.startswith(("http://", "https://")):
         raise RuleViolation("sync.bad_server_url", url=url)
     details = syncing.enrolment_details(desk.uow(), desk.keys.public_key_bytes(), ctx)
-    request = EnrolRequest(
-        code=code.strip()[:40] or "-",
-        device_id=details.device_id,
-        device_code=details.device_code,
-        public_key=details.public_key,
-        local_station_id=details.local_station_id,
-        app_version=app_version(),
-    )
+    try:
+        request = EnrolRequest(
+            code=code.strip()[:40] or "-",
+            device_id=details.device_id,
+            device_code=details.device_code,
+            public_key=details.public_key,
+            local_station_id=details.local_station_id,
+            app_version=app_version(),
+        )
+    except ValidationError:  # a code too short or of the wrong characters (found by
+        # tests/unit/test_cli_properties.py): said as a wrong code, not a traceback
+        raise RuleViolation("sync.error.bad_code") from None
     try:
         with ServerClient(url, timeout=timeout) as client:
             reply = client.enrol(request)
