@@ -125,7 +125,7 @@ def run_gui(argv: Sequence[str]) -> int:
         desk = open_desk(args.home)
     except AppError as error:  # a damaged, full or read-only data folder: say so, stop
         QMessageBox.critical(None, tr("app.title"), i18n.describe(error))
-        return 4
+        return 5  # as the command line: the data folder cannot be used
     controller = DeskApp(app, desk)
     controller.apply_language(choose_language(desk, args.lang))
     if not controller.ensure_setup():

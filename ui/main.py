@@ -30,7 +30,7 @@ def wants_cli(args: Sequence[str]) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if wants_cli(args):
-        from desktop.cli import main as cli_main
+        from desktop.cli.app import main as cli_main
         from sync.client import cli as sync_cli
 
         return cli_main(args, areas=(sync_cli,))

@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.bootstrap import Desk
+from desktop.domain.changes import Changes
 from desktop.domain.model import Device, Operator, Role
 from desktop.i18n import tr
 from desktop.services.desk import operators
 from desktop.services.desk.settings import DeskSettings, read_settings
 from desktop.services.sync import commands as syncing
+from ui.changes import ChangesBus
 from ui.checkin.screen import CheckInScreen
 from ui.session.sign_in import SignInPage
 from ui.session.state import DeskSession
@@ -53,6 +55,9 @@ class Shell(QMainWindow):
         self.device = device
         self.on_language_changed = on_language_changed
         self.session: DeskSession | None = None
+        # Every write at the desk is published here; see _changed for what the shell does.
+        self.changes = ChangesBus(self)
+        self.changes.changed.connect(self._changed)
         settings = read_settings(desk.uow())
         self.idle_minutes = settings.idle_lock_minutes
         self.sounds = Sounds(enabled=settings.sound)
@@ -72,7 +77,7 @@ class Shell(QMainWindow):
         self.operator_label = QLabel()
         self.outbox_label = QLabel()
         self.outbox_label.setObjectName("syncStatus")
-        self.scheduler = SyncScheduler(desk, self)
+        self.scheduler = SyncScheduler(desk, self, self.changes)
         self.scheduler.started.connect(self.refresh_status)
         self.scheduler.finished.connect(lambda _report: self.refresh_status())
         self.lock_button = QPushButton(tr("shell.lock") + "  Ctrl+L")
@@ -100,7 +105,7 @@ class Shell(QMainWindow):
 
     def start_duty(self, operator: Operator) -> None:
         """Someone signed in: build the screens for their role and open the check-in desk."""
-        self.session = DeskSession(self.desk, self.device, operator)
+        self.session = DeskSession(self.desk, self.device, operator, self.changes)
         old = self.tabs
         self.tabs = self._build_tabs(self.session)
         self.stack.addWidget(self.tabs)
@@ -134,43 +139,43 @@ class Shell(QMainWindow):
         tabs.setObjectName("deskTabs")
         tabs.setStyleSheet("QTabBar::tab { min-width:90px; padding:8px 14px; font-size:15px; }")
         self.checkin_screen = CheckInScreen(session, self.sounds)
-        self.checkin_screen.changed.connect(self._recorded)
         tabs.addTab(self.checkin_screen, tr("shell.tab_checkin"))
         self.members_screen = MembersScreen(session)
         tabs.addTab(self.members_screen, tr("shell.tab_members"))
         self.training_screen = TrainingScreen(session, self.sounds)
-        self.training_screen.changed.connect(self._recorded)
         tabs.addTab(self.training_screen, tr("shell.tab_training"))
-        add_aid_tabs(tabs, session, self.sounds, self._recorded)
+        add_aid_tabs(tabs, session, self.sounds)
         tabs.addTab(VerifyScreen(session), tr("shell.tab_verify"))
         tabs.addTab(ReportScreen(session), tr("report.tab"))
         self.sync_screen = SyncScreen(session, self.scheduler)
-        self.sync_screen.enrolled.connect(self._enrolled)
         tabs.addTab(self.sync_screen, tr("shell.tab_sync"))
         if session.can(Role.ADMIN):
-            operators_screen = OperatorsScreen(session)
-            operators_screen.changed.connect(self._operator_records_changed)
-            tabs.addTab(operators_screen, tr("shell.tab_operators"))
+            tabs.addTab(OperatorsScreen(session), tr("shell.tab_operators"))
         settings_screen = SettingsScreen(session, on_language_changed=self.on_language_changed)
-        settings_screen.saved.connect(self.apply_settings)
         settings_screen.connect_server.connect(self._open_enrolment)
         tabs.addTab(settings_screen, tr("shell.tab_settings"))
         tabs.currentChanged.connect(self._tab_changed)
         return tabs
 
-    def _recorded(self) -> None:
-        """Something was recorded at a desk screen: the status line counts it and sync
-        sends it soon."""
-        self.refresh_status()
-        self.scheduler.local_writes()
+    def _changed(self, changes: Changes, _origin: object) -> None:
+        """A write at the desk (or a sync that brought records in): the window's own parts
+        follow; the screens follow the bus themselves (ui.changes.follow)."""
+        if changes.enrolment:
+            self._enrolled()
+        if changes.settings:
+            self.apply_settings(read_settings(self.desk.uow()))
+        if changes.operators:
+            self._operator_records_changed()
+        if changes.outbox:
+            self.scheduler.local_writes()  # sync sends it soon, a burst in one go
+        if changes.outbox or changes.conflicts:
+            self.refresh_status()
 
     def apply_settings(self, settings: DeskSettings) -> None:
         """Saved settings take effect now, not at the next start."""
         self.idle_minutes = settings.idle_lock_minutes
         self.sounds.enabled = settings.sound
         self._restart_idle_timer()
-        if self.checkin_screen is not None:
-            self.checkin_screen.apply_settings(settings)
 
     def _operator_records_changed(self) -> None:
         """An admin may have renamed themselves: the status bar and records follow."""
@@ -189,10 +194,6 @@ class Shell(QMainWindow):
         if widget is self.checkin_screen and self.checkin_screen is not None:
             self.checkin_screen.refresh_today()
             self.checkin_screen.focus_input()
-        elif widget is getattr(self, "members_screen", None):
-            self.members_screen.refresh()
-        elif widget is getattr(self, "sync_screen", None):
-            self.sync_screen.refresh()
         self.refresh_status()
 
     def lock(self, reason: str) -> None:

@@ -2,6 +2,10 @@
 
     DbOp(parent, lambda: services.check_in(cmd, desk.uow(), ctx)).success(show).run()
 
+A write says what it changed: ``.publish(session.changes, Changes(visits=True, outbox=True))``
+hands that value to the changes bus once the work succeeded, before the success callback
+(which may open a print preview and wait), so the shell and other screens learn of it at once.
+
 Database writes run one at a time on a single worker thread; network and PDF work on a
 pool. Results come back to the main thread by a queued signal; only frozen DTOs cross.
 Tests call ``set_synchronous(True)`` so work runs inline (Picard's FakeThreadPool idea).
@@ -16,8 +20,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError
 from desktop.services.desk.faults import as_expected
+from ui.changes import ChangesBus
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +51,8 @@ class _Op:
         self._fn = fn
         self._success: Callable[[Any], None] | None = None
         self._failure: Callable[[Exception], None] | None = None
+        self._bus: ChangesBus | None = None
+        self._changes: Changes | Callable[[Any], Changes] = Changes()
 
     def success(self, callback: Callable[[Any], None]) -> _Op:
         self._success = callback
@@ -52,6 +60,12 @@ class _Op:
 
     def failure(self, callback: Callable[[Exception], None]) -> _Op:
         self._failure = callback
+        return self
+
+    def publish(self, bus: ChangesBus, changes: Changes | Callable[[Any], Changes]) -> _Op:
+        """On success, tell the bus what changed: a value, or one made from the result."""
+        self._bus = bus
+        self._changes = changes
         return self
 
     def run(self) -> None:
@@ -86,6 +100,11 @@ class _Op:
             relay.deleteLater()
             del self._relay
         if error is None:
+            if self._bus is not None:
+                changes = self._changes
+                self._bus.publish(
+                    changes if isinstance(changes, Changes) else changes(result), self._parent
+                )
             if self._success:
                 self._success(result)
             return

@@ -1,4 +1,4 @@
-"""`waystation` verbs of the aid area (registered by desktop.cli.build_parser).
+"""`waystation` verbs of the aid area.
 
 campaign create|list|show, item add|list, stock receive|transfer|adjust|count|show,
 handout CAMPAIGN REF [--for REF] | handout void ID --reason, report campaign CAMPAIGN --out.
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.bootstrap import Desk
+from desktop.cli.common import EXIT_OK, context, member_json, sub_verbs
 from desktop.domain.aid import PROOFS, Campaign
 from desktop.domain.errors import InvalidInput
 from desktop.i18n import tr
@@ -19,8 +20,6 @@ from desktop.printing import campaign_report
 from desktop.services.aid import campaigns, handouts, stock
 from desktop.services.aid import report as aid_report
 from desktop.services.aid.handouts import HandOut, HandoutRecord, HandoutRefused
-
-VERBS: tuple[str, ...] = ("campaign", "item", "stock", "handout", "report")
 
 # Exit status of a handout the campaign's rules refused (nothing handed out).
 EXIT_HANDOUT_REFUSED = 4
@@ -109,22 +108,11 @@ def register(verbs: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--reason", default="", help=tr("aid.cli.help.void_reason"))
     p.set_defaults(run=cmd_handout)
 
-    report = _report_parser(verbs, common)
+    report = sub_verbs(verbs.choices["report"])
     p = report.add_parser("campaign", parents=[common], help=tr("aid.cli.help.report_campaign"))
     p.add_argument("campaign")
     p.add_argument("--out", required=True, metavar="FILE.xlsx|FILE.pdf")
     p.set_defaults(run=cmd_report_campaign)
-
-
-def _report_parser(verbs: Any, common: argparse.ArgumentParser) -> Any:
-    """The `report` verb's sub-verbs; shared with other areas' reports (made once)."""
-    existing = verbs.choices.get("report")
-    if existing is not None:
-        for action in existing._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                return action
-    report = verbs.add_parser("report", parents=[common], help=tr("aid.cli.help.report"))
-    return report.add_subparsers(dest="report_verb", required=True)
 
 
 def _stock_args(p: argparse.ArgumentParser) -> None:
@@ -186,9 +174,7 @@ def campaign_line(campaign: Campaign) -> str:
 
 
 def cmd_campaign_create(desk: Desk, args: argparse.Namespace, out: Any) -> int:
-    from desktop import cli as core
-
-    ctx = core._context(desk, args)
+    ctx = context(desk, args)
     others = tuple(campaigns.find_campaign(desk.uow(), ref).id for ref in args.not_combinable_with)
     form = campaigns.CampaignForm(
         name=args.name,
@@ -208,7 +194,7 @@ def cmd_campaign_create(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     out.emit(
         campaign_json(desk, campaign), tr("aid.cli.campaign_created", line=campaign_line(campaign))
     )
-    return core.EXIT_OK
+    return EXIT_OK
 
 
 def cmd_campaign_list(desk: Desk, args: argparse.Namespace, out: Any) -> int:
@@ -230,18 +216,14 @@ def cmd_campaign_show(desk: Desk, args: argparse.Namespace, out: Any) -> int:
 
 
 def cmd_campaign_close(desk: Desk, args: argparse.Namespace, out: Any) -> int:
-    from desktop import cli as core
-
     campaign = campaigns.find_campaign(desk.uow(), args.campaign)
-    closed = campaigns.close_campaign(campaign.id, desk.uow(), core._context(desk, args))
+    closed = campaigns.close_campaign(campaign.id, desk.uow(), context(desk, args))
     out.emit(campaign_json(desk, closed), tr("aid.cli.campaign_closed", line=campaign_line(closed)))
     return 0
 
 
 def cmd_item_add(desk: Desk, args: argparse.Namespace, out: Any) -> int:
-    from desktop import cli as core
-
-    item = campaigns.create_item(args.name, args.unit, desk.uow(), core._context(desk, args))
+    item = campaigns.create_item(args.name, args.unit, desk.uow(), context(desk, args))
     out.emit(item, tr("aid.cli.item_added", name=item.name, unit=item.unit, id=item.id))
     return 0
 
@@ -276,15 +258,13 @@ def _levels_text(desk: Desk, campaign_id: str, desk_code: str | None = None) -> 
 
 
 def cmd_stock_receive(desk: Desk, args: argparse.Namespace, out: Any) -> int:
-    from desktop import cli as core
-
     campaign_id, item_id = _refs(desk, args)
     move_id = stock.receive(
         campaign_id,
         item_id,
         args.qty,
         desk.uow(),
-        core._context(desk, args),
+        context(desk, args),
         args.source,
         args.note,
     )
@@ -294,10 +274,8 @@ def cmd_stock_receive(desk: Desk, args: argparse.Namespace, out: Any) -> int:
 
 
 def cmd_stock_transfer(desk: Desk, args: argparse.Namespace, out: Any) -> int:
-    from desktop import cli as core
-
     campaign_id, item_id = _refs(desk, args)
-    ctx = core._context(desk, args)
+    ctx = context(desk, args)
     transfer_id = stock.transfer(
         campaign_id, item_id, args.qty, args.to_desk, desk.uow(), ctx, args.note
     )
@@ -309,10 +287,8 @@ def cmd_stock_transfer(desk: Desk, args: argparse.Namespace, out: Any) -> int:
 
 
 def cmd_stock_adjust(desk: Desk, args: argparse.Namespace, out: Any) -> int:
-    from desktop import cli as core
-
     campaign_id, item_id = _refs(desk, args)
-    ctx = core._context(desk, args)
+    ctx = context(desk, args)
     move_id = stock.adjust(campaign_id, item_id, args.delta, args.reason, desk.uow(), ctx)
     levels, text = _levels_text(desk, campaign_id)
     out.emit({"move_id": move_id, "levels": levels}, tr("aid.cli.adjusted") + "\n" + text)
@@ -320,10 +296,8 @@ def cmd_stock_adjust(desk: Desk, args: argparse.Namespace, out: Any) -> int:
 
 
 def cmd_stock_count(desk: Desk, args: argparse.Namespace, out: Any) -> int:
-    from desktop import cli as core
-
     campaign_id, item_id = _refs(desk, args)
-    found = stock.count(campaign_id, item_id, args.qty, desk.uow(), core._context(desk, args))
+    found = stock.count(campaign_id, item_id, args.qty, desk.uow(), context(desk, args))
     data = {
         "count_id": found.id,
         "counted": found.counted,
@@ -364,13 +338,11 @@ def handout_line(record: HandoutRecord) -> str:
 
 
 def cmd_handout(desk: Desk, args: argparse.Namespace, out: Any) -> int:
-    from desktop import cli as core
-
-    ctx = core._context(desk, args)
+    ctx = context(desk, args)
     if args.campaign == "void":
         void_id = handouts.void_handout(args.ref, args.reason, desk.uow(), ctx)
         out.emit({"void_id": void_id, "handout_id": args.ref}, tr("aid.cli.voided"))
-        return core.EXIT_OK
+        return EXIT_OK
     campaign = campaigns.find_campaign(desk.uow(), args.campaign)
     if len(args.qty) > len(args.item):
         raise InvalidInput("aid.cli.qty_without_item", field="qty")
@@ -397,7 +369,7 @@ def cmd_handout(desk: Desk, args: argparse.Namespace, out: Any) -> int:
             "refusal": refused.refusal.code.value,
             "params": refused.refusal.params,
             "message": tr(refused.code, **refused.params),
-            "member": core.member_json(refused.member),
+            "member": member_json(refused.member),
             "refusal_id": refused.refusal_id,
         }
         text = tr(refused.code, **refused.params) + "\n" + tr("aid.cli.override_hint")
@@ -407,8 +379,8 @@ def cmd_handout(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     data: dict[str, Any] = {
         "status": "handed_out",
         "handout": record,
-        "member": core.member_json(result.member),
-        "collector": None if result.collector is None else core.member_json(result.collector),
+        "member": member_json(result.member),
+        "collector": None if result.collector is None else member_json(result.collector),
         "remaining": result.status.remaining,
     }
     text = tr("aid.cli.handed_out", name=result.member.name, line=handout_line(record))
@@ -417,7 +389,7 @@ def cmd_handout(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     if record.overridden:
         text += "\n" + tr("aid.cli.overridden", lead=record.override_by_name or "")
     out.emit(data, f"{text}\n({record.id})")
-    return core.EXIT_OK
+    return EXIT_OK
 
 
 def cmd_report_campaign(desk: Desk, args: argparse.Namespace, out: Any) -> int:

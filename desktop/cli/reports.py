@@ -1,4 +1,4 @@
-"""`waystation` verbs of the reports area (registered by desktop.cli.build_parser).
+"""`waystation` verbs of the reports area, added to other areas' verbs.
 
 member import FILE [--sheet S] [--mapping JSON] [--on-match update|skip] [--rejects FILE]
 member export --out FILE [--columns a,b] [--show-phones]
@@ -11,28 +11,18 @@ from __future__ import annotations
 
 import argparse
 import re
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from desktop.bootstrap import Desk
+from desktop.cli.common import context, day, sub_verbs
 from desktop.domain.errors import InvalidInput
 from desktop.i18n import tr
-
-VERBS: tuple[str, ...] = ("report",)
-
-
-def _subverbs(parser: argparse.ArgumentParser) -> Any:
-    """The sub-parser group of an existing verb (``member``, ``visits``)."""
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return action
-    raise LookupError(parser.prog)
 
 
 def register(verbs: Any, common: argparse.ArgumentParser) -> None:
     """Add this area's sub-parsers; each sets `run=cmd_...(desk, args, out) -> int`."""
-    member = _subverbs(verbs.choices["member"])
+    member = sub_verbs(verbs.choices["member"])
     p = member.add_parser("import", parents=[common], help=tr("cli.help.member_import"))
     p.add_argument("file")
     p.add_argument("--sheet", default=None)
@@ -46,14 +36,14 @@ def register(verbs: Any, common: argparse.ArgumentParser) -> None:
     _export_options(p)
     p.set_defaults(run=cmd_member_export)
 
-    visits = _subverbs(verbs.choices["visits"])
+    visits = sub_verbs(verbs.choices["visits"])
     p = visits.add_parser("export", parents=[common], help=tr("cli.help.visits_export"))
     p.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
     p.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
     _export_options(p)
     p.set_defaults(run=cmd_visits_export)
 
-    rverbs = _report_verbs(verbs, common)
+    rverbs = sub_verbs(verbs.choices["report"])
     p = rverbs.add_parser("month", parents=[common], help=tr("cli.help.report_month"))
     p.add_argument("month", metavar="YYYY-MM")
     p.add_argument("--out", required=True, metavar="FILE.pdf|FILE.xlsx")
@@ -63,18 +53,6 @@ def register(verbs: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
     p.add_argument("--out", required=True, metavar="FILE.pdf|FILE.xlsx")
     p.set_defaults(run=cmd_report, month=None)
-
-
-def _report_verbs(verbs: Any, common: argparse.ArgumentParser) -> Any:
-    """The ``report`` verb is shared: training and aid add their reports to it too."""
-    existing = verbs.choices.get("report")
-    if existing is None:
-        existing = verbs.add_parser("report", parents=[common], help=tr("cli.help.report"))
-        return existing.add_subparsers(dest="report_verb", required=True)
-    for action in existing._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return action
-    raise RuntimeError("the report verb has no sub-parsers")
 
 
 def _export_options(p: argparse.ArgumentParser) -> None:
@@ -87,18 +65,10 @@ def _columns(text: str) -> tuple[str, ...]:
     return tuple(c.strip() for c in re.split(r"[,，、]", text) if c.strip())
 
 
-def _day(text: str, field: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput("cli.bad_date", field=field, text=text[:40]) from None
-
-
 def cmd_member_import(desk: Desk, args: argparse.Namespace, out: Any) -> int:
-    from desktop import cli as core
     from desktop.services.reports import imports
 
-    ctx = core._context(desk, args)
+    ctx = context(desk, args)
     mapping = None
     if args.mapping:
         layout = imports.inspect(args.file, args.sheet, args.header_row)
@@ -163,20 +133,18 @@ def _export_result(out: Any, result: Any) -> int:
 
 
 def cmd_member_export(desk: Desk, args: argparse.Namespace, out: Any) -> int:
-    from desktop import cli as core
     from desktop.services.reports import exports
 
-    ctx = core._context(desk, args)
+    ctx = context(desk, args)
     request = exports.ExportRequest(args.out, _columns(args.columns), args.show_phones)
     return _export_result(out, exports.export_members(request, desk.uow(), ctx))
 
 
 def cmd_visits_export(desk: Desk, args: argparse.Namespace, out: Any) -> int:
-    from desktop import cli as core
     from desktop.services.reports import exports
 
-    ctx = core._context(desk, args)
-    start, end = _day(args.start, "from"), _day(args.end, "to")
+    ctx = context(desk, args)
+    start, end = day(args.start, "from"), day(args.end, "to")
     request = exports.ExportRequest(args.out, _columns(args.columns), args.show_phones)
     return _export_result(out, exports.export_visits(request, start, end, desk.uow(), ctx))
 
@@ -187,7 +155,7 @@ def cmd_report(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     if args.month is not None:
         start, end = monthly_report.parse_month(args.month)
     else:
-        start, end = _day(args.start, "from"), _day(args.end, "to")
+        start, end = day(args.start, "from"), day(args.end, "to")
     suffix = Path(args.out).suffix.lower()
     if suffix not in (".pdf", ".xlsx"):
         raise InvalidInput("report.out_format", field="out", path=Path(args.out).name[:100])

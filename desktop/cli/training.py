@@ -1,8 +1,10 @@
-"""`waystation` verbs of the training area (registered by desktop.cli.build_parser).
+"""`waystation` verbs of the training area.
 
 course create|list|show|session add/move/cancel|enrol|withdraw|import|completion|certify|
-reissue; attend SESSION REF; session close|show|sheet; report course COURSE --out FILE.
+reissue; attend SESSION REF; session close|show|sheet; report course COURSE --out FILE;
+print signin-sheet --member REF... --out FILE.
 A SESSION is its id or ``COURSE#N`` (the N-th session held of a course, by title or id).
+The ``report`` verb is this area's (the first with a report); aid and reports add theirs.
 """
 
 from __future__ import annotations
@@ -13,8 +15,23 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from desktop import cli as core
 from desktop.bootstrap import Desk
+from desktop.cli.common import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    EXIT_REPEAT,
+    Output,
+    context,
+    day,
+    find_one,
+    member_json,
+    optional_day,
+    pdf_out,
+    plain,
+    station,
+    sub_verbs,
+    today,
+)
 from desktop.domain.errors import InvalidInput
 from desktop.domain.training import AttendanceStatus, LateCounts, RuleKind, WalkIns
 from desktop.i18n import tr
@@ -23,7 +40,6 @@ from desktop.services.training import attendance, completion, courses, rosters
 from desktop.services.training import report as course_report
 from desktop.services.training.attendance import DoorOutcome
 
-VERBS: tuple[str, ...] = ("course", "attend", "session", "report")
 _SESSION_SPEC = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(\S+)\s*[-–~]\s*(\S+)(?:\s+(.*))?$")
 
 
@@ -109,23 +125,19 @@ def register(verbs: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--out", required=True, metavar="FILE.pdf")
     p.set_defaults(run=cmd_session_sheet)
 
-    report = _report_parser(verbs, common)
-    p = report.add_parser("course", parents=[common], help=tr("cli.help.report_course"))
+    report = verbs.add_parser("report", parents=[common], help=tr("cli.help.report"))
+    rverbs = report.add_subparsers(dest="report_verb", required=True)
+    p = rverbs.add_parser("course", parents=[common], help=tr("cli.help.report_course"))
     p.add_argument("course")
     p.add_argument("--out", required=True, metavar="FILE.xlsx|FILE.pdf")
     p.set_defaults(run=cmd_report_course)
 
-
-def _report_parser(verbs: Any, common: argparse.ArgumentParser) -> Any:
-    """The ``report`` verb's sub-parsers: other areas add their reports to the same verb."""
-    existing = verbs.choices.get("report")
-    if existing is None:
-        existing = verbs.add_parser("report", parents=[common], help=tr("cli.help.report"))
-        existing.add_subparsers(dest="report_verb", required=True)
-    for action in existing._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return action
-    raise RuntimeError("the report verb has no sub-parsers")
+    printing = sub_verbs(verbs.choices["print"])
+    p = printing.add_parser("signin-sheet", parents=[common], help=tr("cli.help.print_signin"))
+    p.add_argument("--member", action="append", required=True, metavar="REF")
+    p.add_argument("--title", default="")
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.set_defaults(run=cmd_print_signin)
 
 
 def _course_fields(p: argparse.ArgumentParser) -> None:
@@ -154,33 +166,21 @@ def _session_fields(p: argparse.ArgumentParser) -> None:
     p.add_argument("--topic", default="")
 
 
-def _day(text: str | None, field: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput("cli.bad_date", field=field, text=text[:40]) from None
-
-
 def _session_form(args: argparse.Namespace) -> courses.SessionForm:
-    day = _day(args.date, "date")
-    if day is None:  # --date ''
-        raise InvalidInput("cli.bad_date", field="date", text="")
-    return courses.SessionForm(day, args.start, args.end, args.hours, args.topic)
+    on = day(args.date, "date")
+    return courses.SessionForm(on, args.start, args.end, args.hours, args.topic)
 
 
 def _session_spec(text: str) -> courses.SessionForm:
     match = _SESSION_SPEC.match(text.strip())
     if match is None:
         raise InvalidInput("cli.session_spec", field="session", text=text[:60])
-    day = _day(match.group(1), "session")
-    assert day is not None
-    return courses.SessionForm(day, match.group(2), match.group(3), topic=match.group(4) or "")
+    on = day(match.group(1), "session")
+    return courses.SessionForm(on, match.group(2), match.group(3), topic=match.group(4) or "")
 
 
 def course_json(course: courses.Course) -> dict[str, Any]:
-    data: dict[str, Any] = core._plain(course)
+    data: dict[str, Any] = plain(course)
     data["hours"] = f"{course.hours:f}"
     data["rule"] = {
         "kind": course.rule.kind.value,
@@ -191,7 +191,7 @@ def course_json(course: courses.Course) -> dict[str, Any]:
 
 
 def session_json(session: courses.CourseSession) -> dict[str, Any]:
-    data: dict[str, Any] = core._plain(session)
+    data: dict[str, Any] = plain(session)
     data["hours"] = f"{session.hours:f}"
     return data
 
@@ -205,8 +205,8 @@ def session_line(s: courses.CourseSession) -> str:
 # --- courses ------------------------------------------------------------------------------
 
 
-def cmd_course_create(desk: Desk, args: argparse.Namespace, out: core.Output) -> int:
-    ctx = core._context(desk, args)
+def cmd_course_create(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = context(desk, args)
     form = courses.CourseForm(
         title=args.title,
         category=args.category,
@@ -214,8 +214,8 @@ def cmd_course_create(desk: Desk, args: argparse.Namespace, out: core.Output) ->
         venue=args.venue,
         teacher=args.teacher,
         capacity=args.capacity,
-        starts_on=_day(args.starts_on, "from"),
-        ends_on=_day(args.ends_on, "to"),
+        starts_on=optional_day(args.starts_on, "from"),
+        ends_on=optional_day(args.ends_on, "to"),
         hours=args.hours,
         rule_kind=args.rule,
         rule_minimum=args.minimum,
@@ -234,7 +234,7 @@ def cmd_course_create(desk: Desk, args: argparse.Namespace, out: core.Output) ->
     return 0
 
 
-def cmd_course_list(desk: Desk, args: argparse.Namespace, out: core.Output) -> int:
+def cmd_course_list(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     found = courses.courses(desk.uow())
     lines = [
         f"{c.title}  {c.starts_on or '-'}~{c.ends_on or '-'}  "
@@ -246,14 +246,14 @@ def cmd_course_list(desk: Desk, args: argparse.Namespace, out: core.Output) -> i
     return 0
 
 
-def cmd_course_show(desk: Desk, args: argparse.Namespace, out: core.Output) -> int:
+def cmd_course_show(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     found = courses.find_course(desk.uow(), args.course)
     held = courses.sessions(desk.uow(), found.id, include_cancelled=True)
     people = rosters.roster(desk.uow(), found.id, ("enrolled", "waitlisted"))
     data = {
         **course_json(found),
         "session_list": [session_json(s) for s in held],
-        "roster": [core._plain(e) for e in people],
+        "roster": [plain(e) for e in people],
     }
     lines = [
         f"{found.title}  {found.id}",
@@ -265,54 +265,54 @@ def cmd_course_show(desk: Desk, args: argparse.Namespace, out: core.Output) -> i
     return 0
 
 
-def cmd_session_add(desk: Desk, args: argparse.Namespace, out: core.Output) -> int:
-    ctx = core._context(desk, args)
+def cmd_session_add(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = context(desk, args)
     found = courses.find_course(desk.uow(), args.course)
     made = courses.add_session(found.id, _session_form(args), desk.uow(), ctx)
     out.emit(session_json(made), tr("cli.session_added") + "\n" + session_line(made))
     return 0
 
 
-def cmd_session_move(desk: Desk, args: argparse.Namespace, out: core.Output) -> int:
-    ctx = core._context(desk, args)
+def cmd_session_move(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = context(desk, args)
     found = courses.find_session(desk.uow(), args.session)
     moved = courses.move_session(found.id, _session_form(args), desk.uow(), ctx)
     out.emit(session_json(moved), tr("cli.session_moved") + "\n" + session_line(moved))
     return 0
 
 
-def cmd_session_cancel(desk: Desk, args: argparse.Namespace, out: core.Output) -> int:
-    ctx = core._context(desk, args)
+def cmd_session_cancel(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = context(desk, args)
     found = courses.find_session(desk.uow(), args.session)
     courses.cancel_session(found.id, desk.uow(), ctx)
     out.emit({"id": found.id, "cancelled": True}, tr("cli.session_cancelled_done"))
     return 0
 
 
-def cmd_course_enrol(desk: Desk, args: argparse.Namespace, out: core.Output) -> int:
-    ctx = core._context(desk, args)
+def cmd_course_enrol(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = context(desk, args)
     found = courses.find_course(desk.uow(), args.course)
-    member = core._find_one(desk, args.ref)
+    member = find_one(desk, args.ref)
     result = rosters.enrol(found.id, "", desk.uow(), ctx, args.walk_in, member_id=member.id)
-    data = {"outcome": result.outcome, "enrolment": core._plain(result.enrolment)}
+    data = {"outcome": result.outcome, "enrolment": plain(result.enrolment)}
     out.emit(data, f"{member.name}  {tr('enrolment.' + result.outcome)}")
     return 0
 
 
-def cmd_course_withdraw(desk: Desk, args: argparse.Namespace, out: core.Output) -> int:
-    ctx = core._context(desk, args)
+def cmd_course_withdraw(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = context(desk, args)
     found = courses.find_course(desk.uow(), args.course)
-    member = core._find_one(desk, args.ref)
+    member = find_one(desk, args.ref)
     promoted = rosters.withdraw(found.id, member.id, desk.uow(), ctx)
     text = tr("cli.withdrawn", name=member.name)
     if promoted is not None:
         text += "\n" + tr("cli.promoted", name=promoted.member_name)
-    out.emit({"withdrawn": member.id, "promoted": core._plain(promoted)}, text)
+    out.emit({"withdrawn": member.id, "promoted": plain(promoted)}, text)
     return 0
 
 
-def cmd_course_import(desk: Desk, args: argparse.Namespace, out: core.Output) -> int:
-    ctx = core._context(desk, args)
+def cmd_course_import(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = context(desk, args)
     found = courses.find_course(desk.uow(), args.course)
     report = rosters.import_roster(found.id, args.file, desk.uow(), ctx)
     rows, lines = [], []
@@ -337,7 +337,7 @@ def cmd_course_import(desk: Desk, args: argparse.Namespace, out: core.Output) ->
     return 0 if not summary["refused"] else 1
 
 
-def cmd_course_completion(desk: Desk, args: argparse.Namespace, out: core.Output) -> int:
+def cmd_course_completion(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     found = courses.find_course(desk.uow(), args.course)
     people = completion.course_completion(desk.uow(), found.id)
     data, lines = [], []
@@ -363,10 +363,10 @@ def cmd_course_completion(desk: Desk, args: argparse.Namespace, out: core.Output
     return 0
 
 
-def cmd_course_certify(desk: Desk, args: argparse.Namespace, out: core.Output) -> int:
-    ctx = core._context(desk, args)
+def cmd_course_certify(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = context(desk, args)
     found = courses.find_course(desk.uow(), args.course)
-    with core._pdf_out(args.out) as write:
+    with pdf_out(args.out) as write:
         result = completion.certify_course(found.id, desk.uow(), ctx, desk.keys)
         every = completion.course_certificates(desk.uow(), found.id)
         write(completion.certificates_pdf(desk.uow(), every))
@@ -388,9 +388,9 @@ def cmd_course_certify(desk: Desk, args: argparse.Namespace, out: core.Output) -
     return 0
 
 
-def cmd_course_reissue(desk: Desk, args: argparse.Namespace, out: core.Output) -> int:
-    ctx = core._context(desk, args)
-    with core._pdf_out(args.out) as write:
+def cmd_course_reissue(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = context(desk, args)
+    with pdf_out(args.out) as write:
         issued = completion.reissue_certificate(
             args.serial, args.reason, desk.uow(), ctx, desk.keys
         )
@@ -403,10 +403,10 @@ def cmd_course_reissue(desk: Desk, args: argparse.Namespace, out: core.Output) -
 # --- attendance -------------------------------------------------------------------------
 
 
-def cmd_attend(desk: Desk, args: argparse.Namespace, out: core.Output) -> int:
-    ctx = core._context(desk, args)
+def cmd_attend(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = context(desk, args)
     session = courses.find_session(desk.uow(), args.session)
-    member = core._find_one(desk, args.ref)
+    member = find_one(desk, args.ref)
     if args.status:
         source = "paper" if args.paper else "desk"
         status = AttendanceStatus(args.status)
@@ -424,22 +424,22 @@ def cmd_attend(desk: Desk, args: argparse.Namespace, out: core.Output) -> int:
         "status": result.status.value if result.status else None,
         "mark_id": result.mark_id,
         "walk_in": result.walk_in,
-        "member": core.member_json(result.member),
+        "member": member_json(result.member),
         "session": {"id": session.id, "number": session.number, "of": session.of},
     }
     text = course_report.door_message(result)
     out.emit(data, text)
     if result.outcome is DoorOutcome.ALREADY:
-        return core.EXIT_REPEAT
-    return 0 if result.outcome is DoorOutcome.MARKED else core.EXIT_REFUSED
+        return EXIT_REPEAT
+    return 0 if result.outcome is DoorOutcome.MARKED else EXIT_REFUSED
 
 
-def cmd_session_close(desk: Desk, args: argparse.Namespace, out: core.Output) -> int:
-    ctx = core._context(desk, args)
+def cmd_session_close(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = context(desk, args)
     session = courses.find_session(desk.uow(), args.session)
     absent = attendance.close_session(session.id, desk.uow(), ctx)
     counts = attendance.counters(desk.uow(), session.id)
-    data = {"id": session.id, "marked_absent": absent, "counters": core._plain(counts)}
+    data = {"id": session.id, "marked_absent": absent, "counters": plain(counts)}
     out.emit(
         data,
         tr("cli.session_closed_done", absent=absent) + "\n" + course_report.counters_line(counts),
@@ -447,14 +447,14 @@ def cmd_session_close(desk: Desk, args: argparse.Namespace, out: core.Output) ->
     return 0
 
 
-def cmd_session_show(desk: Desk, args: argparse.Namespace, out: core.Output) -> int:
+def cmd_session_show(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     session = courses.find_session(desk.uow(), args.session)
     lines_ = attendance.session_sheet(desk.uow(), session.id)
     counts = attendance.counters(desk.uow(), session.id)
     data = {
         "session": session_json(session),
-        "counters": core._plain(counts),
-        "people": [core._plain(line) for line in lines_],
+        "counters": plain(counts),
+        "people": [plain(line) for line in lines_],
     }
     text = [session_line(session), course_report.counters_line(counts)]
     for line in lines_:
@@ -464,13 +464,13 @@ def cmd_session_show(desk: Desk, args: argparse.Namespace, out: core.Output) -> 
     return 0
 
 
-def cmd_session_sheet(desk: Desk, args: argparse.Namespace, out: core.Output) -> int:
+def cmd_session_sheet(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     """The paper sign-in sheet (签到表) of a session: its roster, a line to sign each."""
     from desktop.printing import compose, signin_sheet_pdf
 
     session = courses.find_session(desk.uow(), args.session)
     people = rosters.roster(desk.uow(), session.course_id)
-    with core._pdf_out(args.out) as write:
+    with pdf_out(args.out) as write:
         sheet = compose.signin_sheet(
             f"{session.course_title} 签到表",
             [_Person(e.member_name, e.member_number) for e in people],
@@ -489,12 +489,31 @@ class _Person:
         self.name, self.member_number = name, member_number
 
 
-def cmd_report_course(desk: Desk, args: argparse.Namespace, out: core.Output) -> int:
+def cmd_print_signin(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    """A blank sign-in sheet (签到表) for the members named, one line each to sign."""
+    from desktop.printing import compose, signin_sheet_pdf
+    from desktop.printing.signin_sheet import page_count
+
+    here = station(desk)
+    with pdf_out(args.out) as write:
+        people = [find_one(desk, ref) for ref in args.member]
+        sheet = compose.signin_sheet(args.title, people, today(desk), subtitle=here.name)
+        write(signin_sheet_pdf(sheet))
+    data = {
+        "out": str(Path(args.out).expanduser()),
+        "pages": page_count(sheet),
+        "people": [{"name": n, "member_number": number} for n, number in sheet.people],
+    }
+    out.emit(data, tr("cli.signin_printed", n=len(people), out=data["out"]))
+    return EXIT_OK
+
+
+def cmd_report_course(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     found = courses.find_course(desk.uow(), args.course)
     suffix = Path(args.out).suffix.lower()
     if suffix not in (".xlsx", ".pdf"):
         raise InvalidInput("cli.report_format", field="out", path=args.out[:200])
-    with core._pdf_out(args.out) as write:
+    with pdf_out(args.out) as write:
         if suffix == ".xlsx":
             write(course_report.course_report_xlsx(desk.uow(), found.id))
         else:

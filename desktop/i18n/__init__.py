@@ -38,6 +38,11 @@ def messages() -> dict[str, tuple[str, str]]:
     return _catalog
 
 
+class Code(str):
+    """A message parameter that is itself a message code (an option's title, say): it is
+    translated with the message, so an error carries codes, never text."""
+
+
 def normalise_language(value: str | None) -> str:
     """Map 'zh_CN', 'zh-Hans', 'en_US.UTF-8', ... onto a supported language code."""
     if not value:
@@ -67,6 +72,7 @@ def tr(code: str, /, **params: Any) -> str:
     text = pair[0] if _current == "zh" else pair[1]
     if not params:
         return text
+    params = {k: tr(v) if isinstance(v, Code) else v for k, v in params.items()}
     try:
         return text.format(**params)
     except (KeyError, IndexError, ValueError):

@@ -37,10 +37,10 @@ def register(verbs: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_enroll(desk: Desk, args: argparse.Namespace, out: Any) -> int:
-    from desktop import cli as core
+    from desktop.cli.common import context
     from sync.client.engine import enrol
 
-    station = enrol(desk, args.server, args.code, core._context(desk, args))
+    station = enrol(desk, args.server, args.code, context(desk, args))
     out.emit({"enrolled": True, "station": station}, tr("cli.enrolled", station=station))
     return 0
 
@@ -130,14 +130,14 @@ def conflict_line(conflict: Any) -> str:
 
 
 def cmd_conflict_resolve(desk: Desk, args: argparse.Namespace, out: Any) -> int:
-    from desktop import cli as core
+    from desktop.cli.common import context, find_one
     from desktop.services.sync import commands as syncing
 
-    ctx = core._context(desk, args)
+    ctx = context(desk, args)
     conflict = syncing.find_conflict(desk.uow(), args.id)
     merge_into = None
     if args.merge_into:
-        merge_into = core._find_one(desk, args.merge_into).id
+        merge_into = find_one(desk, args.merge_into).id
     done = syncing.resolve_conflict(desk.uow(), ctx, conflict.id, args.note, merge_into)
     out.emit(_conflict_json(done), tr("cli.conflict_resolved", id=done.id[:8]))
     return 0

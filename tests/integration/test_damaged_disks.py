@@ -1,4 +1,4 @@
-"""Damaged disks and folders: a plain message, exit status 4, and nothing lost (issue 16).
+"""Damaged disks and folders: a plain message, exit status 5, and nothing lost (issue 16).
 
 Real files and real file systems: a truncated and an empty database, a tmpfs mounted
 read-only, and a tmpfs of a few megabytes filled to the last byte (mounting needs root, as
@@ -20,10 +20,12 @@ import pytest
 
 from tests.unit.test_cli import run
 
-EXIT_STORAGE = 4
+EXIT_STORAGE = 5
 
 
-def refused(result: subprocess.CompletedProcess[str], code: str, status: int = 4) -> None:
+def refused(
+    result: subprocess.CompletedProcess[str], code: str, status: int = EXIT_STORAGE
+) -> None:
     assert result.returncode == status, (result.stdout, result.stderr)
     assert "Traceback" not in result.stderr
     assert json.loads(result.stderr)["error"] == code

@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from desktop import config
+from desktop.config import DeskSettings
+from desktop.domain.changes import Changes
 from desktop.domain.model import SERVICES, DeskContext, Operator, Role
 from desktop.i18n import tr
 from desktop.services.desk import operators
@@ -86,8 +87,8 @@ def test_add_an_operator(
     qtbot: QtBot, session: DeskSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     screen = _operators_screen(qtbot, session)
-    changed: list[bool] = []
-    screen.changed.connect(lambda: changed.append(True))
+    changed: list[Changes] = []
+    session.changes.changed.connect(lambda value, _origin: changed.append(value))
     monkeypatch.setattr(screen, "run_dialog", _filler("李值班", Role.ATTENDANT, "1357"))
 
     qtbot.mouseClick(screen.add_button, Qt.MouseButton.LeftButton)
@@ -96,7 +97,7 @@ def test_add_an_operator(
     added = operators.operator_by_name(session.desk.uow(), "李值班")
     assert operators.sign_in(session.desk.uow(), added.id, "1357").role is Role.ATTENDANT
     assert screen.selected_operator() == added
-    assert changed == [True]
+    assert changed == [Changes(operators=True, outbox=True)]  # the shell hears of it
 
 
 def test_different_pins_keep_the_dialog_open(
@@ -227,7 +228,7 @@ def test_settings_show_the_defaults(qtbot: QtBot, session: DeskSession) -> None:
     screen = _settings_screen(qtbot, session)
 
     assert screen.values() == read_settings(session.desk.uow())
-    assert screen.idle_lock.value() == config.IDLE_LOCK_MINUTES.default
+    assert screen.idle_lock.value() == DeskSettings.idle_lock_minutes.default
     assert screen.offered.item(0).text() == "饮水"
 
 
@@ -249,13 +250,13 @@ def test_save_writes_every_option_and_says_so(qtbot: QtBot, session: DeskSession
 
     assert screen.status.text() == "已保存"
     with session.desk.uow() as uow:
-        assert config.IDLE_LOCK_MINUTES.read(uow) == 15
-        assert config.REPEAT_WINDOW_MINUTES.read(uow) == 240
-        assert config.SOUND.read(uow) is False
-        assert config.OFFERED_SERVICES.read(uow) == ("water", "rest", "charging")
-        assert config.DEFAULT_SERVICES.read(uow) == ("water", "charging")
-        assert config.OCCUPATIONS.read(uow)[-2:] == ("代驾司机", "其他")
-        assert config.TAGS.read(uow) == config.TAGS.default[1:]
+        assert DeskSettings.idle_lock_minutes.read(uow) == 15
+        assert DeskSettings.repeat_window_minutes.read(uow) == 240
+        assert DeskSettings.sound.read(uow) is False
+        assert DeskSettings.offered_services.read(uow) == ("water", "rest", "charging")
+        assert DeskSettings.default_services.read(uow) == ("water", "charging")
+        assert DeskSettings.occupations.read(uow)[-2:] == ("代驾司机", "其他")
+        assert DeskSettings.tags.read(uow) == DeskSettings.tags.default[1:]
     assert languages == []  # unchanged language: nothing to rebuild
     again = _settings_screen(qtbot, session)
     assert again.values() == screen.values()
@@ -270,7 +271,7 @@ def test_a_new_language_is_announced_after_saving(qtbot: QtBot, session: DeskSes
 
     assert languages == ["en"]
     with session.desk.uow() as uow:
-        assert config.LANGUAGE.read(uow) == "en"
+        assert DeskSettings.language.read(uow) == "en"
 
 
 def test_only_offered_services_can_be_preselected(qtbot: QtBot, session: DeskSession) -> None:
@@ -289,9 +290,9 @@ def test_no_service_offered_is_refused(qtbot: QtBot, session: DeskSession) -> No
 
     screen.save()
 
-    assert screen.status.text() == tr("settings.no_services")
+    assert screen.status.text() == "「本站提供的服务」至少要有一项。"
     with session.desk.uow() as uow:
-        assert config.OFFERED_SERVICES.read(uow) == config.OFFERED_SERVICES.default
+        assert DeskSettings.offered_services.read(uow) == DeskSettings.offered_services.default
 
 
 @pytest.mark.parametrize("role", [Role.ATTENDANT, Role.LEAD])
@@ -308,4 +309,4 @@ def test_non_admins_see_settings_read_only(
     screen.idle_lock.setValue(99)
     screen.save()
     with session.desk.uow() as uow:
-        assert config.IDLE_LOCK_MINUTES.read(uow) == config.IDLE_LOCK_MINUTES.default
+        assert DeskSettings.idle_lock_minutes.read(uow) == DeskSettings.idle_lock_minutes.default

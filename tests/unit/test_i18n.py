@@ -14,7 +14,7 @@ from desktop.domain.errors import InvalidInput
 ROOT = Path(__file__).resolve().parents[2]
 HAN = re.compile(r"[\u3400-\u9fff]")
 # A language is named in its own language in the picker, whatever the current one.
-OWN_NAMES = {"settings.language_zh"}
+OWN_NAMES = {"option.language.zh"}
 # Message codes written literally in the code: tr("x.y"), describe(...), AppError("x.y").
 LITERAL_CODE = re.compile(
     r"""(?:\btr|AppError|InvalidInput|NotFound|RuleViolation|PermissionDenied)\(\s*"([a-z_]+\.[a-z_.]+)\""""

@@ -254,7 +254,4 @@ def test_the_cycle_finder_finds_cycles() -> None:
 def test_no_import_cycles() -> None:
     """Every import counts, also one inside a function: a cycle deferred is a cycle."""
     found = _cycles(_module_graph(["desktop", "ui", "sync"]))
-    # The command line is being split into one module per area (issue 11); until then its
-    # area modules and the core module import each other.
-    found = [c for c in found if not all(m.startswith("desktop.cli") for m in c)]
     assert not found, "import cycles:\n  " + "\n  ".join(" -> ".join(c) for c in found)

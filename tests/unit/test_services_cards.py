@@ -160,7 +160,7 @@ def test_another_devices_key_is_unknown_until_accepted(
     assert verdict.verdict is Verdict.UNKNOWN_DEVICE and verdict.device_code == OTHER_DEVICE
     assert not identity.accepted(desk.uow(), verdict)
     settings = read_settings(desk.uow())
-    save_settings(replace(settings, accept_unknown_devices=True), desk.uow(), ctx)
+    save_settings(settings.replace(accept_unknown_devices=True), desk.uow(), ctx)
     assert identity.accepted(desk.uow(), verdict)
 
     # once the other device's key is known, its signature is checked for real
@@ -289,13 +289,13 @@ def test_a_station_certificate_template_is_checked_and_used(
     broken = tmp_path / "broken.json"
     broken.write_text("{not json", encoding="utf-8")
     with pytest.raises(InvalidInput) as refused:
-        save_settings(replace(current, certificate_template=str(broken)), desk.uow(), ctx)
+        save_settings(current.replace(certificate_template=str(broken)), desk.uow(), ctx)
     assert refused.value.code == "settings.template"
 
     mine = tmp_path / "mine.json"
     template = json.loads(DEFAULT_TEMPLATE.read_text(encoding="utf-8"))
     mine.write_text(json.dumps(template, ensure_ascii=False), encoding="utf-8")
-    save_settings(replace(current, certificate_template=str(mine)), desk.uow(), ctx)
+    save_settings(current.replace(certificate_template=str(mine)), desk.uow(), ctx)
     member = members.register_member(members.MemberForm(name="张三"), desk.uow(), ctx)
     issued = certificates.issue_certificate(
         certificates.CertificateForm(

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from desktop import config
 from desktop.bootstrap import Desk
+from desktop.config import DeskSettings
 from desktop.domain.clock import to_iso
 from desktop.domain.errors import InvalidInput, NotFound, RuleViolation
 from desktop.domain.model import DeskContext, Member
@@ -70,7 +70,7 @@ def visit_in(
 
 def set_window(desk: Desk, minutes: int) -> None:
     with desk.uow() as unit:
-        config.REPEAT_WINDOW_MINUTES.write(unit, minutes)
+        DeskSettings.repeat_window_minutes.write(unit, minutes)
         unit.commit()
 
 

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QPalette, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError
 from desktop.domain.model import Operator, Role
 from desktop.i18n import describe, tr
 from desktop.services.desk import operators
 from desktop.services.desk.operators import PIN_MAX, OperatorForm
+from ui.changes import ChangesBus
 from ui.errors import show_error
 from ui.session.state import DeskSession
 from ui.tables import read_only_rows
@@ -41,6 +43,7 @@ log = logging.getLogger(__name__)
 _Index = QModelIndex | QPersistentModelIndex
 _HEADERS = ("operators.col_name", "operators.col_role", "operators.col_status")
 ROLES = (Role.ATTENDANT, Role.LEAD, Role.ADMIN)
+OPERATORS = Changes(operators=True, outbox=True)
 
 
 class OperatorTableModel(QAbstractTableModel):
@@ -91,8 +94,9 @@ class OperatorTableModel(QAbstractTableModel):
 class OperatorDialog(QDialog):
     """Add an operator, or rename one, change the role and reset the PIN.
 
-    ``submit`` saves the form (on the database worker); problems show inside the dialog,
-    which stays open so nothing typed is lost. After ``Accepted``, ``saved`` holds the result.
+    ``submit`` saves the form (on the database worker) and tells ``changes`` of it; problems
+    show inside the dialog, which stays open so nothing typed is lost. After ``Accepted``,
+    ``saved`` holds the result.
     """
 
     def __init__(
@@ -100,8 +104,10 @@ class OperatorDialog(QDialog):
         submit: Callable[[OperatorForm], Operator],
         operator: Operator | None = None,
         parent: QWidget | None = None,
+        changes: ChangesBus | None = None,
     ) -> None:
         super().__init__(parent)
+        self._changes = changes
         self.setObjectName("operatorDialog")
         self.setWindowTitle(tr("operators.title_edit" if operator else "operators.title_add"))
         self.setMinimumWidth(400)
@@ -176,7 +182,10 @@ class OperatorDialog(QDialog):
             return
         self.ok.setEnabled(False)
         submit = self._submit
-        DbOp(self, lambda: submit(form)).success(self._saved).failure(self._failed).run()
+        op = DbOp(self, lambda: submit(form))
+        if self._changes is not None:
+            op.publish(self._changes, OPERATORS)
+        op.success(self._saved).failure(self._failed).run()
 
     def show_problem(self, text: str) -> None:
         self.error.setText(text)
@@ -196,8 +205,6 @@ class OperatorDialog(QDialog):
 
 class OperatorsScreen(QWidget):
     """The station's operators. Non-admins see why they cannot manage them, nothing else."""
-
-    changed = Signal()  # an operator was added or changed: sign-in lists may refresh
 
     def __init__(self, session: DeskSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -274,7 +281,9 @@ class OperatorsScreen(QWidget):
 
     def add_operator(self) -> None:
         ctx, uow = self.session.ctx(), self.session.desk.uow
-        dialog = OperatorDialog(lambda form: operators.add_operator(form, uow(), ctx), None, self)
+        dialog = OperatorDialog(
+            lambda form: operators.add_operator(form, uow(), ctx), None, self, self.session.changes
+        )
         self._after_dialog(dialog)
 
     def edit_selected(self) -> None:
@@ -283,7 +292,10 @@ class OperatorsScreen(QWidget):
             return
         ctx, uow, operator_id = self.session.ctx(), self.session.desk.uow, current.id
         dialog = OperatorDialog(
-            lambda form: operators.update_operator(operator_id, form, uow(), ctx), current, self
+            lambda form: operators.update_operator(operator_id, form, uow(), ctx),
+            current,
+            self,
+            self.session.changes,
         )
         self._after_dialog(dialog)
 
@@ -295,7 +307,7 @@ class OperatorsScreen(QWidget):
             return
         ctx, uow, active = self.session.ctx(), self.session.desk.uow, not current.active
         op = DbOp(self, lambda: operators.set_operator_active(current.id, active, uow(), ctx))
-        op.success(self._saved).failure(self._failed)
+        op.publish(self.session.changes, OPERATORS).success(self._saved).failure(self._failed)
         self._changing = True  # one change at a time
         self._update_buttons()
         op.run()
@@ -332,7 +344,6 @@ class OperatorsScreen(QWidget):
         self._changing = False
         self.refresh()
         self.select_operator(operator.id)
-        self.changed.emit()
 
     def _update_buttons(self) -> None:
         current = self.selected_operator()

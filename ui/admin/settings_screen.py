@@ -1,10 +1,11 @@
-"""Settings of this desk, over the options declared in ``desktop.config`` (admins edit)."""
+"""Settings of this desk: a form over the options declared in ``desktop.config`` (titles,
+ranges and choices come from there; admins edit)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -28,23 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import config
+from desktop.config import DeskSettings, Option
+from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError
-from desktop.domain.model import SERVICES, Role
-from desktop.i18n import LANGUAGES, describe, tr
+from desktop.domain.model import Role
+from desktop.i18n import describe, tr
 from desktop.services.desk import backups
-from desktop.services.desk.settings import (
-    AUTO_PRINT,
-    BACKUP_KEEP_MAX,
-    BACKUP_KEEP_MIN,
-    LIST_ITEM_MAX,
-    MINUTES_MAX,
-    MINUTES_MIN,
-    OFFSET_MAX_MM,
-    DeskSettings,
-    read_settings,
-    save_settings,
-)
+from desktop.services.desk.settings import read_settings, save_settings
 from ui.printing import preview
 from ui.session.state import DeskSession
 from ui.tasks import DbOp
@@ -96,13 +87,13 @@ class CheckList(QListWidget):
 class EditableList(QWidget):
     """A list of words a station keeps (occupations, tags): add, rename, remove, reorder."""
 
-    def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
+    def __init__(self, placeholder: str, max_length: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.list = QListWidget()
         self.list.setDragDropMode(QListWidget.DragDropMode.InternalMove)
         self.list.currentRowChanged.connect(lambda _row: self._update_buttons())
         self.entry = QLineEdit()
-        self.entry.setMaxLength(LIST_ITEM_MAX)
+        self.entry.setMaxLength(max_length)
         self.entry.setPlaceholderText(placeholder)
         self.entry.returnPressed.connect(self.add_entry)
         self.entry.textChanged.connect(lambda _text: self._update_buttons())
@@ -198,9 +189,8 @@ class EditableList(QWidget):
 
 
 class SettingsScreen(QWidget):
-    """A form over ``config.ALL_OPTIONS``; admins save, everyone else reads."""
+    """A form over ``DeskSettings``' options; admins save, everyone else reads."""
 
-    saved = Signal(object)  # DeskSettings, once written
     connect_server = Signal()  # the admin asks to connect this desk to the central server
 
     def __init__(
@@ -216,18 +206,15 @@ class SettingsScreen(QWidget):
         self.editable = session.can(Role.ADMIN)
         self._loaded: DeskSettings | None = None
 
-        self.language = QComboBox()
-        for lang in LANGUAGES:
-            self.language.addItem(tr(f"settings.language_{lang}"), lang)
-        self.idle_lock = self._minutes()
-        self.repeat_window = self._minutes()
+        self.language = _choices(DeskSettings.language)
+        self.idle_lock = _whole(DeskSettings.idle_lock_minutes)
+        self.repeat_window = _whole(DeskSettings.repeat_window_minutes)
         self.sound = QCheckBox(tr("settings.sound_on"))
-        service_items = [(code, tr(f"service.{code}")) for code in SERVICES]
-        self.offered = CheckList(service_items)
+        self.offered = _checklist(DeskSettings.offered_services)
         self.offered.itemChanged.connect(lambda _item: self._limit_defaults())
-        self.defaults = CheckList(service_items)
-        self.occupations = EditableList(tr("settings.new_occupation"))
-        self.tags = EditableList(tr("settings.new_tag"))
+        self.defaults = _checklist(DeskSettings.default_services)
+        self.occupations = _words(DeskSettings.occupations, tr("settings.new_occupation"))
+        self.tags = _words(DeskSettings.tags, tr("settings.new_tag"))
 
         self.save_button = QPushButton(tr("settings.save"))
         self.save_button.setObjectName("saveSettings")
@@ -247,60 +234,13 @@ class SettingsScreen(QWidget):
 
     # --- building -------------------------------------------------------------------------
 
-    def _minutes(self) -> QSpinBox:
-        box = QSpinBox()
-        box.setRange(MINUTES_MIN, MINUTES_MAX)
-        box.setMinimumWidth(100)
-        return box
-
-    def _build_printing_widgets(self) -> None:
-        self.card_layout = QComboBox()
-        self.card_layout.addItem(tr("settings.layout_a4"), "a4")
-        self.card_layout.addItem(tr("settings.layout_cr80"), "cr80")
-        self.auto_print = QComboBox()
-        for mode in AUTO_PRINT:
-            self.auto_print.addItem(tr("settings.auto_print_" + mode), mode)
-        self.accept_unknown = QCheckBox(tr("settings.accept_unknown_hint"))
-        self.base_url = QLineEdit()
-        self.base_url.setMinimumWidth(320)
-        self.offset_x, self.offset_y = QDoubleSpinBox(), QDoubleSpinBox()
-        for box in (self.offset_x, self.offset_y):
-            box.setRange(-OFFSET_MAX_MM, OFFSET_MAX_MM)
-            box.setSingleStep(0.1)
-            box.setDecimals(1)
-            box.setSuffix(" mm")
-        self.template = QLineEdit()
-        self.template.setMinimumWidth(320)
-        self.template.setPlaceholderText(tr("settings.template_default"))
-        self.template_button = QPushButton(tr("settings.template_browse"))
-        self.template_button.clicked.connect(self._choose_template)
-        self.calibration_button = QPushButton(tr("settings.print_calibration"))
-        self.calibration_button.clicked.connect(self.print_calibration)
-        # Replaced in tests: how a finished PDF reaches the person.
-        self.show_pdf: Callable[[bytes, str], None] = lambda pdf, title: preview(self, pdf, title)
-
-    def _choose_template(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, tr(config.CERTIFICATE_TEMPLATE.title), "", "JSON (*.json)"
-        )
-        if path:
-            self.template.setText(path)
-
-    def print_calibration(self) -> None:
-        from desktop.printing.cards import calibration_page  # ReportLab only when printing
-        from desktop.printing.documents import PrintOffsets
-
-        offsets = PrintOffsets(self.offset_x.value(), self.offset_y.value())
-        self.show_pdf(calibration_page(offsets), tr("settings.print_calibration"))
-
     def _build_backup_widgets(self) -> None:
         self.backup_folder = QLineEdit()
         self.backup_folder.setPlaceholderText(str(self.session.desk.paths.backups))
         self.backup_folder.setMinimumWidth(320)
         self.backup_browse = QPushButton(tr("settings.backup_browse"))
         self.backup_browse.clicked.connect(self._choose_backup_folder)
-        self.backup_keep = QSpinBox()
-        self.backup_keep.setRange(BACKUP_KEEP_MIN, BACKUP_KEEP_MAX)
+        self.backup_keep = _whole(DeskSettings.backup_keep)
         self.last_backup = QLabel()
         self.last_backup.setObjectName("lastBackup")
         self.backup_now = QPushButton(tr("settings.backup_now"))
@@ -308,7 +248,7 @@ class SettingsScreen(QWidget):
         self.backup_now.clicked.connect(self._back_up_now)
 
     def _choose_backup_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, tr(config.BACKUP_FOLDER.title))
+        chosen = QFileDialog.getExistingDirectory(self, tr(DeskSettings.backup_folder.title))
         if chosen:
             self.backup_folder.setText(chosen)
 
@@ -341,18 +281,50 @@ class SettingsScreen(QWidget):
         colour = "#b00020" if old else "#1a7f37"
         self.last_backup.setStyleSheet(f"QLabel#lastBackup {{ color: {colour}; }}")
 
+    def _build_printing_widgets(self) -> None:
+        self.card_layout = _choices(DeskSettings.card_layout)
+        self.auto_print = _choices(DeskSettings.auto_print_card)
+        self.accept_unknown = QCheckBox(tr("settings.accept_unknown_hint"))
+        self.base_url = QLineEdit()
+        self.base_url.setMinimumWidth(320)
+        self.offset_x = _millimetres(DeskSettings.print_offset_x_mm)
+        self.offset_y = _millimetres(DeskSettings.print_offset_y_mm)
+        self.template = QLineEdit()
+        self.template.setMinimumWidth(320)
+        self.template.setPlaceholderText(tr("settings.template_default"))
+        self.template_button = QPushButton(tr("settings.template_browse"))
+        self.template_button.clicked.connect(self._choose_template)
+        self.calibration_button = QPushButton(tr("settings.print_calibration"))
+        self.calibration_button.clicked.connect(self.print_calibration)
+        # Replaced in tests: how a finished PDF reaches the person.
+        self.show_pdf: Callable[[bytes, str], None] = lambda pdf, title: preview(self, pdf, title)
+
+    def _choose_template(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, tr(DeskSettings.certificate_template.title), "", "JSON (*.json)"
+        )
+        if path:
+            self.template.setText(path)
+
+    def print_calibration(self) -> None:
+        from desktop.printing.cards import calibration_page  # ReportLab only when printing
+        from desktop.printing.documents import PrintOffsets
+
+        offsets = PrintOffsets(self.offset_x.value(), self.offset_y.value())
+        self.show_pdf(calibration_page(offsets), tr("settings.print_calibration"))
+
     def _build(self) -> None:
         general = QFormLayout()
         general.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.language.setMinimumWidth(160)
-        general.addRow(tr(config.LANGUAGE.title), self.language)
-        general.addRow(tr(config.IDLE_LOCK_MINUTES.title), self.idle_lock)
-        general.addRow(tr(config.REPEAT_WINDOW_MINUTES.title), self.repeat_window)
-        general.addRow(tr(config.SOUND.title), self.sound)
+        general.addRow(tr(DeskSettings.language.title), self.language)
+        general.addRow(tr(DeskSettings.idle_lock_minutes.title), self.idle_lock)
+        general.addRow(tr(DeskSettings.repeat_window_minutes.title), self.repeat_window)
+        general.addRow(tr(DeskSettings.sound.title), self.sound)
 
         services = QGridLayout()
-        services.addWidget(QLabel(tr(config.OFFERED_SERVICES.title)), 0, 0)
-        services.addWidget(QLabel(tr(config.DEFAULT_SERVICES.title)), 0, 1)
+        services.addWidget(QLabel(tr(DeskSettings.offered_services.title)), 0, 0)
+        services.addWidget(QLabel(tr(DeskSettings.default_services.title)), 0, 1)
         services.addWidget(self.offered, 1, 0)
         services.addWidget(self.defaults, 1, 1)
         hint = QLabel(tr("settings.defaults_hint"))
@@ -362,8 +334,8 @@ class SettingsScreen(QWidget):
 
         printing = QFormLayout()
         printing.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        printing.addRow(tr(config.CARD_LAYOUT.title), self.card_layout)
-        printing.addRow(tr(config.AUTO_PRINT_CARD.title), self.auto_print)
+        printing.addRow(tr(DeskSettings.card_layout.title), self.card_layout)
+        printing.addRow(tr(DeskSettings.auto_print_card.title), self.auto_print)
         offsets = QHBoxLayout()
         offsets.addWidget(QLabel(tr("settings.offset_x")))
         offsets.addWidget(self.offset_x)
@@ -371,19 +343,19 @@ class SettingsScreen(QWidget):
         offsets.addWidget(self.offset_y)
         offsets.addWidget(self.calibration_button)
         printing.addRow(tr("settings.offsets"), offsets)
-        printing.addRow(tr(config.ACCEPT_UNKNOWN_DEVICES.title), self.accept_unknown)
-        printing.addRow(tr(config.CERTIFICATE_BASE_URL.title), self.base_url)
+        printing.addRow(tr(DeskSettings.accept_unknown_devices.title), self.accept_unknown)
+        printing.addRow(tr(DeskSettings.certificate_base_url.title), self.base_url)
         template_row = QHBoxLayout()
         template_row.addWidget(self.template)
         template_row.addWidget(self.template_button)
-        printing.addRow(tr(config.CERTIFICATE_TEMPLATE.title), template_row)
+        printing.addRow(tr(DeskSettings.certificate_template.title), template_row)
 
         grid = QGridLayout()
         grid.addWidget(_group(tr("settings.general"), general), 0, 0)
         grid.addWidget(_group(tr("settings.services"), services), 0, 1, 2, 1)
         lists = QHBoxLayout()
-        lists.addWidget(_group(tr(config.OCCUPATIONS.title), self.occupations))
-        lists.addWidget(_group(tr(config.TAGS.title), self.tags))
+        lists.addWidget(_group(tr(DeskSettings.occupations.title), self.occupations))
+        lists.addWidget(_group(tr(DeskSettings.tags.title), self.tags))
         grid.addLayout(lists, 1, 0)
         grid.addWidget(_group(tr("settings.printing"), printing), 2, 0, 1, 2)
         backup = QFormLayout()
@@ -391,8 +363,8 @@ class SettingsScreen(QWidget):
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.backup_folder)
         folder_row.addWidget(self.backup_browse)
-        backup.addRow(tr(config.BACKUP_FOLDER.title), folder_row)
-        backup.addRow(tr(config.BACKUP_KEEP.title), self.backup_keep)
+        backup.addRow(tr(DeskSettings.backup_folder.title), folder_row)
+        backup.addRow(tr(DeskSettings.backup_keep.title), self.backup_keep)
         last_row = QHBoxLayout()
         last_row.addWidget(self.last_backup)
         last_row.addWidget(self.backup_now)
@@ -437,14 +409,14 @@ class SettingsScreen(QWidget):
             self.auto_print,
             self.accept_unknown,
             self.base_url,
-            self.offset_x,
-            self.offset_y,
-            self.template,
-            self.template_button,
             self.backup_folder,
             self.backup_browse,
             self.backup_keep,
             self.backup_now,
+            self.offset_x,
+            self.offset_y,
+            self.template,
+            self.template_button,
         ):
             widget.setEnabled(False)
         for checklist in (self.offered, self.defaults):
@@ -472,8 +444,8 @@ class SettingsScreen(QWidget):
         self.auto_print.setCurrentIndex(max(self.auto_print.findData(values.auto_print_card), 0))
         self.accept_unknown.setChecked(values.accept_unknown_devices)
         self.base_url.setText(values.certificate_base_url)
-        self.offset_x.setValue(float(values.print_offset_x_mm))
-        self.offset_y.setValue(float(values.print_offset_y_mm))
+        self.offset_x.setValue(values.print_offset_x_mm)
+        self.offset_y.setValue(values.print_offset_y_mm)
         self.template.setText(values.certificate_template)
         self.backup_folder.setText(values.backup_folder)
         self.backup_keep.setValue(values.backup_keep)
@@ -482,8 +454,7 @@ class SettingsScreen(QWidget):
     def values(self) -> DeskSettings:
         """What the form holds."""
         base = self._loaded or read_settings(self.session.desk.uow())
-        return replace(  # settings without a widget here keep their value
-            base,
+        return base.replace(  # settings without a widget here keep their value
             language=str(self.language.currentData()),
             idle_lock_minutes=self.idle_lock.value(),
             repeat_window_minutes=self.repeat_window.value(),
@@ -496,8 +467,8 @@ class SettingsScreen(QWidget):
             auto_print_card=str(self.auto_print.currentData()),
             accept_unknown_devices=self.accept_unknown.isChecked(),
             certificate_base_url=self.base_url.text(),
-            print_offset_x_mm=f"{self.offset_x.value():g}",
-            print_offset_y_mm=f"{self.offset_y.value():g}",
+            print_offset_x_mm=round(self.offset_x.value(), 1),
+            print_offset_y_mm=round(self.offset_y.value(), 1),
             certificate_template=self.template.text().strip(),
             backup_folder=self.backup_folder.text().strip(),
             backup_keep=self.backup_keep.value(),
@@ -508,12 +479,12 @@ class SettingsScreen(QWidget):
             return
         values, ctx, uow = self.values(), self.session.ctx(), self.session.desk.uow
         self.save_button.setEnabled(False)
-        DbOp(self, lambda: save_settings(values, uow(), ctx)).success(self._saved).failure(
-            self._failed
-        ).run()
+        # The window and the check-in desk take saved settings at once (ui.changes).
+        DbOp(self, lambda: save_settings(values, uow(), ctx)).publish(
+            self.session.changes, Changes(settings=True)
+        ).success(self._saved).failure(self._failed).run()
 
     def _saved(self, values: DeskSettings) -> None:
-        self.saved.emit(values)
         self.save_button.setEnabled(True)
         language_before = self._loaded.language if self._loaded else None
         self._loaded = values
@@ -548,3 +519,41 @@ def _group(title: str, content: QWidget | QHBoxLayout | QFormLayout | QGridLayou
     else:
         box.setLayout(content)
     return box
+
+
+# --- widgets made from an option's declaration ------------------------------------------------
+
+
+def _choices(option: Option[str]) -> QComboBox:
+    box = QComboBox()
+    for choice in option.choices:
+        box.addItem(tr(option.choice_title(choice)), choice)
+    return box
+
+
+def _checklist(option: Option[tuple[str, ...]]) -> CheckList:
+    return CheckList([(code, tr(option.choice_title(code))) for code in option.choices])
+
+
+def _whole(option: Option[int]) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(int(_bound(option.minimum, -(2**31))), int(_bound(option.maximum, 2**31 - 1)))
+    box.setMinimumWidth(100)
+    return box
+
+
+def _millimetres(option: Option[float]) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(_bound(option.minimum, -1e6), _bound(option.maximum, 1e6))
+    box.setSingleStep(0.1)
+    box.setDecimals(1)
+    box.setSuffix(" mm")
+    return box
+
+
+def _words(option: Option[tuple[str, ...]], placeholder: str) -> EditableList:
+    return EditableList(placeholder, option.max_length or 100)
+
+
+def _bound(value: Any, otherwise: float) -> float:
+    return otherwise if value is None else float(value)

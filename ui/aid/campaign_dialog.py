@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.aid import PROOFS, Campaign, Item
+from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError
 from desktop.i18n import describe, tr
 from desktop.services.aid import campaigns
@@ -28,6 +29,7 @@ from ui.session.state import DeskSession
 from ui.tasks import DbOp
 
 PACKAGE_ROWS = 4
+AID = Changes(aid=True, outbox=True)
 
 
 class CampaignDialog(QDialog):
@@ -151,9 +153,9 @@ class CampaignDialog(QDialog):
     def add_item(self) -> None:
         name, unit = self.new_item_name.text(), self.new_item_unit.text()
         uow, ctx = self.session.desk.uow(), self.session.ctx()
-        DbOp(self, lambda: campaigns.create_item(name, unit, uow, ctx)).success(
-            self._item_added
-        ).failure(self._failed).run()
+        DbOp(self, lambda: campaigns.create_item(name, unit, uow, ctx)).publish(
+            self.session.changes, AID
+        ).success(self._item_added).failure(self._failed).run()
 
     def _item_added(self, item: Item) -> None:
         self.new_item_name.clear()
@@ -192,9 +194,9 @@ class CampaignDialog(QDialog):
 
     def save(self) -> None:
         form, uow, ctx = self.form(), self.session.desk.uow(), self.session.ctx()
-        DbOp(self, lambda: campaigns.create_campaign(form, uow, ctx)).success(self._saved).failure(
-            self._failed
-        ).run()
+        DbOp(self, lambda: campaigns.create_campaign(form, uow, ctx)).publish(
+            self.session.changes, AID
+        ).success(self._saved).failure(self._failed).run()
 
     def _saved(self, campaign: Campaign) -> None:
         self.created = campaign

@@ -11,7 +11,7 @@ import logging
 import time
 from enum import Enum
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.aid import Campaign
+from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError, NotFound
 from desktop.domain.model import Member, Role
 from desktop.domain.people import mask_phone
@@ -36,6 +37,7 @@ from desktop.services.aid.handouts import AidStatus, HandOut, HandoutRecord, Han
 from desktop.services.members import commands as members
 from desktop.services.members import queries as member_queries
 from ui.aid.dialogs import OverrideDialog, SignatureDialog, ask_text
+from ui.changes import follow
 from ui.checkin.band import ResultBand, Tone
 from ui.checkin.search_box import SearchBox
 from ui.session.state import DeskSession
@@ -44,6 +46,8 @@ from ui.tables import read_only_rows, step_selection
 from ui.tasks import DbOp
 
 log = logging.getLogger(__name__)
+
+AID = Changes(aid=True, outbox=True)
 
 
 class State(Enum):
@@ -68,8 +72,6 @@ def refusal_text(status: AidStatus) -> str:
 
 
 class HandoutScreen(QWidget):
-    changed = Signal()  # a handout was recorded or voided
-
     def __init__(self, session: DeskSession, sounds: Sounds | None = None) -> None:
         super().__init__()
         self.setObjectName("handoutScreen")
@@ -220,6 +222,8 @@ class HandoutScreen(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_F4), self, self.choose_collector)
         QShortcut(QKeySequence(Qt.Key.Key_F6), self, self.override)
         self.reload_campaigns()
+        # Stock moved at the stock screen, campaigns and handouts pulled from other desks.
+        follow(session.changes, self, lambda c: c.aid, self._aid_changed)
 
     # --- campaign -------------------------------------------------------------------------
 
@@ -235,6 +239,25 @@ class HandoutScreen(QWidget):
         self.campaign_box.setCurrentIndex(ids.index(current) if current in ids else 0)
         self._campaign_changed()
 
+    def _aid_changed(self) -> None:
+        """Campaigns, stock or handouts changed elsewhere (the stock screen, a sync): the
+        campaign list, counters and latest handouts follow; the person being served stays."""
+        current = self.campaign.id if self.campaign else None
+        found = campaigns.list_campaigns(self.session.desk.uow(), include_closed=False)
+        ids = [c.id for c in found]
+        if current not in ids:
+            self.reload_campaigns()
+            return
+        self.campaign_box.blockSignals(True)
+        self.campaign_box.clear()
+        for campaign in found:
+            self.campaign_box.addItem(campaign.name, campaign.id)
+        self.campaign_box.setCurrentIndex(ids.index(current))
+        self.campaign_box.blockSignals(False)
+        self.campaign = found[ids.index(current)]
+        self.campaign_rules.setText(self._rules_text())
+        self.refresh_side()
+
     def new_campaign(self) -> None:
         from ui.aid.campaign_dialog import CampaignDialog
 
@@ -242,7 +265,6 @@ class HandoutScreen(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.created is not None:
             self.campaign = dialog.created
             self.reload_campaigns()
-            self.changed.emit()
         self.focus_input()
 
     def _campaign_changed(self, _index: int = -1) -> None:
@@ -441,9 +463,9 @@ class HandoutScreen(QWidget):
             proof=proof,
         )
         uow, ctx = self.session.desk.uow(), self.session.ctx()
-        DbOp(self, lambda: handouts.hand_out(command, uow, ctx)).success(self._done).failure(
-            self._failed
-        ).run()
+        DbOp(self, lambda: handouts.hand_out(command, uow, ctx)).publish(
+            self.session.changes, AID
+        ).success(self._done).failure(self._failed).run()
 
     def _done(self, result: handouts.HandoutResult) -> None:
         self._busy = False
@@ -458,11 +480,11 @@ class HandoutScreen(QWidget):
         self.collector_label.clear()
         self.reset()
         self.refresh_side()
-        self.changed.emit()
 
     def _failed(self, error: Exception) -> None:
         self._busy = False
         if isinstance(error, HandoutRefused):
+            self.session.changes.publish(AID, self)  # the refusal is recorded (for the report)
             if self.status is not None:
                 self.show_person(self.status.member)
             self.refresh_side()
@@ -530,12 +552,11 @@ class HandoutScreen(QWidget):
         def done(_void_id: str) -> None:
             self.band.show_result(Tone.IDLE, tr("aid.cli.voided"))
             self.refresh_side()
-            self.changed.emit()
             self.focus_input()
 
-        DbOp(self, lambda: handouts.void_handout(record.id, reason, uow, ctx)).success(
-            done
-        ).failure(self._failed).run()
+        DbOp(self, lambda: handouts.void_handout(record.id, reason, uow, ctx)).publish(
+            self.session.changes, AID
+        ).success(done).failure(self._failed).run()
 
     def refresh_side(self) -> None:
         if self.campaign is None:

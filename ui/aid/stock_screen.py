@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.aid import Campaign, Item
+from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError
 from desktop.domain.model import Role
 from desktop.i18n import describe, tr
 from desktop.printing import campaign_report
 from desktop.services.aid import campaigns, stock
 from desktop.services.aid import report as aid_report
+from ui.changes import follow
 from ui.session.state import DeskSession
 from ui.tables import read_only_rows
 from ui.tasks import DbOp
@@ -77,8 +79,6 @@ class StockForm(QDialog):
 
 
 class StockScreen(QWidget):
-    changed = Signal()
-
     def __init__(self, session: DeskSession) -> None:
         super().__init__()
         self.setObjectName("stockScreen")
@@ -153,6 +153,8 @@ class StockScreen(QWidget):
         layout.addWidget(QLabel(tr("aid.report.sheet_counts")))
         layout.addWidget(self.counts, 1)
         self.reload_campaigns()
+        # Handouts at the desk, campaigns made there, and what sync pulled in.
+        follow(session.changes, self, lambda c: c.aid, self.reload_campaigns)
 
     def reload_campaigns(self) -> None:
         current = self.campaign.id if self.campaign else None
@@ -226,11 +228,11 @@ class StockScreen(QWidget):
             op = DbOp(self, lambda: stock.adjust(campaign_id, item_id, quantity, text, uow, ctx))
         else:
             op = DbOp(self, lambda: stock.count(campaign_id, item_id, quantity, uow, ctx))
+        op.publish(self.session.changes, Changes(aid=True, outbox=True))
         op.success(lambda result: self._moved(kind, result)).failure(self._failed).run()
 
     def _moved(self, kind: str, result: object) -> None:
         self.refresh()
-        self.changed.emit()
         if isinstance(result, stock.CountResult):
             key = "aid.cli.count_matches" if result.difference == 0 else "aid.cli.count_differs"
             self.tell(

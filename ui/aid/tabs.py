@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtWidgets import QTabWidget
 
 from desktop.i18n import tr
@@ -13,23 +11,7 @@ from ui.session.state import DeskSession
 from ui.sound import Sounds
 
 
-def add_aid_tabs(
-    tabs: QTabWidget, session: DeskSession, sounds: Sounds, on_change: Callable[[], None]
-) -> None:
-    handout = HandoutScreen(session, sounds)
-    stock = StockScreen(session)
-    handout.changed.connect(on_change)
-    handout.changed.connect(stock.refresh)
-    stock.changed.connect(on_change)
-    stock.changed.connect(handout.refresh_side)
-    tabs.addTab(handout, tr("aid.ui.tab_handout"))
-    tabs.addTab(stock, tr("aid.ui.tab_stock"))
-
-    def shown(index: int) -> None:
-        widget = tabs.widget(index)
-        if widget is handout:
-            handout.reload_campaigns()
-        elif widget is stock:
-            stock.reload_campaigns()
-
-    tabs.currentChanged.connect(shown)
+def add_aid_tabs(tabs: QTabWidget, session: DeskSession, sounds: Sounds) -> None:
+    """Each screen follows the other's writes through the changes bus (ui.changes)."""
+    tabs.addTab(HandoutScreen(session, sounds), tr("aid.ui.tab_handout"))
+    tabs.addTab(StockScreen(session), tr("aid.ui.tab_stock"))

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from enum import Enum
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError, NotFound, RuleViolation
 from desktop.domain.model import Member, Visit
 from desktop.domain.people import mask_phone
@@ -40,6 +41,7 @@ from desktop.services.members import commands as members
 from desktop.services.members import queries as member_queries
 from desktop.services.visits import checkin
 from desktop.services.visits import queries as visit_queries
+from ui.changes import follow
 from ui.checkin.band import ResultBand, Tone
 from ui.checkin.search_box import BURST_MAX_GAP_S, SearchBox
 from ui.checkin.services_panel import ServicesPanel
@@ -52,6 +54,9 @@ from ui.tasks import DbOp
 
 log = logging.getLogger(__name__)
 
+VISITS = Changes(visits=True, outbox=True)
+CARD_PRINTED = Changes(cards=True, outbox=True)  # each card's print event
+
 
 class State(Enum):
     SEARCH = "search"
@@ -60,8 +65,6 @@ class State(Enum):
 
 
 class CheckInScreen(QWidget):
-    changed = Signal()  # a visit was recorded or undone: others refresh what they show
-
     def __init__(self, session: DeskSession, sounds: Sounds | None = None) -> None:
         super().__init__()
         self.setObjectName("checkinScreen")
@@ -166,6 +169,13 @@ class CheckInScreen(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_F2), self, self.register_walk_in)
         QShortcut(QKeySequence(Qt.Key.Key_F3), self, self.count_anonymous)
         self.refresh_today()
+        follow(session.changes, self, lambda c: c.visits, self.refresh_today)
+        follow(
+            session.changes,
+            self,
+            lambda c: c.settings,
+            lambda: self.apply_settings(read_settings(session.desk.uow())),
+        )
 
     @staticmethod
     def _services_panel(offered: tuple[str, ...], defaults: tuple[str, ...]) -> ServicesPanel:
@@ -323,9 +333,9 @@ class CheckInScreen(QWidget):
             member_id=member.id, services=self.services.selected(), confirm_repeat=confirm_repeat
         )
         uow, ctx = self.session.desk.uow(), self.session.ctx()
-        DbOp(self, lambda: checkin.check_in(command, uow, ctx)).success(self._recorded).failure(
-            self._failed
-        ).run()
+        DbOp(self, lambda: checkin.check_in(command, uow, ctx)).publish(
+            self.session.changes, _recorded_changes
+        ).success(self._recorded).failure(self._failed).run()
 
     def _recorded(self, result: checkin.CheckInResult) -> None:
         self._recording = False
@@ -361,7 +371,6 @@ class CheckInScreen(QWidget):
         self.sounds.play("ok")
         self.reset()
         self.refresh_today()
-        self.changed.emit()
 
     def _failed(self, error: Exception) -> None:
         self._recording = False
@@ -426,7 +435,9 @@ class CheckInScreen(QWidget):
         mode = printouts.auto_print_wanted(desk.uow(), member.id)
         if mode == "never" or (mode == "ask" and not self.ask_print_card(member)):
             return
-        DbOp(self, lambda: printouts.cards_pdf([member.id], desk.uow, ctx, desk.keys)).success(
+        DbOp(self, lambda: printouts.cards_pdf([member.id], desk.uow, ctx, desk.keys)).publish(
+            self.session.changes, CARD_PRINTED
+        ).success(
             lambda result: self.show_pdf(result[0], tr("print.cards_title", n=result[1]))
         ).run()
 
@@ -449,11 +460,10 @@ class CheckInScreen(QWidget):
             )
             self.sounds.play("ok")
             self.refresh_today()
-            self.changed.emit()
 
-        DbOp(self, lambda: checkin.check_in_anonymous(occupation, services, uow, ctx)).success(
-            done
-        ).run()
+        DbOp(self, lambda: checkin.check_in_anonymous(occupation, services, uow, ctx)).publish(
+            self.session.changes, VISITS
+        ).success(done).run()
         self.focus_input()
 
     def ask_anonymous_occupation(self) -> str | None:
@@ -480,13 +490,19 @@ class CheckInScreen(QWidget):
         def done(_void_id: str) -> None:
             self.band.show_result(Tone.IDLE, tr("checkin.voided"))
             self.refresh_today()
-            self.changed.emit()
             self.focus_input()
 
-        DbOp(self, lambda: checkin.void_visit(visit_id, reason, uow, ctx)).success(done).run()
+        DbOp(self, lambda: checkin.void_visit(visit_id, reason, uow, ctx)).publish(
+            self.session.changes, VISITS
+        ).success(done).run()
 
     def refresh_today(self) -> None:
         uow = self.session.desk.uow
         self.today.show_summary(
             visit_queries.today_summary(uow()), visit_queries.recent_visits(uow(), limit=30)
         )
+
+
+def _recorded_changes(result: checkin.CheckInResult) -> Changes:
+    """A repeat asks first and records nothing."""
+    return Changes() if result.status is checkin.CheckInStatus.REPEAT else VISITS

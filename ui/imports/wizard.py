@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError
 from desktop.domain.import_mapping import FIELDS
 from desktop.i18n import describe, tr
@@ -49,6 +50,8 @@ from ui.session.state import DeskSession
 from ui.tasks import PoolOp
 
 log = logging.getLogger(__name__)
+
+IMPORTED = Changes(members=True, outbox=True)
 
 SHOWN_PROBLEMS = 500  # rows listed on screen; all of them go to the saved file
 
@@ -354,6 +357,7 @@ class RunPage(QWizardPage):
                 path, options, uow(), ctx, self.progress.moved.emit, self.stop.is_set
             ),
         )
+        op.publish(session.changes, _imported_changes)
         op.success(self.finished).failure(self.failed).run()
 
     def _moved(self, done: int, total: int) -> None:
@@ -386,6 +390,8 @@ class RunPage(QWizardPage):
         self.completeChanged.emit()
 
     def failed(self, error: Exception) -> None:
+        # Batches before the failure were committed: the desk hears of them all the same.
+        self.owner.session.changes.publish(IMPORTED, self)
         self.running = False
         self.cancel.setEnabled(False)
         self.summary.setText(describe(error) if isinstance(error, AppError) else str(error))
@@ -445,3 +451,7 @@ class ImportWizard(QWizard):
         # Closing while importing asks the import to stop after its current batch.
         self.run_page.stop.set()
         super().reject()
+
+
+def _imported_changes(result: ImportResult) -> Changes:
+    return IMPORTED if result.imported or result.updated else Changes()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError
 from desktop.i18n import describe, tr
 from desktop.services.cards import printouts
@@ -171,6 +172,7 @@ class CertificateDialog(QDialog):
         form, desk, ctx = self.form(), self.session.desk, self.session.ctx()
         self._set_busy(True)
         op = DbOp(self, lambda: certificates.issue_certificate(form, desk.uow(), ctx, desk.keys))
+        op.publish(self.session.changes, Changes(cards=True, outbox=True))
         op.success(self._issued).failure(self._failed).run()
 
     # --- reactions ------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError
 from desktop.domain.model import DuplicateHint, Member
 from desktop.domain.people import mask_phone
@@ -239,7 +240,9 @@ class MemberFormDialog(QDialog):
                 )
 
         self.save_button.setEnabled(False)
-        DbOp(self, work).success(self._saved).failure(self._failed).run()
+        DbOp(self, work).publish(self.session.changes, Changes(members=True, outbox=True)).success(
+            self._saved
+        ).failure(self._failed).run()
 
     def _saved(self, member: Member) -> None:
         self.save_button.setEnabled(True)

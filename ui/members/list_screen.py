@@ -26,12 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError
 from desktop.domain.model import Member, Role
 from desktop.i18n import tr
 from desktop.services.cards import commands as cards
 from desktop.services.cards import printouts
 from desktop.services.members import commands as members
+from ui.changes import follow
 from ui.errors import show_error
 from ui.members.certificate_dialog import CertificateDialog
 from ui.members.list_model import COLUMNS, DEFAULT_SORT_COLUMN, MemberListModel
@@ -41,6 +43,8 @@ from ui.tables import read_only_rows
 from ui.tasks import DbOp
 
 log = logging.getLogger(__name__)
+
+CARDS = Changes(cards=True, outbox=True)
 
 REASON_MAX = 200
 NOTICE_MS = 5000
@@ -172,6 +176,8 @@ class MembersScreen(QWidget):
 
         self._update_buttons()
         self.model.refresh()
+        # Members registered at the check-in desk, imported, merged or pulled by sync.
+        follow(session.changes, self, lambda c: c.members, self.refresh)
 
     def _make_table(self) -> QTableView:
         table = QTableView()
@@ -270,7 +276,9 @@ class MembersScreen(QWidget):
         def done(serial: int) -> None:
             self.show_notice(tr("cards.lost_done", serial=serial))
 
-        DbOp(self, lambda: cards.report_lost(member_id, reason, uow(), ctx)).success(done).run()
+        DbOp(self, lambda: cards.report_lost(member_id, reason, uow(), ctx)).publish(
+            self.session.changes, CARDS
+        ).success(done).run()
 
     def reissue_card(self) -> None:
         member_id = self.selected_member_id()
@@ -284,7 +292,9 @@ class MembersScreen(QWidget):
             self.show_notice(tr("cards.reissued", serial=serial))
             self._print_cards([member_id], "")
 
-        DbOp(self, lambda: cards.reissue(member_id, uow(), ctx)).success(done).run()
+        DbOp(self, lambda: cards.reissue(member_id, uow(), ctx)).publish(
+            self.session.changes, CARDS
+        ).success(done).run()
 
     def confirm_card_action(self, question: str) -> bool:
         answer = QMessageBox.question(self, tr("cards.menu"), question)
@@ -319,6 +329,7 @@ class MembersScreen(QWidget):
         ctx = self.session.ctx()
         uow = self.session.desk.uow
         op = DbOp(self, lambda: members.set_member_active(member_id, active, reason, uow(), ctx))
+        op.publish(self.session.changes, Changes(members=True, outbox=True))
         op.success(self._activity_changed).failure(self._activity_failed)
         self._changing = True  # one change at a time
         self._update_buttons()
@@ -372,7 +383,7 @@ class MembersScreen(QWidget):
 
         # It writes (each card's print event), so it runs on the database worker.
         op = DbOp(self, lambda: printouts.cards_pdf(member_ids, desk.uow, ctx, desk.keys, reason))
-        op.success(done).run()
+        op.publish(self.session.changes, CARDS).success(done).run()
 
     # --- certificates -----------------------------------------------------------------------
 

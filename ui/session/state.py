@@ -1,11 +1,13 @@
-"""Who is at the desk: the opened data folder, this device and the operator on duty."""
+"""Who is at the desk: the opened data folder, this device, the operator on duty, and the
+changes bus their writes are published on."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from desktop.bootstrap import Desk
 from desktop.domain.model import DeskContext, Device, Operator, Role
+from ui.changes import ChangesBus
 
 
 @dataclass
@@ -13,6 +15,8 @@ class DeskSession:
     desk: Desk
     device: Device
     operator: Operator
+    # The shell's, shared by every sign-in; a session made alone (tests) has its own.
+    changes: ChangesBus = field(default_factory=ChangesBus)
 
     def ctx(self) -> DeskContext:
         return DeskContext(

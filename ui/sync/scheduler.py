@@ -13,13 +13,38 @@ from concurrent.futures import ThreadPoolExecutor
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.bootstrap import Desk
+from desktop.domain.changes import Changes
 from desktop.services.sync import commands as syncing
 from sync.client.backoff import Backoff
 from sync.client.engine import SyncReport, sync_once
+from ui.changes import ChangesBus
 
 log = logging.getLogger(__name__)
 
 AFTER_WRITES_MS = 5_000  # a burst of check-ins goes up this long after the last one
+
+# What the events of each pulled dataset (sync.protocol.DATASETS) change, in the words the
+# screens follow; a test checks that every dataset is here.
+PULLED: dict[str, Changes] = {
+    "keys": Changes(cards=True),  # device keys and revocations: which cards verify
+    "members": Changes(members=True),
+    "cards": Changes(cards=True),
+    "certificates": Changes(cards=True),
+    "conflicts": Changes(conflicts=True),
+    "campaigns": Changes(aid=True),
+    "handouts": Changes(aid=True),
+    "courses": Changes(training=True),
+    "attendance": Changes(training=True),
+}
+
+
+def pulled_changes(report: SyncReport) -> Changes:
+    """What a sync brought in (never the outbox: pulled events are not pushed back)."""
+    changes = Changes()
+    for dataset, count in report.pulled.items():
+        if count:
+            changes |= PULLED.get(dataset, Changes())
+    return changes
 
 
 class _Relay(QObject):
@@ -31,9 +56,12 @@ class SyncScheduler(QObject):
     finished = Signal(object)  # SyncReport
     progress = Signal(str, int)
 
-    def __init__(self, desk: Desk, parent: QObject | None = None) -> None:
+    def __init__(
+        self, desk: Desk, parent: QObject | None = None, changes: ChangesBus | None = None
+    ) -> None:
         super().__init__(parent)
         self.desk = desk
+        self.changes = changes  # where records a sync pulled in are announced
         self.backoff = Backoff()
         self.running = False
         self.again = False
@@ -123,6 +151,8 @@ class SyncScheduler(QObject):
         if wait:
             self.timer.start(int(wait * 1000))
         self.finished.emit(report)
+        if self.changes is not None:
+            self.changes.publish(pulled_changes(report), self)
 
     def cancel(self) -> None:
         """A person stops a long sync (a first pull of many members): it stops after the

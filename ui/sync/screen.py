@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.changes import Changes
 from desktop.domain.model import Role
 from desktop.i18n import tr
 from desktop.services.sync import commands as syncing
 from desktop.services.sync.commands import Conflict, SyncStatus
 from sync.client.engine import SyncReport
+from ui.changes import follow
 from ui.session.state import DeskSession
 from ui.sync.enrol_dialog import EnrolDialog
 from ui.sync.resolve_dialog import ResolveDialog, side_text
@@ -46,8 +48,6 @@ def _table(headers: list[str]) -> QTableWidget:
 
 
 class SyncScreen(QWidget):
-    enrolled = Signal()
-
     def __init__(self, session: DeskSession, scheduler: SyncScheduler) -> None:
         super().__init__()
         self.setObjectName("syncScreen")
@@ -127,6 +127,8 @@ class SyncScreen(QWidget):
         scheduler.finished.connect(self._finished)
         scheduler.progress.connect(self._progress)
         self.refresh()
+        # Events waiting (every write at the desk) and conflicts (resolved, or pulled).
+        follow(session.changes, self, lambda c: c.outbox or c.conflicts, self.refresh)
 
     # --- data ---------------------------------------------------------------------------------
 
@@ -222,7 +224,8 @@ class SyncScreen(QWidget):
             device = self.session.desk.device()
             if device is not None:
                 self.session.device = device
-            self.enrolled.emit()
+            # Records from now on carry the server's station: the window follows.
+            self.session.changes.publish(Changes(enrolment=True), self)
             self.scheduler.sync_now()
         self.refresh()
 
@@ -238,10 +241,7 @@ class SyncScreen(QWidget):
             return
         note, merge_into = dialog.note.text(), dialog.merge_into()
         uow, ctx = self.session.desk.uow, self.session.ctx()
+        resolved = Changes(conflicts=True, outbox=True, members=bool(merge_into))
         DbOp(
             self, lambda: syncing.resolve_conflict(uow(), ctx, conflict.id, note, merge_into)
-        ).success(lambda _done: self._resolved()).run()
-
-    def _resolved(self) -> None:
-        self.refresh()
-        self.scheduler.local_writes()
+        ).publish(self.session.changes, resolved).success(lambda _done: self.refresh()).run()

@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError
 from desktop.i18n import describe, tr
 from desktop.services.certificates.commands import TITLES
 from desktop.services.training import courses
 from ui.session.state import DeskSession
+from ui.tasks import DbOp
 
 
 class CourseDialog(QDialog):
@@ -123,11 +125,16 @@ class CourseDialog(QDialog):
             day = self.day.date()
             on = date(day.year(), day.month(), day.day())
             sessions = (courses.SessionForm(on, self.starts.text(), self.ends.text()),)
-        try:
-            self.made = courses.create_course(
-                self.form(), self.session.desk.uow(), self.session.ctx(), sessions
-            )
-        except AppError as error:
-            self.error.setText(describe(error))
-            return
+        form, uow, ctx = self.form(), self.session.desk.uow(), self.session.ctx()
+        DbOp(self, lambda: courses.create_course(form, uow, ctx, sessions)).publish(
+            self.session.changes, Changes(training=True, outbox=True)
+        ).success(self._made).failure(self._failed).run()
+
+    def _made(self, course: courses.Course) -> None:
+        self.made = course
         self.accept()
+
+    def _failed(self, error: Exception) -> None:
+        if not isinstance(error, AppError):
+            raise error
+        self.error.setText(describe(error))

@@ -29,12 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.changes import Changes
 from desktop.domain.training import AttendanceStatus
 from desktop.i18n import tr
 from desktop.services.desk import operators
 from desktop.services.members import queries as member_queries
 from desktop.services.training import attendance, completion, courses, rosters
 from desktop.services.training import report as course_report
+from ui.changes import follow
 from ui.checkin.search_box import SearchBox
 from ui.errors import show_error
 from ui.printing import preview
@@ -43,6 +45,9 @@ from ui.tables import read_only_rows
 from ui.tasks import DbOp, PoolOp
 from ui.training.course_dialog import CourseDialog
 from ui.training.door_screen import STATUS_COLOURS
+
+TRAINING = Changes(training=True, outbox=True)
+CERTIFIED = Changes(training=True, cards=True, outbox=True)  # certificates too
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -73,7 +78,6 @@ def _selected_key(table: QTableWidget) -> str | None:
 
 class CourseScreen(QWidget):
     open_door = Signal(str)  # a session id: show it at the door
-    changed = Signal()
 
     def __init__(self, session: DeskSession) -> None:
         super().__init__()
@@ -126,6 +130,8 @@ class CourseScreen(QWidget):
         layout.addLayout(left, 2)
         layout.addLayout(right, 5)
         self.refresh()
+        # Marks at the door, courses and attendance pulled by sync.
+        follow(session.changes, self, lambda c: c.training, self.refresh)
 
     # --- pages ----------------------------------------------------------------------------
 
@@ -358,15 +364,20 @@ class CourseScreen(QWidget):
         if dialog.exec() and dialog.made is not None:
             self.course_id = dialog.made.id
             self.refresh()
-            self.changed.emit()
 
-    def _run(self, work: Callable[[], object], then: Callable[[object], None]) -> None:
+    def _run(
+        self,
+        work: Callable[[], object],
+        then: Callable[[object], None],
+        changes: Changes = TRAINING,
+    ) -> None:
         def done(result: object) -> None:
             then(result)
             self.refresh()
-            self.changed.emit()
 
-        DbOp(self, work).success(done).failure(lambda error: show_error(self, error)).run()
+        DbOp(self, work).publish(self.session.changes, changes).success(done).failure(
+            lambda error: show_error(self, error)
+        ).run()
 
     def add_session(self) -> None:
         if self.course_id is None:
@@ -490,7 +501,7 @@ class CourseScreen(QWidget):
                 lambda pdf: self.show_pdf(pdf, tr("course.certify"))
             ).run()
 
-        self._run(lambda: completion.certify_course(course_id, uow, ctx, keys), issued)
+        self._run(lambda: completion.certify_course(course_id, uow, ctx, keys), issued, CERTIFIED)
 
     def reissue(self) -> None:
         serial = _selected_key(self.completion)
@@ -508,7 +519,11 @@ class CourseScreen(QWidget):
             assert isinstance(result, IssuedCertificate)
             self.show_pdf(completion.certificates_pdf(uow, [result]), tr("course.reissue"))
 
-        self._run(lambda: completion.reissue_certificate(serial, reason, uow, ctx, keys), printed)
+        self._run(
+            lambda: completion.reissue_certificate(serial, reason, uow, ctx, keys),
+            printed,
+            CERTIFIED,
+        )
 
     def export(self, kind: str) -> None:
         if self.course_id is None:

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError, NotFound
 from desktop.domain.model import Member
 from desktop.domain.people import mask_phone
@@ -39,6 +40,7 @@ from desktop.services.members import queries as member_queries
 from desktop.services.training import attendance, courses, rosters
 from desktop.services.training.attendance import DoorOutcome, DoorResult
 from desktop.services.training.report import counters_line, door_message, local_time, status_word
+from ui.changes import follow
 from ui.checkin.band import ResultBand, Tone
 from ui.checkin.search_box import SearchBox
 from ui.printing import preview
@@ -57,9 +59,10 @@ STATUS_COLOURS = {
 }
 
 
-class DoorScreen(QWidget):
-    changed = Signal()  # a mark was recorded: other screens refresh
+TRAINING = Changes(training=True, outbox=True)
 
+
+class DoorScreen(QWidget):
     def __init__(self, session: DeskSession, sounds: Sounds | None = None) -> None:
         super().__init__()
         self.setObjectName("doorScreen")
@@ -157,10 +160,25 @@ class DoorScreen(QWidget):
         layout.addLayout(left, 3)
         layout.addLayout(right, 2)
         self.reload_sessions()
+        follow(session.changes, self, lambda c: c.training, self._training_changed)
 
     # --- which session ----------------------------------------------------------------------
 
     def reload_sessions(self, select: str | None = None) -> None:
+        self._fill_sessions(select)
+        self._picked_session()
+
+    def _training_changed(self) -> None:
+        """Courses or marks changed elsewhere (the courses page, a sync): the sessions and
+        the sheet follow; what is being typed or asked at the door stays."""
+        before = self.session_id
+        self._fill_sessions(select=before)  # kept open even if it is not today's
+        if self.picker.currentData() != before:
+            self._picked_session()
+        else:
+            self.refresh()
+
+    def _fill_sessions(self, select: str | None = None) -> None:
         today = date.today().isoformat()
         found = courses.sessions_on(self.session.desk.uow(), today)
         if select and all(s.id != select for s in found):
@@ -172,10 +190,9 @@ class DoorScreen(QWidget):
             label = f"{s.course_title} · {tr('door.session_no', n=s.number, of=s.of)} · "
             label += f"{s.on_date} {s.starts_at}-{s.ends_at}"
             self.picker.addItem(label, s.id)
-        self.picker.blockSignals(False)
         index = self.picker.findData(keep) if keep else 0
         self.picker.setCurrentIndex(max(index, 0))
-        self._picked_session()
+        self.picker.blockSignals(False)
 
     def open_session(self, session_id: str) -> None:
         self.reload_sessions(select=session_id)
@@ -294,7 +311,9 @@ class DoorScreen(QWidget):
             lambda: attendance.mark_at_door(
                 session_id, ref, uow, ctx, member_id=member_id, enrol_walk_in=walk_in
             ),
-        ).success(self._marked).failure(self._failed).run()
+        ).publish(self.session.changes, _marked_changes).success(self._marked).failure(
+            self._failed
+        ).run()
 
     def _marked(self, result: DoorResult) -> None:
         self._recording = False
@@ -311,7 +330,6 @@ class DoorScreen(QWidget):
             self.sounds.play("ok")
             self.reset()
             self.refresh()
-            self.changed.emit()
         elif result.outcome is DoorOutcome.ALREADY:
             self.band.show_result(Tone.REPEAT, text, result.member.member_number)
             self.sounds.play("repeat")
@@ -385,14 +403,13 @@ class DoorScreen(QWidget):
         def done(_mark_id: str) -> None:
             self.band.show_result(Tone.OK, tr("door.excused", name=name), note)
             self.refresh()
-            self.changed.emit()
 
         DbOp(
             self,
             lambda: attendance.mark(
                 session_id, member_id, AttendanceStatus.EXCUSED, uow, ctx, note=note
             ),
-        ).success(done).run()
+        ).publish(self.session.changes, TRAINING).success(done).run()
 
     def close_session(self, confirm: bool = True) -> None:
         if self.session_id is None:
@@ -409,9 +426,10 @@ class DoorScreen(QWidget):
         def done(absent: int) -> None:
             self.band.show_result(Tone.OK, tr("cli.session_closed_done", absent=absent), "")
             self.refresh()
-            self.changed.emit()
 
-        DbOp(self, lambda: attendance.close_session(session_id, uow, ctx)).success(done).run()
+        DbOp(self, lambda: attendance.close_session(session_id, uow, ctx)).publish(
+            self.session.changes, TRAINING
+        ).success(done).run()
 
     def print_sheet(self) -> None:
         if self.session_id is None:
@@ -432,3 +450,8 @@ class DoorScreen(QWidget):
 class _Person:
     def __init__(self, name: str, member_number: str) -> None:
         self.name, self.member_number = name, member_number
+
+
+def _marked_changes(result: DoorResult) -> Changes:
+    """Only a mark writes; "already here" and "not on the roster" record nothing."""
+    return TRAINING if result.outcome is DoorOutcome.MARKED else Changes()

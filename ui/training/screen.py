@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from desktop.i18n import tr
@@ -13,7 +12,8 @@ from ui.training.door_screen import DoorScreen
 
 
 class TrainingScreen(QWidget):
-    changed = Signal()
+    """Both pages follow the changes bus (ui.changes): marks at the door reach the courses
+    page, courses made there reach the door."""
 
     def __init__(self, session: DeskSession, sounds: Sounds | None = None) -> None:
         super().__init__()
@@ -24,8 +24,6 @@ class TrainingScreen(QWidget):
         self.pages.addTab(self.door, tr("training.tab_door"))
         self.pages.addTab(self.courses, tr("training.tab_courses"))
         self.courses.open_door.connect(self.show_door)
-        self.door.changed.connect(self.changed)
-        self.courses.changed.connect(self._courses_changed)
         self.pages.currentChanged.connect(self._page_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -36,13 +34,6 @@ class TrainingScreen(QWidget):
         self.pages.setCurrentWidget(self.door)
         self.door.focus_input()
 
-    def _courses_changed(self) -> None:
-        self.door.reload_sessions()
-        self.changed.emit()
-
     def _page_changed(self, _index: int) -> None:
         if self.pages.currentWidget() is self.door:
-            self.door.refresh()
             self.door.focus_input()
-        else:
-            self.courses.refresh()

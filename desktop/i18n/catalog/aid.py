@@ -163,7 +163,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "aid.cli.help.lead_pin": ("站长 PIN 码（特批时）", "a station lead's PIN (to override)"),
     "aid.cli.help.proof_text": ("签收确认码", "confirmation code as proof of receipt"),
     "aid.cli.help.void_reason": ("作废原因", "reason for a void"),
-    "aid.cli.help.report": ("报表", "reports"),
     "aid.cli.help.report_campaign": (
         "帮扶活动报表（.xlsx 或 .pdf）",
         "campaign report (.xlsx or .pdf)",

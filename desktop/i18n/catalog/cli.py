@@ -41,8 +41,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{day}: {visits} visits by {people} people",
     ),
     "cli.operator_saved": ("已保存值班员 {name}", "Saved operator {name}"),
-    "cli.setting_bool": ("请填 on 或 off。", "Give on or off."),
-    "cli.setting_int": ("请填一个整数。", "Give a whole number."),
     "cli.help.operator_edit": (
         "修改值班员：改名、改角色、重设 PIN 码",
         "edit an operator: name, role, PIN",

@@ -37,34 +37,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "record.not_found": ("找不到该记录。", "Record not found."),
     "rule.violation": ("此操作不被允许。", "This action is not allowed."),
     "auth.denied": ("您的角色无权执行此操作。", "Your role may not do this."),
-    "settings.language": ("不支持的界面语言。", "Unsupported language."),
-    "settings.minutes_range": (
-        "分钟数应在 {min} 到 {max} 之间。",
-        "Minutes must be between {min} and {max}.",
+    # settings refused: {title} is the option's title (option.*)
+    "settings.range": (
+        "「{title}」应在 {min} 到 {max} 之间。",
+        "{title}: give a value between {min} and {max}.",
+    ),
+    "settings.choice": (
+        "「{title}」只能是：{choices}。",
+        "{title}: give one of {choices}.",
+    ),
+    "settings.switch": ("「{title}」请填 on 或 off。", "{title}: give on or off."),
+    "settings.whole_number": ("「{title}」请填一个整数。", "{title}: give a whole number."),
+    "settings.number": ("「{title}」请填一个数。", "{title}: give a number."),
+    "settings.required": ("「{title}」至少要有一项。", "{title}: give at least one."),
+    "settings.item_too_long": (
+        "「{title}」每项最多 {max} 个字。",
+        "{title}: each entry has at most {max} characters.",
     ),
     "settings.base_url": (
         "证书查验网址应以 https:// 开头，不含空格。",
         "The certificate address must start with https:// and hold no spaces.",
     ),
-    "settings.card_layout": (
-        "会员卡版式只能是 a4（A4 纸每页 10 张）或 cr80（制卡机每页 1 张）。",
-        "The card layout is a4 (10 on an A4 sheet) or cr80 (one a page, card printer).",
-    ),
-    "settings.auto_print": (
-        "登记后打印会员卡：只能是 never（不打印）、ask（询问）或 always（总是）。",
-        "Print after registering must be never, ask or always.",
-    ),
-    "settings.offset": (
-        "打印偏移应是 -{max} 到 {max} 之间的毫米数。",
-        "A print offset is a number of mm between -{max} and {max}.",
-    ),
     "settings.template": (
         "证书模板 {path} 无法使用：{problem}",
         "The certificate template {path} cannot be used: {problem}",
     ),
-    "settings.no_services": ("至少要提供一项服务。", "Offer at least one service."),
-    "settings.no_occupations": ("职业列表不能为空。", "The list of occupations cannot be empty."),
-    "settings.item_too_long": ("每项最多 {max} 个字。", "Each entry has at most {max} characters."),
     "storage.newer_schema": (
         "数据文件 {path} 是由更新版本的驿站通创建的（版本 {revision}），请升级本程序后再打开。"
         "文件未做任何改动。",

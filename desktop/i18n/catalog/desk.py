@@ -134,6 +134,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "service.other": ("其他", "Other"),
     # options
     "option.language": ("界面语言", "Language"),
+    "option.language.zh": ("中文", "中文"),
+    "option.language.en": ("English", "English"),
     "option.idle_lock_minutes": ("无操作自动锁屏（分钟）", "Lock after idle (minutes)"),
     "option.repeat_window_minutes": (
         "重复签到提醒时间（分钟）",
@@ -146,16 +148,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "option.sound": ("提示音", "Sound"),
     "option.backup_folder": ("自动备份文件夹（如 U 盘）", "Automatic backups folder (a USB stick)"),
     "option.backup_keep": ("保留最近几份备份", "Backups kept"),
-    "settings.backup_keep": (
-        "保留的备份份数应在 {min} 到 {max} 之间。",
-        "Keep between {min} and {max} backups.",
-    ),
     "option.accept_unknown_devices": (
         "接受尚未同步的设备签发的会员卡",
         "Accept cards from devices not yet synced",
     ),
     "option.card_layout": ("会员卡版式（a4 / cr80）", "Card layout (a4 / cr80)"),
+    "option.card_layout.a4": ("A4 纸，每页 10 张（办公打印机）", "A4, 10 a sheet (office printer)"),
+    "option.card_layout.cr80": ("CR80，每页 1 张（制卡机）", "CR80, one a page (card printer)"),
     "option.auto_print_card": ("登记后打印会员卡", "Print the card after registering"),
+    "option.auto_print_card.never": ("不打印", "Never"),
+    "option.auto_print_card.ask": ("每次询问", "Ask each time"),
+    "option.auto_print_card.always": ("总是打印（未打印过时）", "Always (if never printed)"),
     "option.print_offset_x_mm": ("背面左右偏移（毫米）", "Back side shift, left-right (mm)"),
     "option.print_offset_y_mm": ("背面上下偏移（毫米）", "Back side shift, up-down (mm)"),
     "option.certificate_template": (

@@ -114,8 +114,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "settings.general": ("常用", "General"),
     "settings.services": ("服务项目", "Services"),
     # Language names are written in their own language, so anyone finds theirs.
-    "settings.language_zh": ("中文", "中文"),
-    "settings.language_en": ("English", "English"),
     "settings.sound_on": ("签到时播放提示音", "Play a sound at check-in"),
     "settings.defaults_hint": (
         "签到时默认勾选的服务，只能从本站提供的服务里选。",
@@ -147,11 +145,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "（已超过 3 天，请插上备份 U 盘并立即备份）",
         "(over 3 days old: plug in the backup USB stick and back up now)",
     ),
-    "settings.layout_a4": ("A4 纸，每页 10 张（办公打印机）", "A4, 10 a sheet (office printer)"),
-    "settings.layout_cr80": ("CR80，每页 1 张（制卡机）", "CR80, one a page (card printer)"),
-    "settings.auto_print_never": ("不打印", "Never"),
-    "settings.auto_print_ask": ("每次询问", "Ask each time"),
-    "settings.auto_print_always": ("总是打印（未打印过时）", "Always (if never printed)"),
     "settings.accept_unknown_hint": (
         "接受（核对证件后办理），否则拒绝",
         "Accept (after checking an ID), otherwise refuse",

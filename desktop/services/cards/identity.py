@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop import config
+from desktop.config import DeskSettings
 from desktop.domain.clock import to_iso
 from desktop.domain.errors import RuleViolation
 from desktop.domain.model import Member
@@ -53,7 +53,7 @@ def accepted(uow: UnitOfWork, verdict: CardVerdict) -> bool:
         return True
     if verdict.verdict is Verdict.UNKNOWN_DEVICE:
         with uow.reading():
-            return config.ACCEPT_UNKNOWN_DEVICES.read(uow)
+            return DeskSettings.accept_unknown_devices.read(uow)
     return False
 
 

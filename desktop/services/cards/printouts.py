@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from desktop import config
+from desktop.config import DeskSettings
 from desktop.domain.model import DeskContext
 from desktop.identity.keys import DeviceKeys
 from desktop.services.cards import commands as cards
@@ -32,7 +32,7 @@ def render_cards(faces: list[CardFace], layout: str, backs: bool, uow: UnitOfWor
         return cards_cr80(faces, CardBack() if backs else None)
     with uow.reading():
         offsets = PrintOffsets(
-            float(config.PRINT_OFFSET_X_MM.read(uow)), float(config.PRINT_OFFSET_Y_MM.read(uow))
+            DeskSettings.print_offset_x_mm.read(uow), DeskSettings.print_offset_y_mm.read(uow)
         )
     return cards_a4(faces, backs=backs, offsets=offsets, back=CardBack())
 
@@ -51,7 +51,7 @@ def cards_pdf(
     uow = factory()
     with uow.reading():
         device = uow.device.get()
-        layout = config.CARD_LAYOUT.read(uow)
+        layout = DeskSettings.card_layout.read(uow)
     assert device is not None
     faces = [
         compose.card_face(
@@ -65,7 +65,7 @@ def cards_pdf(
 def auto_print_wanted(uow: UnitOfWork, member_id: str) -> str:
     """After registering: "never", "ask" or "always" — never again once a card was printed."""
     with uow.reading():
-        mode = config.AUTO_PRINT_CARD.read(uow)
+        mode = DeskSettings.auto_print_card.read(uow)
         card = uow.repo(Cards).current(member_id)
     return "never" if card is not None and card.printed_count > 0 else mode
 
@@ -76,6 +76,6 @@ def certificate_pdf_for(uow: UnitOfWork, issued: IssuedCertificate) -> bytes:
     from desktop.printing.certificates import certificate_pdf
 
     with uow.reading():
-        template = config.CERTIFICATE_TEMPLATE.read(uow)
+        template = DeskSettings.certificate_template.read(uow)
     document = compose.certificate_doc(issued)
     return certificate_pdf([document], template) if template else certificate_pdf([document])

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from desktop import config
+from desktop.config import DeskSettings
 from desktop.domain.clock import local_date, to_iso
 from desktop.domain.errors import InvalidInput, NotFound, RuleViolation
 from desktop.domain.model import DeskContext, Role
@@ -142,7 +142,7 @@ def issue_in(
     uow.repo(Certificates).add(row)
     payload = {k: v for k, v in vars(row).items() if not k.startswith("_")}
     uow.outbox.append("certificate.issued", serial, payload, ctx, at)
-    base_url = config.CERTIFICATE_BASE_URL.read(uow)
+    base_url = DeskSettings.certificate_base_url.read(uow)
     return IssuedCertificate(serial, fields, certificate_url(base_url, serial, signature))
 
 
@@ -169,7 +169,9 @@ def certificate(uow: UnitOfWork, serial: str) -> IssuedCertificate:
         row = uow.repo(Certificates).get(serial.strip())
         if row is None:
             raise NotFound("certificate.not_found", serial=serial.strip()[:40])
-        url = certificate_url(config.CERTIFICATE_BASE_URL.read(uow), row.serial, row.signature)
+        url = certificate_url(
+            DeskSettings.certificate_base_url.read(uow), row.serial, row.signature
+        )
         return IssuedCertificate(row.serial, _fields(row), url, revoked=bool(row.revoked_at))
 
 

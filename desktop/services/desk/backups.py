@@ -11,7 +11,8 @@ import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from desktop import backup, config
+from desktop import backup
+from desktop.config import DeskSettings
 from desktop.domain.clock import to_iso
 from desktop.domain.model import DeskContext, Role
 from desktop.paths import DataPaths
@@ -26,7 +27,7 @@ OLD_AFTER = timedelta(days=3)  # the settings screen warns beyond this
 
 def backup_folder(paths: DataPaths, uow: UnitOfWork) -> Path:
     with uow.reading():
-        chosen = config.BACKUP_FOLDER.read(uow)
+        chosen = DeskSettings.backup_folder.read(uow)
     return Path(chosen).expanduser() if chosen else paths.backups
 
 
@@ -45,7 +46,7 @@ def back_up_if_due(paths: DataPaths, uow: UnitOfWork) -> Path | None:
     """The daily automatic backup, keeping the newest N (settings); None if not due."""
     folder = backup_folder(paths, uow)
     with uow.reading():
-        keep = config.BACKUP_KEEP.read(uow)
+        keep = DeskSettings.backup_keep.read(uow)
     made = backup.backup_if_due(paths, folder, keep, DAILY)
     if made is not None:
         with uow:

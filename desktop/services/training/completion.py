@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from desktop import config
+from desktop.config import DeskSettings
 from desktop.domain.clock import to_iso
 from desktop.domain.errors import NotFound, RuleViolation
 from desktop.domain.model import DeskContext, Role
@@ -165,7 +165,7 @@ def certificates_pdf(uow: UnitOfWork, issued: list[IssuedCertificate]) -> bytes:
     if not issued:
         raise RuleViolation("training.no_certificates")
     with uow.reading():
-        template = config.CERTIFICATE_TEMPLATE.read(uow)
+        template = DeskSettings.certificate_template.read(uow)
     documents = [compose.certificate_doc(c) for c in issued]
     return certificate_pdf(documents, template) if template else certificate_pdf(documents)
 

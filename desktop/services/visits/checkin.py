@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-from desktop import config
+from desktop.config import DeskSettings
 from desktop.domain.clock import from_iso, local_date, to_iso
 from desktop.domain.errors import InvalidInput, NotFound, RuleViolation
 from desktop.domain.ids import new_id
@@ -65,7 +65,7 @@ def check_in(command: CheckIn, uow: UnitOfWork, ctx: DeskContext) -> CheckInResu
         )
     with uow:
         now = uow.now()
-        window = timedelta(minutes=config.REPEAT_WINDOW_MINUTES.read(uow))
+        window = timedelta(minutes=DeskSettings.repeat_window_minutes.read(uow))
         last = uow.repo(VisitRepository).last_standing_for(member.id)
         count = uow.repo(VisitRepository).count_standing_for(member.id)
         if last is not None and not command.confirm_repeat:

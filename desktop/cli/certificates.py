@@ -1,0 +1,97 @@
+"""`waystation` verbs of certificates: print certificate (issue, or reprint by serial),
+certificate revoke SERIAL --reason."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from desktop.bootstrap import Desk
+from desktop.cli.common import EXIT_OK, Output, context, find_one, optional_day, pdf_out, sub_verbs
+from desktop.domain.errors import InvalidInput, RuleViolation
+from desktop.i18n import tr
+from desktop.services.certificates import commands as certificates
+
+
+def register(verbs: Any, common: argparse.ArgumentParser) -> None:
+    """Add this area's verbs; each sets `run=cmd_...(desk, args, out) -> int`."""
+    p = sub_verbs(verbs.choices["print"]).add_parser(
+        "certificate", parents=[common], help=tr("cli.help.print_cert")
+    )
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--member", metavar="REF")
+    which.add_argument("--serial", help=tr("cli.help.cert_serial"))
+    p.add_argument("--title", help=" | ".join(certificates.TITLES))
+    p.add_argument("--for", dest="for_text", help=tr("cli.help.cert_for"))
+    p.add_argument("--hours", default="", help=tr("cli.help.cert_hours"))
+    p.add_argument("--from", dest="starts_on", metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="ends_on", metavar="YYYY-MM-DD")
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.set_defaults(run=cmd_print_certificate)
+
+    cert = verbs.add_parser("certificate", parents=[common], help=tr("cli.help.certificate"))
+    ceverbs = cert.add_subparsers(dest="certificate_verb", required=True)
+    p = ceverbs.add_parser("revoke", parents=[common], help=tr("cli.help.cert_revoke"))
+    p.add_argument("serial")
+    p.add_argument("--reason", required=True)
+    p.set_defaults(run=cmd_certificate_revoke)
+
+
+def cmd_print_certificate(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = context(desk, args)
+    with pdf_out(args.out) as write:
+        if args.serial:
+            issued = certificates.certificate(desk.uow(), args.serial)
+            if issued.revoked:
+                _, reason = certificates.verify_certificate_text(desk.uow(), issued.url)
+                raise RuleViolation("certificate.revoked", reason=reason or "")
+        else:
+            if not args.title or not args.for_text:
+                raise InvalidInput("cli.certificate_needs", field="title")
+            member = find_one(desk, args.member)
+            form = certificates.CertificateForm(
+                member_id=member.id,
+                title=args.title,
+                purpose=args.for_text,
+                hours=args.hours,
+                starts_on=optional_day(args.starts_on, "from"),
+                ends_on=optional_day(args.ends_on, "to"),
+            )
+            issued = certificates.issue_certificate(form, desk.uow(), ctx, desk.keys)
+        from desktop.services.cards import printouts
+
+        write(printouts.certificate_pdf_for(desk.uow(), issued))
+    data = {
+        "out": str(Path(args.out).expanduser()),
+        "serial": issued.serial,
+        "url": issued.url,
+        "fields": certificate_fields(issued.fields),
+        "pages": 1,
+    }
+    text = tr("cli.certificate_printed", serial=issued.serial, out=data["out"])
+    out.emit(data, text + "\n" + issued.url)
+    return EXIT_OK
+
+
+def cmd_certificate_revoke(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    ctx = context(desk, args)
+    certificates.revoke_certificate(args.serial, args.reason, desk.uow(), ctx)
+    serial = args.serial.strip()
+    out.emit({"serial": serial, "revoked": True}, tr("cli.certificate_revoked", serial=serial))
+    return EXIT_OK
+
+
+def certificate_fields(recorded: Any) -> dict[str, Any]:
+    """A certificate's recorded fields as JSON (``print certificate``, ``verify``)."""
+    return {
+        "title": recorded.title,
+        "recipient": recorded.recipient_name,
+        "member_id": recorded.member_id,
+        "purpose": recorded.purpose,
+        "hours": None if recorded.hours is None else str(recorded.hours),
+        "issued_on": recorded.issued_on.isoformat(),
+        "issuing_union": recorded.issuing_union,
+        "starts_on": recorded.starts_on.isoformat() if recorded.starts_on else None,
+        "ends_on": recorded.ends_on.isoformat() if recorded.ends_on else None,
+    }
