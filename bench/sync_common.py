@@ -62,7 +62,9 @@ class BenchServer:
             self.port = int(s.getsockname()[1])
         env = {k: v for k, v in os.environ.items() if not k.startswith("WAYSTATION_")}
         env.update(
-            WAYSTATION_SERVER_DATABASE_URL=self.database_url, WAYSTATION_SERVER_MODE="development"
+            WAYSTATION_SERVER_DATABASE_URL=self.database_url,
+            WAYSTATION_SERVER_MODE="development",
+            WAYSTATION_SERVER_DATA_FOLDER=str(folder / "server-data"),
         )
         self.process = subprocess.Popen(
             [
@@ -139,21 +141,30 @@ def enrolled_desk(server: BenchServer, folder: Path, name: str) -> tuple[Desk, D
 def queue_visits(desk: Desk, ctx: DeskContext, count: int, batch: int = 20_000) -> None:
     """Anonymous visit events straight into the outbox, as a busy offline desk leaves them."""
     from desktop.domain.clock import to_iso
+    from sync.protocol.events.visits import VISIT_RECORDED, VisitRecorded
 
+    visit = VisitRecorded(member_id=None, services=("water", "rest"), occupation="外卖骑手")
     made = 0
     while made < count:
         with desk.uow() as uow:
             at = to_iso(uow.now())
             for i in range(made, min(count, made + batch)):
-                uow.outbox.append(
-                    "visit.recorded",
-                    f"{i:036d}",
-                    {"member_id": None, "services": ["water", "rest"], "occupation": "外卖骑手"},
-                    ctx,
-                    at,
-                )
+                uow.outbox.append(VISIT_RECORDED, f"{i:036d}", visit, ctx, at)
             uow.commit()
         made = min(count, made + batch)
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_note(desk_cpu: float, server_cpu: float) -> str:
+    return (
+        f"; CPU: desk {desk_cpu:.1f} s, server {server_cpu:.1f} s (PostgreSQL's own not "
+        f"counted); load average {os.getloadavg()[0]:.2f}"
+    )
 
 
 def work_folder() -> Path:

@@ -16,7 +16,14 @@ import sys
 import time
 from collections.abc import Sequence
 
-from bench.sync_common import BenchServer, enrolled_desk, queue_visits, work_folder
+from bench.sync_common import (
+    BenchServer,
+    cpu_note,
+    enrolled_desk,
+    process_cpu,
+    queue_visits,
+    work_folder,
+)
 from sync.client.engine import sync_once
 
 
@@ -30,15 +37,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         desk, ctx = enrolled_desk(server, folder, "基准驿站")
         queue_visits(desk, ctx, args.events)
+        desk_cpu, server_cpu = time.process_time(), process_cpu(server.process.pid)
         started = time.perf_counter()
         report = sync_once(desk, timeout=120)
         seconds = time.perf_counter() - started
+        desk_cpu = time.process_time() - desk_cpu
+        server_cpu = process_cpu(server.process.pid) - server_cpu
         assert report.ok, report.error
         stored = sum(server.admin("GET", "/v1/admin/stats")["events_by_kind"].values())
         print(
             f"push of {args.events:,} queued events to a {server.backend} server "
             f"(batches of 500, gzip): {seconds:.2f} s = {args.events / seconds:,.0f} events/s "
             f"end to end; server holds {stored:,} events (incl. setup and enrolment)"
+            + cpu_note(desk_cpu, server_cpu)
         )
         desk.close()
     finally:

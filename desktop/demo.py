@@ -24,6 +24,9 @@ from desktop.domain.model import DeskContext
 from desktop.domain.people import format_member_number, phone_tail
 from desktop.domain.pinyin import sort_key
 from desktop.services.members.commands import search_keys
+from desktop.storage.sync.outbox import payload_json
+from sync.protocol.events.members import MEMBER_REGISTERED, MemberPayload
+from sync.protocol.events.visits import VISIT_RECORDED, VisitRecorded
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
@@ -202,27 +205,21 @@ def generate(
                     keys_cache[name] = sorted(search_keys(name, ""))
                 key_rows.extend((k, member_id) for k in keys_cache[name])
                 key_rows.append((number.replace("-", "").lower(), member_id))
-                payload = {  # the shape members.register_member queues
-                    "member_number": number,
-                    "name": name,
-                    "phone": phone,
-                    "occupation": occupation,
-                    "employer": employer,
-                    "union_branch": "",
-                    "tags": tags,
-                    "id_hash": None,
-                    "id_last4": None,
-                    "consent_at": at,
-                    "active": True,
-                    "deactivated_reason": None,
-                    "version": 1,
-                }
+                payload = MemberPayload(
+                    member_number=number,
+                    name=name,
+                    phone=phone,
+                    occupation=occupation,
+                    employer=employer,
+                    tags=tuple(tags),
+                    consent_at=at,
+                )
                 outbox_rows.append(
                     (
                         new_id(),
-                        "member.registered",
+                        MEMBER_REGISTERED.name,
                         member_id,
-                        json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                        payload_json(MEMBER_REGISTERED, payload),
                         ctx.station_id,
                         ctx.device_id,
                         ctx.operator_id,
@@ -308,18 +305,15 @@ def _generate_visits(
                     day,
                 )
             )
-            payload = {
-                "member_id": member_id,
-                "occupation": occupation,
-                "services": used,
-                "local_date": day,
-            }
+            visit = VisitRecorded(
+                member_id=member_id, occupation=occupation, services=tuple(used), local_date=day
+            )
             outbox_rows.append(
                 (
                     new_id(),
-                    "visit.recorded",
+                    VISIT_RECORDED.name,
                     visit_id,
-                    json.dumps(payload, sort_keys=True),
+                    payload_json(VISIT_RECORDED, visit),
                     ctx.station_id,
                     ctx.device_id,
                     ctx.operator_id,

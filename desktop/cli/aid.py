@@ -14,6 +14,7 @@ from typing import Any
 from desktop.bootstrap import Desk
 from desktop.cli.common import EXIT_OK, context, member_json, sub_verbs
 from desktop.domain.aid import PROOFS, Campaign
+from desktop.domain.clock import shown
 from desktop.domain.errors import InvalidInput
 from desktop.i18n import tr
 from desktop.printing import campaign_report
@@ -333,8 +334,8 @@ def cmd_stock_show(desk: Desk, args: argparse.Namespace, out: Any) -> int:
 def handout_line(record: HandoutRecord) -> str:
     items = "，".join(f"{x.item_name} × {x.quantity}{x.unit}" for x in record.lines)
     mark = "  " + tr("cli.voided", reason=record.void_reason) if record.voided else ""
-    when = record.device_time[:16].replace("T", " ")
-    return f"{when}Z  {record.desk}  {record.operator_name}  {items}{mark}"
+    when = shown(record.device_time)
+    return f"{when}  {record.desk}  {record.operator_name}  {items}{mark}"
 
 
 def cmd_handout(desk: Desk, args: argparse.Namespace, out: Any) -> int:

@@ -8,6 +8,7 @@ from typing import Any
 
 from desktop.bootstrap import Desk
 from desktop.cli.common import EXIT_OK, EXIT_REPEAT, Output, context, member_json
+from desktop.domain.clock import SECONDS, shown
 from desktop.domain.errors import AppError
 from desktop.domain.model import SERVICES
 from desktop.i18n import tr
@@ -92,6 +93,6 @@ def cmd_visits_today(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     for v in latest:
         who = v.member_name or tr("checkin.anonymous_visitor", occupation=v.occupation or "-")
         mark = "  " + tr("cli.voided", reason=v.void_reason) if v.voided else ""
-        lines.append(f"{v.device_time[11:19]}Z  {who}  {v.id}{mark}")
+        lines.append(f"{shown(v.device_time, SECONDS)}  {who}  {v.id}{mark}")
     out.emit({"summary": summary, "visits": latest}, "\n".join(lines))
     return EXIT_OK

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 
 from desktop.domain.aid_report import CampaignReport, ReportRow
+from desktop.domain.clock import shown
 from desktop.i18n import tr
 
 
@@ -189,4 +190,4 @@ def report_pdf(report: CampaignReport) -> bytes:
 
 
 def _when(iso: str) -> str:
-    return iso[:16].replace("T", " ") + " UTC"
+    return shown(iso)

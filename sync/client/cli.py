@@ -16,6 +16,7 @@ def register(verbs: Any, common: argparse.ArgumentParser) -> None:
     p = verbs.add_parser("enroll", parents=[common], help=tr("cli.help.enroll"))
     p.add_argument("--server", default="", help=tr("cli.help.enroll_server"))
     p.add_argument("--code", required=True, help=tr("cli.help.enroll_code"))
+    p.add_argument("--again", action="store_true", help=tr("cli.help.enroll_again"))
     p.set_defaults(run=cmd_enroll)
 
     p = verbs.add_parser("sync", parents=[common], help=tr("cli.help.sync"))
@@ -40,7 +41,7 @@ def cmd_enroll(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     from desktop.cli.common import context
     from sync.client.engine import enrol
 
-    station = enrol(desk, args.server, args.code, context(desk, args))
+    station = enrol(desk, args.server, args.code, context(desk, args), again=args.again)
     out.emit({"enrolled": True, "station": station}, tr("cli.enrolled", station=station))
     return 0
 
@@ -53,6 +54,7 @@ def _status_lines(desk: Desk) -> tuple[dict[str, Any], list[str]]:
         tr("cli.sync_server", server=state.server_url or tr("sync.not_enrolled")),
         tr("cli.sync_waiting", count=state.waiting),
         tr("cli.sync_quarantined", count=state.quarantined),
+        tr("cli.sync_set_aside", count=state.set_aside),
         tr("cli.sync_conflicts", count=state.open_conflicts),
         tr("cli.sync_last_success", at=state.last_success_at or tr("sync.never")),
     ]

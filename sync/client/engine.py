@@ -8,6 +8,7 @@ server's idempotence makes resending harmless.
 
 from __future__ import annotations
 
+import base64
 import logging
 import time
 from collections.abc import Callable
@@ -37,6 +38,7 @@ from sync.protocol import (
     EnrolRequest,
     ProblemCode,
     PushReply,
+    signing,
 )
 
 log = logging.getLogger(__name__)
@@ -54,7 +56,8 @@ class SyncReport:
     pushed: int = 0
     rewound: bool = False  # restored from a backup: continued after the server's numbers
     duplicates: int = 0
-    quarantined: int = 0
+    quarantined: int = 0  # pushed events the server refused
+    set_aside: int = 0  # pulled events not applied here (checked against their declaration)
     pulled: dict[str, int] = field(default_factory=dict)
     gaps: int = 0
     reset: bool = False
@@ -71,7 +74,8 @@ Cancelled = Callable[[], bool]
 
 
 def parse_enrolment_text(text: str) -> tuple[str | None, str]:
-    """A scanned enrolment QR (``waystation-enrol:URL#CODE``) or a typed code."""
+    """A scanned enrolment QR (``waystation-enrol:URL#CODE#KEY-FINGERPRINT``) or a typed
+    code: (URL, code with the fingerprint, if any, after a ``#``)."""
     text = text.strip()
     if text.startswith(ENROL_PREFIX):
         rest = text[len(ENROL_PREFIX) :]
@@ -102,25 +106,41 @@ def error_of(problem: Exception) -> syncing.SyncError:
     return syncing.SyncError("sync.error.unexpected", {"error": type(problem).__name__})
 
 
-def enrol(desk: Desk, server_url: str, code: str, ctx: DeskContext, timeout: float = 30.0) -> str:
+def enrol(
+    desk: Desk,
+    server_url: str,
+    code: str,
+    ctx: DeskContext,
+    timeout: float = 30.0,
+    again: bool = False,
+) -> str:
     """Register this device with the server (admins only; audited); returns the station's
-    name.
+    name. ``again``: a desk
+    enrolled already enrols anew with a new one-time code (its server changed its key); the
+    server address defaults to the one it has.
 
     Failures raise RuleViolation with the message code of what went wrong.
     """
     scanned_url, code = parse_enrolment_text(code)
+    code, _, fingerprint = code.partition("#")
+    if again and not (server_url or scanned_url):
+        known = syncing.server(desk.uow(), desk.paths.keys)
+        server_url = known[0] if known else ""
     url = (server_url or scanned_url or "").strip().rstrip("/")
     if not url.startswith(("http://", "https://")):
         raise RuleViolation("sync.bad_server_url", url=url)
-    details = syncing.enrolment_details(desk.uow(), desk.keys.public_key_bytes(), ctx)
+    details = syncing.enrolment_details(desk.uow(), desk.keys.public_key_bytes(), ctx, again)
+    sent_code = code.strip()[:40] or "-"
+    proof = desk.keys.private_key.sign(signing.enrolment_message(sent_code, details.device_id))
     try:
         request = EnrolRequest(
-            code=code.strip()[:40] or "-",
+            code=sent_code,
             device_id=details.device_id,
             device_code=details.device_code,
             public_key=details.public_key,
             local_station_id=details.local_station_id,
             app_version=app_version(),
+            proof=base64.b64encode(proof).decode("ascii"),
         )
     except ValidationError:  # a code too short or of the wrong characters (found by
         # tests/unit/test_cli_properties.py): said as a wrong code, not a traceback
@@ -131,10 +151,20 @@ def enrol(desk: Desk, server_url: str, code: str, ctx: DeskContext, timeout: flo
     except (NetworkError, ServerUnavailable, ServerProblem) as problem:
         error = error_of(problem)
         raise RuleViolation(error.code, **error.params) from problem
+    if fingerprint and not _names_key(fingerprint, reply.server_public_key):
+        # Not the key the station's QR names: whatever answered is not the genuine server.
+        raise RuleViolation("sync.server_key_mismatch")
     syncing.apply_enrolment(
         desk.uow(), desk.paths.keys, desk.hash_keys, url, reply.model_dump(), ctx
     )
     return reply.station_name
+
+
+def _names_key(fingerprint: str, public_key: str) -> bool:
+    try:
+        return signing.key_fingerprint(public_key) == fingerprint.strip().upper()
+    except ValueError:
+        return False
 
 
 def _desk_time(value: object) -> str:
@@ -169,6 +199,7 @@ def _event_of(data: dict[str, Any]) -> PulledEvent:
         device_time=_desk_time(data.get("device_time")),
         received_at=_desk_time(data.get("received_at")),
         payload=payload,
+        signature=signature if isinstance(signature := data.get("signature"), str) else None,
     )
 
 
@@ -260,7 +291,10 @@ def _pull(
     cancelled: Cancelled | None,
     size: int,
 ) -> None:
-    """Every dataset to its end; the next page is fetched while this one is applied."""
+    """Every dataset to its end; the next page is fetched while this one is applied. Each
+    event is checked against its kind's declaration (and the server's own kinds against the
+    server key pinned at enrolment) before it is applied; one that fails is set aside."""
+    server_key = syncing.pinned_server_key(desk.paths.keys)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull") as fetcher:
         for dataset in DATASETS:
             cursor = syncing.cursor(desk.uow(), dataset)
@@ -278,7 +312,15 @@ def _pull(
                         events = [_event_of(data) for data in page["events"]]
                     except (KeyError, TypeError, ValueError) as error:
                         raise NetworkError("malformed pull answer") from error
-                    syncing.apply_page(desk.uow(), dataset, events, page["cursor"])
+                    done = syncing.apply_page(
+                        desk.uow(),
+                        dataset,
+                        events,
+                        page["cursor"],
+                        server_key,
+                        screened=page["screened"] is True,
+                    )
+                    report.set_aside += done.set_aside
                     report.pulled[dataset] = report.pulled.get(dataset, 0) + len(events)
                     if progress:
                         progress(f"pull:{dataset}", report.pulled[dataset])

@@ -88,6 +88,10 @@ class ServerClient:
         self.close()
 
     def _send(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        return self._exchange(method, path, **kwargs)[0]
+
+    def _exchange(self, method: str, path: str, **kwargs: Any) -> tuple[dict[str, Any], bytes]:
+        """The answer as data, and its bytes."""
         try:
             response = self.http.request(method, path, **kwargs)
         except httpx.HTTPError as error:  # connect, read, write, timeouts, protocol
@@ -108,7 +112,7 @@ class ServerClient:
             )
         if not isinstance(body, dict):
             raise NetworkError("unexpected answer")
-        return body
+        return body, response.content
 
     def health(self) -> dict[str, Any]:
         return self._send("GET", "/v1/health")
@@ -125,9 +129,12 @@ class ServerClient:
 
     def pull_page(self, dataset: str, cursor: str, limit: int) -> dict[str, Any]:
         """A pull page as plain data (a first pull brings hundreds of thousands of events:
-        the engine checks each event's shape itself instead of a model per event)."""
+        the engine checks each event's shape itself instead of a model per event), with
+        ``screened`` added: True when the page's text holds no NUL anywhere (then its events
+        need not be searched for one, see ``EventKind.decode``)."""
         params = {"dataset": dataset, "cursor": cursor, "limit": str(limit)}
-        page = self._send("GET", "/v1/pull", params=params)
+        page, content = self._exchange("GET", "/v1/pull", params=params)
+        page["screened"] = b"\\u0000" not in content
         if not (
             isinstance(page.get("events"), list)
             and isinstance(page.get("cursor"), str)

@@ -13,9 +13,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from uuid6 import uuid7
 
-from sync.protocol import EnrolReply, EnrolRequest, Stats
+from sync.protocol import SERVER_DEVICE_ID, EnrolReply, EnrolRequest, Stats, signing
+from sync.protocol.events.keys import (
+    DEVICE_ENROLLED,
+    DEVICE_REVOKED,
+    DeviceEnrolled,
+    DeviceRevoked,
+)
 from sync.server import db, log
 from sync.server.models import ConflictRow, DeviceRow, EnrolmentCodeRow, EventRow, StationRow
+from sync.server.signing import ServerKey
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: read aloud or typed
 STATION_KINDS = ("station", "event")
@@ -83,7 +90,11 @@ def station_named(session: Session, ref: str) -> StationRow:
     return station
 
 
-def enrol(session: Session, request: EnrolRequest) -> EnrolReply:
+def enrol(session: Session, request: EnrolRequest, key: ServerKey) -> EnrolReply:
+    if request.device_id == SERVER_DEVICE_ID or "\x00" in request.device_id:
+        raise AdminError("bad_request", "this device id is reserved")
+    if signing.public_key_of(request.public_key) is None:
+        raise AdminError("bad_request", "public_key must be 32 bytes of Ed25519, base64")
     code = session.scalars(
         select(EnrolmentCodeRow)
         .where(EnrolmentCodeRow.code_hash == hashed(normalise_code(request.code)))
@@ -92,8 +103,9 @@ def enrol(session: Session, request: EnrolRequest) -> EnrolReply:
     at = log.now()
     if code is None or code.used_at is not None or log.aware(code.expires_at) < at:
         raise AdminError("bad_enrolment_code", "unknown, used or expired enrolment code")
-    if session.get(DeviceRow, request.device_id) is not None:
-        raise AdminError("device_code_taken", "this device is enrolled already", 409)
+    known = session.get(DeviceRow, request.device_id)
+    if known is not None:
+        return _enrol_again(session, request, known, code, key)
     taken = session.scalar(select(DeviceRow.id).where(DeviceRow.code == request.device_code))
     if taken is not None:
         raise AdminError("device_code_taken", "another device uses this device code", 409)
@@ -117,15 +129,16 @@ def enrol(session: Session, request: EnrolRequest) -> EnrolReply:
     code.used_at = at
     code.used_by = request.device_id
     session.flush()
-    payload = {
-        "device_id": request.device_id,
-        "device_code": request.device_code,
-        "public_key": request.public_key,
-        "station_id": station.id,
-        "station_name": station.name,
-    }
+    payload = DeviceEnrolled(
+        device_id=request.device_id,
+        device_code=request.device_code,
+        public_key=request.public_key,
+        station_id=station.id,
+        station_name=station.name,
+    )
     log.append(
-        session, [log.server_event("device.enrolled", request.device_id, payload, station.id)]
+        session,
+        [log.server_event(DEVICE_ENROLLED, request.device_id, payload, key, station.id)],
     )
     return EnrolReply(
         device_token=token,
@@ -134,6 +147,46 @@ def enrol(session: Session, request: EnrolRequest) -> EnrolReply:
         station_kind=station.kind,
         id_hash_key=db.meta(session, "id_hash_key"),
         epoch=db.meta(session, "epoch"),
+        server_public_key=key.public_key_b64,
+    )
+
+
+def _enrol_again(
+    session: Session,
+    request: EnrolRequest,
+    device: DeviceRow,
+    code: EnrolmentCodeRow,
+    key: ServerKey,
+) -> EnrolReply:
+    """A device the server knows enrols again with a new one-time code of its station (to
+    learn a new server key): only with proof that it holds its own key, never revoked. It
+    gets a new token (the old one stops working); its key and code stay as they were."""
+    device_key = signing.public_key_of(device.public_key)
+    proved = device_key is not None and signing.verify_raw(
+        device_key, request.proof, signing.enrolment_message(request.code, request.device_id)
+    )
+    if (
+        not proved
+        or device.revoked_at is not None
+        or device.code != request.device_code
+        or device.public_key != request.public_key
+        or code.station_id != device.station_id
+    ):
+        raise AdminError("device_code_taken", "this device is enrolled already", 409)
+    token = secrets.token_urlsafe(32)
+    device.token_hash = hashed(token)
+    code.used_at = log.now()
+    code.used_by = device.id
+    station = session.get(StationRow, device.station_id)
+    assert station is not None
+    return EnrolReply(
+        device_token=token,
+        station_id=station.id,
+        station_name=station.name,
+        station_kind=station.kind,
+        id_hash_key=db.meta(session, "id_hash_key"),
+        epoch=db.meta(session, "epoch"),
+        server_public_key=key.public_key_b64,
     )
 
 
@@ -169,7 +222,7 @@ def list_devices(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def revoke_device(session: Session, ref: str) -> DeviceRow:
+def revoke_device(session: Session, ref: str, key: ServerKey) -> DeviceRow:
     device = session.get(DeviceRow, ref) or session.scalar(
         select(DeviceRow).where(DeviceRow.code == ref.upper())
     )
@@ -178,9 +231,14 @@ def revoke_device(session: Session, ref: str) -> DeviceRow:
     if device.revoked_at is None:
         device.revoked_at = log.now()
         session.flush()
-        payload = {"device_id": device.id, "device_code": device.code}
+        payload = DeviceRevoked(
+            device_id=device.id,
+            device_code=device.code,
+            revoked_at=device.revoked_at.isoformat().replace("+00:00", "Z"),
+        )
         log.append(
-            session, [log.server_event("device.revoked", device.id, payload, device.station_id)]
+            session,
+            [log.server_event(DEVICE_REVOKED, device.id, payload, key, device.station_id)],
         )
     return device
 

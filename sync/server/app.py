@@ -46,6 +46,7 @@ from sync.server import admin, db, feed, ingest
 from sync.server.db import Database
 from sync.server.models import ConflictRow, DeviceRow
 from sync.server.settings import DEVELOPMENT_WARNING, ServerSettings
+from sync.server.signing import ServerKey, server_key
 from sync.server.throttle import Throttle
 
 log = logging.getLogger(__name__)
@@ -147,7 +148,12 @@ class NewStationReply(BaseModel):
     enrolment_code: str
 
 
-def create_app(settings: ServerSettings, database: Database | None = None) -> FastAPI:
+def create_app(
+    settings: ServerSettings, database: Database | None = None, key: ServerKey | None = None
+) -> FastAPI:
+    """``key``: the server's signing key (default: the configured one; in production mode a
+    missing key file raises SigningKeyError: the server does not start without it)."""
+    key = key or server_key(settings)
     database = database or Database(settings.database_url)
     app = FastAPI(
         title="Waystation central server",
@@ -156,6 +162,7 @@ def create_app(settings: ServerSettings, database: Database | None = None) -> Fa
     )
     app.state.database = database
     app.state.settings = settings
+    app.state.key = key
     throttle = app.state.throttle = Throttle()
     if settings.mode == "development":
         log.warning(DEVELOPMENT_WARNING)
@@ -227,7 +234,7 @@ def create_app(settings: ServerSettings, database: Database | None = None) -> Fa
         if throttle.blocked("enrolment_code", address):
             raise ProblemError(429, ProblemCode.TOO_MANY_ATTEMPTS, "too many wrong codes")
         try:
-            return admin.enrol(s, request)
+            return admin.enrol(s, request, key)
         except admin.AdminError as error:
             if error.code == ProblemCode.BAD_CODE:
                 throttle.failed("enrolment_code", address)
@@ -255,7 +262,7 @@ def create_app(settings: ServerSettings, database: Database | None = None) -> Fa
     def _push(request: Request, events: list[dict[str, Any]]) -> PushReply:
         with database.transaction() as s:
             found = device(request, s)
-            return ingest.push(s, found.id, events)
+            return ingest.push(s, found.id, events, key)
 
     @app.get(
         "/v1/pull",
@@ -306,7 +313,7 @@ def create_app(settings: ServerSettings, database: Database | None = None) -> Fa
     def revoke(
         ref: Annotated[str, Field(max_length=36)], s: Annotated[Session, Depends(session)]
     ) -> dict[str, Any]:
-        found = admin.revoke_device(s, ref)
+        found = admin.revoke_device(s, ref, key)
         return {"id": found.id, "code": found.code, "revoked": True}
 
     @app.get("/v1/admin/stats", dependencies=admin_deps)

@@ -11,38 +11,58 @@ from typing import Any
 
 from sqlalchemy import text
 
-from sync.server import admin, db
+from sync.protocol import signing
+from sync.server import admin, db, log
 from sync.server.settings import (
     DEVELOPMENT_WARNING,
     ServerSettings,
     SettingsError,
     load_settings,
 )
+from sync.server.signing import ServerKey, SigningKeyError, server_key
 
 
 def _database(settings: ServerSettings) -> db.Database:
-    database = db.Database(settings.database_url)
-    _migrate(database)
+    database, _key = _open(settings)
     return database
 
 
-def _migrate(database: db.Database) -> None:
-    """Migrate, one process at a time when several start together on PostgreSQL."""
+def _open(settings: ServerSettings, create_key: bool = False) -> tuple[db.Database, ServerKey]:
+    """The migrated database and the server's signing key (made when missing by ``migrate``
+    and in development mode; in production a missing key stops every verb but migrate)."""
+    key = server_key(settings, create=create_key)
+    database = db.Database(settings.database_url)
+    _migrate(database, key)
+    return database, key
+
+
+def _migrate(database: db.Database, key: ServerKey) -> None:
+    """Migrate, one process at a time when several start together on PostgreSQL; then sign
+    the server's own events made before it had a key."""
     if db.is_postgres(database.engine):
         with database.engine.connect() as connection:
             connection.execute(text("SELECT pg_advisory_lock(5741)"))
             try:
-                db.migrate(database.engine)
+                _migrate_now(database, key)
             finally:
                 connection.execute(text("SELECT pg_advisory_unlock(5741)"))
                 connection.commit()
     else:
-        db.migrate(database.engine)
+        _migrate_now(database, key)
 
 
-def enrolment_link(settings: ServerSettings, code: str) -> str:
-    """What the QR holds: a desk's scanner types it into the enrolment dialog."""
-    return f"waystation-enrol:{settings.public_url.rstrip('/')}#{code}"
+def _migrate_now(database: db.Database, key: ServerKey) -> None:
+    db.migrate(database.engine)
+    with database.transaction() as session:
+        log.sign_unsigned(session, key)
+
+
+def enrolment_link(settings: ServerSettings, code: str, key: ServerKey) -> str:
+    """What the QR holds (a desk's scanner types it into the enrolment dialog): the address,
+    the one-time code and the fingerprint of the server's key, which the desk checks the
+    enrolment reply against (a proxy on the way cannot slip it another key)."""
+    fingerprint = signing.key_fingerprint(key.public_key_b64)
+    return f"waystation-enrol:{settings.public_url.rstrip('/')}#{code}#{fingerprint}"
 
 
 def _print_qr(content: str, png: str | None) -> None:
@@ -73,7 +93,7 @@ def cmd_serve(args: argparse.Namespace, settings: ServerSettings) -> int:
     settings.check_listening(args.host)
     if settings.mode == "development":
         print(f"waystation-server: WARNING: {DEVELOPMENT_WARNING}", file=sys.stderr)
-    database = _database(settings)
+    database, key = _open(settings)
     if args.workers > 1:
         # Several processes on one database: the server keeps no state of its own.
         database.dispose()
@@ -87,23 +107,35 @@ def cmd_serve(args: argparse.Namespace, settings: ServerSettings) -> int:
             access_log=False,
         )
         return 0
-    app = create_app(settings, database)
+    app = create_app(settings, database, key)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0
 
 
 def cmd_migrate(args: argparse.Namespace, settings: ServerSettings) -> int:
-    database = _database(settings)
+    database, key = _open(settings, create_key=True)
     database.dispose()
-    _emit(args, {"migrated": True}, ["database is at the newest schema"])
+    data = {
+        "migrated": True,
+        "signing_key_file": str(settings.signing_key_path),
+        "server_public_key": key.public_key_b64,
+    }
+    _emit(
+        args,
+        data,
+        [
+            "database is at the newest schema",
+            f"server signing key: {settings.signing_key_path} (public {key.public_key_b64})",
+        ],
+    )
     return 0
 
 
 def cmd_station_create(args: argparse.Namespace, settings: ServerSettings) -> int:
-    database = _database(settings)
+    database, key = _open(settings)
     with database.transaction() as session:
         made = admin.create_station(session, args.name, args.kind, settings.enrolment_code_days)
-    link = enrolment_link(settings, made.code)
+    link = enrolment_link(settings, made.code, key)
     data = {
         "station_id": made.station_id,
         "name": made.name,
@@ -135,11 +167,11 @@ def _write_png(content: str, png: str) -> None:
 
 
 def cmd_station_code(args: argparse.Namespace, settings: ServerSettings) -> int:
-    database = _database(settings)
+    database, key = _open(settings)
     with database.transaction() as session:
         station = admin.station_named(session, args.station)
         code = admin.new_code(session, station, settings.enrolment_code_days)
-    link = enrolment_link(settings, code)
+    link = enrolment_link(settings, code, key)
     _emit(args, {"enrolment_code": code, "link": link}, [f"one-time enrolment code: {code}"])
     if not args.json:
         _print_qr(link, args.qr_png)
@@ -160,9 +192,9 @@ def cmd_device_list(args: argparse.Namespace, settings: ServerSettings) -> int:
 
 
 def cmd_device_revoke(args: argparse.Namespace, settings: ServerSettings) -> int:
-    database = _database(settings)
+    database, key = _open(settings)
     with database.transaction() as session:
-        device = admin.revoke_device(session, args.device)
+        device = admin.revoke_device(session, args.device, key)
         data = {"id": device.id, "code": device.code, "revoked": True}
     _emit(args, data, [f"device {device.code} revoked; its token is refused from now on"])
     return 0
@@ -182,6 +214,15 @@ def cmd_stats(args: argparse.Namespace, settings: ServerSettings) -> int:
         f"  {d['code']} {d['station']}: {d['last_push_at'] or 'never'}" for d in figures.devices
     ]
     _emit(args, figures.model_dump(), lines)
+    return 0
+
+
+def cmd_sign_events(args: argparse.Namespace, settings: ServerSettings) -> int:
+    """After a change of the server's key (docs/tokens.md): sign its own events again."""
+    database, key = _open(settings)
+    with database.transaction() as session:
+        signed = log.sign_unsigned(session, key, again=args.all)
+    _emit(args, {"signed": signed}, [f"{signed} server events signed with the current key"])
     return 0
 
 
@@ -237,6 +278,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=cmd_new_epoch)
 
+    p = verbs.add_parser(
+        "sign-events", parents=[common], help="sign the server's own events with its key"
+    )
+    p.add_argument("--all", action="store_true", help="also those signed already (a key change)")
+    p.set_defaults(run=cmd_sign_events)
+
     p = verbs.add_parser("stats", parents=[common], help="records, conflicts, last syncs")
     p.set_defaults(run=cmd_stats)
     return parser
@@ -252,7 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: int = args.run(args, settings)
         return result
-    except SettingsError as error:
+    except (SettingsError, SigningKeyError) as error:
         print(f"waystation-server: {error}", file=sys.stderr)
         return 2
     except admin.AdminError as error:

@@ -59,26 +59,27 @@ def _envelope(row: Any) -> PulledEnvelope:
         payload=payload,
         server_seq=row.server_seq,
         received_at=log.aware(row.received_at),
+        signature=row.signature,
     )
 
 
 def _envelope_json(row: Any) -> str:
     """One pulled event as JSON, its stored payload text spliced in (not parsed again)."""
-    head = orjson.dumps(
-        {
-            "event_id": row.event_id,
-            "seq": row.seq if row.seq else row.server_seq,
-            "kind": row.kind,
-            "entity_id": row.entity_id,
-            "station_id": row.station_id,
-            "device_id": row.device_id,
-            "operator_id": row.operator_id,
-            "device_time": log.aware(row.device_time),
-            "server_seq": row.server_seq,
-            "received_at": log.aware(row.received_at),
-        },
-        option=orjson.OPT_UTC_Z,
-    ).decode("utf-8")
+    fields = {
+        "event_id": row.event_id,
+        "seq": row.seq if row.seq else row.server_seq,
+        "kind": row.kind,
+        "entity_id": row.entity_id,
+        "station_id": row.station_id,
+        "device_id": row.device_id,
+        "operator_id": row.operator_id,
+        "device_time": log.aware(row.device_time),
+        "server_seq": row.server_seq,
+        "received_at": log.aware(row.received_at),
+    }
+    if row.signature is not None:  # server-authored events only
+        fields["signature"] = row.signature
+    head = orjson.dumps(fields, option=orjson.OPT_UTC_Z).decode("utf-8")
     return head[:-1] + ',"payload":' + str(row.payload) + "}"
 
 
@@ -107,6 +108,7 @@ PAGE_COLUMNS = (
     "server_seq",
     "received_at",
     "payload",
+    "signature",
 )
 
 

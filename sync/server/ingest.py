@@ -3,11 +3,16 @@
 One transaction per batch: the events, the device's last sequence and the conflicts the rules
 find are committed together, or not at all (then the desk sends the batch again and gets
 ``duplicate`` for whatever had been stored).
+
+Each event is checked on its own before anything is stored, and refused alone (``rejected``
+with the reason) when it fails: the envelope (``EventEnvelope``: ids, sequence 1..2**53-1,
+time), no NUL in its ids, the device's own id and station, a declared kind that a desk may
+author (never ``device.*`` or ``conflict.opened``: only the server says those), and a payload
+that matches the kind's declaration (``sync.protocol.contract``).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pydantic import ValidationError
@@ -15,15 +20,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync.protocol import (
+    Author,
     EventEnvelope,
     EventResult,
     EventStatus,
+    PayloadError,
     PushReply,
     SequenceGap,
     dataset_of,
+    kind_of,
+    signing,
 )
+from sync.protocol.contract import Payload
 from sync.server import log, rewind, rules
-from sync.server.models import DeviceRow, EventRow
+from sync.server.models import DeviceRow
+from sync.server.rules.engine import Accepted
+from sync.server.signing import ServerKey
 
 MAX_PAYLOAD_BYTES = 64 * 1024
 
@@ -41,48 +53,73 @@ def _invalid(raw: dict[str, Any], error: ValidationError) -> EventResult:
     )
 
 
-def _check(device: DeviceRow, event: EventEnvelope, payload: str) -> str | None:
+def _check(device: DeviceRow, event: EventEnvelope) -> str | None:
+    """Why the envelope is refused, or None: whose it is, what kind, who may say it."""
+    if "\x00" in event.event_id or "\x00" in event.entity_id or "\x00" in (event.operator_id or ""):
+        return "invalid:nul_in_text"
     if event.device_id != device.id:
         return "wrong_device"
     if event.station_id not in (device.station_id, device.local_station_id):
         return "wrong_station"
-    if len(payload) > MAX_PAYLOAD_BYTES:  # characters: at least as many bytes
-        return "payload_too_large"
+    declared = kind_of(event.kind)
+    if declared is None:
+        return "unknown_kind"
+    if declared.author is not Author.DESK:
+        return "server_authored"  # device keys, revocations, conflicts: only the server's
     return None
 
 
-def push(session: Session, device_id: str, raw_events: list[dict[str, Any]]) -> PushReply:
+def _texts(event: EventEnvelope, raw: dict[str, Any]) -> tuple[bytes, str]:
+    """(canonical payload JSON, hash of the event as sent); PayloadError."""
+    try:
+        payload = signing.canonical(event.payload)
+        hashed = log.digest(raw)  # the event as sent: a desk sends the same text each time
+    except (TypeError, ValueError) as error:  # e.g. an integer beyond 64 bits
+        raise PayloadError("payload:not_json") from error
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        raise PayloadError("payload_too_large")
+    return payload, hashed
+
+
+def _rejected(event: EventEnvelope, reason: str) -> EventResult:
+    return EventResult(
+        event_id=event.event_id, seq=event.seq, status=EventStatus.REJECTED, reason=reason
+    )
+
+
+def push(
+    session: Session, device_id: str, raw_events: list[dict[str, Any]], key: ServerKey
+) -> PushReply:
     # Lock the device row: two processes pushing for one device take turns.
     device = session.scalars(
         select(DeviceRow).where(DeviceRow.id == device_id).with_for_update()
     ).one()
     results: list[EventResult | None] = [None] * len(raw_events)
-    valid: list[tuple[int, EventEnvelope, str, str]] = []
+    valid: list[tuple[int, EventEnvelope, str, bytes]] = []
     for i, raw in enumerate(raw_events):
         try:
             event = EventEnvelope.model_validate(raw)
         except ValidationError as error:
             results[i] = _invalid(raw, error)
             continue
-        try:
-            payload = log.canonical(event.payload)
-            hashed = log.digest(raw)  # the event as sent: a desk sends the same text each time
-        except (TypeError, ValueError):  # e.g. an integer beyond 64 bits
-            payload, hashed = "", ""
-        problem = _check(device, event, payload) if hashed else "invalid:payload"
+        problem = _check(device, event)
+        if problem is None:
+            try:
+                payload, hashed = _texts(event, raw)
+            except PayloadError as error:
+                problem = error.reason
         if problem is not None:
-            results[i] = EventResult(
-                event_id=event.event_id, seq=event.seq, status=EventStatus.REJECTED, reason=problem
-            )
+            results[i] = _rejected(event, problem)
             continue
         valid.append((i, event, hashed, payload))
 
     ids = [event.event_id for _, event, _, _ in valid]
     stored = {event_id: (hashed, seq) for event_id, seq, hashed in log.known(session, ids)}
-    fresh: list[tuple[int, EventEnvelope, dict[str, Any]]] = []
+    fresh: list[tuple[int, EventEnvelope, dict[str, Any], Payload]] = []
     seen: dict[str, str] = {}
     received = log.now()
     for i, event, hashed, payload in valid:
+        # An id already used answers duplicate or conflict, whatever its payload says now.
         known = stored.get(event.event_id)
         earlier = seen.get(event.event_id)
         if known is not None or earlier is not None:
@@ -94,6 +131,13 @@ def push(session: Session, device_id: str, raw_events: list[dict[str, Any]]) -> 
                 reason=None if same else "same_id_different_payload",
                 server_seq=known[1] if known is not None else None,
             )
+            continue
+        declared = kind_of(event.kind)
+        assert declared is not None  # _check refused unknown kinds
+        try:
+            typed = declared.decode(event.payload, payload)
+        except PayloadError as error:
+            results[i] = _rejected(event, error.reason)
             continue
         seen[event.event_id] = hashed
         row = {
@@ -107,14 +151,14 @@ def push(session: Session, device_id: str, raw_events: list[dict[str, Any]]) -> 
             "operator_id": event.operator_id,
             "device_time": event.device_time,
             "received_at": received,
-            "payload": payload,
+            "payload": payload.decode("utf-8"),
             "payload_hash": hashed,
         }
-        fresh.append((i, event, row))
+        fresh.append((i, event, row, typed))
 
-    went_back = rewind.rewound(session, device, (event.seq for _, event, _ in fresh))
+    went_back = rewind.rewound(session, device, (event.seq for _, event, _, _ in fresh))
     if went_back is not None:  # nothing of this batch is stored: the desk renumbers first
-        for i, event, _row in fresh:
+        for i, event, _row, _typed in fresh:
             results[i] = EventResult(
                 event_id=event.event_id,
                 seq=event.seq,
@@ -128,8 +172,8 @@ def push(session: Session, device_id: str, raw_events: list[dict[str, Any]]) -> 
             rewound=went_back,
         )
 
-    sequences = log.append(session, [row for _, _, row in fresh])
-    for (i, event, _row), server_seq in zip(fresh, sequences, strict=True):
+    sequences = log.append(session, [row for _, _, row, _ in fresh])
+    for (i, event, _row, _typed), server_seq in zip(fresh, sequences, strict=True):
         results[i] = EventResult(
             event_id=event.event_id,
             seq=event.seq,
@@ -139,25 +183,19 @@ def push(session: Session, device_id: str, raw_events: list[dict[str, Any]]) -> 
 
     gap = None
     if fresh:
-        first = min(event.seq for _, event, _ in fresh)
+        first = min(event.seq for _, event, _, _ in fresh)
         if first > device.last_seq + 1:
             gap = SequenceGap(expected=device.last_seq + 1, received=first)
-        device.last_seq = max(device.last_seq, max(event.seq for _, event, _ in fresh))
+        device.last_seq = max(device.last_seq, max(event.seq for _, event, _, _ in fresh))
         device.events += len(fresh)
     device.last_push_at = received
 
     accepted = [
-        (event, server_seq, row)
-        for (_i, event, row), server_seq in zip(fresh, sequences, strict=True)
+        Accepted(event, server_seq, row, typed)
+        for (_i, event, row, typed), server_seq in zip(fresh, sequences, strict=True)
     ]
-    rules.run(session, device, accepted)
+    rules.run(session, device, accepted, key)
     session.flush()
     final = [result for result in results if result is not None]
     assert len(final) == len(raw_events)
     return PushReply(results=final, last_seq=device.last_seq, gap=gap)
-
-
-def payload_of(row: EventRow) -> dict[str, Any]:
-    value = json.loads(row.payload)
-    assert isinstance(value, dict)
-    return value

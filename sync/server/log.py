@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from sync.protocol import SERVER_DEVICE_ID, dataset_of
+from sync.protocol import SERVER_DEVICE_ID, Author, EventKind, kind_of
+from sync.protocol.contract import Payload
+from sync.server.models import EventRow
+
+if TYPE_CHECKING:
+    from sync.server.signing import ServerKey
 
 LOG_LOCK = 0x5753_594E  # "WSYN"
 
@@ -57,6 +62,7 @@ COLUMNS = (
     "received_at",
     "payload",
     "payload_hash",
+    "signature",
 )
 
 
@@ -70,7 +76,7 @@ def append(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     if not rows:
         return []
     lock_log(session)
-    values = [tuple(row[column] for column in COLUMNS) for row in rows]
+    values = [tuple(row.get(column) for column in COLUMNS) for row in rows]
     connection = session.connection()
     if session.get_bind().dialect.name == "postgresql":
         # Sequence numbers taken up front (in order: the log lock is held), then one COPY:
@@ -119,11 +125,20 @@ def known(session: Session, event_ids: list[str]) -> list[tuple[str, int, str]]:
 
 
 def server_event(
-    kind: str, entity_id: str, payload: dict[str, Any], station_id: str = SERVER_DEVICE_ID
+    kind: EventKind[Any],
+    entity_id: str,
+    payload: Payload,
+    key: ServerKey,
+    station_id: str = SERVER_DEVICE_ID,
 ) -> dict[str, Any]:
-    """A row for an event the server itself makes (enrolments, revocations, conflicts)."""
+    """A row for an event the server itself makes (enrolments, revocations, conflicts),
+    signed with the server's key: desks believe these only when the signature verifies."""
     from uuid6 import uuid7
 
+    if kind.author is not Author.SERVER:
+        raise ValueError(f"{kind.name} is not a server-authored kind")
+    data = kind.encode(payload)
+    text_ = canonical(data)
     at = now()
     event_id = str(uuid7())
     return {
@@ -131,12 +146,31 @@ def server_event(
         "device_id": SERVER_DEVICE_ID,
         "station_id": station_id,
         "seq": 0,
-        "kind": kind,
-        "dataset": dataset_of(kind),
+        "kind": kind.name,
+        "dataset": kind.dataset,
         "entity_id": entity_id,
         "operator_id": None,
         "device_time": at,
         "received_at": at,
-        "payload": canonical(payload),
-        "payload_hash": digest(payload),
+        "payload": text_,
+        "payload_hash": digest(data),
+        "signature": key.sign(kind.name, event_id, entity_id, station_id, text_),
     }
+
+
+def sign_unsigned(session: Session, key: ServerKey, again: bool = False) -> int:
+    """Sign the server's own events that have no signature yet (made before the server had a
+    key), or all of them (``again``: after a key change). Only rows the server made: its
+    device id and sequence 0, which no desk can push. Returns how many were signed."""
+    query = select(EventRow).where(EventRow.device_id == SERVER_DEVICE_ID, EventRow.seq == 0)
+    if not again:
+        query = query.where(EventRow.signature.is_(None))
+    rows = session.scalars(query).all()
+    signed = 0
+    for row in rows:
+        declared = kind_of(row.kind)
+        if declared is None or declared.author is not Author.SERVER:
+            continue
+        row.signature = key.sign(row.kind, row.event_id, row.entity_id, row.station_id, row.payload)
+        signed += 1
+    return signed

@@ -97,6 +97,8 @@ class EventRow(Base):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     payload: Mapped[str] = mapped_column(Text)  # canonical JSON
     payload_hash: Mapped[str] = mapped_column(String(64))
+    # Server-authored events: the server key's signature (sync.protocol.signing), base64.
+    signature: Mapped[str | None] = mapped_column(String(100), default=None)
 
 
 class ConflictRow(Base):

@@ -28,14 +28,24 @@ class SettingsError(Exception):
     pass
 
 
+SIGNING_KEY_FILE = "server-ed25519.key"
+
+
+def _default_data_folder() -> Path:
+    return Path(user_data_path("waystation-server", appauthor=False))
+
+
 def _default_database_url() -> str:
-    folder = user_data_path("waystation-server", appauthor=False)
-    return f"sqlite:///{Path(folder) / 'waystation-server.sqlite3'}"
+    return f"sqlite:///{_default_data_folder() / 'waystation-server.sqlite3'}"
 
 
 class ServerSettings(BaseSettings):
     """``database_url``: PostgreSQL in production (``postgresql+psycopg://user@host/db``);
-    a SQLite file by default, so that a trial needs no configuration at all."""
+    a SQLite file by default, so that a trial needs no configuration at all.
+
+    ``data_folder`` holds the server's signing key (``server-ed25519.key``) unless
+    ``signing_key_file`` names another place: never the database (sync/server/signing.py).
+    """
 
     model_config = SettingsConfigDict(
         env_prefix="WAYSTATION_SERVER_", env_file=".env", extra="ignore"
@@ -49,10 +59,20 @@ class ServerSettings(BaseSettings):
         return value.strip().lower() if isinstance(value, str) else value  # "Production"
 
     database_url: str = Field(default_factory=_default_database_url)
+    data_folder: Path = Field(default_factory=_default_data_folder)
+    signing_key_file: Path | None = None
     admin_token: str = DEVELOPMENT_ADMIN_TOKEN
     public_url: str = "http://127.0.0.1:8700"
     min_protocol: int = 1
     enrolment_code_days: int = 7
+
+    @property
+    def signing_key_path(self) -> Path:
+        return self.signing_key_file or self.data_folder / SIGNING_KEY_FILE
+
+    @property
+    def production(self) -> bool:
+        return self.mode != "development"
 
     def check(self) -> None:
         """Refuse the development secret, or a guessable one, anywhere but in development."""

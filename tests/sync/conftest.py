@@ -74,6 +74,10 @@ class Server:
     log: Path
     process: subprocess.Popen[bytes] | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
+    # The server's data folder (its signing key): shared by the servers of one test, like
+    # the processes of one deployment.
+    data_folder: Path | None = None
+    production: bool = False
 
     @property
     def url(self) -> str:
@@ -83,10 +87,12 @@ class Server:
         environment = {k: v for k, v in os.environ.items() if not k.startswith("WAYSTATION_")}
         environment.update(
             WAYSTATION_SERVER_DATABASE_URL=self.database_url,
-            WAYSTATION_SERVER_MODE="development",
+            WAYSTATION_SERVER_MODE="production" if self.production else "development",
             WAYSTATION_SERVER_PUBLIC_URL=self.url,
             **self.extra_env,
         )
+        if self.data_folder is not None:
+            environment["WAYSTATION_SERVER_DATA_FOLDER"] = str(self.data_folder)
         return environment
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
@@ -197,6 +203,7 @@ def make_server(tmp_path: Path, server_db: str) -> Iterator[Callable[..., Server
             database_url or server_db,
             port or free_port(),
             tmp_path / f"server-{len(started)}.log",
+            data_folder=tmp_path / "server-data",
         )
         server.start()
         started.append(server)

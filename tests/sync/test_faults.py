@@ -18,6 +18,7 @@ from desktop.storage.sync.repositories import SyncState
 from sync.client.engine import sync_once
 from sync.client.transport import ServerClient
 from sync.protocol import EventStatus
+from sync.protocol.events.visits import VISIT_RECORDED, VisitRecorded
 from tests.sync.conftest import Server, Station, free_port
 from tests.sync.test_sync_e2e import enrolled, outbox_size, register
 
@@ -28,9 +29,9 @@ def fill_outbox(station: Station, count: int) -> None:
         at = to_iso(uow.now())
         for i in range(count):
             uow.outbox.append(
-                "visit.recorded",
+                VISIT_RECORDED,
                 f"{i:036d}",
-                {"member_id": None, "services": ["water"], "n": i},
+                VisitRecorded(member_id=None, services=("water",), occupation=f"n{i}"),
                 station.ctx,
                 at,
             )
@@ -211,7 +212,7 @@ def test_a_refused_event_is_quarantined_and_does_not_block_the_rest(
             a.ctx.operator_id,
             a.ctx.operator_role,
         )
-        uow.outbox.append("visit.recorded", "x" * 36, {"n": "bad"}, bad_ctx, at)
+        uow.outbox.append(VISIT_RECORDED, "x" * 36, VisitRecorded(), bad_ctx, at)
         uow.commit()
     fill_outbox(a, 3)
     report = sync_once(a.desk)

@@ -21,6 +21,7 @@ from sync.protocol import MAX_BODY_BYTES, PROTOCOL_HEADER, EnrolRequest
 from sync.server import admin, db
 from sync.server.app import create_app
 from sync.server.settings import DEVELOPMENT_ADMIN_TOKEN, ServerSettings, SettingsError
+from sync.server.signing import server_key
 
 WORK = Path(os.environ.get("PYTEST_TMP_SERVER", "/tmp")) / f"ws-fuzz-{os.getpid()}"
 
@@ -28,7 +29,8 @@ WORK = Path(os.environ.get("PYTEST_TMP_SERVER", "/tmp")) / f"ws-fuzz-{os.getpid(
 def _app() -> tuple[Any, str]:
     WORK.mkdir(parents=True, exist_ok=True)
     path = WORK / f"fuzz-{secrets.token_hex(4)}.sqlite3"
-    config = ServerSettings(database_url=f"sqlite:///{path}")
+    config = ServerSettings(database_url=f"sqlite:///{path}", data_folder=WORK)
+    key = server_key(config)
     database = db.Database(config.database_url)
     db.migrate(database.engine)
     with database.transaction() as session:
@@ -42,8 +44,9 @@ def _app() -> tuple[Any, str]:
                 public_key=base64.b64encode(b"k" * 32).decode(),
                 local_station_id="01a20000-0000-7000-8000-000000000002",
             ),
+            key,
         )
-    return create_app(config, database), reply.device_token
+    return create_app(config, database, key), reply.device_token
 
 
 APP, TOKEN = _app()

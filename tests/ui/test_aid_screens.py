@@ -286,3 +286,41 @@ def test_the_next_card_scanned_while_a_refusal_shows_is_handed_out(
     type_text(qtbot, screen.search, card.qr_text)  # nobody answered: the next card, scanned
     qtbot.keyClick(screen.search, Qt.Key.Key_Return)
     assert screen.band.tone is Tone.OK and "李四" in screen.band.title.text()
+
+
+def test_a_card_scanned_while_a_handout_is_being_saved_is_handed_out_after_it(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    import sqlite3
+
+    from ui import tasks
+
+    zhang = _member(session, ctx, "张三", "13800138000")
+    li = _member(session, ctx, "李四", "13900139000")
+    campaign = _campaign(session, ctx)
+    screen = _screen(qtbot, session)
+    tasks.set_synchronous(False)
+    # Another program (a CLI script, say) holds the write lock: 张三's handout waits on it.
+    other = sqlite3.connect(session.desk.paths.database, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        type_text(qtbot, screen.search, zhang.member_number)
+        qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+        qtbot.wait(50)
+        assert screen.scans.busy  # still being saved
+        type_text(qtbot, screen.search, li.member_number)  # 李四 scans meanwhile
+        qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+        qtbot.wait(200)
+        assert screen.scans.waiting == 1  # kept, not dropped
+    finally:
+        other.execute("COMMIT")
+        other.close()
+
+    def handed() -> list[str]:
+        report = handouts.recent(session.desk.uow(), campaign.id)
+        return sorted(r.member_id for r in report)
+
+    qtbot.waitUntil(lambda: len(handed()) == 2, timeout=5000)
+    assert handed() == sorted([zhang.id, li.id])
+    qtbot.waitUntil(lambda: "李四" in screen.band.title.text(), timeout=3000)
+    assert screen.band.tone is Tone.OK and not screen.scans.busy

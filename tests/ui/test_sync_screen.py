@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
 from desktop.bootstrap import Desk
-from desktop.domain.model import Device, Operator
+from desktop.domain.model import DeskContext, Device, Operator
 from desktop.i18n import tr
 from desktop.services.sync import commands as syncing
 from desktop.storage.members.repositories import MemberRepository
@@ -151,3 +151,56 @@ def test_a_long_sync_can_be_stopped_and_keeps_what_it_did(
     assert screen.sync_button.text() == tr("sync_screen.sync_now")
     sync_and_wait(qtbot, window)
     assert syncing.status(desk.uow()).waiting == 0
+
+
+def test_a_pulled_event_set_aside_shows_with_its_reason(
+    qtbot: QtBot,
+    qapp: QApplication,
+    desk: Desk,
+    station: tuple[Device, Operator],
+    server: Server,  # noqa: F811
+) -> None:
+    from desktop.services.sync.replication import PulledEvent
+    from sync.client.engine import enrol
+    from sync.protocol import SERVER_DEVICE_ID
+
+    device, admin = station
+    ctx = DeskContext(device.station.id, device.id, admin.id, admin.role)
+    assert enrol(desk, server.url, server.station("测试街道工会驿站"), ctx)
+    # What a relay slipped into a pull page: a device key the server never vouched for.
+    forged = PulledEvent(
+        server_seq=99,
+        event_id="01a20000-0000-7000-8000-0000000000f1",
+        kind="device.enrolled",
+        entity_id="01a20000-0000-7000-8000-0000000000f2",
+        station_id="01a20000-0000-7000-8000-0000000000f3",
+        device_id=SERVER_DEVICE_ID,
+        operator_id=None,
+        device_time="2026-07-01T08:00:00.000000Z",
+        received_at="2026-07-01T08:00:00.000000Z",
+        payload={
+            "device_id": "01a20000-0000-7000-8000-0000000000f2",
+            "device_code": "EVXK01",
+            "public_key": "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
+            "station_id": "01a20000-0000-7000-8000-0000000000f3",
+        },
+        signature=None,
+    )
+    done = syncing.apply_page(
+        desk.uow(),
+        "keys",
+        [forged],
+        syncing.cursor(desk.uow(), "keys"),
+        syncing.pinned_server_key(desk.paths.keys),
+    )
+    assert done.set_aside == 1 and done.applied == 0
+    window = open_window(qtbot, qapp, desk, admin)
+    screen = window.sync_screen
+    screen.refresh()
+    qtbot.waitUntil(lambda: screen.quarantine.rowCount() == 1, timeout=10_000)
+    assert "签名无效" in screen.quarantine.item(0, 3).text()
+    assert screen.quarantine.item(0, 1).text() == "device.enrolled"
+    qtbot.waitUntil(lambda: "收到未采用 1 条" in window.outbox_label.text(), timeout=10_000)
+    assert window.tabs is not None
+    window.tabs.setCurrentWidget(screen)
+    grab(window, shots_folder("zh"), "14-sync-set-aside")

@@ -90,10 +90,12 @@ def test_a_scan_queued_while_writing_is_marked_next(
     people = _people(session, ctx, 2)
     held = _course(session, ctx, people)
     screen = _screen(qtbot, session, held.id)
-    screen._recording = True  # a mark is being written
+    screen.scans.start()  # a mark is being written
     scan(qtbot, screen, people[1].member_number)
-    assert screen._queued and attendance.counters(session.desk.uow(), held.id).present == 0
-    screen._recording = False
+    assert (
+        screen.scans.waiting == 1 and attendance.counters(session.desk.uow(), held.id).present == 0
+    )
+    screen.scans.stop()
     scan(qtbot, screen, people[0].member_number)
     assert attendance.counters(session.desk.uow(), held.id).present == 2
 

@@ -61,3 +61,22 @@ def test_a_verb_added_twice_is_refused() -> None:
         app.registry((Again,))
     with pytest.raises(argparse.ArgumentError, match="conflicting subparser: member"):
         app.build_parser((Again,))
+
+
+def _parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    found = [parser]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                found += _parsers(sub)
+    return found
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_every_verb_has_a_help_page(language: str) -> None:
+    """argparse formats help with %: a bare "80%" in a message made `--help` a traceback."""
+    i18n.set_language(language)
+    parsers = _parsers(app.build_parser([sync_cli]))
+    assert len(parsers) > 60
+    for parser in parsers:
+        assert parser.format_help()

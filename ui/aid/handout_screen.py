@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.aid import Campaign
 from desktop.domain.changes import Changes
+from desktop.domain.clock import SHORT, shown
 from desktop.domain.errors import AppError, NotFound
 from desktop.domain.model import Member, Role
 from desktop.domain.people import mask_phone
@@ -40,6 +41,7 @@ from ui.aid.dialogs import OverrideDialog, SignatureDialog, ask_text
 from ui.changes import follow
 from ui.checkin.band import ResultBand, Tone
 from ui.checkin.search_box import SearchBox
+from ui.desk.scan_queue import ScanQueue
 from ui.session.state import DeskSession
 from ui.sound import Sounds
 from ui.tables import read_only_rows, step_selection
@@ -61,7 +63,7 @@ def lines_text(record: HandoutRecord | AidStatus) -> str:
 
 
 def when(iso: str) -> str:
-    return iso[5:16].replace("T", " ")
+    return shown(iso, SHORT)
 
 
 def refusal_text(status: AidStatus) -> str:
@@ -82,7 +84,8 @@ class HandoutScreen(QWidget):
         self.status: AidStatus | None = None
         self.collector: Member | None = None
         self._hits: list[Member] = []
-        self._busy = False
+        # Cards scanned while a handout is being saved wait their turn (none is lost).
+        self.scans: ScanQueue[str] = ScanQueue(self._scanned_now)
 
         self.campaign_box = QComboBox()
         self.campaign_box.setObjectName("campaignBox")
@@ -345,8 +348,9 @@ class HandoutScreen(QWidget):
 
     def scanned(self, text: str) -> None:
         """A card or number scanned: show the person and hand out at once if allowed."""
-        if self._busy:
-            return
+        self.scans.offer(text)
+
+    def _scanned_now(self, text: str) -> None:
         try:
             member = members.resolve_member(self.session.desk.uow(), text)
         except NotFound:
@@ -447,13 +451,13 @@ class HandoutScreen(QWidget):
         return ""
 
     def hand_out(self, override_pin: str = "", override_reason: str = "") -> None:
-        if self._busy or self.status is None or self.campaign is None:
+        if self.scans.busy or self.status is None or self.campaign is None:
             return
         proof = self._proof()
         if proof is None:
             self.focus_input()
             return
-        self._busy = True
+        self.scans.start()
         command = HandOut(
             campaign_id=self.campaign.id,
             member_id=self.status.member.id,
@@ -468,7 +472,13 @@ class HandoutScreen(QWidget):
         ).success(self._done).failure(self._failed).run()
 
     def _done(self, result: handouts.HandoutResult) -> None:
-        self._busy = False
+        self.scans.stop()
+        try:
+            self._show_done(result)
+        finally:
+            self.scans.next()  # then the cards scanned meanwhile
+
+    def _show_done(self, result: handouts.HandoutResult) -> None:
         detail = lines_text(result.record)
         if result.collector is not None:
             detail += " · " + tr("aid.collected_by", name=result.collector.name)
@@ -482,7 +492,13 @@ class HandoutScreen(QWidget):
         self.refresh_side()
 
     def _failed(self, error: Exception) -> None:
-        self._busy = False
+        self.scans.stop()
+        try:
+            self._show_failure(error)
+        finally:
+            self.scans.next()
+
+    def _show_failure(self, error: Exception) -> None:
         if isinstance(error, HandoutRefused):
             self.session.changes.publish(AID, self)  # the refusal is recorded (for the report)
             if self.status is not None:

@@ -46,6 +46,7 @@ from ui.checkin.band import ResultBand, Tone
 from ui.checkin.search_box import BURST_MAX_GAP_S, SearchBox
 from ui.checkin.services_panel import ServicesPanel
 from ui.checkin.today_panel import TodayPanel
+from ui.desk.scan_queue import ScanQueue
 from ui.printing import preview
 from ui.session.state import DeskSession
 from ui.sound import Sounds
@@ -72,10 +73,11 @@ class CheckInScreen(QWidget):
         self.sounds = sounds or Sounds(enabled=False)
         self.state = State.SEARCH
         self.picked: Member | None = None
-        self._recording = False  # a check-in is being written: a second Enter must not double it
         # Replaced in tests: how a finished PDF reaches the person.
         self.show_pdf: Callable[[bytes, str], None] = lambda pdf, title: preview(self, pdf, title)
-        self._queued_scans: list[str] = []  # cards scanned while a check-in was being written
+        # A check-in being written: a second Enter must not double it, and cards scanned
+        # meanwhile wait their turn (none is lost).
+        self.scans: ScanQueue[str] = ScanQueue(self._check_in_now)
         # While a member is picked, a number key toggles a service, unless more keys follow
         # at scanner speed: then it was the first character of the next card.
         self._held: list[tuple[str, float]] = []
@@ -309,10 +311,11 @@ class CheckInScreen(QWidget):
             self.search.feed(char, stamp)
 
     def check_in_scanned(self, text: str) -> None:
-        if self._recording:  # the previous card is still being written: this one is next
-            self._queued_scans.append(text)
+        if self.scans.busy:  # the previous card is still being written: this one is next
             self.search.clear()
-            return
+        self.scans.offer(text)
+
+    def _check_in_now(self, text: str) -> None:
         try:
             member = members.resolve_member(self.session.desk.uow(), text)
         except NotFound:
@@ -326,9 +329,9 @@ class CheckInScreen(QWidget):
         self.record(member, confirm_repeat=False)
 
     def record(self, member: Member, confirm_repeat: bool) -> None:
-        if self._recording:
+        if self.scans.busy:
             return
-        self._recording = True
+        self.scans.start()
         command = checkin.CheckIn(
             member_id=member.id, services=self.services.selected(), confirm_repeat=confirm_repeat
         )
@@ -338,13 +341,11 @@ class CheckInScreen(QWidget):
         ).success(self._recorded).failure(self._failed).run()
 
     def _recorded(self, result: checkin.CheckInResult) -> None:
-        self._recording = False
-        self._show_recorded(result)
-        self._next_queued_scan()
-
-    def _next_queued_scan(self) -> None:
-        if self._queued_scans and not self._recording:
-            self.check_in_scanned(self._queued_scans.pop(0))
+        self.scans.stop()
+        try:
+            self._show_recorded(result)
+        finally:
+            self.scans.next()  # then the cards scanned meanwhile
 
     def _show_recorded(self, result: checkin.CheckInResult) -> None:
         member = result.member
@@ -373,11 +374,11 @@ class CheckInScreen(QWidget):
         self.refresh_today()
 
     def _failed(self, error: Exception) -> None:
-        self._recording = False
+        self.scans.stop()
         try:
             self._show_failure(error)
         finally:
-            self._next_queued_scan()
+            self.scans.next()
 
     def _show_failure(self, error: Exception) -> None:
         if not isinstance(error, AppError):

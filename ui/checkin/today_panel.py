@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop.domain.clock import from_iso
+from desktop.domain.clock import HOUR_MINUTE, shown
 from desktop.domain.model import TodaySummary, Visit
 from desktop.i18n import join, tr
 from ui.tables import read_only_rows
@@ -107,7 +107,7 @@ class TodayPanel(QGroupBox):
             )
             services = join(tr("service." + s) for s in visit.services)
             cells = [
-                from_iso(visit.device_time).astimezone().strftime("%H:%M"),
+                shown(visit.device_time, HOUR_MINUTE),
                 name + ("  " + tr("today.voided") if visit.voided else ""),
                 services,
                 visit.operator_name,

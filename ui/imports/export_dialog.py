@@ -62,7 +62,7 @@ class ExportDialog(QDialog):
         group.addButton(self.visits_choice)
         (self.visits_choice if what == "visits" else self.members_choice).setChecked(True)
         self.members_choice.toggled.connect(lambda _on: self._kind_changed())
-        today = date.today()
+        today = session.today()
         self.start = QDateEdit(_qdate(start or today.replace(day=1)))
         self.end = QDateEdit(_qdate(end or today))
         for edit in (self.start, self.end):

@@ -145,7 +145,7 @@ class ReportScreen(QWidget):
 
         self.month = QComboBox()
         self.month.setObjectName("reportMonth")
-        for first, last in _months(date.today()):
+        for first, last in _months(session.today()):
             self.month.addItem(monthly_report.period_title(first, last), (first, last))
         self.month.addItem(tr("report.custom_range"), None)
         self.month.currentIndexChanged.connect(self._month_chosen)

@@ -4,8 +4,10 @@ changes bus their writes are published on."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from desktop.bootstrap import Desk
+from desktop.domain.clock import local_date
 from desktop.domain.model import DeskContext, Device, Operator, Role
 from ui.changes import ChangesBus
 
@@ -28,3 +30,7 @@ class DeskSession:
 
     def can(self, role: Role) -> bool:
         return self.operator.role.at_least(role)
+
+    def today(self) -> date:
+        """The station's calendar day on the desk's clock (what every screen calls today)."""
+        return date.fromisoformat(local_date(self.desk.uow().now()))

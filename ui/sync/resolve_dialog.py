@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.clock import shown
 from desktop.i18n import tr
 from desktop.services.sync.commands import Conflict, ConflictSide
 from sync.protocol import ConflictKind
@@ -30,7 +31,7 @@ def side_text(side: ConflictSide) -> str:
         station=side.station_name or "-",
         device=side.device_code or "-",
         operator=side.operator_name or "-",
-        time=side.device_time[:16].replace("T", " "),
+        time=shown(side.device_time),
     )
 
 

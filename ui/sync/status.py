@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop.domain.clock import from_iso
+from desktop.domain.clock import SHORT, shown
 from desktop.i18n import tr
 from desktop.services.sync.commands import SyncStatus
 
@@ -10,8 +10,7 @@ from desktop.services.sync.commands import SyncStatus
 def when(iso: str | None) -> str:
     if not iso:
         return tr("sync.never")
-    moment = from_iso(iso).astimezone()
-    return moment.strftime("%m-%d %H:%M")
+    return shown(iso, SHORT)
 
 
 def headline(message: str) -> str:
@@ -19,6 +18,21 @@ def headline(message: str) -> str:
     for stop in ("（", "，", "。", " (", ", ", ". "):
         message = message.split(stop, 1)[0]
     return message
+
+
+def set_aside_reason(reason: str) -> str:
+    """Why a pulled event was not applied, in words (the code as a desk recorded it)."""
+    if reason == "signature":
+        why = tr("sync_screen.reason_signature")
+    elif reason == "signature:no_server_key":
+        why = tr("sync_screen.reason_no_server_key")
+    elif reason == "unknown_kind":
+        why = tr("sync_screen.reason_unknown_kind")
+    elif reason.startswith("payload:"):
+        why = tr("sync_screen.reason_payload", detail=reason.removeprefix("payload:"))
+    else:
+        why = reason
+    return tr("sync_screen.set_aside", reason=why)
 
 
 def status_line(state: SyncStatus, running: bool = False) -> tuple[str, str]:
@@ -33,6 +47,9 @@ def status_line(state: SyncStatus, running: bool = False) -> tuple[str, str]:
     tone = "ok"
     if state.quarantined:
         parts.append(tr("sync_bar.quarantined", count=state.quarantined))
+        tone = "warn"
+    if state.set_aside:
+        parts.append(tr("sync_bar.set_aside", count=state.set_aside))
         tone = "warn"
     if state.open_conflicts:
         parts.append(tr("sync_bar.conflicts", count=state.open_conflicts))

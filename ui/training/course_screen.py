@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.changes import Changes
+from desktop.domain.clock import shown
 from desktop.domain.training import AttendanceStatus
 from desktop.i18n import tr
 from desktop.services.desk import operators
@@ -565,7 +566,7 @@ class CourseScreen(QWidget):
         lines = []
         for h in attendance.history(uow, session_id, member_id):
             parts = [
-                h.device_time[:10] + " " + course_report.local_time(h.device_time),
+                shown(h.device_time),
                 tr("attendance." + h.status.value),
                 h.note,
                 names.get(h.operator_id or "", ""),

@@ -43,6 +43,7 @@ from desktop.services.training.report import counters_line, door_message, local_
 from ui.changes import follow
 from ui.checkin.band import ResultBand, Tone
 from ui.checkin.search_box import SearchBox
+from ui.desk.scan_queue import ScanQueue
 from ui.printing import preview
 from ui.session.state import DeskSession
 from ui.sound import Sounds
@@ -70,8 +71,11 @@ class DoorScreen(QWidget):
         self.sounds = sounds or Sounds(enabled=False)
         self.session_id: str | None = None
         self.waiting_walk_in: Member | None = None
-        self._recording = False
-        self._queued: list[tuple[str, str]] = []  # (ref, member id) waiting for the writer
+        # (ref, member id, walk-in) of people scanned while a mark is written or a walk-in is
+        # asked: they wait their turn (none is lost).
+        self.scans: ScanQueue[tuple[str, str, bool]] = ScanQueue(
+            self._mark_now, ready=lambda: self.waiting_walk_in is None
+        )
         self._hits: list[Member] = []
         # Replaced in tests: how a finished PDF reaches the person.
         self.show_pdf: Callable[[bytes, str], None] = lambda pdf, title: preview(self, pdf, title)
@@ -179,7 +183,7 @@ class DoorScreen(QWidget):
             self.refresh()
 
     def _fill_sessions(self, select: str | None = None) -> None:
-        today = date.today().isoformat()
+        today = self.session.today().isoformat()
         found = courses.sessions_on(self.session.desk.uow(), today)
         if select and all(s.id != select for s in found):
             found.insert(0, courses.session(self.session.desk.uow(), select))
@@ -288,6 +292,7 @@ class DoorScreen(QWidget):
             name = member.name if member else ""
             self.reset()
             self._refuse(tr("door.walk_in_refused", name=name), "")
+            self.scans.next()  # the people scanned while it was asked
         elif char := event.text():
             # The next person's card (or name) while the question was open: that person
             # is served; the walk-in was not enrolled (only Enter does that).
@@ -301,10 +306,15 @@ class DoorScreen(QWidget):
         if self.session_id is None:
             self._refuse(tr("door.no_session"), "")
             return
-        if self._recording:  # the previous person is still being written: this one is next
-            self._queued.append((ref, member_id))
+        # The walk-in just answered is the person at the desk: ahead of the queue.
+        self.scans.offer((ref, member_id, walk_in), first=walk_in)
+
+    def _mark_now(self, item: tuple[str, str, bool]) -> None:
+        ref, member_id, walk_in = item
+        if self.session_id is None:
+            self._refuse(tr("door.no_session"), "")
             return
-        self._recording = True
+        self.scans.start()
         session_id, uow, ctx = self.session_id, self.session.desk.uow(), self.session.ctx()
         DbOp(
             self,
@@ -316,11 +326,11 @@ class DoorScreen(QWidget):
         ).run()
 
     def _marked(self, result: DoorResult) -> None:
-        self._recording = False
+        self.scans.stop()
         try:
             self._show(result)
         finally:
-            self._next_queued()
+            self.scans.next()
 
     def _show(self, result: DoorResult) -> None:
         text = door_message(result)
@@ -344,7 +354,7 @@ class DoorScreen(QWidget):
             self._refuse(text, result.member.member_number)
 
     def _failed(self, error: Exception) -> None:
-        self._recording = False
+        self.scans.stop()
         try:
             if not isinstance(error, AppError):
                 raise error
@@ -353,12 +363,7 @@ class DoorScreen(QWidget):
             else:
                 self._refuse(tr("door.refused_title"), describe(error))
         finally:
-            self._next_queued()
-
-    def _next_queued(self) -> None:
-        if self._queued and not self._recording and self.waiting_walk_in is None:
-            ref, member_id = self._queued.pop(0)
-            self.mark(ref=ref, member_id=member_id)
+            self.scans.next()
 
     def _refuse(self, title: str, detail: str) -> None:
         self.band.show_result(Tone.ERROR, title, detail)

@@ -11,6 +11,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "此设备已连接中心服务器：{server}",
         "This desk is already connected to the central server: {server}",
     ),
+    "sync.no_server_key": (
+        "服务器没有提供签名公钥（版本过旧，或应答被篡改），未连接。请先升级中心服务器。",
+        "The server sent no signing key (too old, or its answer was tampered with): not "
+        "connected. Upgrade the central server first.",
+    ),
+    "sync.server_key_mismatch": (
+        "应答的服务器密钥与连接二维码上的不一致：连接的可能不是本单位的中心服务器，未连接。"
+        "请检查网络和服务器地址，并向管理员索取新的连接码。",
+        "The server's key in the answer is not the one the enrolment QR names: this may not "
+        "be your union's central server. Not connected: check the network and the address, "
+        "and ask the administrator for a new code.",
+    ),
     "sync.bad_server_url": (
         "服务器地址应以 http:// 或 https:// 开头：{url}",
         "The server address must start with http:// or https://: {url}",
@@ -106,6 +118,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "一次性连接码（或扫描到的连接二维码内容）",
         "one-time enrolment code (or the scanned QR text)",
     ),
+    "cli.help.enroll_again": (
+        "已连接的设备重新连接（中心服务器更换了签名密钥时），用新的一次性连接码",
+        "enrol a connected desk again with a new one-time code (after the server changed its "
+        "signing key)",
+    ),
     "cli.help.sync": (
         "同步一次（now）或查看同步状态（status）",
         "sync once (now) or show the sync status (status)",
@@ -127,6 +144,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.sync_server": ("服务器：{server}", "Server: {server}"),
     "cli.sync_waiting": ("待上传：{count} 条", "Waiting to go up: {count}"),
     "cli.sync_quarantined": ("被退回：{count} 条", "Refused by the server: {count}"),
+    "cli.sync_set_aside": (
+        "从服务器收到但未采用：{count} 条",
+        "Received from the server, not applied: {count}",
+    ),
     "cli.sync_conflicts": ("待处理冲突：{count} 个", "Open conflicts: {count}"),
     "cli.sync_last_success": ("上次成功同步：{at}", "Last successful sync: {at}"),
     "cli.sync_error": ("当前问题：{message}", "Current problem: {message}"),

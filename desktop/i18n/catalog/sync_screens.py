@@ -8,6 +8,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync_bar.last": ("上次同步 {at}", "last sync {at}"),
     "sync_bar.quarantined": ("退回 {count} 条", "{count} refused"),
     "sync_bar.conflicts": ("冲突 {count} 个", "{count} conflicts"),
+    "sync_bar.set_aside": ("收到未采用 {count} 条", "{count} set aside"),
+    "sync_screen.set_aside": (
+        "从服务器收到，未采用：{reason}",
+        "From the server, not applied: {reason}",
+    ),
+    "sync_screen.reason_signature": (
+        "签名无效，不是中心服务器签发的（可能是伪造的）",
+        "bad signature: not signed by the central server (possibly forged)",
+    ),
+    "sync_screen.reason_no_server_key": (
+        "本机没有保存中心服务器的公钥，请重新连接服务器",
+        "this desk holds no key of the central server: connect to the server again",
+    ),
+    "sync_screen.reason_unknown_kind": (
+        "本机不认识的记录类型，请升级驿站通",
+        "a kind of record this desk does not know: upgrade Waystation",
+    ),
+    "sync_screen.reason_payload": (
+        "内容不符合该类记录的格式（{detail}）",
+        "its content does not match its kind ({detail})",
+    ),
     "sync_screen.connected": (
         "已连接中心服务器 · 站点：{station}\n{server}",
         "Connected to the central server · station: {station}\n{server}",
@@ -22,7 +43,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync_screen.stop": ("停止同步", "Stop syncing"),
     "sync_screen.progress_push": ("正在上传… 已上传 {count} 条", "Sending… {count} sent"),
     "sync_screen.progress_pull": ("正在接收… 已接收 {count} 条", "Receiving… {count} received"),
-    "sync_screen.quarantined_title": ("被服务器退回的记录", "Records the server refused"),
+    "sync_screen.quarantined_title": (
+        "被服务器退回、或从服务器收到未采用的记录",
+        "Records the server refused, or received from it and not applied",
+    ),
     "sync_screen.quarantined_hint": (
         "这些记录仍保存在本机，不会阻挡其他记录上传。请把原因告诉管理员。",
         "These records stay on this desk and do not hold up the others. Tell the "

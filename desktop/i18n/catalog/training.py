@@ -15,7 +15,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "training.rule": ("结业规则无法识别。", "Unknown completion rule."),
     "training.rule_minimum": (
         "结业要求应为出勤比例（如 0.8 或 80%）或最少学时（大于 0）。",
-        "The requirement is a share of sessions (0.8 or 80%) or a minimum of hours (above 0).",
+        "The requirement is a share of sessions (0.8 or 80%%) or a minimum of hours (above 0).",
     ),
     "training.dates": ("结束日期不能早于开始日期。", "The end date cannot be before the start."),
     "training.capacity": ("名额应为 0（不限）或正整数。", "Capacity is 0 (no limit) or a number."),
@@ -155,7 +155,7 @@ MESSAGES.update(
         ),
         "cli.help.course_reissue": ("撤销并重新颁发一张证书", "Revoke and reissue a certificate"),
         "cli.help.course_minimum": (
-            "结业要求：出勤比例（0.8 或 80%%）或最少学时",  # argparse formats help with %
+            "结业要求：出勤比例（0.8 或 80%%）或最少学时",
             "Requirement: share of sessions (0.8 or 80%%) or minimum hours",
         ),
         "cli.help.course_grace": ("迟到宽限（分钟）", "Grace period in minutes"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from desktop.domain.aid import PROOFS, Campaign, Item, PackageLine
 from desktop.domain.clock import to_iso
@@ -16,6 +17,14 @@ from desktop.services.sync.replication import Applier, PulledEvent
 from desktop.storage.aid.repositories import Campaigns, Items, to_campaign, to_item, unpushed
 from desktop.storage.aid.tables import AidItemRow, CampaignRow
 from desktop.storage.uow import UnitOfWork
+from sync.protocol import EventKind
+from sync.protocol.events.aid import (
+    CAMPAIGN_CREATED,
+    CAMPAIGN_UPDATED,
+    ITEM_CREATED,
+    CampaignRules,
+    ItemPayload,
+)
 
 NAME_MAX, UNIT_MAX = 40, 10
 CAMPAIGN_NAME_MAX = 60
@@ -69,7 +78,7 @@ def create_item(name: str, unit: str, uow: UnitOfWork, ctx: DeskContext) -> Item
         )
         uow.repo(Items).add(row)
         uow.outbox.append(
-            "item.created", row.id, {"name": name, "unit": unit, "version": 1}, ctx, at
+            ITEM_CREATED, row.id, ItemPayload(name=name, unit=unit, version=1), ctx, at
         )
         uow.commit()
         return to_item(row)
@@ -173,7 +182,9 @@ def create_campaign(form: CampaignForm, uow: UnitOfWork, ctx: DeskContext) -> Ca
                 device_time=at,
             )
         )
-        uow.outbox.append("campaign.created", campaign.id, campaign.rules(), ctx, at)
+        uow.outbox.append(
+            CAMPAIGN_CREATED, campaign.id, CAMPAIGN_CREATED.decode(campaign.rules()), ctx, at
+        )
         uow.commit()
         return campaign
 
@@ -192,7 +203,9 @@ def update_campaign(
         campaign = replace(_campaign_from_form(campaign_id, form, uow), version=row.version + 1)
         at = to_iso(uow.now())
         _store(row, campaign)
-        uow.outbox.append("campaign.updated", campaign.id, campaign.rules(), ctx, at)
+        uow.outbox.append(
+            CAMPAIGN_UPDATED, campaign.id, CAMPAIGN_UPDATED.decode(campaign.rules()), ctx, at
+        )
         uow.commit()
         return campaign
 
@@ -266,16 +279,15 @@ def find_campaign(uow: UnitOfWork, ref: str) -> Campaign:
 # --- records from other desks -------------------------------------------------------------
 
 
-def _apply_item(uow: UnitOfWork, event: PulledEvent) -> None:
-    data = event.payload
+def _apply_item(uow: UnitOfWork, event: PulledEvent, item: ItemPayload) -> None:
     row = uow.repo(Items).row(event.entity_id)
-    version = int(data.get("version", 1))
+    version = item.version
     if row is None:
         uow.repo(Items).add(
             AidItemRow(
                 id=event.entity_id,
-                name=str(data["name"])[:NAME_MAX],
-                unit=str(data["unit"])[:UNIT_MAX],
+                name=item.name,
+                unit=item.unit,
                 version=version,
                 station_id=event.station_id,
                 device_id=event.device_id,
@@ -284,11 +296,27 @@ def _apply_item(uow: UnitOfWork, event: PulledEvent) -> None:
             )
         )
     elif version > row.version and not unpushed(uow.session, row.id):
-        row.name, row.unit, row.version = str(data["name"]), str(data["unit"]), version
+        row.name, row.unit, row.version = item.name, item.unit, version
 
 
-def _apply_campaign(uow: UnitOfWork, event: PulledEvent) -> None:
-    campaign = Campaign.from_rules(event.entity_id, event.payload)
+def _apply_campaign(uow: UnitOfWork, event: PulledEvent, rules: CampaignRules) -> None:
+    campaign = Campaign(
+        id=event.entity_id,
+        name=rules.name,
+        starts_on=rules.starts_on,
+        ends_on=rules.ends_on,
+        package=tuple(PackageLine(line.item_id, line.quantity) for line in rules.package),
+        stations=rules.stations,
+        tags=rules.tags,
+        occupations=rules.occupations,
+        max_per_person=rules.max_per_person,
+        min_interval_minutes=rules.min_interval_minutes,
+        max_per_day=rules.max_per_day,
+        not_combinable_with=rules.not_combinable_with,
+        proof=rules.proof,
+        active=rules.active,
+        version=rules.version,
+    )
     row = uow.repo(Campaigns).row(event.entity_id)
     if row is None:
         row = CampaignRow(
@@ -304,9 +332,8 @@ def _apply_campaign(uow: UnitOfWork, event: PulledEvent) -> None:
         _store(row, campaign)
 
 
-APPLIERS: dict[str, Applier] = {
-    "item.created": _apply_item,
-    "item.updated": _apply_item,
-    "campaign.created": _apply_campaign,
-    "campaign.updated": _apply_campaign,
+APPLIERS: dict[EventKind[Any], Applier] = {
+    ITEM_CREATED: _apply_item,
+    CAMPAIGN_CREATED: _apply_campaign,
+    CAMPAIGN_UPDATED: _apply_campaign,
 }

@@ -21,7 +21,7 @@ from desktop.domain.aid import (
     first_refusal,
     remaining,
 )
-from desktop.domain.clock import from_iso, local_date, to_iso
+from desktop.domain.clock import from_iso, local_date, local_day_of, to_iso
 from desktop.domain.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from desktop.domain.ids import new_id
 from desktop.domain.model import DeskContext, Member, Operator, Role
@@ -35,6 +35,18 @@ from desktop.storage.aid.tables import HandoutRefusalRow, HandoutRow, HandoutVoi
 from desktop.storage.desk.repositories import to_operator
 from desktop.storage.members.repositories import MemberRepository
 from desktop.storage.uow import UnitOfWork
+from sync.protocol import EventKind
+from sync.protocol.events.aid import (
+    HANDOUT_RECORDED,
+    HANDOUT_REFUSED,
+    HANDOUT_VOIDED,
+    HandoutLimits,
+    HandoutOverride,
+    HandoutRecorded,
+    HandoutVoided,
+    ItemLine,
+)
+from sync.protocol.events.aid import HandoutRefused as RefusalPayload
 
 REASON_MAX = 200
 OVERRIDE_PIN_WRONG = "override_pin_wrong"  # audit action of a wrong lead PIN
@@ -311,7 +323,7 @@ def hand_out(command: HandOut, uow: UnitOfWork, ctx: DeskContext) -> HandoutResu
         uow.repo(Handouts).add(row, list(items.items()))
         if lead is not None and refusal is not None:
             uow.audit.record("handout_override", ctx.operator_id, at, handout=row.id, lead=lead.id)
-        uow.outbox.append("handout.recorded", row.id, _payload(row, campaign, collector), ctx, at)
+        uow.outbox.append(HANDOUT_RECORDED, row.id, _payload(row, campaign, collector), ctx, at)
         after = _status(uow, campaign, member, ctx, units, [*history, (row, None)])
         record = _record(units, row, None, member.name)
         uow.commit()
@@ -329,36 +341,39 @@ def _proof(campaign: Campaign, text: str) -> str | None:
     return f"{campaign.proof}:{text}"
 
 
-def _payload(row: HandoutRow, campaign: Campaign, collector: Member | None) -> dict[str, Any]:
+def _payload(row: HandoutRow, campaign: Campaign, collector: Member | None) -> HandoutRecorded:
     """Self-contained: another desk rebuilds the handout, the server checks the limits."""
-    return {
-        "campaign_id": row.campaign_id,
-        "campaign_name": campaign.name,
-        "campaign_version": campaign.version,
-        "limits": {
-            "max_per_person": campaign.max_per_person,
-            "max_per_day": campaign.max_per_day,
-            "min_interval_minutes": campaign.min_interval_minutes,
-            "not_combinable_with": list(campaign.not_combinable_with),
-        },
-        "member_id": row.member_id,
-        "member_number": row.member_number,
-        "collector_id": row.collector_id,
-        "collector_number": None if collector is None else collector.member_number,
-        "items": json.loads(row.items),
-        "desk": row.desk,
-        "operator_name": row.operator_name,
-        "local_date": row.local_date,
-        "override": None
+    return HandoutRecorded(
+        campaign_id=row.campaign_id,
+        campaign_name=campaign.name,
+        campaign_version=campaign.version,
+        limits=HandoutLimits(
+            max_per_person=campaign.max_per_person,
+            max_per_day=campaign.max_per_day,
+            min_interval_minutes=campaign.min_interval_minutes,
+            not_combinable_with=campaign.not_combinable_with,
+        ),
+        member_id=row.member_id,
+        member_number=row.member_number,
+        collector_id=row.collector_id,
+        collector_number=None if collector is None else collector.member_number,
+        items=tuple(
+            ItemLine(item_id=str(i["item_id"]), quantity=int(i["quantity"]))
+            for i in json.loads(row.items)
+        ),
+        desk=row.desk,
+        operator_name=row.operator_name,
+        local_date=row.local_date,
+        override=None
         if row.overridden is None
-        else {
-            "refusal": row.overridden,
-            "by": row.override_by,
-            "by_name": row.override_by_name,
-            "reason": row.override_reason,
-        },
-        "proof": row.proof,
-    }
+        else HandoutOverride(
+            refusal=row.overridden,
+            by=row.override_by,
+            by_name=row.override_by_name,
+            reason=row.override_reason,
+        ),
+        proof=row.proof,
+    )
 
 
 def _refuse(
@@ -384,14 +399,10 @@ def _refuse(
         device_time=at,
     )
     uow.repo(Handouts).add_refusal(row)
-    payload = {
-        "campaign_id": campaign.id,
-        "member_id": member.id,
-        "code": row.code,
-        "desk": desk,
-        "local_date": day,
-    }
-    uow.outbox.append("handout.refused", row.id, payload, ctx, at)
+    payload = RefusalPayload(
+        campaign_id=campaign.id, member_id=member.id, code=row.code, desk=desk, local_date=day
+    )
+    uow.outbox.append(HANDOUT_REFUSED, row.id, payload, ctx, at)
     return row.id
 
 
@@ -415,14 +426,14 @@ def void_handout(handout_id: str, reason: str, uow: UnitOfWork, ctx: DeskContext
             device_time=at,
         )
         uow.repo(Handouts).add_void(void)
-        payload = {
-            "handout_id": row.id,
-            "campaign_id": row.campaign_id,
-            "member_id": row.member_id,
-            "desk": row.desk,
-            "reason": reason,
-        }
-        uow.outbox.append("handout.voided", void.id, payload, ctx, at)
+        payload = HandoutVoided(
+            handout_id=row.id,
+            campaign_id=row.campaign_id,
+            member_id=row.member_id,
+            desk=row.desk,
+            reason=reason,
+        )
+        uow.outbox.append(HANDOUT_VOIDED, void.id, payload, ctx, at)
         uow.commit()
         return void.id
 
@@ -470,27 +481,26 @@ def recent(uow: UnitOfWork, campaign_id: str, limit: int = 30) -> list[HandoutRe
 # --- records from other desks -------------------------------------------------------------
 
 
-def _apply_handout(uow: UnitOfWork, event: PulledEvent) -> None:
+def _apply_handout(uow: UnitOfWork, event: PulledEvent, handout: HandoutRecorded) -> None:
     if uow.repo(Handouts).row(event.entity_id) is not None:
         return
-    data = event.payload
-    override = data.get("override") or {}
-    items = [(str(i["item_id"]), int(i["quantity"])) for i in data.get("items", [])]
+    override = handout.override
+    items = [(line.item_id, line.quantity) for line in handout.items]
     row = HandoutRow(
         id=event.entity_id,
-        campaign_id=str(data["campaign_id"]),
-        member_id=str(data["member_id"]),
-        member_number=str(data.get("member_number") or ""),
-        collector_id=data.get("collector_id"),
+        campaign_id=handout.campaign_id,
+        member_id=handout.member_id,
+        member_number=handout.member_number,
+        collector_id=handout.collector_id,
         items=json.dumps([{"item_id": i, "quantity": q} for i, q in items]),
-        desk=str(data["desk"]),
-        operator_name=str(data.get("operator_name") or "")[:50],
-        local_date=str(data.get("local_date") or event.device_time[:10]),
-        overridden=override.get("refusal"),
-        override_by=override.get("by"),
-        override_by_name=override.get("by_name"),
-        override_reason=override.get("reason"),
-        proof=data.get("proof"),
+        desk=handout.desk,
+        operator_name=handout.operator_name,
+        local_date=handout.local_date or local_day_of(event.device_time),
+        overridden=override.refusal if override else None,
+        override_by=override.by if override else None,
+        override_by_name=override.by_name if override else None,
+        override_reason=override.reason if override else None,
+        proof=handout.proof,
         pulled=True,
         station_id=event.station_id,
         device_id=event.device_id,
@@ -500,8 +510,8 @@ def _apply_handout(uow: UnitOfWork, event: PulledEvent) -> None:
     uow.repo(Handouts).add(row, items)
 
 
-def _apply_void(uow: UnitOfWork, event: PulledEvent) -> None:
-    handout_id = str(event.payload["handout_id"])
+def _apply_void(uow: UnitOfWork, event: PulledEvent, void: HandoutVoided) -> None:
+    handout_id = void.handout_id
     if (
         uow.repo(Handouts).void(event.entity_id) is not None
         or uow.repo(Handouts).row(handout_id) is None
@@ -513,7 +523,7 @@ def _apply_void(uow: UnitOfWork, event: PulledEvent) -> None:
         HandoutVoidRow(
             id=event.entity_id,
             handout_id=handout_id,
-            reason=str(event.payload.get("reason", ""))[:REASON_MAX],
+            reason=void.reason,
             station_id=event.station_id,
             device_id=event.device_id,
             operator_id=event.operator_id,
@@ -522,18 +532,17 @@ def _apply_void(uow: UnitOfWork, event: PulledEvent) -> None:
     )
 
 
-def _apply_refusal(uow: UnitOfWork, event: PulledEvent) -> None:
+def _apply_refusal(uow: UnitOfWork, event: PulledEvent, refusal: RefusalPayload) -> None:
     if uow.repo(Handouts).refusal(event.entity_id) is not None:
         return
-    data = event.payload
     uow.repo(Handouts).add_refusal(
         HandoutRefusalRow(
             id=event.entity_id,
-            campaign_id=str(data["campaign_id"]),
-            member_id=str(data["member_id"]),
-            code=str(data["code"])[:20],
-            desk=str(data["desk"])[:8],
-            local_date=str(data.get("local_date") or event.device_time[:10]),
+            campaign_id=refusal.campaign_id,
+            member_id=refusal.member_id,
+            code=refusal.code,
+            desk=refusal.desk,
+            local_date=refusal.local_date or local_day_of(event.device_time),
             station_id=event.station_id,
             device_id=event.device_id,
             operator_id=event.operator_id,
@@ -542,8 +551,8 @@ def _apply_refusal(uow: UnitOfWork, event: PulledEvent) -> None:
     )
 
 
-APPLIERS: dict[str, Applier] = {
-    "handout.recorded": _apply_handout,
-    "handout.voided": _apply_void,
-    "handout.refused": _apply_refusal,
+APPLIERS: dict[EventKind[Any], Applier] = {
+    HANDOUT_RECORDED: _apply_handout,
+    HANDOUT_VOIDED: _apply_void,
+    HANDOUT_REFUSED: _apply_refusal,
 }

@@ -13,7 +13,7 @@ from desktop.domain.aid_report import (
     ReportItem,
     ReportRow,
 )
-from desktop.domain.clock import to_iso
+from desktop.domain.clock import shown, to_iso
 from desktop.domain.errors import NotFound
 from desktop.services.aid.stock import discrepancies
 from desktop.services.sync import commands as syncing
@@ -152,7 +152,7 @@ def _conflicts(uow: UnitOfWork, campaign_id: str) -> list[tuple[ReportConflict, 
             continue
         sides = [
             " · ".join(
-                (str(s.summary.get("desk") or s.device_code), s.operator_name, s.device_time[:16])
+                (str(s.summary.get("desk") or s.device_code), s.operator_name, shown(s.device_time))
             )
             for s in conflict.sides
         ]

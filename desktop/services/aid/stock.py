@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from desktop.domain.aid_report import Discrepancy
-from desktop.domain.clock import local_date, to_iso
+from desktop.domain.clock import local_date, local_day_of, to_iso
 from desktop.domain.errors import InvalidInput, NotFound, RuleViolation
 from desktop.domain.ids import new_id
 from desktop.domain.model import DeskContext, Role
@@ -20,6 +20,17 @@ from desktop.services.sync.replication import Applier, PulledEvent
 from desktop.storage.aid.repositories import Campaigns, Handouts, Items, Stock
 from desktop.storage.aid.tables import StockCountRow, StockMoveRow
 from desktop.storage.uow import UnitOfWork
+from sync.protocol import EventKind
+from sync.protocol.events.aid import (
+    STOCK_ADJUSTED,
+    STOCK_COUNTED,
+    STOCK_RECEIVED,
+    STOCK_TRANSFERRED,
+    StockAdjusted,
+    StockCounted,
+    StockReceived,
+    StockTransferred,
+)
 
 NOTE_MAX = 200
 
@@ -135,16 +146,16 @@ def receive(
             source=source,
             note=note,
         )
-        payload = {
-            "campaign_id": campaign_id,
-            "item_id": item_id,
-            "desk": desk,
-            "quantity": quantity,
-            "source": source,
-            "note": note,
-            "local_date": day,
-        }
-        uow.outbox.append("stock.received", move_id, payload, ctx, at)
+        payload = StockReceived(
+            campaign_id=campaign_id,
+            item_id=item_id,
+            desk=desk,
+            quantity=quantity,
+            source=source,
+            note=note,
+            local_date=day,
+        )
+        uow.outbox.append(STOCK_RECEIVED, move_id, payload, ctx, at)
         uow.commit()
         return move_id
 
@@ -176,15 +187,15 @@ def adjust(
             day=day,
             note=reason,
         )
-        payload = {
-            "campaign_id": campaign_id,
-            "item_id": item_id,
-            "desk": desk,
-            "quantity": delta,
-            "reason": reason,
-            "local_date": day,
-        }
-        uow.outbox.append("stock.adjusted", move_id, payload, ctx, at)
+        payload = StockAdjusted(
+            campaign_id=campaign_id,
+            item_id=item_id,
+            desk=desk,
+            quantity=delta,
+            reason=reason,
+            local_date=day,
+        )
+        uow.outbox.append(STOCK_ADJUSTED, move_id, payload, ctx, at)
         uow.commit()
         return move_id
 
@@ -239,17 +250,17 @@ def transfer(
             other_desk=desk,
             **common,
         )
-        payload = {
-            "campaign_id": campaign_id,
-            "item_id": item_id,
-            "from_desk": desk,
-            "to_desk": to_desk,
-            "quantity": quantity,
-            "in_id": in_id,
-            "note": note,
-            "local_date": day,
-        }
-        uow.outbox.append("stock.transferred", transfer_id, payload, ctx, at)
+        payload = StockTransferred(
+            campaign_id=campaign_id,
+            item_id=item_id,
+            from_desk=desk,
+            to_desk=to_desk,
+            quantity=quantity,
+            in_id=in_id,
+            note=note,
+            local_date=day,
+        )
+        uow.outbox.append(STOCK_TRANSFERRED, transfer_id, payload, ctx, at)
         uow.commit()
         return transfer_id
 
@@ -291,15 +302,15 @@ def count(
             device_time=at,
         )
         uow.repo(Stock).add_count(row)
-        payload = {
-            "campaign_id": campaign_id,
-            "item_id": item_id,
-            "desk": desk,
-            "counted": counted,
-            "expected": expected,
-            "local_date": day,
-        }
-        uow.outbox.append("stock.counted", row.id, payload, ctx, at)
+        payload = StockCounted(
+            campaign_id=campaign_id,
+            item_id=item_id,
+            desk=desk,
+            counted=counted,
+            expected=expected,
+            local_date=day,
+        )
+        uow.outbox.append(STOCK_COUNTED, row.id, payload, ctx, at)
         uow.commit()
         return CountResult(row.id, item_id, counted, expected)
 
@@ -381,77 +392,74 @@ def discrepancies(uow: UnitOfWork, campaign_id: str, desk: str | None = None) ->
 # --- records from other desks -------------------------------------------------------------
 
 
-def _apply_move(uow: UnitOfWork, event: PulledEvent) -> None:
+def _apply_move(uow: UnitOfWork, event: PulledEvent, move: StockReceived | StockAdjusted) -> None:
     if uow.repo(Stock).move(event.entity_id) is not None:
         return
-    data = event.payload
-    kind = "received" if event.kind == "stock.received" else "adjusted"
+    received = isinstance(move, StockReceived)
     _move(
         uow,
         event,
         move_id=event.entity_id,
         event_id=event.entity_id,
-        campaign_id=str(data["campaign_id"]),
-        item_id=str(data["item_id"]),
-        desk=str(data["desk"]),
-        kind=kind,
-        quantity=int(data["quantity"]),
+        campaign_id=move.campaign_id,
+        item_id=move.item_id,
+        desk=move.desk,
+        kind="received" if received else "adjusted",
+        quantity=move.quantity,
         at=event.device_time,
-        day=str(data.get("local_date", event.device_time[:10])),
-        source=str(data.get("source", ""))[:100],
-        note=str(data.get("note") or data.get("reason") or "")[:NOTE_MAX],
+        day=move.local_date or local_day_of(event.device_time),
+        source=move.source if isinstance(move, StockReceived) else "",
+        note=move.note if isinstance(move, StockReceived) else move.reason,
     )
 
 
-def _apply_transfer(uow: UnitOfWork, event: PulledEvent) -> None:
+def _apply_transfer(uow: UnitOfWork, event: PulledEvent, transfer: StockTransferred) -> None:
     if uow.repo(Stock).moves_of_event(event.entity_id):
         return
-    data = event.payload
-    quantity = int(data["quantity"])
+    quantity = transfer.quantity
     common: dict[str, Any] = {
         "event_id": event.entity_id,
-        "campaign_id": str(data["campaign_id"]),
-        "item_id": str(data["item_id"]),
+        "campaign_id": transfer.campaign_id,
+        "item_id": transfer.item_id,
         "at": event.device_time,
-        "day": str(data.get("local_date", event.device_time[:10])),
-        "note": str(data.get("note", ""))[:NOTE_MAX],
+        "day": transfer.local_date or local_day_of(event.device_time),
+        "note": transfer.note,
     }
 
     _move(
         uow,
         event,
         move_id=event.entity_id,
-        desk=str(data["from_desk"]),
+        desk=transfer.from_desk,
         kind="transfer_out",
         quantity=-quantity,
-        other_desk=str(data["to_desk"]),
+        other_desk=transfer.to_desk,
         **common,
     )
     _move(
         uow,
         event,
-        move_id=str(data["in_id"]),
-        desk=str(data["to_desk"]),
+        move_id=transfer.in_id,
+        desk=transfer.to_desk,
         kind="transfer_in",
         quantity=quantity,
-        other_desk=str(data["from_desk"]),
+        other_desk=transfer.from_desk,
         **common,
     )
 
 
-def _apply_count(uow: UnitOfWork, event: PulledEvent) -> None:
+def _apply_count(uow: UnitOfWork, event: PulledEvent, count: StockCounted) -> None:
     if uow.repo(Stock).count_row(event.entity_id) is not None:
         return
-    data = event.payload
     uow.repo(Stock).add_count(
         StockCountRow(
             id=event.entity_id,
-            campaign_id=str(data["campaign_id"]),
-            item_id=str(data["item_id"]),
-            desk=str(data["desk"]),
-            counted=int(data["counted"]),
-            expected=int(data["expected"]),
-            local_date=str(data.get("local_date", event.device_time[:10])),
+            campaign_id=count.campaign_id,
+            item_id=count.item_id,
+            desk=count.desk,
+            counted=count.counted,
+            expected=count.expected,
+            local_date=count.local_date or local_day_of(event.device_time),
             station_id=event.station_id,
             device_id=event.device_id,
             operator_id=event.operator_id,
@@ -460,9 +468,9 @@ def _apply_count(uow: UnitOfWork, event: PulledEvent) -> None:
     )
 
 
-APPLIERS: dict[str, Applier] = {
-    "stock.received": _apply_move,
-    "stock.adjusted": _apply_move,
-    "stock.transferred": _apply_transfer,
-    "stock.counted": _apply_count,
+APPLIERS: dict[EventKind[Any], Applier] = {
+    STOCK_RECEIVED: _apply_move,
+    STOCK_ADJUSTED: _apply_move,
+    STOCK_TRANSFERRED: _apply_transfer,
+    STOCK_COUNTED: _apply_count,
 }

@@ -4,32 +4,30 @@ See desktop.services.sync.replication for the rules every applier follows."""
 
 from __future__ import annotations
 
-from desktop.services.sync.replication import Applier, PulledEvent, optional_text_of, text_of
+from typing import Any
+
+from desktop.services.sync.replication import Applier, PulledEvent
 from desktop.storage.cards.repositories import Cards
 from desktop.storage.cards.tables import CardEventRow, CardRow
 from desktop.storage.members.repositories import MemberRepository
 from desktop.storage.uow import UnitOfWork
+from sync.protocol import EventKind
+from sync.protocol.events.cards import CARD_KINDS, CardPayload
 
 CARD_STATUS = {"lost": "lost", "replaced": "replaced"}
 
 
-def _card(uow: UnitOfWork, event: PulledEvent) -> None:
-    member_id = text_of(event.payload, "member_id", 36)
-    serial = event.payload.get("serial")
-    if (
-        not member_id
-        or not isinstance(serial, int)
-        or uow.repo(MemberRepository).row(member_id) is None
-    ):
+def _card(uow: UnitOfWork, event: PulledEvent, payload: CardPayload) -> None:
+    if uow.repo(MemberRepository).row(payload.member_id) is None:
         return
     kind = event.kind.split(".", 1)[1]
     card = uow.session.get(CardRow, event.entity_id)
     if card is None:
         card = CardRow(
             id=event.entity_id,
-            member_id=member_id,
-            serial=serial,
-            device_code=text_of(event.payload, "device_code", 8),
+            member_id=payload.member_id,
+            serial=payload.serial,
+            device_code=payload.device_code,
             status="active",
             printed_count=0,
             station_id=event.station_id,
@@ -48,7 +46,7 @@ def _card(uow: UnitOfWork, event: PulledEvent) -> None:
                 id=event.event_id,
                 card_id=card.id,
                 kind=kind,
-                reason=optional_text_of(event.payload, "reason", 200),
+                reason=payload.reason or None,
                 station_id=event.station_id,
                 device_id=event.device_id,
                 operator_id=event.operator_id or "",
@@ -57,10 +55,4 @@ def _card(uow: UnitOfWork, event: PulledEvent) -> None:
         )
 
 
-APPLIERS: dict[str, Applier] = {
-    "card.issued": _card,
-    "card.printed": _card,
-    "card.reprinted": _card,
-    "card.lost": _card,
-    "card.replaced": _card,
-}
+APPLIERS: dict[EventKind[Any], Applier] = dict.fromkeys(CARD_KINDS, _card)

@@ -16,6 +16,22 @@ from desktop.storage.cards.repositories import Cards
 from desktop.storage.cards.tables import CardEventRow, CardRow
 from desktop.storage.members.repositories import MemberRepository
 from desktop.storage.uow import UnitOfWork
+from sync.protocol.events.cards import (
+    CARD_ISSUED,
+    CARD_LOST,
+    CARD_PRINTED,
+    CARD_REPLACED,
+    CARD_REPRINTED,
+    CardPayload,
+)
+
+CARD_KIND = {
+    "issued": CARD_ISSUED,
+    "printed": CARD_PRINTED,
+    "reprinted": CARD_REPRINTED,
+    "lost": CARD_LOST,
+    "replaced": CARD_REPLACED,
+}
 
 REASON_MAX = 200
 
@@ -51,13 +67,13 @@ def _event(uow: UnitOfWork, ctx: DeskContext, card: CardRow, kind: str, reason: 
             device_time=at,
         )
     )
-    payload = {
-        "member_id": card.member_id,
-        "serial": card.serial,
-        "device_code": card.device_code,
-        "reason": reason or None,
-    }
-    uow.outbox.append(f"card.{kind}", card.id, payload, ctx, at)
+    payload = CardPayload(
+        member_id=card.member_id,
+        serial=card.serial,
+        device_code=card.device_code,
+        reason=reason or None,
+    )
+    uow.outbox.append(CARD_KIND[kind], card.id, payload, ctx, at)
 
 
 def _new_card(uow: UnitOfWork, ctx: DeskContext, member_id: str, device_code: str) -> CardRow:

@@ -4,34 +4,42 @@ See desktop.services.sync.replication for the rules every applier follows."""
 
 from __future__ import annotations
 
-from desktop.services.sync.replication import Applier, PulledEvent, optional_text_of, text_of
+from typing import Any
+
+from desktop.services.sync.replication import Applier, PulledEvent
 from desktop.storage.certificates.repositories import Certificates
 from desktop.storage.certificates.tables import CertificateRow
 from desktop.storage.members.repositories import MemberRepository
 from desktop.storage.uow import UnitOfWork
+from sync.protocol import EventKind
+from sync.protocol.events.certificates import (
+    CERTIFICATE_ISSUED,
+    CERTIFICATE_REVOKED,
+    CertificateIssued,
+    CertificateRevoked,
+)
 
 
-def _certificate_issued(uow: UnitOfWork, event: PulledEvent) -> None:
-    p = event.payload
-    serial = text_of(p, "serial", 24) or event.entity_id
+def _certificate_issued(uow: UnitOfWork, event: PulledEvent, p: CertificateIssued) -> None:
+    serial = p.serial or event.entity_id
     if uow.repo(Certificates).get(serial) is not None:
         return
-    member_id = optional_text_of(p, "member_id", 36)
+    member_id = p.member_id or None
     if member_id is not None and uow.repo(MemberRepository).row(member_id) is None:
         member_id = None
     uow.repo(Certificates).add(
         CertificateRow(
             serial=serial,
             member_id=member_id,
-            title=text_of(p, "title", 40),
-            recipient_name=text_of(p, "recipient_name", 50),
-            purpose=text_of(p, "purpose", 200),
-            hours=optional_text_of(p, "hours", 12),
-            issued_on=text_of(p, "issued_on", 10),
-            issuing_union=text_of(p, "issuing_union", 100),
-            starts_on=optional_text_of(p, "starts_on", 10),
-            ends_on=optional_text_of(p, "ends_on", 10),
-            signature=text_of(p, "signature", 110),
+            title=p.title,
+            recipient_name=p.recipient_name,
+            purpose=p.purpose,
+            hours=p.hours or None,
+            issued_on=p.issued_on,
+            issuing_union=p.issuing_union,
+            starts_on=p.starts_on or None,
+            ends_on=p.ends_on or None,
+            signature=p.signature,
             revoked_at=None,
             revoke_reason=None,
             station_id=event.station_id,
@@ -42,14 +50,14 @@ def _certificate_issued(uow: UnitOfWork, event: PulledEvent) -> None:
     )
 
 
-def _certificate_revoked(uow: UnitOfWork, event: PulledEvent) -> None:
+def _certificate_revoked(uow: UnitOfWork, event: PulledEvent, p: CertificateRevoked) -> None:
     row = uow.repo(Certificates).get(event.entity_id)
     if row is not None and row.revoked_at is None:
         row.revoked_at = event.device_time
-        row.revoke_reason = optional_text_of(event.payload, "reason", 200) or "-"
+        row.revoke_reason = p.reason or "-"
 
 
-APPLIERS: dict[str, Applier] = {
-    "certificate.issued": _certificate_issued,
-    "certificate.revoked": _certificate_revoked,
+APPLIERS: dict[EventKind[Any], Applier] = {
+    CERTIFICATE_ISSUED: _certificate_issued,
+    CERTIFICATE_REVOKED: _certificate_revoked,
 }

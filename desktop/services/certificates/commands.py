@@ -27,6 +27,12 @@ from desktop.storage.certificates.tables import CertificateRow
 from desktop.storage.desk.repositories import PublicKeys
 from desktop.storage.members.repositories import MemberRepository
 from desktop.storage.uow import UnitOfWork
+from sync.protocol.events.certificates import (
+    CERTIFICATE_ISSUED,
+    CERTIFICATE_REVOKED,
+    CertificateIssued,
+    CertificateRevoked,
+)
 
 TITLES = ("结业证书", "培训证书", "荣誉证书")
 PURPOSE_MAX = 200
@@ -140,8 +146,24 @@ def issue_in(
         device_time=at,
     )
     uow.repo(Certificates).add(row)
-    payload = {k: v for k, v in vars(row).items() if not k.startswith("_")}
-    uow.outbox.append("certificate.issued", serial, payload, ctx, at)
+    payload = CertificateIssued(
+        serial=row.serial,
+        member_id=row.member_id,
+        title=row.title,
+        recipient_name=row.recipient_name,
+        purpose=row.purpose,
+        hours=row.hours,
+        issued_on=row.issued_on,
+        issuing_union=row.issuing_union,
+        starts_on=row.starts_on,
+        ends_on=row.ends_on,
+        signature=row.signature,
+        station_id=row.station_id,
+        device_id=row.device_id,
+        operator_id=row.operator_id,
+        device_time=row.device_time,
+    )
+    uow.outbox.append(CERTIFICATE_ISSUED, serial, payload, ctx, at)
     base_url = DeskSettings.certificate_base_url.read(uow)
     return IssuedCertificate(serial, fields, certificate_url(base_url, serial, signature))
 
@@ -160,7 +182,9 @@ def revoke_certificate(serial: str, reason: str, uow: UnitOfWork, ctx: DeskConte
         at = to_iso(uow.now())
         reason = reason[:200]
         row.revoked_at, row.revoke_reason = at, reason
-        uow.outbox.append("certificate.revoked", row.serial, {"reason": reason}, ctx, at)
+        uow.outbox.append(
+            CERTIFICATE_REVOKED, row.serial, CertificateRevoked(reason=reason), ctx, at
+        )
         uow.commit()
 
 

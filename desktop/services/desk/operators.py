@@ -16,6 +16,7 @@ from desktop.domain.model import DeskContext, Operator, Role
 from desktop.storage.desk.repositories import to_operator
 from desktop.storage.desk.tables import OperatorRow
 from desktop.storage.uow import UnitOfWork
+from sync.protocol.events.desk import OPERATOR_CREATED, OPERATOR_UPDATED, OperatorChanged
 
 # Argon2id; ~50 ms a check on a station PC: cheap for a person, costly for a guesser.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
@@ -136,7 +137,9 @@ def add_operator(form: OperatorForm, uow: UnitOfWork, ctx: DeskContext) -> Opera
             created_at=at,
         )
         uow.operators.add(row)
-        uow.outbox.append("operator.created", row.id, {"name": name, "role": row.role}, ctx, at)
+        uow.outbox.append(
+            OPERATOR_CREATED, row.id, OperatorChanged(name=name, role=row.role), ctx, at
+        )
         uow.audit.record("operator_added", ctx.operator_id, at, operator=row.id, role=row.role)
         uow.commit()
         return to_operator(row)
@@ -163,7 +166,9 @@ def update_operator(
         row.name, row.role, row.version = name, Role(form.role).value, row.version + 1
         if form.pin:
             row.pin_hash = hash_pin(form.pin)
-        uow.outbox.append("operator.updated", row.id, {"name": name, "role": row.role}, ctx, at)
+        uow.outbox.append(
+            OPERATOR_UPDATED, row.id, OperatorChanged(name=name, role=row.role), ctx, at
+        )
         uow.audit.record(
             "operator_updated", ctx.operator_id, at, operator=row.id, pin_reset=bool(form.pin)
         )
@@ -184,7 +189,7 @@ def set_operator_active(
         at = to_iso(uow.now())
         row.active = active
         row.version += 1
-        uow.outbox.append("operator.updated", row.id, {"active": active}, ctx, at)
+        uow.outbox.append(OPERATOR_UPDATED, row.id, OperatorChanged(active=active), ctx, at)
         uow.audit.record("operator_active", ctx.operator_id, at, operator=row.id, active=active)
         uow.commit()
         return to_operator(row)

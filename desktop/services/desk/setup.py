@@ -11,6 +11,14 @@ from desktop.domain.model import DeskContext, Device, Operator, Role, StationKin
 from desktop.services.desk.operators import hash_pin, validate_operator_name, validate_pin
 from desktop.storage.desk.tables import DeviceRow, OperatorRow, StationRow
 from desktop.storage.uow import UnitOfWork
+from sync.protocol.events.desk import (
+    DEVICE_CREATED,
+    OPERATOR_CREATED,
+    STATION_CREATED,
+    DeviceCreated,
+    OperatorChanged,
+    StationCreated,
+)
 
 
 @dataclass(frozen=True)
@@ -63,17 +71,21 @@ def set_up_station(command: StationSetup, uow: UnitOfWork) -> tuple[Device, Oper
         uow.operators.add(admin)
         ctx = DeskContext(station.id, device.id, admin.id, Role.ADMIN)
         uow.outbox.append(
-            "station.created",
+            STATION_CREATED,
             station.id,
-            {"name": station.name, "kind": station.kind, "union_name": station.union_name},
+            StationCreated(name=station.name, kind=station.kind, union_name=station.union_name),
             ctx,
             at,
         )
         uow.outbox.append(
-            "device.created", device.id, {"code": device.code, "station_id": station.id}, ctx, at
+            DEVICE_CREATED,
+            device.id,
+            DeviceCreated(code=device.code, station_id=station.id),
+            ctx,
+            at,
         )
         uow.outbox.append(
-            "operator.created", admin.id, {"name": admin.name, "role": admin.role}, ctx, at
+            OPERATOR_CREATED, admin.id, OperatorChanged(name=admin.name, role=admin.role), ctx, at
         )
         uow.audit.record("setup", admin.id, at, station=station.name)
         uow.commit()

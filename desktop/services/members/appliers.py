@@ -14,49 +14,41 @@ from sqlalchemy import select
 from desktop.domain.people import normalise_member_number, phone_tail
 from desktop.domain.pinyin import sort_key
 from desktop.services.members.commands import KEYS_VERSION, search_keys
-from desktop.services.sync.replication import BatchApplier, PulledEvent, optional_text_of, text_of
+from desktop.services.sync.replication import BatchApplier, PulledEvent
 from desktop.storage.members.repositories import MemberRepository
 from desktop.storage.members.tables import MemberRow
 from desktop.storage.sync.repositories import PushResults
 from desktop.storage.uow import UnitOfWork
+from sync.protocol import EventKind
+from sync.protocol.events.members import MEMBER_KINDS, MemberPayload
 
 
-def _member_fields(payload: dict[str, Any]) -> dict[str, Any]:
-    """A pulled member's columns, each clipped to its size (runs once per member on a first
-    pull of hundreds of thousands: kept plain)."""
-    phone = optional_text_of(payload, "phone", 11)
-    tags = payload.get("tags")
-    if not tags:
-        tags_text = "[]"
-    else:
-        kept = [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
-        tags_text = json.dumps(kept, ensure_ascii=False)
+def _member_fields(member: MemberPayload) -> dict[str, Any]:
+    """A pulled member's columns (runs once per member on a first pull of hundreds of
+    thousands: kept plain)."""
+    phone = member.phone or None
     if phone is None:
         tail = None
     elif phone.isascii() and phone.isdigit():
         tail = phone[-4:]  # as every desk stores it: 11 ASCII digits
     else:
         tail = phone_tail(phone)
-    version = payload.get("version")
     return {
-        "member_number": text_of(payload, "member_number", 20),
-        "name": text_of(payload, "name", 50),
+        "member_number": member.member_number,
+        "name": member.name,
         "phone": phone,
         "phone_tail": tail,
-        "occupation": text_of(payload, "occupation", 30),
-        "employer": text_of(payload, "employer", 100),
-        "union_branch": text_of(payload, "union_branch", 100),
-        "tags": tags_text,
-        "id_hash": optional_text_of(payload, "id_hash", 64),
-        "id_last4": optional_text_of(payload, "id_last4", 4),
-        "consent_at": optional_text_of(payload, "consent_at", 27),
-        "active": payload.get("active") is not False,
-        "deactivated_reason": optional_text_of(payload, "deactivated_reason", 200),
-        "version": version if isinstance(version, int) and version > 0 else 1,
+        "occupation": member.occupation,
+        "employer": member.employer,
+        "union_branch": member.union_branch,
+        "tags": json.dumps(list(member.tags), ensure_ascii=False) if member.tags else "[]",
+        "id_hash": member.id_hash or None,
+        "id_last4": member.id_last4 or None,
+        "consent_at": member.consent_at or None,
+        "active": member.active,
+        "deactivated_reason": member.deactivated_reason or None,
+        "version": member.version,
     }
-
-
-MEMBER_KINDS = ("member.registered", "member.updated", "member.deactivated", "member.reactivated")
 
 
 @lru_cache(maxsize=200_000)
@@ -65,44 +57,38 @@ def _name_keys(name: str) -> tuple[tuple[str, ...], str]:
     return tuple(sorted(search_keys(name, ""))), sort_key(name)
 
 
-def _keys_of(payload: dict[str, Any], name: str) -> tuple[tuple[str, ...], str]:
+def _keys_of(member: MemberPayload) -> tuple[tuple[str, ...], str]:
     """The keys the registering desk sent (same keys version), else computed here."""
-    sent, sort = payload.get("name_keys"), payload.get("name_sort")
-    if (
-        payload.get("keys_version") == KEYS_VERSION
-        and isinstance(sent, list)
-        and isinstance(sort, str)
-        and all(isinstance(key, str) for key in sent)
-    ):
-        return tuple(key[:60] for key in sent), sort[:120]
-    return _name_keys(name)
+    if member.keys_version == KEYS_VERSION and member.name_sort:
+        return member.name_keys, member.name_sort
+    return _name_keys(member.name)
 
 
-def _members(uow: UnitOfWork, events: list[PulledEvent]) -> None:
+def _members(uow: UnitOfWork, events: list[tuple[PulledEvent, MemberPayload]]) -> None:
     """New members in bulk (a first pull brings hundreds of thousands); members this desk
     already holds one by one, by the rules of ``_member``."""
-    ids = list({event.entity_id for event in events})
+    ids = list({event.entity_id for event, _member in events})
     existing: set[str] = set()
     for start in range(0, len(ids), 900):
         chunk = ids[start : start + 900]
         existing.update(uow.session.scalars(select(MemberRow.id).where(MemberRow.id.in_(chunk))))
     queued: dict[str, dict[str, Any]] = {}
-    for event in events:
+    for event, member in events:
         if event.entity_id in existing:
-            _member(uow, event)
+            _member(uow, event, member)
             continue
-        fields = _member_fields(event.payload)
+        fields = _member_fields(member)
         if not fields["name"] or not fields["member_number"]:
             continue
         earlier = queued.get(event.entity_id)
         if earlier is not None:
             if fields["version"] > earlier["version"]:
-                keys_of_name, name_sort = _keys_of(event.payload, fields["name"])
+                keys_of_name, name_sort = _keys_of(member)
                 earlier.update(
                     fields, updated_at=event.received_at, _keys=keys_of_name, name_sort=name_sort
                 )
             continue
-        keys_of_name, name_sort = _keys_of(event.payload, fields["name"])
+        keys_of_name, name_sort = _keys_of(member)
         queued[event.entity_id] = {
             "name_sort": name_sort,
             "_keys": keys_of_name,
@@ -137,8 +123,8 @@ def _members(uow: UnitOfWork, events: list[PulledEvent]) -> None:
     )
 
 
-def _member(uow: UnitOfWork, event: PulledEvent) -> None:
-    fields = _member_fields(event.payload)
+def _member(uow: UnitOfWork, event: PulledEvent, member: MemberPayload) -> None:
+    fields = _member_fields(member)
     if not fields["name"] or not fields["member_number"]:
         return
     row = uow.repo(MemberRepository).row(event.entity_id)
@@ -178,4 +164,4 @@ def _member(uow: UnitOfWork, event: PulledEvent) -> None:
     )
 
 
-BATCH_APPLIERS: dict[str, BatchApplier] = dict.fromkeys(MEMBER_KINDS, _members)
+BATCH_APPLIERS: dict[EventKind[Any], BatchApplier] = dict.fromkeys(MEMBER_KINDS, _members)

@@ -27,6 +27,13 @@ from desktop.services.desk.operators import require_role
 from desktop.storage.members.repositories import MemberRepository, to_member
 from desktop.storage.members.tables import MemberRow
 from desktop.storage.uow import UnitOfWork
+from sync.protocol.events.members import (
+    MEMBER_DEACTIVATED,
+    MEMBER_REACTIVATED,
+    MEMBER_REGISTERED,
+    MEMBER_UPDATED,
+    MemberPayload,
+)
 
 FREE_TEXT_MAX = 100
 MAX_TAGS = 20
@@ -168,27 +175,27 @@ def _try(normalise: Callable[[str], str], raw: str) -> str:
         return ""
 
 
-def _payload(row: MemberRow, keys: Sequence[str] | None = None) -> dict[str, object]:
+def payload_of(row: MemberRow, keys: Sequence[str] | None = None) -> MemberPayload:
     """What the outbox carries of a member: never an ID number, only its keyed hash; the
     derived search keys too (``keys`` when the caller has them already)."""
-    return {
-        "name_keys": list(keys if keys is not None else name_keys(row.name)),
-        "name_sort": row.name_sort,
-        "keys_version": KEYS_VERSION,
-        "member_number": row.member_number,
-        "name": row.name,
-        "phone": row.phone,
-        "occupation": row.occupation,
-        "employer": row.employer,
-        "union_branch": row.union_branch,
-        "tags": json.loads(row.tags),
-        "id_hash": row.id_hash,
-        "id_last4": row.id_last4,
-        "consent_at": row.consent_at,
-        "active": row.active,
-        "deactivated_reason": row.deactivated_reason,
-        "version": row.version,
-    }
+    return MemberPayload(
+        name_keys=tuple(keys if keys is not None else name_keys(row.name)),
+        name_sort=row.name_sort,
+        keys_version=KEYS_VERSION,
+        member_number=row.member_number,
+        name=row.name,
+        phone=row.phone,
+        occupation=row.occupation,
+        employer=row.employer,
+        union_branch=row.union_branch,
+        tags=tuple(json.loads(row.tags)),
+        id_hash=row.id_hash,
+        id_last4=row.id_last4,
+        consent_at=row.consent_at,
+        active=row.active,
+        deactivated_reason=row.deactivated_reason,
+        version=row.version,
+    )
 
 
 def register_member(
@@ -243,7 +250,7 @@ def register_member(
         )
         uow.repo(MemberRepository).add(row, search_keys(row.name, number))
         uow.repo(MemberRepository).add_revision(row, ctx.operator_id, at)
-        uow.outbox.append("member.registered", row.id, _payload(row), ctx, at)
+        uow.outbox.append(MEMBER_REGISTERED, row.id, payload_of(row), ctx, at)
         uow.commit()
         return to_member(row)
 
@@ -311,7 +318,7 @@ def update_member(
         row.updated_at = at
         uow.repo(MemberRepository).replace_keys(row.id, search_keys(row.name, row.member_number))
         uow.repo(MemberRepository).add_revision(row, ctx.operator_id, at)
-        uow.outbox.append("member.updated", row.id, _payload(row), ctx, at)
+        uow.outbox.append(MEMBER_UPDATED, row.id, payload_of(row), ctx, at)
         uow.commit()
         return to_member(row)
 
@@ -334,8 +341,8 @@ def set_member_active(
         row.version += 1
         row.updated_at = at
         uow.repo(MemberRepository).add_revision(row, ctx.operator_id, at)
-        kind = "member.reactivated" if active else "member.deactivated"
-        uow.outbox.append(kind, row.id, _payload(row), ctx, at)
+        kind = MEMBER_REACTIVATED if active else MEMBER_DEACTIVATED
+        uow.outbox.append(kind, row.id, payload_of(row), ctx, at)
         uow.commit()
         return to_member(row)
 

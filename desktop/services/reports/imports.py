@@ -40,8 +40,13 @@ from desktop.domain.people import format_member_number, phone_tail
 from desktop.domain.pinyin import sort_key
 from desktop.i18n import tr
 from desktop.services.desk.operators import require_role
-from desktop.services.members.commands import CleanMember, MemberForm, clean_form, search_keys
-from desktop.services.members.commands import _payload as member_payload
+from desktop.services.members.commands import (
+    CleanMember,
+    MemberForm,
+    clean_form,
+    payload_of,
+    search_keys,
+)
 from desktop.services.reports.spreadsheets import (
     Sheet,
     Table,
@@ -53,6 +58,7 @@ from desktop.storage.members.repositories import MemberRepository
 from desktop.storage.members.tables import MemberRow
 from desktop.storage.reports.repositories import KnownMember, MemberIndex, Rosters
 from desktop.storage.uow import UnitOfWork
+from sync.protocol.events.members import MEMBER_REGISTERED, MEMBER_UPDATED, MemberPayload
 
 log = logging.getLogger(__name__)
 
@@ -545,7 +551,7 @@ def _insert_new(
     first = uow.device.take_member_seq(len(new))
     members: list[dict[str, Any]] = []
     keys: list[dict[str, str]] = []
-    events: list[tuple[str, str, dict[str, Any]]] = []
+    events: list[tuple[str, MemberPayload]] = []
     for offset, (_number, clean) in enumerate(new):
         member_number = format_member_number(device_code, first + offset)
         cached = run.keys_cache.get(clean.name)
@@ -583,14 +589,14 @@ def _insert_new(
         keys.extend({"key": k, "member_id": values["id"]} for k in member_keys)
         # The desk's payload, read from the row's values (no ORM object needed to insert).
         row = cast(MemberRow, SimpleNamespace(**values))
-        events.append(("member.registered", values["id"], member_payload(row, name_keys)))
+        events.append((values["id"], payload_of(row, name_keys)))
         Rosters.remember(
             run.index,
             KnownMember(values["id"], clean.phone, clean.id_hash, clean.name, member_number),
         )
         run.numbers.append(member_number)
     uow.repo(Rosters).add_members(members, keys, ctx.operator_id, at)
-    uow.repo(Rosters).append_events(events, ctx, at)
+    uow.repo(Rosters).append_events(MEMBER_REGISTERED, events, ctx, at)
     run.imported += len(new)
 
 
@@ -631,7 +637,7 @@ def _apply_updates(
                 row.id, search_keys(row.name, row.member_number)
             )
         uow.repo(MemberRepository).add_revision(row, ctx.operator_id, at)
-        uow.outbox.append("member.updated", row.id, member_payload(row), ctx, at)
+        uow.outbox.append(MEMBER_UPDATED, row.id, payload_of(row), ctx, at)
         run.updated += 1
 
 

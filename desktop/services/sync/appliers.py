@@ -1,5 +1,6 @@
 """Appliers of what the server says: device keys (enrolled, revoked) and conflicts (opened,
-resolved).
+resolved). The server's own kinds reach these only with a signature that verified with the
+pinned server key (``replication.checked``).
 
 See desktop.services.sync.replication for the rules every applier follows."""
 
@@ -8,80 +9,87 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from typing import Any
+
+import msgspec
 
 from desktop.services.members import commands as members_commands
-from desktop.services.sync.replication import Applier, PulledEvent, text_of
+from desktop.services.sync.replication import Applier, PulledEvent
 from desktop.storage.desk.tables import DeviceKeyRow
 from desktop.storage.sync.repositories import Conflicts
 from desktop.storage.sync.tables import ConflictRow
 from desktop.storage.uow import UnitOfWork
+from sync.protocol import EventKind
+from sync.protocol.events.conflicts import (
+    CONFLICT_OPENED,
+    CONFLICT_RESOLVED,
+    ConflictOpened,
+    ConflictResolved,
+)
+from sync.protocol.events.keys import (
+    DEVICE_ENROLLED,
+    DEVICE_REVOKED,
+    DeviceEnrolled,
+    DeviceRevoked,
+)
 
 
-def _device_enrolled(uow: UnitOfWork, event: PulledEvent) -> None:
-    code = text_of(event.payload, "device_code", 8)
+def _device_enrolled(uow: UnitOfWork, event: PulledEvent, payload: DeviceEnrolled) -> None:
     try:
-        key = base64.b64decode(text_of(event.payload, "public_key", 60), validate=True)
+        key = base64.b64decode(payload.public_key, validate=True)
     except (binascii.Error, ValueError):
         return
-    if not code or len(key) != 32:
+    if len(key) != 32:
         return
-    row = uow.session.get(DeviceKeyRow, code)
+    row = uow.session.get(DeviceKeyRow, payload.device_code)
     if row is None:
         uow.session.add(
             DeviceKeyRow(
-                device_code=code, public_key=key, source="pulled", registered_at=event.device_time
+                device_code=payload.device_code,
+                public_key=key,
+                source="pulled",
+                registered_at=event.device_time,
             )
         )
+    # A code already known with another key is not replaced: cards it signed keep their owner.
 
 
-def _device_revoked(uow: UnitOfWork, event: PulledEvent) -> None:
-    row = uow.session.get(DeviceKeyRow, text_of(event.payload, "device_code", 8))
+def _device_revoked(uow: UnitOfWork, event: PulledEvent, payload: DeviceRevoked) -> None:
+    row = uow.session.get(DeviceKeyRow, payload.device_code)
     if row is not None and row.source != "own" and row.revoked_at is None:
-        row.revoked_at = event.device_time
+        row.revoked_at = payload.revoked_at or event.device_time
 
 
-def _conflict_opened(uow: UnitOfWork, event: PulledEvent) -> None:
-    conflict_id = text_of(event.payload, "conflict_id", 36)
-    if not conflict_id or uow.repo(Conflicts).get(conflict_id) is not None:
+def _conflict_opened(uow: UnitOfWork, event: PulledEvent, payload: ConflictOpened) -> None:
+    if uow.repo(Conflicts).get(payload.conflict_id) is not None:
         return
     uow.repo(Conflicts).add(
         ConflictRow(
-            id=conflict_id,
-            kind=text_of(event.payload, "conflict_kind", 40),
+            id=payload.conflict_id,
+            kind=payload.conflict_kind,
             status="open",
-            detail=json.dumps(event.payload, ensure_ascii=False),
+            detail=json.dumps(msgspec.to_builtins(payload), ensure_ascii=False),
             opened_at=event.received_at,
-            stations=" ".join(
-                sorted(
-                    {
-                        str(record.get("station_id"))
-                        for record in event.payload.get("records", [])
-                        if isinstance(record, dict)
-                    }
-                )
-            ),
+            stations=" ".join(sorted({record.station_id for record in payload.records})),
         )
     )
 
 
-def _conflict_resolved(uow: UnitOfWork, event: PulledEvent) -> None:
-    row = uow.repo(Conflicts).get(text_of(event.payload, "conflict_id", 36))
+def _conflict_resolved(uow: UnitOfWork, event: PulledEvent, payload: ConflictResolved) -> None:
+    row = uow.repo(Conflicts).get(payload.conflict_id)
     if row is None or row.status == "resolved":
         return
     row.status = "resolved"
-    row.note = text_of(event.payload, "note", 500)
+    row.note = payload.note
     row.resolved_at = event.device_time
-    row.resolution = json.dumps(event.payload, ensure_ascii=False)
-    if event.payload.get("action") == "merge":
-        merge_from = text_of(event.payload, "merge_from", 36)
-        merge_into = text_of(event.payload, "merge_into", 36)
-        if merge_from and merge_into:
-            members_commands.merge_members(uow, merge_from, merge_into)
+    row.resolution = json.dumps(msgspec.to_builtins(payload), ensure_ascii=False)
+    if payload.action == "merge" and payload.merge_from and payload.merge_into:
+        members_commands.merge_members(uow, payload.merge_from, payload.merge_into)
 
 
-APPLIERS: dict[str, Applier] = {
-    "device.enrolled": _device_enrolled,
-    "device.revoked": _device_revoked,
-    "conflict.opened": _conflict_opened,
-    "conflict.resolved": _conflict_resolved,
+APPLIERS: dict[EventKind[Any], Applier] = {
+    DEVICE_ENROLLED: _device_enrolled,
+    DEVICE_REVOKED: _device_revoked,
+    CONFLICT_OPENED: _conflict_opened,
+    CONFLICT_RESOLVED: _conflict_resolved,
 }

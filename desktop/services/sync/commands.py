@@ -13,27 +13,43 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from desktop.domain.clock import to_iso
 from desktop.domain.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from desktop.domain.model import DeskContext, Role
 from desktop.identity import secrets
+from desktop.identity.server_key import pin_server_key, server_key
 from desktop.services.appliers import APPLIERS
 from desktop.services.desk.operators import require_role
 from desktop.services.members import commands as members_commands
 from desktop.services.sync import replication
 from desktop.services.sync.replication import PulledEvent
 from desktop.storage.desk.tables import StationRow
+from desktop.storage.sync.outbox import payload_json
 from desktop.storage.sync.repositories import (
     QUARANTINED,
     Conflicts,
     Cursors,
+    PulledQuarantine,
     PushResults,
     SyncState,
 )
 from desktop.storage.sync.tables import ConflictRow
 from desktop.storage.uow import IdHashKeys, UnitOfWork
+from sync.protocol import Author, contract
+from sync.protocol.events.conflicts import (
+    CONFLICT_OPENED,
+    CONFLICT_RESOLVED,
+    ConflictOpened,
+    ConflictResolved,
+)
 
-DEMO_FLAG = "demo_data"  # desktop.demo marks a desk filled with generated people
+DEMO_FLAG = "demo_data"
+# The datasets that carry kinds only the server may make (their events are signed).
+SERVER_DATASETS = tuple(
+    sorted({k.dataset for k in contract.kinds() if k.author is Author.SERVER and k.dataset})
+)  # desktop.demo marks a desk filled with generated people
 NOTE_MAX = 500
 
 # Push answers as the server gives them (sync.protocol.EventStatus).
@@ -70,6 +86,7 @@ class SyncStatus:
     error: SyncError | None
     stopped: bool  # revoked or needs an upgrade: no retry until a person acts
     pulled: dict[str, int]
+    set_aside: int = 0  # pulled events not applied (unknown kind, bad payload or signature)
 
 
 @dataclass(frozen=True)
@@ -81,12 +98,22 @@ class PushOutcome:
 
 
 @dataclass(frozen=True)
+class PageApplied:
+    applied: int  # events an applier of this desk took
+    set_aside: int  # events that failed their check, kept with the reason
+
+
+@dataclass(frozen=True)
 class QuarantinedEvent:
+    """An event of this desk the server refused, or (``pulled``) one pulled from the server
+    that this desk set aside; ``seq`` is then the server's sequence."""
+
     seq: int
     kind: str
     entity_id: str
     device_time: str
     reason: str
+    pulled: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,15 +143,19 @@ class Conflict:
 # --- enrolment ------------------------------------------------------------------------------
 
 
-def enrolment_details(uow: UnitOfWork, public_key: bytes, ctx: DeskContext) -> EnrolmentDetails:
+def enrolment_details(
+    uow: UnitOfWork, public_key: bytes, ctx: DeskContext, again: bool = False
+) -> EnrolmentDetails:
     """Refuses an operator who is not an admin (enrolling binds the desk to an organisation
     and adopts its ID-number key), a desk holding demo data (generated people must not reach
-    a real server) and a desk that is enrolled already."""
+    a real server) and a desk that is enrolled already, unless it enrols ``again`` (to learn
+    a new server key: docs/tokens.md)."""
     require_role(ctx, Role.ADMIN)
     with uow.reading():
         if uow.settings.get(DEMO_FLAG):
             raise RuleViolation("sync.demo_desk")
-        if uow.repo(SyncState).get("server_url") and not uow.repo(SyncState).get("stopped"):
+        enrolled = uow.repo(SyncState).get("server_url")
+        if enrolled and not again and not uow.repo(SyncState).get("stopped"):
             raise RuleViolation(
                 "sync.already_enrolled", server=uow.repo(SyncState).get("server_url")
             )
@@ -147,11 +178,16 @@ def apply_enrolment(
     reply: dict[str, Any],
     ctx: DeskContext,
 ) -> str:
-    """Adopt what the server answered: token, station, the organisation's ID-number key.
+    """Adopt what the server answered: its public key (pinned), token, station, the
+    organisation's ID-number key. A reply without a usable server key is refused before
+    anything is kept (RuleViolation ``sync.no_server_key``).
 
     From now on this desk's records carry the server's station id; events already queued
     keep the id made at setup, which the server knows as this device's own.
     """
+    pinned = server_key(keys_folder)
+    pin_server_key(keys_folder, str(reply.get("server_public_key") or ""))
+    key_changed = pinned is not None and pinned != server_key(keys_folder)
     secrets.save_device_token(keys_folder, str(reply["device_token"]))
     key = base64.b64decode(str(reply["id_hash_key"]))
     secrets.adopt_id_hash_key(keys_folder, key)
@@ -183,6 +219,11 @@ def apply_enrolment(
         uow.repo(SyncState).set("enrolled_at", at)
         uow.repo(SyncState).set("stopped", None)
         uow.repo(SyncState).set("error", None)
+        if key_changed or uow.repo(PulledQuarantine).count():
+            # What the old key (or no key) could not vouch for is pulled again and checked
+            # with the key pinned now.
+            uow.repo(Cursors).forget(SERVER_DATASETS)
+            uow.repo(PulledQuarantine).forget_unsigned()
         uow.audit.record("sync.enrolled", None, at, server=server_url, station=station_id)
         uow.audit.record(
             "desk_enrolled", ctx.operator_id, at, server=server_url, station=station_id
@@ -260,11 +301,25 @@ def record_push(uow: UnitOfWork, outcomes: list[PushOutcome]) -> int:
 
 
 def quarantined(uow: UnitOfWork, limit: int = 500) -> list[QuarantinedEvent]:
+    """Refused by the server, then set aside from pulls: each with its reason."""
     with uow.reading():
-        return [
+        refused = [
             QuarantinedEvent(row.seq, row.kind, row.entity_id, row.device_time, row.reason or "")
             for row in uow.repo(PushResults).quarantined(limit)
         ]
+        set_aside = [
+            QuarantinedEvent(
+                row.server_seq, row.kind, row.entity_id, row.received_at, row.reason, pulled=True
+            )
+            for row in uow.repo(PulledQuarantine).list(limit)
+        ]
+    return refused + set_aside
+
+
+def pinned_server_key(keys_folder: Path) -> Ed25519PublicKey | None:
+    """The server key pinned at enrolment (None: not enrolled, or enrolled before keys were
+    pinned: server-authored events are then set aside until the desk enrols again)."""
+    return server_key(keys_folder)
 
 
 # --- pull -----------------------------------------------------------------------------------
@@ -275,10 +330,20 @@ def cursor(uow: UnitOfWork, dataset: str) -> str:
         return uow.repo(Cursors).get(dataset)
 
 
-def apply_page(uow: UnitOfWork, dataset: str, events: list[PulledEvent], next_cursor: str) -> int:
-    """Apply one pulled page and move the cursor, in one transaction; returns events applied."""
+def apply_page(
+    uow: UnitOfWork,
+    dataset: str,
+    events: list[PulledEvent],
+    next_cursor: str,
+    server_key: Ed25519PublicKey | None = None,
+    screened: bool = False,
+) -> PageApplied:
+    """Check and apply one pulled page and move the cursor, in one transaction (events that
+    fail their check are set aside with the reason, in the same transaction)."""
     with uow:
-        applied = replication.apply_page(uow, events, APPLIERS)
+        good, refused = replication.sort_out(events, server_key, screened)
+        replication.set_aside(uow, refused)
+        applied = PageApplied(replication.apply_checked(uow, good, APPLIERS), len(refused))
         uow.repo(Cursors).advance(dataset, next_cursor, len(events), to_iso(uow.now()))
         uow.commit()
     return applied
@@ -321,6 +386,7 @@ def status(uow: UnitOfWork) -> SyncStatus:
             station_name=state.get("station_name"),
             waiting=uow.outbox.pending_count(),
             quarantined=uow.repo(PushResults).quarantined_count(),
+            set_aside=uow.repo(PulledQuarantine).count(),
             open_conflicts=uow.repo(Conflicts).open_count(_own_station(uow)),
             last_success_at=state.get("last_success_at"),
             last_attempt_at=state.get("last_attempt_at"),
@@ -335,20 +401,25 @@ def status(uow: UnitOfWork) -> SyncStatus:
 # --- conflicts ------------------------------------------------------------------------------
 
 
+def opened_of(row: ConflictRow) -> ConflictOpened:
+    """The conflict as the server opened it (its ``conflict.opened`` payload, kept whole)."""
+    return CONFLICT_OPENED.decode(json.loads(row.detail))
+
+
 def _conflict(row: ConflictRow) -> Conflict:
-    detail = json.loads(row.detail)
+    opened = opened_of(row)
     sides = tuple(
         ConflictSide(
-            event_id=record.get("event_id", ""),
-            entity_id=record.get("entity_id", ""),
-            kind=record.get("kind", ""),
-            station_name=record.get("station_name", ""),
-            device_code=record.get("device_code", ""),
-            operator_name=record.get("operator_name", ""),
-            device_time=str(record.get("device_time", "")),
-            summary=dict(record.get("summary", {})),
+            event_id=record.event_id,
+            entity_id=record.entity_id,
+            kind=record.kind,
+            station_name=record.station_name,
+            device_code=record.device_code,
+            operator_name=record.operator_name,
+            device_time=record.device_time,
+            summary=dict(record.summary),
         )
-        for record in detail.get("records", [])
+        for record in opened.records
     )
     return Conflict(
         id=row.id,
@@ -356,7 +427,7 @@ def _conflict(row: ConflictRow) -> Conflict:
         status=row.status,
         opened_at=row.opened_at,
         sides=sides,
-        detail=dict(detail.get("detail", {})),
+        detail=dict(opened.detail),
         note=row.note,
         resolved_at=row.resolved_at,
     )
@@ -411,19 +482,25 @@ def resolve_conflict(
             raise NotFound("conflict.not_found", ref=conflict_id)
         if row.status == "resolved":
             raise RuleViolation("conflict.already_resolved")
-        payload: dict[str, Any] = {"conflict_id": row.id, "note": note, "action": "note"}
+        payload = ConflictResolved(conflict_id=row.id, note=note, action="note")
         if merge_into is not None:
-            members = json.loads(row.detail).get("detail", {}).get("members", [])
+            members = opened_of(row).detail.get("members", [])
             if merge_into not in members or len(members) != 2:
                 raise InvalidInput("conflict.merge_not_a_side", field="merge_into")
             merge_from = next(m for m in members if m != merge_into)
-            payload.update(action="merge", merge_into=merge_into, merge_from=merge_from)
+            payload = ConflictResolved(
+                conflict_id=row.id,
+                note=note,
+                action="merge",
+                merge_into=merge_into,
+                merge_from=merge_from,
+            )
             members_commands.merge_members(uow, merge_from, merge_into)
         at = to_iso(uow.now())
         row.status = "resolved"
         row.note = note
         row.resolved_at = at
-        row.resolution = json.dumps(payload, ensure_ascii=False)
-        uow.outbox.append("conflict.resolved", row.id, payload, ctx, at)
+        row.resolution = payload_json(CONFLICT_RESOLVED, payload)
+        uow.outbox.append(CONFLICT_RESOLVED, row.id, payload, ctx, at)
         uow.commit()
         return _conflict(row)

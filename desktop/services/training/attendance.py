@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from desktop.domain.clock import from_iso, to_iso
 from desktop.domain.errors import InvalidInput, NotFound, RuleViolation
@@ -25,11 +26,13 @@ from desktop.domain.training import (
 )
 from desktop.services.desk.operators import require_role
 from desktop.services.sync.replication import Applier, PulledEvent
-from desktop.services.training.courses import CourseSession, row_payload, to_session, upsert
+from desktop.services.training.courses import CourseSession, queue_row, to_session, upsert
 from desktop.services.training.rosters import _enrol_in, _member
 from desktop.storage.training.repositories import Training, to_mark
 from desktop.storage.training.tables import AttendanceMarkRow, CourseRow, CourseSessionRow
 from desktop.storage.uow import UnitOfWork
+from sync.protocol import EventKind
+from sync.protocol.events.training import ATTENDANCE_MARKED, SESSION_CLOSED, AttendanceMarked
 
 NOTE_MAX = 200
 SOURCES = ("door", "desk", "close", "paper", "grid")
@@ -92,9 +95,7 @@ def _record(
         device_time=at,
     )
     uow.session.add(row)
-    payload = row_payload(row)
-    payload["supersedes"] = sorted(supersedes)
-    uow.outbox.append("attendance.marked", row.id, payload, ctx, at)
+    queue_row(uow, ATTENDANCE_MARKED, row, ctx, at, supersedes=sorted(supersedes))
     return row
 
 
@@ -248,7 +249,7 @@ def close_session(session_id: str, uow: UnitOfWork, ctx: DeskContext) -> int:
         session.closed_at = at
         session.version += 1
         session.updated_at = at
-        uow.outbox.append("session.closed", session.id, row_payload(session), ctx, at)
+        queue_row(uow, SESSION_CLOSED, session, ctx, at)
         uow.commit()
         return absent
 
@@ -415,14 +416,12 @@ def history(uow: UnitOfWork, session_id: str, member_id: str) -> list[MarkHistor
 # --- applier ---------------------------------------------------------------------------
 
 
-def _apply_mark(uow: UnitOfWork, event: PulledEvent) -> None:
+def _apply_mark(uow: UnitOfWork, event: PulledEvent, mark: AttendanceMarked) -> None:
     """Marks are immutable: insert once by id; the resolution rule does the rest."""
     if uow.repo(Training).mark(event.entity_id) is not None:
         return
-    supersedes = json.dumps(sorted(event.payload.get("supersedes", [])))
-    upsert(uow, AttendanceMarkRow, event, {"supersedes": supersedes})
+    supersedes = json.dumps(sorted(mark.supersedes))
+    upsert(uow, AttendanceMarkRow, event, mark, {"supersedes": supersedes})
 
 
-APPLIERS: dict[str, Applier] = {
-    "attendance.marked": _apply_mark,
-}
+APPLIERS: dict[EventKind[Any], Applier] = {ATTENDANCE_MARKED: _apply_mark}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from desktop.config import DeskSettings
 from desktop.domain.clock import to_iso
@@ -22,6 +23,8 @@ from desktop.storage.certificates.repositories import Certificates
 from desktop.storage.training.repositories import Training, to_mark
 from desktop.storage.training.tables import CourseCertificateRow
 from desktop.storage.uow import UnitOfWork
+from sync.protocol import EventKind
+from sync.protocol.events.training import COURSE_CERTIFIED, CourseCertified
 
 
 @dataclass(frozen=True)
@@ -123,9 +126,9 @@ def _issue(
     )
     uow.repo(Training).add_certificate(link)
     uow.outbox.append(
-        "course.certified",
+        COURSE_CERTIFIED,
         issued.serial,
-        {"serial": issued.serial, "course_id": course_id, "member_id": member_id},
+        CourseCertified(serial=issued.serial, course_id=course_id, member_id=member_id),
         ctx,
         at,
     )
@@ -170,18 +173,10 @@ def certificates_pdf(uow: UnitOfWork, issued: list[IssuedCertificate]) -> bytes:
     return certificate_pdf(documents, template) if template else certificate_pdf(documents)
 
 
-def _apply_certified(uow: UnitOfWork, event: PulledEvent) -> None:
+def _apply_certified(uow: UnitOfWork, event: PulledEvent, certified: CourseCertified) -> None:
     if uow.session.get(CourseCertificateRow, event.entity_id) is not None:
         return
-    payload = dict(event.payload)
-    payload.setdefault("device_time", event.device_time)
-    upsert(
-        uow,
-        CourseCertificateRow,
-        PulledEvent(**{**vars(event), "payload": payload}),
-    )
+    upsert(uow, CourseCertificateRow, event, certified, {"device_time": event.device_time})
 
 
-APPLIERS: dict[str, Applier] = {
-    "course.certified": _apply_certified,
-}
+APPLIERS: dict[EventKind[Any], Applier] = {COURSE_CERTIFIED: _apply_certified}

@@ -7,7 +7,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
+
+import msgspec
 
 from desktop.domain.clock import to_iso
 from desktop.domain.errors import InvalidInput, NotFound, RuleViolation
@@ -20,6 +22,19 @@ from desktop.storage.sync.tables import OutboxRow
 from desktop.storage.training.repositories import Training
 from desktop.storage.training.tables import CourseRow, CourseSessionRow
 from desktop.storage.uow import UnitOfWork
+from sync.protocol import EventKind
+from sync.protocol.contract import Payload
+from sync.protocol.events.training import (
+    COURSE_CREATED,
+    COURSE_UPDATED,
+    SESSION_ADDED,
+    SESSION_CLOSED,
+    SESSION_UPDATED,
+    CoursePayload,
+    SessionPayload,
+)
+
+P = TypeVar("P", bound=Payload)
 
 TEXT_MAX = 100
 HOURS_MAX = Decimal(10_000)
@@ -154,9 +169,19 @@ def to_session(
     )
 
 
-def row_payload(row: Any) -> dict[str, Any]:
-    """Every column: a pulled event rebuilds the row from it alone."""
-    return {c.name: getattr(row, c.name) for c in row.__table__.columns}
+def row_payload(kind: EventKind[P], row: Any, **overrides: Any) -> P:
+    """Every column, as the kind's payload type: a pulled event rebuilds the row from it
+    alone."""
+    values = {c.name: getattr(row, c.name) for c in row.__table__.columns}
+    values.update(overrides)
+    return kind.decode(values)
+
+
+def queue_row(
+    uow: UnitOfWork, kind: EventKind[P], row: Any, ctx: DeskContext, at: str, **overrides: Any
+) -> None:
+    """The outbox event of a training row: the row whole (``row_payload``)."""
+    uow.outbox.append(kind, row.id, row_payload(kind, row, **overrides), ctx, at)
 
 
 # --- checking what was typed ------------------------------------------------------------
@@ -286,9 +311,9 @@ def create_course(
             _stamp(session, ctx, at)
             uow.repo(Training).add(session)
             session_rows.append(session)
-        uow.outbox.append("course.created", row.id, row_payload(row), ctx, at)
+        queue_row(uow, COURSE_CREATED, row, ctx, at)
         for session in session_rows:
-            uow.outbox.append("session.added", session.id, row_payload(session), ctx, at)
+            queue_row(uow, SESSION_ADDED, session, ctx, at)
         result = _course(uow, row)
         uow.commit()
         return result
@@ -305,7 +330,7 @@ def update_course(course_id: str, form: CourseForm, uow: UnitOfWork, ctx: DeskCo
         at = to_iso(uow.now())
         row.version += 1
         row.updated_at = at
-        uow.outbox.append("course.updated", row.id, row_payload(row), ctx, at)
+        queue_row(uow, COURSE_UPDATED, row, ctx, at)
         result = _course(uow, row)
         uow.commit()
         return result
@@ -339,7 +364,7 @@ def add_session(
         )
         _stamp(row, ctx, at)
         uow.repo(Training).add(row)
-        uow.outbox.append("session.added", row.id, row_payload(row), ctx, at)
+        queue_row(uow, SESSION_ADDED, row, ctx, at)
         result = to_session(row, course, uow.repo(Training).sessions(course.id))
         uow.commit()
         return result
@@ -361,7 +386,7 @@ def move_session(
         at = to_iso(uow.now())
         row.version += 1
         row.updated_at = at
-        uow.outbox.append("session.updated", row.id, row_payload(row), ctx, at)
+        queue_row(uow, SESSION_UPDATED, row, ctx, at)
         uow.session.flush()
         result = to_session(row, course, uow.repo(Training).sessions(course.id))
         uow.commit()
@@ -377,7 +402,7 @@ def cancel_session(session_id: str, uow: UnitOfWork, ctx: DeskContext) -> None:
         row.cancelled = True
         row.version += 1
         row.updated_at = at
-        uow.outbox.append("session.updated", row.id, row_payload(row), ctx, at)
+        queue_row(uow, SESSION_UPDATED, row, ctx, at)
         uow.commit()
 
 
@@ -466,11 +491,16 @@ def has_pending(uow: UnitOfWork, entity_id: str) -> bool:
 
 
 def upsert(
-    uow: UnitOfWork, model: Any, event: PulledEvent, columns: dict[str, Any] | None = None
+    uow: UnitOfWork,
+    model: Any,
+    event: PulledEvent,
+    payload: Payload,
+    columns: dict[str, Any] | None = None,
 ) -> None:
-    """Insert the pulled row, or replace an older version of it; keep a local unpushed one."""
-    payload = event.payload
-    values = {c.name: payload[c.name] for c in model.__table__.columns if c.name in payload}
+    """Insert the pulled row (its typed payload carries every column), or replace an older
+    version of it; keep a local unpushed one."""
+    fields = msgspec.structs.asdict(payload)
+    values = {c.name: fields[c.name] for c in model.__table__.columns if c.name in fields}
     values.update(columns or {})
     values[model.__table__.primary_key.columns[0].name] = event.entity_id
     row = uow.session.get(model, event.entity_id)
@@ -486,18 +516,18 @@ def upsert(
         setattr(row, key, value)
 
 
-def _apply_course(uow: UnitOfWork, event: PulledEvent) -> None:
-    upsert(uow, CourseRow, event)
+def _apply_course(uow: UnitOfWork, event: PulledEvent, course: CoursePayload) -> None:
+    upsert(uow, CourseRow, event, course)
 
 
-def _apply_session(uow: UnitOfWork, event: PulledEvent) -> None:
-    upsert(uow, CourseSessionRow, event)
+def _apply_session(uow: UnitOfWork, event: PulledEvent, session: SessionPayload) -> None:
+    upsert(uow, CourseSessionRow, event, session)
 
 
-APPLIERS: dict[str, Applier] = {
-    "course.created": _apply_course,
-    "course.updated": _apply_course,
-    "session.added": _apply_session,
-    "session.updated": _apply_session,
-    "session.closed": _apply_session,
+APPLIERS: dict[EventKind[Any], Applier] = {
+    COURSE_CREATED: _apply_course,
+    COURSE_UPDATED: _apply_course,
+    SESSION_ADDED: _apply_session,
+    SESSION_UPDATED: _apply_session,
+    SESSION_CLOSED: _apply_session,
 }

@@ -8,7 +8,7 @@ import io
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from desktop.domain.clock import from_iso
+from desktop.domain.clock import HOUR_MINUTE, shown
 from desktop.domain.training import AttendanceStatus, Completion
 from desktop.i18n import tr
 from desktop.services.training import attendance, completion, courses, rosters
@@ -141,7 +141,7 @@ def missing_text(result: Completion) -> str:
 
 def local_time(iso: str | None) -> str:
     """HH:MM of a stored UTC time, on the station's clock."""
-    return from_iso(iso).astimezone().strftime("%H:%M") if iso else ""
+    return shown(iso, HOUR_MINUTE)
 
 
 def door_message(result: attendance.DoorResult) -> str:

@@ -14,11 +14,13 @@ from desktop.domain.ids import new_id
 from desktop.domain.model import DeskContext, Member
 from desktop.services.members.commands import resolve_member
 from desktop.services.sync.replication import Applier, PulledEvent
-from desktop.services.training.courses import _course_row, _stamp, has_pending, row_payload, upsert
+from desktop.services.training.courses import _course_row, _stamp, has_pending, queue_row, upsert
 from desktop.storage.members.repositories import MemberRepository
 from desktop.storage.training.repositories import Training
 from desktop.storage.training.tables import CourseRow, EnrolmentRow
 from desktop.storage.uow import UnitOfWork
+from sync.protocol import EventKind
+from sync.protocol.events.training import ENROLMENT_ADDED, ENROLMENT_UPDATED, EnrolmentPayload
 
 
 @dataclass(frozen=True)
@@ -98,14 +100,14 @@ def _enrol_in(
         )
         _stamp(row, ctx, at)
         uow.repo(Training).add(row)
-        kind = "enrolment.added"
+        kind = ENROLMENT_ADDED
     else:  # enrolled again after withdrawing, or from the waitlist at the door
         row = existing
         row.status, row.walk_in, row.source = status, walk_in, source
         row.version += 1
         row.updated_at = at
-        kind = "enrolment.updated"
-    uow.outbox.append(kind, row.id, row_payload(row), ctx, at)
+        kind = ENROLMENT_UPDATED
+    queue_row(uow, kind, row, ctx, at)
     return (EnrolOutcome.WAITLISTED if full else EnrolOutcome.ENROLLED), row
 
 
@@ -155,7 +157,7 @@ def withdraw(course_id: str, member_id: str, uow: UnitOfWork, ctx: DeskContext) 
         row.status = "withdrawn"
         row.version += 1
         row.updated_at = at
-        uow.outbox.append("enrolment.updated", row.id, row_payload(row), ctx, at)
+        queue_row(uow, ENROLMENT_UPDATED, row, ctx, at)
         promoted = None
         waiting = uow.repo(Training).roster(course.id, ("waitlisted",))
         if was_enrolled and waiting:
@@ -163,7 +165,7 @@ def withdraw(course_id: str, member_id: str, uow: UnitOfWork, ctx: DeskContext) 
             first.status = "enrolled"
             first.version += 1
             first.updated_at = at
-            uow.outbox.append("enrolment.updated", first.id, row_payload(first), ctx, at)
+            queue_row(uow, ENROLMENT_UPDATED, first, ctx, at)
             promoted = to_enrolment(first)
         uow.commit()
         return promoted
@@ -280,8 +282,8 @@ def import_roster(course_id: str, path: str, uow: UnitOfWork, ctx: DeskContext) 
     return ImportReport(tuple(lines))
 
 
-def _apply_enrolment(uow: UnitOfWork, event: PulledEvent) -> None:
-    existing = uow.repo(Training).enrolment(event.payload["course_id"], event.payload["member_id"])
+def _apply_enrolment(uow: UnitOfWork, event: PulledEvent, enrolment: EnrolmentPayload) -> None:
+    existing = uow.repo(Training).enrolment(enrolment.course_id, enrolment.member_id)
     if existing is not None and existing.id != event.entity_id:
         # Two desks enrolled the same person offline: one row per person, the smaller id
         # keeps it (the same choice at every desk); the other event changes nothing.
@@ -291,10 +293,10 @@ def _apply_enrolment(uow: UnitOfWork, event: PulledEvent) -> None:
             return
         uow.session.delete(existing)
         uow.session.flush()
-    upsert(uow, EnrolmentRow, event)
+    upsert(uow, EnrolmentRow, event, enrolment)
 
 
-APPLIERS: dict[str, Applier] = {
-    "enrolment.added": _apply_enrolment,
-    "enrolment.updated": _apply_enrolment,
+APPLIERS: dict[EventKind[Any], Applier] = {
+    ENROLMENT_ADDED: _apply_enrolment,
+    ENROLMENT_UPDATED: _apply_enrolment,
 }

@@ -17,6 +17,7 @@ from desktop.storage.members.repositories import MemberRepository
 from desktop.storage.uow import UnitOfWork
 from desktop.storage.visits.repositories import VisitRepository
 from desktop.storage.visits.tables import VisitRow, VisitVoidRow
+from sync.protocol.events.visits import VISIT_RECORDED, VISIT_VOIDED, VisitRecorded, VisitVoided
 
 REASON_MAX = 200
 
@@ -136,14 +137,14 @@ def _record(
     )
     uow.repo(VisitRepository).add(visit)
     uow.outbox.append(
-        "visit.recorded",
+        VISIT_RECORDED,
         visit.id,
-        {
-            "member_id": member_id,
-            "occupation": occupation,
-            "services": list(services),
-            "local_date": visit.local_date,
-        },
+        VisitRecorded(
+            member_id=member_id,
+            occupation=occupation,
+            services=tuple(services),
+            local_date=visit.local_date,
+        ),
         ctx,
         at,
     )
@@ -175,7 +176,7 @@ def void_visit(visit_id: str, reason: str, uow: UnitOfWork, ctx: DeskContext) ->
         )
         uow.repo(VisitRepository).add_void(void)
         uow.outbox.append(
-            "visit.voided", void.id, {"visit_id": visit.id, "reason": reason}, ctx, at
+            VISIT_VOIDED, void.id, VisitVoided(visit_id=visit.id, reason=reason), ctx, at
         )
         uow.commit()
         return void.id

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
@@ -13,7 +13,12 @@ from sqlalchemy.orm import Session
 from desktop.domain.ids import new_id
 from desktop.domain.model import DeskContext
 from desktop.storage.members.tables import MemberRevisionRow, MemberRow, MemberSearchKeyRow
+from desktop.storage.sync.outbox import payload_json
 from desktop.storage.sync.tables import OutboxRow
+from sync.protocol import EventKind
+from sync.protocol.contract import Payload
+
+P = TypeVar("P", bound=Payload)
 
 
 def _table(row: type[Any]) -> Table:
@@ -103,9 +108,14 @@ class Rosters:
         )
 
     def append_events(
-        self, events: Sequence[tuple[str, str, dict[str, Any]]], ctx: DeskContext, at: str
+        self,
+        kind: EventKind[P],
+        events: Sequence[tuple[str, P]],
+        ctx: DeskContext,
+        at: str,
     ) -> None:
-        """Outbox rows (kind, entity id, payload) in one insert; same shape as Outbox.append."""
+        """Outbox rows of one kind, (entity id, payload) each, in one insert; the same rows
+        as Outbox.append."""
         if not events:
             return
         self.session.connection().execute(
@@ -113,14 +123,14 @@ class Rosters:
             [
                 {
                     "event_id": new_id(),
-                    "kind": kind,
+                    "kind": kind.name,
                     "entity_id": entity_id,
-                    "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                    "payload": payload_json(kind, payload),
                     "station_id": ctx.station_id,
                     "device_id": ctx.device_id,
                     "operator_id": ctx.operator_id or None,
                     "device_time": at,
                 }
-                for kind, entity_id, payload in events
+                for entity_id, payload in events
             ],
         )

@@ -4,7 +4,7 @@ own transaction."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,6 +14,18 @@ from desktop.domain.model import (
     DeskContext,
 )
 from desktop.storage.sync.tables import OutboxRow
+from sync.protocol import Author, EventKind
+from sync.protocol.contract import Payload
+
+P = TypeVar("P", bound=Payload)
+
+
+def payload_json(kind: EventKind[P], payload: P) -> str:
+    """What the outbox stores of a payload: its kind's declared type as JSON, keys sorted.
+    Refuses a kind only the server may make and a payload of another type."""
+    if kind.author is not Author.DESK:
+        raise ValueError(f"{kind.name} is made by the server, never at a desk")
+    return json.dumps(kind.encode(payload), ensure_ascii=False, sort_keys=True)
 
 
 class Outbox:
@@ -24,18 +36,20 @@ class Outbox:
 
     def append(
         self,
-        kind: str,
+        kind: EventKind[P],
         entity_id: str,
-        payload: dict[str, Any],
+        payload: P,
         ctx: DeskContext,
         at: str,
     ) -> None:
+        """Queue one event of a declared kind (``sync.protocol.events``) with its typed
+        payload."""
         self.session.add(
             OutboxRow(
                 event_id=new_id(),
-                kind=kind,
+                kind=kind.name,
                 entity_id=entity_id,
-                payload=json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                payload=payload_json(kind, payload),
                 station_id=ctx.station_id,
                 device_id=ctx.device_id,
                 operator_id=ctx.operator_id or None,

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
-from desktop.storage.sync.tables import ConflictRow, OutboxRow, SyncCursorRow, SyncStateRow
+from desktop.storage.sync.tables import (
+    ConflictRow,
+    OutboxRow,
+    PulledQuarantineRow,
+    SyncCursorRow,
+    SyncStateRow,
+)
 
 QUARANTINED = "quarantined"
 
@@ -63,6 +70,13 @@ class Cursors:
         for row in self.session.scalars(select(SyncCursorRow)):
             self.session.delete(row)
 
+    def forget(self, datasets: Sequence[str]) -> None:
+        """Pull these datasets from their start again."""
+        for row in self.session.scalars(
+            select(SyncCursorRow).where(SyncCursorRow.dataset.in_(datasets))
+        ):
+            self.session.delete(row)
+
     def applied(self) -> dict[str, int]:
         return {row.dataset: row.applied for row in self.session.scalars(select(SyncCursorRow))}
 
@@ -107,6 +121,32 @@ class PushResults:
             .values(pushed_at=None, result=None, reason=None, server_seq=None)
         )
         return int(getattr(result, "rowcount", 0) or 0)
+
+
+class PulledQuarantine:
+    """Pulled events set aside with their reason (never applied, never blocking the rest)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, row: PulledQuarantineRow) -> None:
+        """Once per event: the same event pulled again (after a reset) is kept once."""
+        if self.session.get(PulledQuarantineRow, row.event_id) is None:
+            self.session.add(row)
+
+    def list(self, limit: int = 500) -> list[PulledQuarantineRow]:
+        query = select(PulledQuarantineRow).order_by(PulledQuarantineRow.server_seq).limit(limit)
+        return list(self.session.scalars(query))
+
+    def count(self) -> int:
+        query = select(func.count()).select_from(PulledQuarantineRow)
+        return int(self.session.scalar(query) or 0)
+
+    def forget_unsigned(self) -> None:
+        """Drop the events set aside for their signature (pulled again, checked anew)."""
+        self.session.execute(
+            delete(PulledQuarantineRow).where(PulledQuarantineRow.reason.startswith("signature"))
+        )
 
 
 class Conflicts:

@@ -76,3 +76,23 @@ class ConflictRow(Base):
     resolution: Mapped[str | None] = mapped_column(Text, default=None)  # JSON
     # The stations of the records in conflict, space-separated: a desk lists its own.
     stations: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class PulledQuarantineRow(Base):
+    """A pulled event this desk did not apply: its kind is unknown here, its payload does not
+    match its kind's declaration, or it is a kind only the server may make and its signature
+    does not verify with the server key pinned at enrolment. Kept with the reason (shown on
+    the sync screen); the pull goes on past it."""
+
+    __tablename__ = "pulled_quarantine"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    server_seq: Mapped[int] = mapped_column(Integer)
+    dataset: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    device_id: Mapped[str] = mapped_column(String(36))
+    received_at: Mapped[str] = mapped_column(String(27))
+    reason: Mapped[str] = mapped_column(String(120))
+    payload: Mapped[str] = mapped_column(Text)  # JSON, as pulled
+    quarantined_at: Mapped[str] = mapped_column(String(27))

@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-from pydantic import ValidationError
+import msgspec
 from sqlalchemy.orm import Session
 
-from sync.protocol import ConflictResolved
+from sync.protocol.events.conflicts import CONFLICT_RESOLVED, ConflictResolved
 from sync.server import log
 from sync.server.models import ConflictRow, DeviceRow, MemberIndexRow
 from sync.server.rules.engine import Accepted, rule
+from sync.server.signing import ServerKey
 
 
-@rule("conflict.resolved")
-def resolve(session: Session, device: DeviceRow, accepted: list[Accepted]) -> None:
+@rule(CONFLICT_RESOLVED)
+def resolve(
+    session: Session, device: DeviceRow, accepted: list[Accepted[ConflictResolved]], key: ServerKey
+) -> None:
     for item in accepted:
-        try:
-            resolution = ConflictResolved.model_validate(item.event.payload)
-        except ValidationError:
-            continue  # kept in the log as sent; nothing to apply
+        resolution = item.payload
         conflict = session.get(ConflictRow, resolution.conflict_id)
         if conflict is None or conflict.status == "resolved":
             continue  # the first resolution received stands; later ones stay in the log
         conflict.status = "resolved"
         conflict.resolved_at = log.now()
-        data = resolution.model_dump(mode="json")
+        data = msgspec.to_builtins(resolution)
         data.update(event_id=item.event.event_id, device_id=device.id)
         conflict.resolution = log.canonical(data)
         if resolution.action == "merge" and resolution.merge_from and resolution.merge_into:

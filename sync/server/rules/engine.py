@@ -3,10 +3,11 @@
 A rule sees the events just accepted in a push (inside the push's transaction) and may open
 conflicts. Conflicts never refuse an event: the box has left the building, the person has
 been registered; both records are kept and a conflict names both. Each area adds a module
-beside this one, registers its rules by event kind, and is listed in ``rules/__init__.py``::
+beside this one, registers its rules by declared event kind (each event comes with its
+payload already decoded to the kind's type), and is listed in ``rules/__init__.py``::
 
-    @rule("handout.recorded")
-    def handout_limit(session, device, accepted): ...
+    @rule(HANDOUT_RECORDED)
+    def handout_limit(session, device, accepted: list[Accepted[HandoutRecorded]], key): ...
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from uuid6 import uuid7
 
-from sync.protocol import ConflictOpened, ConflictRecord, EventEnvelope
+from sync.protocol import EventEnvelope, EventKind, decode
+from sync.protocol.contract import Payload
+from sync.protocol.events.conflicts import CONFLICT_OPENED, ConflictOpened, ConflictRecord
 from sync.server import log
 from sync.server.models import (
     ConflictRow,
@@ -29,41 +32,55 @@ from sync.server.models import (
     OperatorIndexRow,
     StationRow,
 )
+from sync.server.signing import ServerKey
+
+P = TypeVar("P", bound=Payload)
 
 
 @dataclass(frozen=True)
-class Accepted:
+class Accepted(Generic[P]):
     event: EventEnvelope
     server_seq: int
     row: dict[str, Any]  # the stored columns (station_id is the server's station)
+    payload: P  # the event's payload, decoded to its kind's type
 
     @property
     def station_id(self) -> str:
         return str(self.row["station_id"])
 
 
-Rule = Callable[[Session, DeviceRow, list[Accepted]], None]
+Rule = Callable[[Session, DeviceRow, list[Accepted[Any]], ServerKey], None]
 _RULES: dict[str, list[Rule]] = {}
 
 
-def rule(*kinds: str) -> Callable[[Rule], Rule]:
-    def register(function: Rule) -> Rule:
+def rule(
+    *kinds: EventKind[P],
+) -> Callable[
+    [Callable[[Session, DeviceRow, list[Accepted[P]], ServerKey], None]],
+    Callable[[Session, DeviceRow, list[Accepted[P]], ServerKey], None],
+]:
+    def register(
+        function: Callable[[Session, DeviceRow, list[Accepted[P]], ServerKey], None],
+    ) -> Callable[[Session, DeviceRow, list[Accepted[P]], ServerKey], None]:
         for kind in kinds:
-            _RULES.setdefault(kind, []).append(function)
+            _RULES.setdefault(kind.name, []).append(function)
         return function
 
     return register
 
 
-def run(
-    session: Session, device: DeviceRow, accepted: list[tuple[EventEnvelope, int, dict[str, Any]]]
-) -> None:
-    by_rule: dict[Rule, list[Accepted]] = {}
-    for event, server_seq, row in accepted:
-        for function in _RULES.get(event.kind, ()):
-            by_rule.setdefault(function, []).append(Accepted(event, server_seq, row))
+def run(session: Session, device: DeviceRow, accepted: list[Accepted[Any]], key: ServerKey) -> None:
+    by_rule: dict[Rule, list[Accepted[Any]]] = {}
+    for item in accepted:
+        for function in _RULES.get(item.event.kind, ()):
+            by_rule.setdefault(function, []).append(item)
     for function, events in by_rule.items():
-        function(session, device, events)
+        function(session, device, events, key)
+
+
+def stored_payload(row: EventRow) -> Payload:
+    """The typed payload of an event in the log (accepted, so it matched its kind then)."""
+    return decode(row.kind, json.loads(row.payload))
 
 
 def record_of(session: Session, row: EventRow, summary: dict[str, Any]) -> ConflictRecord:
@@ -81,10 +98,14 @@ def record_of(session: Session, row: EventRow, summary: dict[str, Any]) -> Confl
         device_code=device.code if device else "",
         operator_id=row.operator_id,
         operator_name=operator.name if operator else "",
-        device_time=log.aware(row.device_time),
-        received_at=log.aware(row.received_at),
+        device_time=_iso(log.aware(row.device_time)),
+        received_at=_iso(log.aware(row.received_at)),
         summary=summary,
     )
+
+
+def _iso(moment: Any) -> str:
+    return str(moment.isoformat()).replace("+00:00", "Z")
 
 
 def event_row(session: Session, event_id: str) -> EventRow:
@@ -93,6 +114,7 @@ def event_row(session: Session, event_id: str) -> EventRow:
 
 def open_conflict(
     session: Session,
+    key: ServerKey,
     kind: str,
     subject: str,
     first: ConflictRecord,
@@ -109,10 +131,10 @@ def open_conflict(
     opened = ConflictOpened(
         conflict_id=conflict_id,
         conflict_kind=kind,
-        records=[first, second],
+        records=(first, second),
         detail=detail or {},
     )
-    data = opened.model_dump(mode="json")
+    data = CONFLICT_OPENED.encode(opened)
     session.add(
         ConflictRow(
             id=conflict_id,
@@ -126,5 +148,7 @@ def open_conflict(
         )
     )
     session.flush()
-    log.append(session, [log.server_event("conflict.opened", conflict_id, data, second.station_id)])
+    log.append(
+        session, [log.server_event(CONFLICT_OPENED, conflict_id, opened, key, second.station_id)]
+    )
     return conflict_id

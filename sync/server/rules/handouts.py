@@ -9,35 +9,46 @@ handout a station lead overrode at the desk was given knowingly and opens none.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+import msgspec
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync.protocol import ConflictKind
+from sync.protocol.events.aid import (
+    HANDOUT_RECORDED,
+    HANDOUT_VOIDED,
+    HandoutLimits,
+    HandoutRecorded,
+    HandoutVoided,
+)
 from sync.server.models import DeviceRow, HandoutIndexRow
-from sync.server.rules.engine import Accepted, event_row, open_conflict, record_of, rule
+from sync.server.rules.engine import (
+    Accepted,
+    event_row,
+    open_conflict,
+    record_of,
+    rule,
+    stored_payload,
+)
+from sync.server.signing import ServerKey
 
 
-def _summary(payload: dict[str, Any]) -> dict[str, Any]:
+def _summary(handout: HandoutRecorded) -> dict[str, Any]:
     """What a desk shows of each handout (no personal data beyond the member number); ``name``
     is what the desks' conflict list shows first: here the campaign."""
     return {
-        "name": payload.get("campaign_name", ""),
-        "campaign_id": payload.get("campaign_id"),
-        "campaign_name": payload.get("campaign_name", ""),
-        "member_number": payload.get("member_number", ""),
-        "items": payload.get("items", []),
-        "desk": payload.get("desk", ""),
-        "operator_name": payload.get("operator_name", ""),
-        "local_date": payload.get("local_date", ""),
-        "collector_number": payload.get("collector_number"),
+        "name": handout.campaign_name,
+        "campaign_id": handout.campaign_id,
+        "campaign_name": handout.campaign_name,
+        "member_number": handout.member_number,
+        "items": msgspec.to_builtins(handout.items),
+        "desk": handout.desk,
+        "operator_name": handout.operator_name,
+        "local_date": handout.local_date,
+        "collector_number": handout.collector_number,
     }
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def _standing(session: Session, member_id: str, campaign_ids: list[str]) -> list[HandoutIndexRow]:
@@ -54,19 +65,19 @@ def _standing(session: Session, member_id: str, campaign_ids: list[str]) -> list
 
 
 def _broken(
-    session: Session, this: HandoutIndexRow, limits: dict[str, Any]
+    session: Session, this: HandoutIndexRow, limits: HandoutLimits
 ) -> tuple[str, dict[str, Any], list[HandoutIndexRow]] | None:
     """The rule this handout breaks, its figures, and the other handouts it clashes with."""
     mine = [h for h in _standing(session, this.member_id, [this.campaign_id])]
     others = [h for h in mine if h.handout_id != this.handout_id]
-    limit = _int(limits.get("max_per_person"))
+    limit = limits.max_per_person
     if limit is not None and len(mine) > limit:
         return "max_per_person", {"limit": limit, "count": len(mine)}, others
-    day_limit = _int(limits.get("max_per_day"))
+    day_limit = limits.max_per_day
     same_day = [h for h in others if h.local_date == this.local_date]
     if day_limit is not None and len(same_day) + 1 > day_limit:
         return "max_per_day", {"limit": day_limit, "count": len(same_day) + 1}, same_day
-    excluded = [c for c in limits.get("not_combinable_with") or [] if isinstance(c, str)]
+    excluded = list(limits.not_combinable_with)
     if excluded:
         clashing = _standing(session, this.member_id, excluded)
         if clashing:
@@ -74,13 +85,13 @@ def _broken(
     return None
 
 
-@rule("handout.recorded")
-def handout_limits(session: Session, device: DeviceRow, accepted: list[Accepted]) -> None:
+@rule(HANDOUT_RECORDED)
+def handout_limits(
+    session: Session, device: DeviceRow, accepted: list[Accepted[HandoutRecorded]], key: ServerKey
+) -> None:
     for item in accepted:
-        payload = item.event.payload
-        member_id, campaign_id = payload.get("member_id"), payload.get("campaign_id")
-        if not isinstance(member_id, str) or not isinstance(campaign_id, str):
-            continue  # kept in the log as sent; nothing to check
+        handout = item.payload
+        member_id, campaign_id = handout.member_id, handout.campaign_id
         if session.get(HandoutIndexRow, item.event.entity_id) is not None:
             continue
         this = HandoutIndexRow(
@@ -89,16 +100,15 @@ def handout_limits(session: Session, device: DeviceRow, accepted: list[Accepted]
             member_id=member_id,
             campaign_id=campaign_id,
             device_id=device.id,
-            local_date=str(payload.get("local_date") or "")[:10],
+            local_date=handout.local_date,
             server_seq=item.server_seq,
             voided=False,
         )
         session.add(this)
         session.flush()
-        limits = payload.get("limits")
-        if payload.get("override") or not isinstance(limits, dict):
+        if handout.override is not None or handout.limits is None:
             continue
-        broken = _broken(session, this, limits)
+        broken = _broken(session, this, handout.limits)
         if broken is None:
             continue
         which, figures, clashing = broken
@@ -107,10 +117,13 @@ def handout_limits(session: Session, device: DeviceRow, accepted: list[Accepted]
             continue  # only this desk's own handouts: it knew them when it handed out
         other = elsewhere[-1]
         earlier = event_row(session, other.event_id)
-        first = record_of(session, earlier, _summary(json.loads(earlier.payload)))
-        second = record_of(session, event_row(session, item.event.event_id), _summary(payload))
+        earlier_handout = stored_payload(earlier)
+        assert isinstance(earlier_handout, HandoutRecorded)
+        first = record_of(session, earlier, _summary(earlier_handout))
+        second = record_of(session, event_row(session, item.event.event_id), _summary(handout))
         open_conflict(
             session,
+            key,
             ConflictKind.HANDOUT_LIMIT,
             "|".join(sorted((other.handout_id, this.handout_id))),
             first,
@@ -120,18 +133,19 @@ def handout_limits(session: Session, device: DeviceRow, accepted: list[Accepted]
                 **figures,
                 "member_id": member_id,
                 "campaign_id": campaign_id,
-                "campaign_name": payload.get("campaign_name", ""),
+                "campaign_name": handout.campaign_name,
                 "handouts": [other.handout_id, this.handout_id],
             },
         )
 
 
-@rule("handout.voided")
-def handout_voided(session: Session, device: DeviceRow, accepted: list[Accepted]) -> None:
+@rule(HANDOUT_VOIDED)
+def handout_voided(
+    session: Session, device: DeviceRow, accepted: list[Accepted[HandoutVoided]], key: ServerKey
+) -> None:
     """A voided handout no longer counts against the person's limits."""
     for item in accepted:
-        handout_id = item.event.payload.get("handout_id")
-        row = session.get(HandoutIndexRow, handout_id) if isinstance(handout_id, str) else None
+        row = session.get(HandoutIndexRow, item.payload.handout_id)
         if row is not None:
             row.voided = True
     session.flush()

@@ -1,0 +1,1 @@
+"""What the scan desks (check-in, training door, aid handout) share."""
