@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.handouts
 	$(BIN)/python -m bench.training
 	$(BIN)/python -m bench.import_members
+	$(BIN)/python -m bench.hostile_files
 	$(BIN)/python -m bench.monthly_report
 	$(BIN)/python -m bench.power_cut
 	$(BIN)/python -m bench.sync_push

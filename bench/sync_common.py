@@ -132,7 +132,7 @@ def new_desk(folder: Path, name: str) -> tuple[Desk, DeskContext]:
 
 def enrolled_desk(server: BenchServer, folder: Path, name: str) -> tuple[Desk, DeskContext]:
     desk, ctx = new_desk(folder, name)
-    enrol(desk, server.url, server.code(name))
+    enrol(desk, server.url, server.code(name), ctx)
     device = desk.device()
     assert device is not None
     return desk, DeskContext(device.station.id, device.id, ctx.operator_id, ctx.operator_role)

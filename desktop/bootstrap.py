@@ -7,15 +7,17 @@ from dataclasses import dataclass
 from os import PathLike
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from desktop.domain.clock import Clock, system_clock
 from desktop.domain.model import Device
-from desktop.identity.keys import DeviceKeys
+from desktop.identity.keys import DEVICE_KEY_FILE, DeviceKeys
 from desktop.identity.secrets import load_or_create_id_hash_key, local_id_hash_keys
 from desktop.logs import set_up_logging, stop_logging
 from desktop.paths import DataPaths, resolve_home
 from desktop.services.cards import identity
 from desktop.storage.database import make_engine, migrate
+from desktop.storage.faults import check_database_file, storage_fault
 from desktop.storage.uow import IdHashKeys, UnitOfWorkFactory, uow_factory
 
 __all__ = ["Desk", "UnitOfWorkFactory", "open_desk"]
@@ -50,25 +52,44 @@ class Desk:
 
 
 def open_desk(home: str | PathLike[str] | None = None, clock: Clock = system_clock) -> Desk:
-    """Open (creating if needed) the data folder, migrate its database, wire the services."""
-    paths = resolve_home(home).ensure()
+    """Open (creating if needed) the data folder, migrate its database, wire the services.
+
+    A damaged, full or read-only data folder raises ``StorageFault`` with what it means.
+    """
+    paths = resolve_home(home)
+    try:
+        return _open(paths, clock)
+    except (DBAPIError, OSError) as error:
+        fault = storage_fault(error, paths.home)
+        if fault is None:
+            raise
+        log.info("cannot open the desk at %s: %s", paths.home, error)
+        raise fault from error
+
+
+def _open(paths: DataPaths, clock: Clock) -> Desk:
+    paths.ensure()
+    check_database_file(paths.database, paths.keys / DEVICE_KEY_FILE)
     handler = set_up_logging(paths.logs)
     engine = make_engine(paths.database)
     try:
         migrate(engine, paths.database, paths.backups)
-    except Exception:
+        paths.tighten()
+        hash_keys = IdHashKeys(
+            load_or_create_id_hash_key(paths.keys), local_id_hash_keys(paths.keys)
+        )
+        desk = Desk(
+            paths,
+            engine,
+            uow_factory(engine, clock, hash_keys),
+            DeviceKeys.load_or_create(paths.keys),
+            handler,
+            hash_keys,
+        )
+        desk.register_own_key()
+    except BaseException:
         engine.dispose()
         stop_logging(handler)
         raise
-    hash_keys = IdHashKeys(load_or_create_id_hash_key(paths.keys), local_id_hash_keys(paths.keys))
-    desk = Desk(
-        paths,
-        engine,
-        uow_factory(engine, clock, hash_keys),
-        DeviceKeys.load_or_create(paths.keys),
-        handler,
-        hash_keys,
-    )
-    desk.register_own_key()
     log.info("desk opened at %s", paths.home)
     return desk

@@ -316,6 +316,10 @@ class DeskSettings:
     # The issuing union's seal, a PNG with a transparent background, printed over the
     # issuer on certificates; "" = none (the template leaves room to stamp by hand).
     certificate_seal = Option("", check=_seal)
+    # Automatic backups: the folder the admin picked ("" = the data folder's backups/; a USB
+    # stick is better: a dead disk takes the data folder with it) and how many are kept.
+    backup_folder = Option("", max_length=260)
+    backup_keep = Option(14, minimum=1, maximum=365)
 
     def __init__(self, **values: Any) -> None:
         unknown = set(values) - {option.key for option in self.options()}

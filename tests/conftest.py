@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import random
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +27,23 @@ def chinese_by_default() -> Iterator[None]:
     i18n.set_language("zh")
     yield
     i18n.set_language("zh")
+
+
+@pytest.fixture(autouse=True)
+def seeded_device_codes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Device codes drawn from a generator seeded by the test's name: a test sees the same
+    codes every run (a code that happens to spell a search, "ZS...", fails every run or
+    never), and the desks of one test still get different codes."""
+    from desktop.domain import ids
+
+    draw = random.Random(zlib.crc32(request.node.nodeid.encode()))
+
+    def new_device_code() -> str:
+        return "".join(
+            draw.choice(ids.MEMBER_NUMBER_ALPHABET) for _ in range(ids.DEVICE_CODE_LENGTH)
+        )
+
+    monkeypatch.setattr("desktop.services.desk.setup.new_device_code", new_device_code)
 
 
 @pytest.fixture

@@ -9,16 +9,20 @@ import sys
 from collections.abc import Sequence
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop import i18n
 from desktop.bootstrap import Desk, open_desk
+from desktop.domain.errors import AppError
 from desktop.domain.model import Operator
+from desktop.i18n import tr
+from desktop.services.desk import backups
 from desktop.services.desk.settings import read_settings
 from ui.errors import install_exception_hook
 from ui.fonts import install_app_font
 from ui.session.setup_dialog import SetupDialog
 from ui.shell import Shell
+from ui.tasks import DbOp
 
 log = logging.getLogger(__name__)
 
@@ -117,13 +121,21 @@ def run_gui(argv: Sequence[str]) -> int:
     app.setApplicationName("Waystation")
     install_app_font(app)
     install_exception_hook()
-    desk = open_desk(args.home)
+    try:
+        desk = open_desk(args.home)
+    except AppError as error:  # a damaged, full or read-only data folder: say so, stop
+        QMessageBox.critical(None, tr("app.title"), i18n.describe(error))
+        return 5  # as the command line: the data folder cannot be used
     controller = DeskApp(app, desk)
     controller.apply_language(choose_language(desk, args.lang))
     if not controller.ensure_setup():
         return 0
     window = controller.build_window()
     window.show()
+    # The daily automatic backup (to the folder the admin picked), off the GUI thread.
+    DbOp(window, lambda: backups.back_up_if_due(desk.paths, desk.uow())).failure(
+        lambda error: log.warning("automatic backup failed: %s", error)
+    ).run()
     try:
         return app.exec()
     finally:

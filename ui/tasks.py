@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError
+from desktop.services.desk.faults import as_expected
 from ui.changes import ChangesBus
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ class _Op:
             try:
                 result = self._fn()
             except Exception as error:
-                self._finish(None, error)
+                self._finish(None, as_expected(error))
             else:
                 self._finish(result, None)
             return
@@ -85,7 +86,7 @@ class _Op:
             try:
                 result = self._fn()
             except Exception as error:
-                relay.done.emit(None, error)
+                relay.done.emit(None, as_expected(error))
             else:
                 relay.done.emit(result, None)
 

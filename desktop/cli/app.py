@@ -2,7 +2,8 @@
 
 Exit status: 0 done; 1 refused with a message (bad input, a rule, not found);
 2 wrong usage; 3 check-in not recorded because the member checked in moments ago
-(and 4: a handout the campaign's rules refused, see desktop.cli.aid).
+(and 4: a handout the campaign's rules refused, see desktop.cli.aid); 5 the data folder
+cannot be used (damaged, a full disk, read-only: desktop/storage/faults.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
+
+from sqlalchemy.exc import DBAPIError
 
 from desktop import i18n
 from desktop.bootstrap import Desk, open_desk
@@ -27,9 +30,18 @@ from desktop.cli import (
     verification,
     visits,
 )
-from desktop.cli.common import EXIT_REFUSED, EXIT_USAGE, Output, common_options, plain, sub_verbs
-from desktop.domain.errors import AppError, SetupRequired
+from desktop.cli.common import (
+    EXIT_REFUSED,
+    EXIT_STORAGE,
+    EXIT_USAGE,
+    Output,
+    common_options,
+    plain,
+    sub_verbs,
+)
+from desktop.domain.errors import AppError, SetupRequired, StorageFault
 from desktop.i18n import tr
+from desktop.storage.faults import storage_fault
 
 
 class Area(Protocol):
@@ -174,23 +186,37 @@ def main(argv: Sequence[str] | None = None, areas: Sequence[ExtraArea] = ()) -> 
             setattr(args, option, default)
     out = Output(args.json)
     run: Callable[[Desk, argparse.Namespace, Output], int] = args.run
-    opened = open_desk(args.home)
+    try:
+        if getattr(args, "without_desk", False):  # restore: the database may be the damage
+            return int(args.run(args.home, args, out))
+        opened = open_desk(args.home)
+    except AppError as error:
+        return _refused(error, args.json)
     try:
         if args.run is not desk.cmd_init and opened.device() is None:
             raise SetupRequired()
         return run(opened, args, out)
     except AppError as error:
-        message = i18n.describe(error)
-        if args.json:
-            print(
-                json.dumps(
-                    {"error": error.code, "message": message, **plain(error.params)},
-                    ensure_ascii=False,
-                ),
-                file=sys.stderr,
-            )
-        else:
-            print(tr("cli.error_prefix") + message, file=sys.stderr)
-        return EXIT_REFUSED
+        return _refused(error, args.json)
+    except (DBAPIError, OSError) as error:  # a disk that filled up or failed mid-verb
+        fault = storage_fault(error, opened.paths.home)
+        if fault is None:
+            raise
+        return _refused(fault, args.json)
     finally:
         opened.close()
+
+
+def _refused(error: AppError, as_json: bool) -> int:
+    message = i18n.describe(error)
+    if as_json:
+        print(
+            json.dumps(
+                {"error": error.code, "message": message, **plain(error.params)},
+                ensure_ascii=False,
+            ),
+            file=sys.stderr,
+        )
+    else:
+        print(tr("cli.error_prefix") + message, file=sys.stderr)
+    return EXIT_STORAGE if isinstance(error, StorageFault) else EXIT_REFUSED

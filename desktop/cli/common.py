@@ -26,6 +26,7 @@ from desktop.services.members import commands as members
 from desktop.services.members import queries as member_queries
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_REPEAT = 0, 1, 2, 3
+EXIT_STORAGE = 5  # the data folder cannot be used (desktop/storage/faults.py); 4 is aid's
 
 
 def common_options() -> argparse.ArgumentParser:

@@ -1,5 +1,5 @@
 """`waystation` verbs of the desk itself: init, operator list|add|edit|deactivate|reactivate,
-settings show|set, backup --out, demo."""
+settings show|set, backup [--out DIR] [--if-due], restore BACKUP, demo."""
 
 from __future__ import annotations
 
@@ -57,8 +57,12 @@ def register(verbs: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(run=cmd_settings_set)
 
     p = verbs.add_parser("backup", parents=[common], help=tr("cli.help.backup"))
-    p.add_argument("--out", required=True, help=tr("cli.help.backup_out"))
+    p.add_argument("--out", default=None, help=tr("cli.help.backup_out"))
+    p.add_argument("--if-due", action="store_true", help=tr("cli.help.backup_if_due"))
     p.set_defaults(run=cmd_backup)
+    p = verbs.add_parser("restore", parents=[common], help=tr("cli.help.restore"))
+    p.add_argument("backup", metavar="BACKUP", help=tr("cli.help.restore_backup"))
+    p.set_defaults(run=cmd_restore, without_desk=True)
 
     p = verbs.add_parser("demo", parents=[common], help=tr("cli.help.demo"))
     p.add_argument("--members", type=_count, default=1000)
@@ -185,10 +189,33 @@ def cmd_settings_set(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_backup(desk: Desk, args: argparse.Namespace, out: Output) -> int:
-    from desktop.backup import make_backup
+    from desktop.services.desk import backups
 
-    target = make_backup(desk, Path(args.out))
+    if args.if_due:  # for a daily scheduled task; the folder and count are the settings'
+        made = backups.back_up_if_due(desk.paths, desk.uow())
+        text = tr("cli.backup_done", path=str(made)) if made else tr("cli.backup_not_due")
+        out.emit({"backup": str(made) if made else None}, text)
+        return EXIT_OK
+    folder = Path(args.out) if args.out else None
+    target = backups.back_up(desk.paths, folder, desk.uow(), context(desk, args))
     out.emit({"backup": str(target)}, tr("cli.backup_done", path=str(target)))
+    return EXIT_OK
+
+
+def cmd_restore(home: str | None, args: argparse.Namespace, out: Output) -> int:
+    """Runs without opening the desk: its database may be the damaged thing."""
+    from desktop.backup import restore_backup
+    from desktop.paths import resolve_home
+
+    info, aside = restore_backup(resolve_home(home), Path(args.backup))
+    text = tr(
+        "cli.restored",
+        path=info.path,
+        made_at=info.made_at,
+        members=info.members,
+        aside=str(aside),
+    )
+    out.emit({"restored": info, "kept_aside": str(aside)}, text)
     return EXIT_OK
 
 

@@ -46,3 +46,10 @@ class PermissionDenied(AppError):
 
 class SetupRequired(AppError):
     code = "setup.required"
+
+
+class StorageFault(AppError):
+    """The data folder cannot be used as it is: damaged, full, read-only, missing
+    (``desktop.storage.faults`` says which)."""
+
+    code = "storage.io_error"

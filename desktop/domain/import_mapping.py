@@ -197,3 +197,15 @@ def row_values(row: Sequence[Cell], mapping: Mapping[int, str]) -> dict[str, str
 
 def is_blank(row: Sequence[Cell]) -> bool:
     return all(cell_text(cell) == "" for cell in row)
+
+
+# The footer of a roster: "合计 120 人", "总计", "小计", "Total". Read as a name, it would be
+# refused as a bad name; the person is told it is a totals row instead.
+_TOTALS = re.compile(r"^(?:合计|总计|小计|共计|合計|總計|小計|(?:totals?|sum)\b)", re.IGNORECASE)
+
+
+def is_totals_row(row: Sequence[Cell]) -> bool:
+    """A row whose first or second cell with text starts with a word that ends a table
+    (合计, Total): the numbering column of a footer is often empty, sometimes not."""
+    texts = (t for t in ("".join(cell_text(c).split()) for c in row) if t)
+    return any(_TOTALS.match(text) is not None for _, text in zip(range(2), texts, strict=False))

@@ -8,6 +8,7 @@ is due: at start the file's ``alembic_version`` is read with plain SQL and compa
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -104,11 +105,15 @@ def backup(path: Path, folder: Path, label: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = folder / f"{path.stem}-{stamp}-before-{label}.sqlite3"
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT, 0o600))  # names and phones: 0600
     source = sqlite3.connect(path)
     try:
         copy = sqlite3.connect(target)
         try:
             source.backup(copy)
+            # One self-contained file: a copy left in WAL mode grows -wal/-shm files beside
+            # it whenever it is opened, even to read it.
+            copy.execute("PRAGMA journal_mode=DELETE")
         finally:
             copy.close()
     finally:

@@ -38,9 +38,10 @@ def register(verbs: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_enroll(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+    from desktop.cli.common import context
     from sync.client.engine import enrol
 
-    station = enrol(desk, args.server, args.code, again=args.again)
+    station = enrol(desk, args.server, args.code, context(desk, args), again=args.again)
     out.emit({"enrolled": True, "station": station}, tr("cli.enrolled", station=station))
     return 0
 

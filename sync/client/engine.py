@@ -17,10 +17,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 from desktop.bootstrap import Desk
 from desktop.domain.clock import to_iso
 from desktop.domain.errors import RuleViolation
+from desktop.domain.model import DeskContext
 from desktop.services.sync import commands as syncing
+from desktop.services.sync import rewind
 from desktop.services.sync.replication import PulledEvent
 from sync.client.transport import (
     NetworkError,
@@ -50,6 +54,7 @@ STOPPING = (ProblemCode.DEVICE_REVOKED, ProblemCode.UPGRADE_REQUIRED, ProblemCod
 @dataclass
 class SyncReport:
     pushed: int = 0
+    rewound: bool = False  # restored from a backup: continued after the server's numbers
     duplicates: int = 0
     quarantined: int = 0  # pushed events the server refused
     set_aside: int = 0  # pulled events not applied here (checked against their declaration)
@@ -93,6 +98,7 @@ def error_of(problem: Exception) -> syncing.SyncError:
             ProblemCode.BAD_CODE: "sync.error.bad_code",
             ProblemCode.DEVICE_CODE_TAKEN: "sync.error.device_code_taken",
             ProblemCode.TOO_LARGE: "sync.error.too_large",
+            ProblemCode.TOO_MANY_ATTEMPTS: "sync.error.too_many_attempts",
         }
         return syncing.SyncError(
             known.get(problem.code, "sync.error.refused"), {"status": problem.status}
@@ -101,9 +107,15 @@ def error_of(problem: Exception) -> syncing.SyncError:
 
 
 def enrol(
-    desk: Desk, server_url: str, code: str, timeout: float = 30.0, again: bool = False
+    desk: Desk,
+    server_url: str,
+    code: str,
+    ctx: DeskContext,
+    timeout: float = 30.0,
+    again: bool = False,
 ) -> str:
-    """Register this device with the server; returns the station's name. ``again``: a desk
+    """Register this device with the server (admins only; audited); returns the station's
+    name. ``again``: a desk
     enrolled already enrols anew with a new one-time code (its server changed its key); the
     server address defaults to the one it has.
 
@@ -117,18 +129,22 @@ def enrol(
     url = (server_url or scanned_url or "").strip().rstrip("/")
     if not url.startswith(("http://", "https://")):
         raise RuleViolation("sync.bad_server_url", url=url)
-    details = syncing.enrolment_details(desk.uow(), desk.keys.public_key_bytes(), again)
+    details = syncing.enrolment_details(desk.uow(), desk.keys.public_key_bytes(), ctx, again)
     sent_code = code.strip()[:40] or "-"
     proof = desk.keys.private_key.sign(signing.enrolment_message(sent_code, details.device_id))
-    request = EnrolRequest(
-        code=sent_code,
-        device_id=details.device_id,
-        device_code=details.device_code,
-        public_key=details.public_key,
-        local_station_id=details.local_station_id,
-        app_version=app_version(),
-        proof=base64.b64encode(proof).decode("ascii"),
-    )
+    try:
+        request = EnrolRequest(
+            code=sent_code,
+            device_id=details.device_id,
+            device_code=details.device_code,
+            public_key=details.public_key,
+            local_station_id=details.local_station_id,
+            app_version=app_version(),
+            proof=base64.b64encode(proof).decode("ascii"),
+        )
+    except ValidationError:  # a code too short or of the wrong characters (found by
+        # tests/unit/test_cli_properties.py): said as a wrong code, not a traceback
+        raise RuleViolation("sync.error.bad_code") from None
     try:
         with ServerClient(url, timeout=timeout) as client:
             reply = client.enrol(request)
@@ -138,7 +154,9 @@ def enrol(
     if fingerprint and not _names_key(fingerprint, reply.server_public_key):
         # Not the key the station's QR names: whatever answered is not the genuine server.
         raise RuleViolation("sync.server_key_mismatch")
-    syncing.apply_enrolment(desk.uow(), desk.paths.keys, desk.hash_keys, url, reply.model_dump())
+    syncing.apply_enrolment(
+        desk.uow(), desk.paths.keys, desk.hash_keys, url, reply.model_dump(), ctx
+    )
     return reply.station_name
 
 
@@ -198,6 +216,7 @@ def _push(
     current = syncing.outbox_batch(desk.uow(), size)
     if not current:
         return
+    rewound = False
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="push") as sender:
         in_flight: Future[PushReply] | None = sender.submit(client.push, current)
         upcoming = syncing.outbox_batch(desk.uow(), size, after_seq=current[-1]["seq"])
@@ -205,10 +224,11 @@ def _push(
             while in_flight is not None:
                 reply = in_flight.result()
                 in_flight = None
-                go_on = bool(upcoming) and not (cancelled and cancelled())
+                # A rewound desk renumbers its waiting events: nothing more goes out first.
+                go_on = bool(upcoming) and not (cancelled and cancelled()) and not reply.rewound
                 if go_on:
                     in_flight = sender.submit(client.push, upcoming)
-                _record(desk, current, reply, report, progress)
+                rewound = _record(desk, current, reply, report, progress)
                 if not go_on:
                     break
                 current = upcoming
@@ -218,6 +238,8 @@ def _push(
                 # Unanswered here: its events stay waiting and go again (answered duplicate).
                 in_flight.cancel()
                 wait([in_flight])
+    if rewound and not (cancelled and cancelled()):
+        _push(desk, client, report, progress, cancelled, size)  # renumbered: once more
 
 
 def _record(
@@ -226,7 +248,9 @@ def _record(
     reply: PushReply,
     report: SyncReport,
     progress: Progress | None,
-) -> None:
+) -> bool:
+    """Record the server's answer to ``batch``; True when the desk had to continue after
+    the server's sequence (restored from a backup) and its events were renumbered."""
     by_id = {event["event_id"]: event["seq"] for event in batch}
     outcomes = [
         syncing.PushOutcome(
@@ -240,6 +264,14 @@ def _record(
     if {outcome.seq for outcome in outcomes} != set(by_id.values()):
         # A reply that does not answer every event is not trusted: nothing is marked.
         raise ServerUnavailable(200)
+    if reply.rewound is not None:
+        # Stored ones (duplicates) are marked; the refused ones wait, renumbered.
+        stored = [o for o in outcomes if o.status in syncing.STORED]
+        syncing.record_push(desk.uow(), stored)
+        report.duplicates += len(stored)
+        rewind.continue_after(desk.uow(), reply.rewound.last_seq, reply.rewound.member_seq)
+        report.rewound = True
+        return True
     report.quarantined += syncing.record_push(desk.uow(), outcomes)
     report.pushed += sum(1 for o in outcomes if o.status == "accepted")
     report.duplicates += sum(1 for o in outcomes if o.status == "duplicate")
@@ -248,6 +280,7 @@ def _record(
         log.warning("server reports a sequence gap: %s", reply.gap)
     if progress:
         progress("push", report.pushed + report.duplicates + report.quarantined)
+    return False
 
 
 def _pull(

@@ -69,6 +69,7 @@ __all__ = [
     "PulledEnvelope",
     "PushReply",
     "PushRequest",
+    "RewoundDevice",
     "SequenceGap",
     "Stats",
     "dataset_of",
@@ -99,6 +100,7 @@ class ProblemCode:
     TOO_LARGE = "too_large"  # 413
     BAD_REQUEST = "bad_request"  # 400/422
     NOT_FOUND = "not_found"  # 404
+    TOO_MANY_ATTEMPTS = "too_many_attempts"  # 429: wrong codes or tokens from this address
 
 
 class EventStatus:
@@ -121,6 +123,7 @@ _WIRE = frozenset(
         "PulledEnvelope",
         "PushReply",
         "PushRequest",
+        "RewoundDevice",
         "SequenceGap",
         "Stats",
     }
@@ -137,6 +140,7 @@ if TYPE_CHECKING:
         PullReply,
         PushReply,
         PushRequest,
+        RewoundDevice,
         SequenceGap,
         Stats,
     )

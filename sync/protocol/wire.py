@@ -95,10 +95,19 @@ class SequenceGap(BaseModel):
     received: int  # the first sequence of this batch beyond it
 
 
+class RewoundDevice(BaseModel):
+    """The desk's sequence went back (restored from a backup): continue after these."""
+
+    last_seq: int  # the highest sequence the server holds from this device
+    member_seq: int  # the highest member number (its sequence part) it registered
+
+
 class PushReply(BaseModel):
     results: list[EventResult]
     last_seq: int  # the highest sequence the server holds from this device
     gap: SequenceGap | None = None
+    # Set when new events came with sequences already used: none of them was stored.
+    rewound: RewoundDevice | None = None
 
 
 # --- pull -----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ turn the code into words in their own language.
 import gzip
 import hmac
 import json
+import logging
 import zlib
 from collections.abc import Iterator
 from typing import Annotated, Any
@@ -44,8 +45,11 @@ from sync.protocol import (
 from sync.server import admin, db, feed, ingest
 from sync.server.db import Database
 from sync.server.models import ConflictRow, DeviceRow
-from sync.server.settings import ServerSettings
+from sync.server.settings import DEVELOPMENT_WARNING, ServerSettings
 from sync.server.signing import ServerKey, server_key
+from sync.server.throttle import Throttle
+
+log = logging.getLogger(__name__)
 
 
 class ProblemError(Exception):
@@ -55,6 +59,11 @@ class ProblemError(Exception):
         self.code = code
         self.message = message
         self.detail = detail
+
+
+def _address(request: Request) -> str:
+    """The client's address as the connection shows it (a proxy's own, behind one)."""
+    return request.client.host if request.client is not None else "unknown"
 
 
 def _problem(status: int, code: str, message: str, **detail: Any) -> JSONResponse:
@@ -154,6 +163,9 @@ def create_app(
     app.state.database = database
     app.state.settings = settings
     app.state.key = key
+    throttle = app.state.throttle = Throttle()
+    if settings.mode == "development":
+        log.warning(DEVELOPMENT_WARNING)
     # Level 1: pull pages are large and mostly repetitive; speed matters more than the last %.
     app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=1)
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
@@ -201,9 +213,13 @@ def create_app(
         return found
 
     def admin_only(request: Request) -> None:
+        address = _address(request)
+        if throttle.blocked("admin_token", address):
+            raise ProblemError(429, ProblemCode.TOO_MANY_ATTEMPTS, "too many wrong tokens")
         header = request.headers.get("authorization", "")
         token = header[7:] if header.lower().startswith("bearer ") else ""
         if not token or not hmac.compare_digest(token, settings.admin_token):
+            throttle.failed("admin_token", address)
             raise ProblemError(401, ProblemCode.UNAUTHORIZED, "admin token required")
 
     @app.get("/v1/health")
@@ -211,8 +227,18 @@ def create_app(
         return {"status": "ok", "protocol": PROTOCOL_VERSION, "epoch": db.meta(s, "epoch")}
 
     @app.post("/v1/enrol", responses={400: {"model": Problem}, 409: {"model": Problem}})
-    def enrol(request: EnrolRequest, s: Annotated[Session, Depends(session)]) -> EnrolReply:
-        return admin.enrol(s, request, key)
+    def enrol(
+        request: EnrolRequest, http: Request, s: Annotated[Session, Depends(session)]
+    ) -> EnrolReply:
+        address = _address(http)
+        if throttle.blocked("enrolment_code", address):
+            raise ProblemError(429, ProblemCode.TOO_MANY_ATTEMPTS, "too many wrong codes")
+        try:
+            return admin.enrol(s, request, key)
+        except admin.AdminError as error:
+            if error.code == ProblemCode.BAD_CODE:
+                throttle.failed("enrolment_code", address)
+            raise
 
     @app.post(
         "/v1/push",

@@ -13,7 +13,12 @@ from sqlalchemy import text
 
 from sync.protocol import signing
 from sync.server import admin, db, log
-from sync.server.settings import ServerSettings, SettingsError, load_settings
+from sync.server.settings import (
+    DEVELOPMENT_WARNING,
+    ServerSettings,
+    SettingsError,
+    load_settings,
+)
 from sync.server.signing import ServerKey, SigningKeyError, server_key
 
 
@@ -85,6 +90,9 @@ def cmd_serve(args: argparse.Namespace, settings: ServerSettings) -> int:
 
     from sync.server.app import create_app
 
+    settings.check_listening(args.host)
+    if settings.mode == "development":
+        print(f"waystation-server: WARNING: {DEVELOPMENT_WARNING}", file=sys.stderr)
     database, key = _open(settings)
     if args.workers > 1:
         # Several processes on one database: the server keeps no state of its own.
@@ -291,7 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: int = args.run(args, settings)
         return result
-    except SigningKeyError as error:
+    except (SettingsError, SigningKeyError) as error:
         print(f"waystation-server: {error}", file=sys.stderr)
         return 2
     except admin.AdminError as error:

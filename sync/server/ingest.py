@@ -32,7 +32,7 @@ from sync.protocol import (
     signing,
 )
 from sync.protocol.contract import Payload
-from sync.server import log, rules
+from sync.server import log, rewind, rules
 from sync.server.models import DeviceRow
 from sync.server.rules.engine import Accepted
 from sync.server.signing import ServerKey
@@ -155,6 +155,22 @@ def push(
             "payload_hash": hashed,
         }
         fresh.append((i, event, row, typed))
+
+    went_back = rewind.rewound(session, device, (event.seq for _, event, _, _ in fresh))
+    if went_back is not None:  # nothing of this batch is stored: the desk renumbers first
+        for i, event, _row, _typed in fresh:
+            results[i] = EventResult(
+                event_id=event.event_id,
+                seq=event.seq,
+                status=EventStatus.REJECTED,
+                reason=rewind.REASON,
+            )
+        session.flush()
+        return PushReply(
+            results=[r for r in results if r is not None],
+            last_seq=device.last_seq,
+            rewound=went_back,
+        )
 
     sequences = log.append(session, [row for _, _, row, _ in fresh])
     for (i, event, _row, _typed), server_seq in zip(fresh, sequences, strict=True):

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
 from platformdirs import user_data_path
-from pydantic import Field
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_ADMIN_TOKEN = "development-only-admin-token"
+DEVELOPMENT_WARNING = (
+    "DEVELOPMENT MODE: /v1/admin/* accepts the public development token "
+    f"({DEVELOPMENT_ADMIN_TOKEN!r}) that anyone can read in the source; this server listens "
+    "on loopback only. For real stations set WAYSTATION_SERVER_MODE=production and "
+    "WAYSTATION_SERVER_ADMIN_TOKEN to a secret (python -c 'import secrets; "
+    "print(secrets.token_urlsafe(32))')."
+)
+MIN_TOKEN_LENGTH = 24
+MIN_TOKEN_BITS = 100  # estimated: length x the Shannon entropy of its characters
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 class SettingsError(Exception):
@@ -40,6 +52,12 @@ class ServerSettings(BaseSettings):
     )
 
     mode: str = Field(default="development", pattern="^(development|production)$")
+
+    @field_validator("mode", mode="before")
+    @classmethod
+    def _mode(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value  # "Production"
+
     database_url: str = Field(default_factory=_default_database_url)
     data_folder: Path = Field(default_factory=_default_data_folder)
     signing_key_file: Path | None = None
@@ -57,18 +75,51 @@ class ServerSettings(BaseSettings):
         return self.mode != "development"
 
     def check(self) -> None:
-        """Refuse the development secret anywhere but in development mode."""
-        if self.mode != "development" and (
-            self.admin_token == DEVELOPMENT_ADMIN_TOKEN or len(self.admin_token) < 24
+        """Refuse the development secret, or a guessable one, anywhere but in development."""
+        if self.mode == "development":
+            return
+        token = self.admin_token
+        if (
+            token == DEVELOPMENT_ADMIN_TOKEN
+            or len(token) < MIN_TOKEN_LENGTH
+            or token_bits(token) < MIN_TOKEN_BITS
         ):
             raise SettingsError(
-                "WAYSTATION_SERVER_ADMIN_TOKEN must be set to a secret of at least 24 "
-                "characters in production mode"
+                f"WAYSTATION_SERVER_ADMIN_TOKEN must be a random secret of at least "
+                f"{MIN_TOKEN_LENGTH} characters (about {MIN_TOKEN_BITS} bits) in production "
+                "mode; make one with: python -c 'import secrets; "
+                "print(secrets.token_urlsafe(32))'"
             )
+
+    def check_listening(self, host: str) -> None:
+        """Development mode serves the admin API to anyone with the public token: never
+        beyond this machine."""
+        if self.mode == "development" and host not in LOOPBACK:
+            raise SettingsError(
+                f"refusing to listen on {host} in development mode (the admin token is "
+                "public); listen on 127.0.0.1, or set WAYSTATION_SERVER_MODE=production "
+                "with a secret WAYSTATION_SERVER_ADMIN_TOKEN"
+            )
+
+
+def token_bits(token: str) -> float:
+    """A rough estimate of a token's entropy: its length times the Shannon entropy of its
+    characters (24 spaces: 0 bits; 32 random URL-safe characters: about 150)."""
+    if not token.strip():
+        return 0.0
+    counts = Counter(token)
+    per_char = -sum(n / len(token) * math.log2(n / len(token)) for n in counts.values())
+    return per_char * len(token)
 
 
 @lru_cache(maxsize=1)
 def load_settings() -> ServerSettings:
-    settings = ServerSettings()
+    try:
+        settings = ServerSettings()
+    except ValidationError as error:  # e.g. WAYSTATION_SERVER_MODE=staging
+        problems = "; ".join(
+            f"WAYSTATION_SERVER_{str(e['loc'][0]).upper()}: {e['msg']}" for e in error.errors()
+        )
+        raise SettingsError(problems) from None
     settings.check()
     return settings

@@ -292,7 +292,7 @@ def test_a_key_change_of_the_server_is_rolled_out_by_enrolling_again(
     )
     assert stranger.status_code == 409
     # ... but A, with a new one-time code, learns the new key and takes the revocation.
-    assert enrol(a.desk, "", server.code("东湖驿站"), again=True) == "东湖驿站"
+    assert enrol(a.desk, "", server.code("东湖驿站"), a.ctx, again=True) == "东湖驿站"
     assert (a.desk.paths.keys / "server-ed25519.pub").read_text() != old
     again = sync_once(a.desk)
     assert again.ok and again.set_aside == 0
@@ -318,8 +318,8 @@ def test_the_enrolment_qr_names_the_server_key_and_the_desk_checks_it(
     other = server.cli("station", "code", "东湖驿站", "--json")
     forged_link = json.loads(other.stdout)["link"].rsplit("#", 1)[0] + "#" + "A" * 16
     with pytest.raises(RuleViolation) as refused:
-        enrol(a.desk, "", forged_link)
+        enrol(a.desk, "", forged_link, a.ctx)
     assert refused.value.code == "sync.server_key_mismatch"
     assert not (a.desk.paths.keys / "server-ed25519.pub").exists()
     assert syncing.server(a.uow(), a.desk.paths.keys) is None
-    assert enrol(a.desk, "", link) == "东湖驿站"
+    assert enrol(a.desk, "", link, a.ctx) == "东湖驿站"

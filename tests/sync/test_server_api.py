@@ -113,5 +113,7 @@ def test_production_refuses_the_development_secret() -> None:
         ServerSettings(mode="production").check()
     with pytest.raises(SettingsError):
         ServerSettings(mode="production", admin_token="short").check()
-    ServerSettings(mode="production", admin_token="x" * 32).check()
+    with pytest.raises(SettingsError):  # long, but one character: guessable
+        ServerSettings(mode="production", admin_token="x" * 32).check()
+    ServerSettings(mode="production", admin_token=secrets.token_urlsafe(32)).check()
     ServerSettings(mode="development").check()

@@ -25,7 +25,7 @@ ID_NUMBER = ID_BODY + id_check_char(ID_BODY)
 
 def enrolled(server: Server, station: Station) -> Station:
     code = server.station(station.name)
-    assert enrol(station.desk, server.url, code) == station.name
+    assert enrol(station.desk, server.url, code, station.ctx) == station.name
     refreshed(station)
     return station
 
@@ -155,13 +155,13 @@ def test_enrolment_refuses_bad_codes_demo_desks_and_used_codes(
 ) -> None:
     a = make_station("东湖驿站")
     with pytest.raises(RuleViolation) as refused:
-        enrol(a.desk, server.url, "AAAA-BBBB-CCCC")
+        enrol(a.desk, server.url, "AAAA-BBBB-CCCC", a.ctx)
     assert refused.value.code == "sync.error.bad_code"
     code = server.station("东湖驿站")
-    enrol(a.desk, server.url, code)
+    enrol(a.desk, server.url, code, a.ctx)
     b = make_station("光谷驿站")
     with pytest.raises(RuleViolation) as used:
-        enrol(b.desk, server.url, code)
+        enrol(b.desk, server.url, code, b.ctx)
     assert used.value.code == "sync.error.bad_code"
 
     demo = make_station("演示站")
@@ -169,12 +169,12 @@ def test_enrolment_refuses_bad_codes_demo_desks_and_used_codes(
         uow.settings.set("demo_data", True)
         uow.commit()
     with pytest.raises(RuleViolation) as refused_demo:
-        enrol(demo.desk, server.url, server.code("东湖驿站"))
+        enrol(demo.desk, server.url, server.code("东湖驿站"), demo.ctx)
     assert refused_demo.value.code == "sync.demo_desk"
     # A scanned enrolment QR carries the address and the code.
     c = make_station("汉口驿站")
     scanned = f"waystation-enrol:{server.url}#{server.station('汉口驿站')}"
-    assert enrol(c.desk, "", scanned) == "汉口驿站"
+    assert enrol(c.desk, "", scanned, c.ctx) == "汉口驿站"
 
 
 def test_an_old_protocol_is_told_to_upgrade(server: Server) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
 from desktop.bootstrap import Desk
-from desktop.domain.model import Device, Operator
+from desktop.domain.model import DeskContext, Device, Operator
 from desktop.i18n import tr
 from desktop.services.sync import commands as syncing
 from desktop.storage.members.repositories import MemberRepository
@@ -66,7 +66,8 @@ def test_connect_sync_and_resolve_a_conflict_from_the_screen(
 
     # Connect through the dialog: the scanned enrolment QR fills both fields.
     code = server.station("测试街道工会驿站")
-    dialog = EnrolDialog(desk, window)
+    assert window.session is not None
+    dialog = EnrolDialog(desk, window.session.ctx(), window)
     qtbot.addWidget(dialog)
     dialog.code.setText(f"waystation-enrol:{server.url}#{code}")
     assert dialog.server.text() == server.url and dialog.code.text() == code
@@ -133,9 +134,9 @@ def test_a_long_sync_can_be_stopped_and_keeps_what_it_did(
     window = open_window(qtbot, qapp, desk, admin)
     from sync.client.engine import enrol
 
-    enrol(desk, server.url, server.station("测试街道工会驿站"))
-    window._enrolled()
     assert window.session is not None
+    enrol(desk, server.url, server.station("测试街道工会驿站"), window.session.ctx())
+    window._enrolled()
     here = Station(desk, window.session.ctx(), "测试街道工会驿站")
     fill_outbox(here, 20_000)
     screen = window.sync_screen
@@ -163,8 +164,9 @@ def test_a_pulled_event_set_aside_shows_with_its_reason(
     from sync.client.engine import enrol
     from sync.protocol import SERVER_DEVICE_ID
 
-    _device, admin = station
-    assert enrol(desk, server.url, server.station("测试街道工会驿站"))
+    device, admin = station
+    ctx = DeskContext(device.station.id, device.id, admin.id, admin.role)
+    assert enrol(desk, server.url, server.station("测试街道工会驿站"), ctx)
     # What a relay slipped into a pull page: a device key the server never vouched for.
     forged = PulledEvent(
         server_seq=99,

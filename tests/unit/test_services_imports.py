@@ -354,7 +354,7 @@ def test_unreadable_files_get_a_clear_message(desk: Desk, ctx: DeskContext, tmp_
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"not a zip")
     for path, code in (
-        (old, "sheet.xls"),
+        (old, "sheet.unreadable"),
         (broken, "sheet.unreadable"),
         (tmp_path / "none.xlsx", "sheet.missing"),
         (tmp_path / "a.pdf", "sheet.format"),

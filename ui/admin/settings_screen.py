@@ -34,6 +34,7 @@ from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError
 from desktop.domain.model import Role
 from desktop.i18n import describe, tr
+from desktop.services.desk import backups
 from desktop.services.desk.settings import read_settings, save_settings
 from ui.printing import preview
 from ui.session.state import DeskSession
@@ -225,12 +226,60 @@ class SettingsScreen(QWidget):
         self._status_timer.timeout.connect(self.status.clear)
 
         self._build_printing_widgets()
+        self._build_backup_widgets()
         self._build()
         self.load()
         if not self.editable:
             self._make_read_only()
 
     # --- building -------------------------------------------------------------------------
+
+    def _build_backup_widgets(self) -> None:
+        self.backup_folder = QLineEdit()
+        self.backup_folder.setPlaceholderText(str(self.session.desk.paths.backups))
+        self.backup_folder.setMinimumWidth(320)
+        self.backup_browse = QPushButton(tr("settings.backup_browse"))
+        self.backup_browse.clicked.connect(self._choose_backup_folder)
+        self.backup_keep = _whole(DeskSettings.backup_keep)
+        self.last_backup = QLabel()
+        self.last_backup.setObjectName("lastBackup")
+        self.backup_now = QPushButton(tr("settings.backup_now"))
+        self.backup_now.setObjectName("backupNow")
+        self.backup_now.clicked.connect(self._back_up_now)
+
+    def _choose_backup_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, tr(DeskSettings.backup_folder.title))
+        if chosen:
+            self.backup_folder.setText(chosen)
+
+    def _back_up_now(self) -> None:
+        paths, uow, ctx = self.session.desk.paths, self.session.desk.uow, self.session.ctx()
+        self.backup_now.setEnabled(False)
+
+        def done(_made: object) -> None:
+            self.backup_now.setEnabled(True)
+            self._show_last_backup()
+            self._show_status(tr("settings.backup_done"))
+
+        def failed(error: Exception) -> None:
+            self.backup_now.setEnabled(True)
+            self._failed(error)
+
+        DbOp(self, lambda: backups.back_up(paths, None, uow(), ctx)).success(done).failure(
+            failed
+        ).run()
+
+    def _show_last_backup(self) -> None:
+        made, old = backups.last_backup(self.session.desk.paths, self.session.desk.uow())
+        if made is None:
+            text = tr("settings.backup_never")
+        else:
+            text = made.astimezone().strftime("%Y-%m-%d %H:%M")
+            if old:
+                text += "  " + tr("settings.backup_old")
+        self.last_backup.setText(text)
+        colour = "#b00020" if old else "#1a7f37"
+        self.last_backup.setStyleSheet(f"QLabel#lastBackup {{ color: {colour}; }}")
 
     def _build_printing_widgets(self) -> None:
         self.card_layout = _choices(DeskSettings.card_layout)
@@ -324,6 +373,18 @@ class SettingsScreen(QWidget):
         lists.addWidget(_group(tr(DeskSettings.tags.title), self.tags))
         grid.addLayout(lists, 1, 0)
         grid.addWidget(_group(tr("settings.printing"), printing), 2, 0, 1, 2)
+        backup = QFormLayout()
+        backup.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.backup_folder)
+        folder_row.addWidget(self.backup_browse)
+        backup.addRow(tr(DeskSettings.backup_folder.title), folder_row)
+        backup.addRow(tr(DeskSettings.backup_keep.title), self.backup_keep)
+        last_row = QHBoxLayout()
+        last_row.addWidget(self.last_backup)
+        last_row.addWidget(self.backup_now)
+        backup.addRow(tr("settings.backup_status"), last_row)
+        grid.addWidget(_group(tr("settings.backups"), backup), 3, 0, 1, 2)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         grid.setRowStretch(1, 1)
@@ -363,6 +424,10 @@ class SettingsScreen(QWidget):
             self.auto_print,
             self.accept_unknown,
             self.base_url,
+            self.backup_folder,
+            self.backup_browse,
+            self.backup_keep,
+            self.backup_now,
             self.offset_x,
             self.offset_y,
             self.template,
@@ -400,6 +465,9 @@ class SettingsScreen(QWidget):
         self.offset_y.setValue(values.print_offset_y_mm)
         self.template.setText(values.certificate_template)
         self.seal.setText(values.certificate_seal)
+        self.backup_folder.setText(values.backup_folder)
+        self.backup_keep.setValue(values.backup_keep)
+        self._show_last_backup()
 
     def values(self) -> DeskSettings:
         """What the form holds."""
@@ -421,6 +489,8 @@ class SettingsScreen(QWidget):
             print_offset_y_mm=round(self.offset_y.value(), 1),
             certificate_template=self.template.text().strip(),
             certificate_seal=self.seal.text().strip(),
+            backup_folder=self.backup_folder.text().strip(),
+            backup_keep=self.backup_keep.value(),
         )
 
     def save(self) -> None:

@@ -15,15 +15,17 @@ from PySide6.QtWidgets import (
 
 from desktop.bootstrap import Desk
 from desktop.domain.errors import AppError
+from desktop.domain.model import DeskContext
 from desktop.i18n import describe, tr
 from sync.client.engine import ENROL_PREFIX, enrol, parse_enrolment_text
 from ui.tasks import PoolOp
 
 
 class EnrolDialog(QDialog):
-    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, ctx: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
+        self.ctx = ctx
         self.station_name: str | None = None
         self.setWindowTitle(tr("sync_screen.enrol_title"))
         self.setMinimumWidth(520)
@@ -70,7 +72,7 @@ class EnrolDialog(QDialog):
         self.buttons.setEnabled(False)
         self.message.setStyleSheet("color:#555;")
         self.message.setText(tr("sync_screen.connecting"))
-        PoolOp(self, lambda: enrol(self.desk, server, code)).success(self._done).failure(
+        PoolOp(self, lambda: enrol(self.desk, server, code, self.ctx)).success(self._done).failure(
             self._failed
         ).run()
 

@@ -220,7 +220,7 @@ class SyncScreen(QWidget):
     # --- actions ------------------------------------------------------------------------------
 
     def open_enrolment(self) -> None:
-        dialog = EnrolDialog(self.session.desk, self)
+        dialog = EnrolDialog(self.session.desk, self.session.ctx(), self)
         if dialog.exec():
             device = self.session.desk.device()
             if device is not None:

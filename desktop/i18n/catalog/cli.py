@@ -119,6 +119,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "folder to put the backup in, e.g. a USB stick",
     ),
     "cli.backup_done": ("已备份到 {path}", "Backed up to {path}"),
+    "cli.backup_not_due": ("今天已经备份过，无需再备份。", "Backed up within the day: none due."),
+    "cli.help.backup_if_due": (
+        "仅在距上次备份超过一天时备份到设置中的文件夹，并只保留最近几份（供每日计划任务使用）",
+        "back up to the settings' folder only if the last backup is over a day old, keeping "
+        "the newest few (for a daily scheduled task)",
+    ),
+    "cli.help.restore": (
+        "从备份恢复数据库和密钥（先检查备份完整性，现有文件另存一旁）",
+        "restore the database and keys from a backup (checked first; the present files are "
+        "kept aside)",
+    ),
+    "cli.help.restore_backup": (
+        "备份文件夹（waystation-backup-…）",
+        "the backup folder (waystation-backup-…)",
+    ),
+    "cli.restored": (
+        "已从 {path} 恢复（备份于 {made_at}，{members} 名会员）。原有文件保存在 {aside}。"
+        "下次同步时，本机会先从服务器取回此后用过的编号，不会重复发号。",
+        "Restored from {path} (made {made_at}, {members} members). The present files are "
+        "kept in {aside}. At the next sync the desk first learns from the server the numbers "
+        "it used since, so none is handed out twice.",
+    ),
     "cli.help.demo": (
         "生成演示数据（只用于空白的试用库）",
         "generate demo data (for an empty trial desk)",

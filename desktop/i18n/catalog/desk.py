@@ -147,6 +147,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "option.occupations": ("职业列表", "Occupations"),
     "option.tags": ("标签列表", "Tags"),
     "option.sound": ("提示音", "Sound"),
+    "option.backup_folder": ("自动备份文件夹（如 U 盘）", "Automatic backups folder (a USB stick)"),
+    "option.backup_keep": ("保留最近几份备份", "Backups kept"),
     "option.accept_unknown_devices": (
         "接受尚未同步的设备签发的会员卡",
         "Accept cards from devices not yet synced",

@@ -15,15 +15,52 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.active": ("状态", "Status"),
     "field.ignore": ("（不导入）", "(not imported)"),
     # --- files -------------------------------------------------------------------------
-    "sheet.xls": (
-        "“{path}”是旧版 Excel（.xls）文件，请在 Excel 或 WPS 中另存为 .xlsx 后再导入。",
-        "“{path}” is an old Excel file (.xls). Save it as .xlsx in Excel or WPS, then import it.",
-    ),
     "sheet.format": (
-        "无法读取“{path}”：只支持 .xlsx 和 .csv 文件。",
-        "Cannot read “{path}”: only .xlsx and .csv files are supported.",
+        "无法读取“{path}”：只支持 .xlsx、.xls、.ods 和 .csv 文件。",
+        "Cannot read “{path}”: only .xlsx, .xls, .ods and .csv files are supported.",
     ),
     "sheet.empty": ("（无记录）", "(no records)"),
+    "sheet.file_too_big": (
+        "“{path}”超过 {limit} MB，不像是一份花名册，未导入。请只保留需要导入的工作表和列。",
+        "“{path}” is over {limit} MB, more than any roster; nothing was imported. Keep only "
+        "the sheet and columns to import.",
+    ),
+    "sheet.unpacked_too_big": (
+        "“{path}”解压后超过 {limit} MB（可能是损坏或恶意构造的文件），未导入。",
+        "“{path}” unpacks to more than {limit} MB (a damaged or crafted file); nothing was "
+        "imported.",
+    ),
+    "sheet.too_many_rows": (
+        "“{path}”的工作表超过 {limit} 行，未导入。请删去空行，或把名单分成几个文件。",
+        "A sheet of “{path}” has more than {limit} rows; nothing was imported. Delete empty "
+        "rows or split the roster into several files.",
+    ),
+    "sheet.too_many_columns": (
+        "“{path}”的工作表超过 {limit} 列，未导入。请删去不需要的列。",
+        "A sheet of “{path}” has more than {limit} columns; nothing was imported. Delete the "
+        "columns not needed.",
+    ),
+    "sheet.too_many_cells": (
+        "“{path}”的工作表范围超过 {limit} 个单元格（数据之间有大片空白），未导入。"
+        "请删去空白的行和列后再导入。",
+        "A sheet of “{path}” spans more than {limit} cells (large empty areas between the "
+        "data); nothing was imported. Delete the empty rows and columns, then import it.",
+    ),
+    "sheet.blank_run": (
+        "“{path}”从第 {row} 行起连续 {count} 行是空行（最多 {limit} 行），未导入。"
+        "请删去这些空行后再导入。",
+        "“{path}” has {count} empty rows in a run from row {row} (at most {limit}); nothing "
+        "was imported. Delete those rows, then import it.",
+    ),
+    "sheet.field_too_long": (
+        "有一格超过 {limit} 个字符，不是花名册的内容",
+        "A cell is longer than {limit} characters: not roster content",
+    ),
+    "sheet.nul_in_cell": (
+        "有一格含有空字符（NUL），文件可能已损坏",
+        "A cell holds a NUL character; the file may be damaged",
+    ),
+    "import.totals_row": ("这是合计行，不是会员", "This is a totals row, not a member"),
     "sheet.missing": ("找不到文件“{path}”。", "There is no file “{path}”."),
     "sheet.unreadable": (
         "“{path}”无法打开，文件可能已损坏或不是表格文件。",
@@ -273,7 +310,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.browse": ("浏览…", "Browse…"),
     "import.file": ("文件", "File"),
     "import.sheet": ("工作表", "Sheet"),
-    "import.file_filter": ("表格文件 (*.xlsx *.csv)", "Spreadsheets (*.xlsx *.csv)"),
+    "import.file_filter": (
+        "表格文件 (*.xlsx *.xls *.ods *.csv)",
+        "Spreadsheets (*.xlsx *.xls *.ods *.csv)",
+    ),
     "import.reading": ("正在读取文件…", "Reading the file…"),
     "import.no_header_found": (
         "在工作表“{sheet}”中没有找到含“姓名”的表头行，请换一张工作表或检查文件。",

@@ -132,6 +132,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Only an admin may change settings; you can look at them here.",
     ),
     "settings.printing": ("会员卡与证书", "Cards and certificates"),
+    "settings.backups": ("备份", "Backups"),
+    "settings.backup_browse": ("选择…", "Choose…"),
+    "settings.backup_status": ("最近一次备份", "Last backup"),
+    "settings.backup_now": ("立即备份", "Back up now"),
+    "settings.backup_done": ("已备份", "Backed up"),
+    "settings.backup_never": (
+        "还没有备份：请插上备份 U 盘并立即备份",
+        "None yet: plug in the backup USB stick and back up now",
+    ),
+    "settings.backup_old": (
+        "（已超过 3 天，请插上备份 U 盘并立即备份）",
+        "(over 3 days old: plug in the backup USB stick and back up now)",
+    ),
     "settings.accept_unknown_hint": (
         "接受（核对证件后办理），否则拒绝",
         "Accept (after checking an ID), otherwise refuse",

@@ -54,6 +54,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The central server does not know this device; connect it again (Settings → connect "
         "to server).",
     ),
+    "sync.error.too_many_attempts": (
+        "这台电脑输错登记码的次数太多，请 10 分钟后再试，并核对登记码。",
+        "Too many wrong enrolment codes from this computer: wait 10 minutes, check the code, "
+        "then try again.",
+    ),
     "sync.error.bad_code": (
         "连接码无效、已用过或已过期，请向管理员索取新的连接码。",
         "The enrolment code is unknown, used or expired; ask the administrator for a new one.",

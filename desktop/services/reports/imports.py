@@ -1,4 +1,4 @@
-"""Import members from a roster (.xlsx or .csv): every row imported or listed with its reason.
+"""Import members from a roster (.xlsx .xls .ods .csv): every row imported or listed with why.
 
 Rows are cleaned exactly as the desk's registration form is (``members.clean_form``), then
 matched against the register by phone, ID-number hash or, for people with neither, by name:
@@ -31,6 +31,7 @@ from desktop.domain.import_mapping import (
     find_header,
     guess_mapping,
     is_blank,
+    is_totals_row,
     row_values,
     split_tags,
 )
@@ -271,8 +272,18 @@ def _cells(row: Sequence[Cell]) -> tuple[str, ...]:
 
 
 def _clean_row(
-    number: int, row: Sequence[Cell], mapping: Mapping[int, str], consent: bool, key: bytes
+    number: int,
+    row: Sequence[Cell],
+    mapping: Mapping[int, str],
+    consent: bool,
+    key: bytes,
+    sheet: Sheet,
 ) -> CleanMember | RowProblem:
+    found = sheet.problems.get(number - 1)
+    if found is not None:
+        return RowProblem(number, found[0], dict(found[1]), _cells(row))
+    if is_totals_row(row):
+        return RowProblem(number, "import.totals_row", {}, _cells(row))
     try:
         return clean_form(_form(row_values(row, mapping), consent), key)
     except AppError as error:
@@ -294,9 +305,9 @@ def preview(
     shown: list[PreviewRow] = []
     for index in range(header_row, len(table.rows)):
         row = table.rows[index]
-        if is_blank(row):
+        if is_blank(row) and index not in table.problems:
             continue
-        clean = _clean_row(index + 1, row, mapping, consent, uow.id_hash_key)
+        clean = _clean_row(index + 1, row, mapping, consent, uow.id_hash_key, table)
         if isinstance(clean, RowProblem):
             shown.append(PreviewRow(index + 1, {}, clean))
         else:
@@ -366,7 +377,7 @@ def import_members(
     data = [
         (index + 1, row)
         for index, row in enumerate(table.rows)
-        if index > header and not is_blank(row)
+        if index > header and (not is_blank(row) or index in table.problems)
     ]
     blank = len(table.rows) - header - 1 - len(data)
     with uow.reading():
@@ -378,7 +389,7 @@ def import_members(
             cancelled = True
             break
         batch = data[start : start + BATCH_ROWS]
-        _import_batch(batch, mapping, options, run, uow, ctx)
+        _import_batch(batch, mapping, options, run, uow, ctx, table)
         processed += len(batch)
         if progress is not None:
             progress(processed, len(data))
@@ -498,11 +509,12 @@ def _import_batch(
     run: _Run,
     uow: UnitOfWork,
     ctx: DeskContext,
+    sheet: Sheet,
 ) -> None:
     new: list[tuple[int, CleanMember]] = []
     updates: list[tuple[CleanMember, str]] = []
     for number, row in batch:
-        clean = _clean_row(number, row, mapping, options.consent, uow.id_hash_key)
+        clean = _clean_row(number, row, mapping, options.consent, uow.id_hash_key, sheet)
         if isinstance(clean, RowProblem):
             run.refused.append(clean)
             continue

@@ -21,6 +21,7 @@ from desktop.domain.model import DeskContext, Role
 from desktop.identity import secrets
 from desktop.identity.server_key import pin_server_key, server_key
 from desktop.services.appliers import APPLIERS
+from desktop.services.desk.operators import require_role
 from desktop.services.members import commands as members_commands
 from desktop.services.sync import replication
 from desktop.services.sync.replication import PulledEvent
@@ -142,10 +143,14 @@ class Conflict:
 # --- enrolment ------------------------------------------------------------------------------
 
 
-def enrolment_details(uow: UnitOfWork, public_key: bytes, again: bool = False) -> EnrolmentDetails:
-    """Refuses a desk holding demo data (generated people must not reach a real server) and
-    a desk that is enrolled already, unless it enrols ``again`` (to learn a new server key:
-    docs/tokens.md)."""
+def enrolment_details(
+    uow: UnitOfWork, public_key: bytes, ctx: DeskContext, again: bool = False
+) -> EnrolmentDetails:
+    """Refuses an operator who is not an admin (enrolling binds the desk to an organisation
+    and adopts its ID-number key), a desk holding demo data (generated people must not reach
+    a real server) and a desk that is enrolled already, unless it enrols ``again`` (to learn
+    a new server key: docs/tokens.md)."""
+    require_role(ctx, Role.ADMIN)
     with uow.reading():
         if uow.settings.get(DEMO_FLAG):
             raise RuleViolation("sync.demo_desk")
@@ -171,6 +176,7 @@ def apply_enrolment(
     hash_keys: IdHashKeys | None,
     server_url: str,
     reply: dict[str, Any],
+    ctx: DeskContext,
 ) -> str:
     """Adopt what the server answered: its public key (pinned), token, station, the
     organisation's ID-number key. A reply without a usable server key is refused before
@@ -219,6 +225,9 @@ def apply_enrolment(
             uow.repo(Cursors).forget(SERVER_DATASETS)
             uow.repo(PulledQuarantine).forget_unsigned()
         uow.audit.record("sync.enrolled", None, at, server=server_url, station=station_id)
+        uow.audit.record(
+            "desk_enrolled", ctx.operator_id, at, server=server_url, station=station_id
+        )
         uow.commit()
     return station_id
 

@@ -225,21 +225,17 @@ def _cell(value: object) -> str:
 def read_roster_rows(path: str) -> list[tuple[int, dict[str, str]]]:
     """Rows of the first sheet as {"number"|"phone"|"name": text}, by the header row's
     names (会员号 / 手机号 / 姓名, or English); without a known header, column A is the ref."""
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
+    # The members import's reader: any spreadsheet it reads, measured before it is read.
+    from desktop.services.reports.spreadsheets import read_sheet
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError, BadZipFile) as error:
-        raise InvalidInput(
-            "training.import_unreadable", field="file", path=str(path)[-80:]
-        ) from error
-    try:
-        sheet = book.worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
-    finally:
-        book.close()
+        rows: list[Any] = read_sheet(path).rows
+    except InvalidInput as error:
+        if error.code in ("sheet.unreadable", "sheet.missing"):
+            raise InvalidInput(
+                "training.import_unreadable", field="file", path=str(path)[-80:]
+            ) from error
+        raise
     if not rows:
         return []
     header = [_HEADERS.get(_cell(v).lower()) for v in rows[0]]

@@ -1,0 +1,108 @@
+"""A desk restored from an older backup hands out no number twice (issue 16, part 3).
+
+The sequence of the issue, over real HTTP to the real server: a backup; more work and a
+sync; the backup restored; a new registration; a sync. The server refuses the batch whose
+sequence went back, says how far it got, and the desk continues after it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from desktop.backup import make_backup, restore_backup
+from desktop.bootstrap import open_desk
+from desktop.services.members import commands as members
+from desktop.services.visits import checkin
+from sync.client.engine import sync_once
+from tests.sync.conftest import Server, Station, refreshed
+from tests.sync.test_sync_e2e import enrolled, register
+
+
+def server_registrations(server: Server, device_id: str) -> list[tuple[int, str, str]]:
+    """(seq, member id, member number) of every member.registered the server holds."""
+    engine = create_engine(server.database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT seq, entity_id, payload FROM event "
+                    "WHERE device_id = :d AND kind = 'member.registered' ORDER BY seq"
+                ),
+                {"d": device_id},
+            ).all()
+            seqs = connection.execute(
+                text("SELECT seq FROM event WHERE device_id = :d"), {"d": device_id}
+            ).scalars()
+            all_seqs = list(seqs)
+    finally:
+        engine.dispose()
+    assert len(all_seqs) == len(set(all_seqs)), "a sequence stored twice"
+    return [(seq, entity, json.loads(payload)["member_number"]) for seq, entity, payload in rows]
+
+
+@pytest.mark.parametrize("replaced", ["damaged", "readable"])
+def test_backup_work_sync_restore_register_sync_hands_out_no_number_twice(
+    replaced: str, server: Server, make_station: Callable[..., Station], tmp_path: Path
+) -> None:
+    """``damaged``: the database the backup replaces cannot be read (the usual reason to
+    restore), so only the server knows how far the desk had counted. ``readable``: the
+    restore itself carries the counters over, and the server has nothing to correct."""
+    a = enrolled(server, make_station("东湖驿站"))
+    register(a, "李春生", "13912345601")
+    assert sync_once(a.desk).ok
+    backup = make_backup(a.desk.paths, tmp_path / "usb")
+
+    later = [register(a, name, f"1391234560{i}") for i, name in enumerate(("王芳", "赵强"), 2)]
+    checkin.check_in(checkin.CheckIn(member_id=later[0]), a.uow(), a.ctx)
+    assert sync_once(a.desk).ok
+    device = a.desk.device()
+    assert device is not None
+    before = server_registrations(server, device.id)
+    assert [number for _s, _id, number in before] == [f"{device.code}-000{n}" for n in (1, 2, 3)]
+
+    paths = a.desk.paths
+    a.desk.close()
+    if replaced == "damaged":
+        with open(paths.database, "r+b") as handle:
+            handle.truncate(4096)
+        for side in ("-wal", "-shm"):
+            paths.database.with_name(paths.database.name + side).unlink(missing_ok=True)
+    restore_backup(paths, backup)
+    a.desk = open_desk(paths.home)
+    refreshed(a)
+    newcomer = members.register_member(
+        members.MemberForm(name="孙新", phone="13912345699", consent=True),
+        a.uow(),
+        a.ctx,
+    )
+    if replaced == "damaged":
+        assert newcomer.member_number == f"{device.code}-0002"  # the backup's next number
+    else:
+        assert newcomer.member_number == f"{device.code}-0004"  # carried over at restore
+
+    report = sync_once(a.desk)
+    assert report.ok, report.error
+    assert report.rewound == (replaced == "damaged")
+    assert report.quarantined == 0 and report.pushed >= 1
+
+    after = server_registrations(server, device.id)
+    numbers = [number for _s, _id, number in after]
+    assert len(numbers) == len(set(numbers)) == 4, numbers
+    assert dict((member_id, n) for _s, member_id, n in after)[newcomer.id] == f"{device.code}-0004"
+    shown = members.resolve_member(a.uow(), f"{device.code}-0004")
+    assert shown.id == newcomer.id
+    assert min(s for s, _id, _n in after if _id == newcomer.id) > max(s for s, *_ in before)
+
+    # From now on it counts on after the server's numbers, and a sync has nothing left.
+    next_one = members.register_member(
+        members.MemberForm(name="周末", phone="13912345698", consent=True), a.uow(), a.ctx
+    )
+    assert next_one.member_number == f"{device.code}-0005"
+    again = sync_once(a.desk)
+    assert again.ok and not again.rewound and again.quarantined == 0
+    assert len(server_registrations(server, device.id)) == 5
