@@ -161,7 +161,7 @@ def test_a_full_disk_loses_nothing_and_the_desk_carries_on_when_space_returns(
 ) -> None:
     home = copy_of(set_up, small_disk / "home")
     filler = small_disk / "filler"
-    with open(filler, "wb") as handle:
+    with open(filler, "wb", buffering=0) as handle:  # unbuffered: closing writes nothing
         try:
             while True:
                 handle.write(b"\0" * 65536)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import secrets
 import stat
 import uuid
 from collections.abc import Callable
@@ -232,7 +233,7 @@ def test_production_runs_only_with_a_signing_key_outside_the_database(tmp_path: 
         f"sqlite:///{tmp_path / 'central.sqlite3'}",
         0,
         tmp_path / "server.log",
-        extra_env={"WAYSTATION_SERVER_ADMIN_TOKEN": "p" * 32},
+        extra_env={"WAYSTATION_SERVER_ADMIN_TOKEN": secrets.token_urlsafe(32)},
         data_folder=folder,
     )
     server.production = True
