@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from desktop import cli, i18n
+from desktop import i18n
 from desktop.bootstrap import Desk
+from desktop.cli import app as cli
 from desktop.config import DeskSettings, Option
 from desktop.domain.errors import InvalidInput, PermissionDenied
 from desktop.domain.model import DeskContext, Device, Operator, Role
@@ -32,7 +33,7 @@ def refusal(key: str, value: Any) -> InvalidInput:
 def test_each_option_is_declared_once_with_its_title_and_choices_in_both_languages() -> None:
     known = i18n.messages()
     options = DeskSettings.options()
-    assert len({o.key for o in options}) == len(options) == 15
+    assert len({o.key for o in options}) == len(options) == 18
     for option in options:
         assert getattr(DeskSettings, option.key) is option
         assert option.title in known, option.key
