@@ -34,7 +34,6 @@ from sync.protocol import (
 from sync.protocol.contract import Payload
 from sync.server import log, rules
 from sync.server.models import DeviceRow
-from sync.server.rules.engine import Accepted
 from sync.server.signing import ServerKey
 
 MAX_PAYLOAD_BYTES = 64 * 1024
@@ -175,7 +174,7 @@ def push(
     device.last_push_at = received
 
     accepted = [
-        Accepted(event, server_seq, row, typed)
+        (event, server_seq, row, typed)
         for (_i, event, row, typed), server_seq in zip(fresh, sequences, strict=True)
     ]
     rules.run(session, device, accepted, key)

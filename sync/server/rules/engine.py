@@ -69,11 +69,18 @@ def rule(
     return register
 
 
-def run(session: Session, device: DeviceRow, accepted: list[Accepted[Any]], key: ServerKey) -> None:
+def run(
+    session: Session,
+    device: DeviceRow,
+    accepted: list[tuple[EventEnvelope, int, dict[str, Any], Payload]],
+    key: ServerKey,
+) -> None:
+    """The rules of the accepted events' kinds, each with its events (event, server
+    sequence, stored row, typed payload) in the order accepted."""
     by_rule: dict[Rule, list[Accepted[Any]]] = {}
-    for item in accepted:
-        for function in _RULES.get(item.event.kind, ()):
-            by_rule.setdefault(function, []).append(item)
+    for event, server_seq, row, payload in accepted:
+        for function in _RULES.get(event.kind, ()):
+            by_rule.setdefault(function, []).append(Accepted(event, server_seq, row, payload))
     for function, events in by_rule.items():
         function(session, device, events, key)
 
