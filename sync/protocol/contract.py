@@ -56,9 +56,10 @@ def screen(value: Any, raw: bytes | None = None) -> str | None:
 
     With ``raw`` (its JSON bytes), a look at the bytes spares the walk for nearly every
     payload: a NUL is always written ``\\u0000``, an integer beyond 2**53 has 16 digits and a
-    float that large has them or an exponent.
+    float that large has them or an exponent, and fewer than ``MAX_DEPTH`` brackets cannot
+    nest deeper than that.
     """
-    if raw is not None and b"\\u0000" not in raw:
+    if raw is not None and b"\\u0000" not in raw and raw.count(b"{") + raw.count(b"[") < MAX_DEPTH:
         shapes = raw.translate(_SHAPES)
         if b"0000000000000000" not in shapes and _EXPONENT.search(shapes) is None:
             return None
