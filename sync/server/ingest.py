@@ -5,7 +5,7 @@ find are committed together, or not at all (then the desk sends the batch again 
 ``duplicate`` for whatever had been stored).
 
 Each event is checked on its own before anything is stored, and refused alone (``rejected``
-with the reason) when it fails: the envelope (``EventEnvelope``: ids, sequence 1..2**53-1,
+with the reason) when it fails: the envelope (``contract.Envelope``: ids, sequence 1..2**53-1,
 time), no NUL in its ids, the device's own id and station, a declared kind that a desk may
 author (never ``device.*`` or ``conflict.opened``: only the server says those), and a payload
 that matches the kind's declaration (``sync.protocol.contract``).
@@ -15,13 +15,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync.protocol import (
     Author,
-    EventEnvelope,
     EventResult,
     EventStatus,
     PayloadError,
@@ -31,29 +29,26 @@ from sync.protocol import (
     kind_of,
     signing,
 )
-from sync.protocol.contract import Payload
+from sync.protocol.contract import Envelope, Payload, envelope
 from sync.server import log, rewind, rules
 from sync.server.models import DeviceRow
-from sync.server.rules.engine import Accepted
 from sync.server.signing import ServerKey
 
 MAX_PAYLOAD_BYTES = 64 * 1024
 
 
-def _invalid(raw: dict[str, Any], error: ValidationError) -> EventResult:
-    first = error.errors()[0]
-    where = ".".join(str(part) for part in first.get("loc", ()))
+def _invalid(raw: dict[str, Any], reason: str) -> EventResult:
     event_id = raw.get("event_id")
     seq = raw.get("seq")
     return EventResult(
         event_id=event_id[:36] if isinstance(event_id, str) else "",
         seq=seq if isinstance(seq, int) and not isinstance(seq, bool) else None,
         status=EventStatus.REJECTED,
-        reason=f"invalid:{where}:{first.get('type', '')}",
+        reason=reason,
     )
 
 
-def _check(device: DeviceRow, event: EventEnvelope) -> str | None:
+def _check(device: DeviceRow, event: Envelope) -> str | None:
     """Why the envelope is refused, or None: whose it is, what kind, who may say it."""
     if "\x00" in event.event_id or "\x00" in event.entity_id or "\x00" in (event.operator_id or ""):
         return "invalid:nul_in_text"
@@ -69,7 +64,7 @@ def _check(device: DeviceRow, event: EventEnvelope) -> str | None:
     return None
 
 
-def _texts(event: EventEnvelope, raw: dict[str, Any]) -> tuple[bytes, str]:
+def _texts(event: Envelope, raw: dict[str, Any]) -> tuple[bytes, str]:
     """(canonical payload JSON, hash of the event as sent); PayloadError."""
     try:
         payload = signing.canonical(event.payload)
@@ -81,7 +76,7 @@ def _texts(event: EventEnvelope, raw: dict[str, Any]) -> tuple[bytes, str]:
     return payload, hashed
 
 
-def _rejected(event: EventEnvelope, reason: str) -> EventResult:
+def _rejected(event: Envelope, reason: str) -> EventResult:
     return EventResult(
         event_id=event.event_id, seq=event.seq, status=EventStatus.REJECTED, reason=reason
     )
@@ -95,12 +90,12 @@ def push(
         select(DeviceRow).where(DeviceRow.id == device_id).with_for_update()
     ).one()
     results: list[EventResult | None] = [None] * len(raw_events)
-    valid: list[tuple[int, EventEnvelope, str, bytes]] = []
+    valid: list[tuple[int, Envelope, str, bytes]] = []
     for i, raw in enumerate(raw_events):
         try:
-            event = EventEnvelope.model_validate(raw)
-        except ValidationError as error:
-            results[i] = _invalid(raw, error)
+            event = envelope(raw)
+        except PayloadError as error:
+            results[i] = _invalid(raw, error.reason)
             continue
         problem = _check(device, event)
         if problem is None:
@@ -115,7 +110,7 @@ def push(
 
     ids = [event.event_id for _, event, _, _ in valid]
     stored = {event_id: (hashed, seq) for event_id, seq, hashed in log.known(session, ids)}
-    fresh: list[tuple[int, EventEnvelope, dict[str, Any], Payload]] = []
+    fresh: list[tuple[int, Envelope, dict[str, Any], Payload]] = []
     seen: dict[str, str] = {}
     received = log.now()
     for i, event, hashed, payload in valid:
@@ -191,7 +186,7 @@ def push(
     device.last_push_at = received
 
     accepted = [
-        Accepted(event, server_seq, row, typed)
+        (event, server_seq, row, typed)
         for (_i, event, row, typed), server_seq in zip(fresh, sequences, strict=True)
     ]
     rules.run(session, device, accepted, key)

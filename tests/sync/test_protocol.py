@@ -69,3 +69,48 @@ def test_an_envelope_refuses_what_it_does_not_know() -> None:
                 "surprise": True,
             }
         )
+
+
+def test_the_fast_envelope_accepts_and_refuses_what_the_documented_one_does() -> None:
+    from sync.protocol import MAX_SEQ, PayloadError, contract
+
+    good = {
+        "event_id": "01a20000-0000-7000-8000-000000000001",
+        "seq": 1,
+        "kind": "visit.recorded",
+        "entity_id": "01a20000-0000-7000-8000-000000000002",
+        "station_id": "01a20000-0000-7000-8000-000000000003",
+        "device_id": "01a20000-0000-7000-8000-000000000004",
+        "operator_id": None,
+        "device_time": "2026-07-01T08:00:00.000000Z",
+        "payload": {"services": ["water"]},
+    }
+    samples = [
+        good,
+        {**good, "seq": MAX_SEQ},
+        {**good, "operator_id": "01a20000-0000-7000-8000-000000000005"},
+        {**good, "seq": 0},
+        {**good, "seq": MAX_SEQ + 1},
+        {**good, "seq": 2**63 - 1},
+        {**good, "event_id": "x" * 35},
+        {**good, "entity_id": ""},
+        {**good, "kind": "k" * 41},
+        {**good, "device_time": "not a time"},
+        {**good, "payload": []},
+        {**good, "surprise": True},
+        {key: value for key, value in good.items() if key != "kind"},
+    ]
+    for sample in samples:
+        try:
+            EventEnvelope.model_validate(sample)
+            documented = True
+        except ValidationError:
+            documented = False
+        try:
+            fast = contract.envelope(sample)
+        except PayloadError as error:
+            assert error.reason.startswith("invalid:")
+            fast = None
+        assert documented == (fast is not None), sample
+    event = contract.envelope(good)
+    assert event.device_time == EventEnvelope.model_validate(good).device_time

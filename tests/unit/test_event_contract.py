@@ -212,6 +212,11 @@ def test_fields_a_newer_desk_adds_are_tolerated_and_screens_agree_with_walks() -
 
     visit = {"member_id": None, "services": ["water"], "from_a_newer_desk": {"n": [1, 2.5]}}
     assert decode("visit.recorded", visit, orjson.dumps(visit)) == decode("visit.recorded", visit)
-    for value in (2**53 - 1, -(2**53) + 1, 2**53, 1e30, -2.5e-300, "13:3e4", "x\x00", 2**63):
+    nested: Any = 1
+    for _ in range(contract.MAX_DEPTH + 2):
+        nested = [nested]
+    values = (2**53 - 1, -(2**53) + 1, 2**53, 1e30, -2.5e-300, "13:3e4", "x\x00", 2**63, nested)
+    for value in values:
         data = {"newer": value}
         assert contract.screen(data, orjson.dumps(data)) == contract.screen(data), value
+    assert contract.screen({"newer": nested}, orjson.dumps({"newer": nested})) == "too_deep"

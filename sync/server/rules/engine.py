@@ -21,8 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from uuid6 import uuid7
 
-from sync.protocol import EventEnvelope, EventKind, decode
-from sync.protocol.contract import Payload
+from sync.protocol import EventKind, decode
+from sync.protocol.contract import Envelope, Payload
 from sync.protocol.events.conflicts import CONFLICT_OPENED, ConflictOpened, ConflictRecord
 from sync.server import log
 from sync.server.models import (
@@ -39,7 +39,7 @@ P = TypeVar("P", bound=Payload)
 
 @dataclass(frozen=True)
 class Accepted(Generic[P]):
-    event: EventEnvelope
+    event: Envelope
     server_seq: int
     row: dict[str, Any]  # the stored columns (station_id is the server's station)
     payload: P  # the event's payload, decoded to its kind's type
@@ -69,11 +69,18 @@ def rule(
     return register
 
 
-def run(session: Session, device: DeviceRow, accepted: list[Accepted[Any]], key: ServerKey) -> None:
+def run(
+    session: Session,
+    device: DeviceRow,
+    accepted: list[tuple[Envelope, int, dict[str, Any], Payload]],
+    key: ServerKey,
+) -> None:
+    """The rules of the accepted events' kinds, each with its events (event, server
+    sequence, stored row, typed payload) in the order accepted."""
     by_rule: dict[Rule, list[Accepted[Any]]] = {}
-    for item in accepted:
-        for function in _RULES.get(item.event.kind, ()):
-            by_rule.setdefault(function, []).append(item)
+    for event, server_seq, row, payload in accepted:
+        for function in _RULES.get(event.kind, ()):
+            by_rule.setdefault(function, []).append(Accepted(event, server_seq, row, payload))
     for function, events in by_rule.items():
         function(session, device, events, key)
 
