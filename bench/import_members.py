@@ -151,6 +151,8 @@ def compare_readers(roster: Path) -> dict[str, str]:
         spreadsheets.forget_last_sheet()
         return spreadsheets.read_sheet(roster)
 
+    if roster.suffix.lower() not in (".xlsx", ".xls", ".ods"):  # a CSV: calamine reads none
+        return {"the desk's reading": _cpu_and_wall(the_desks)}
     found = {"calamine alone (the raw baseline)": _cpu_and_wall(with_calamine)}
     found["the desk's reading: measured, then calamine"] = _cpu_and_wall(the_desks)
     if roster.suffix == ".xlsx":
