@@ -83,6 +83,7 @@ REGISTRY: dict[str, Area] = {
     "operator": desk,
     "settings": desk,
     "backup": desk,
+    "restore": desk,
     "demo": desk,
     "print": cards,
     "card": cards,
