@@ -11,8 +11,8 @@ from desktop.bootstrap import Desk
 from desktop.cli.common import EXIT_OK, Output, context, find_one, optional_day, pdf_out, sub_verbs
 from desktop.domain.errors import InvalidInput, RuleViolation
 from desktop.i18n import tr
-from desktop.identity.tokens import hours_text
 from desktop.services.certificates import commands as certificates
+from sync.protocol.certificates import hours_text
 
 
 def register(verbs: Any, common: argparse.ArgumentParser) -> None:

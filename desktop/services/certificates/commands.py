@@ -13,13 +13,8 @@ from desktop.domain.errors import InvalidInput, NotFound, RuleViolation
 from desktop.domain.model import DeskContext, Role
 from desktop.identity.keys import DeviceKeys
 from desktop.identity.tokens import (
-    CertificateFields,
     CertificateVerdict,
     Verdict,
-    certificate_serial,
-    certificate_url,
-    hours_text,
-    sign_certificate,
     verify_certificate,
 )
 from desktop.services.desk.operators import require_role
@@ -28,6 +23,13 @@ from desktop.storage.certificates.tables import CertificateRow
 from desktop.storage.desk.repositories import PublicKeys
 from desktop.storage.members.repositories import MemberRepository
 from desktop.storage.uow import UnitOfWork
+from sync.protocol.certificates import (
+    CertificateFields,
+    certificate_serial,
+    certificate_url,
+    hours_text,
+    sign_certificate,
+)
 from sync.protocol.events.certificates import (
     CERTIFICATE_ISSUED,
     CERTIFICATE_REVOKED,
