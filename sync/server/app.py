@@ -249,11 +249,12 @@ def create_app(
         if throttle.blocked("enrolment_code", address):
             raise ProblemError(429, ProblemCode.TOO_MANY_ATTEMPTS, "too many wrong codes")
         try:
-            return admin.enrol(s, request, key)
+            reply = admin.enrol(s, request, key)
         except admin.AdminError as error:
             if error.code == ProblemCode.BAD_CODE:
                 throttle.failed("enrolment_code", address)
             raise
+        return reply.model_copy(update={"verify_url": settings.verification_url})
 
     @app.post(
         "/v1/push",
