@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
@@ -30,13 +31,13 @@ REPO = Path(__file__).resolve().parents[3]
 Shot = Callable[[WebDriver, str, tuple[int, int]], Path]
 
 
-def cli(station: Station, *args: str) -> dict[str, Any]:
+def run_cli(station: Station, *args: str) -> subprocess.CompletedProcess[str]:
     """A ``waystation`` verb at this desk, through the real entry point, ``--json``."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("WAYSTATION_")}
     environment.update(QT_QPA_PLATFORM="offscreen", PYTHONIOENCODING="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "ui.main", "--home", str(station.desk.paths.home), "--json"]
-        + list(args),
+    home = str(station.desk.paths.home)
+    return subprocess.run(
+        [sys.executable, "-m", "ui.main", "--home", home, "--json", *args],
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -44,6 +45,10 @@ def cli(station: Station, *args: str) -> dict[str, Any]:
         env=environment,
         timeout=120,
     )
+
+
+def cli(station: Station, *args: str) -> dict[str, Any]:
+    done = run_cli(station, *args)
     assert done.returncode == 0, done.stderr + done.stdout
     assert "Traceback" not in done.stderr
     result: dict[str, Any] = json.loads(done.stdout)
@@ -133,7 +138,7 @@ def test_a_phone_reads_valid_forged_revoked_and_not_synced(
     assert "培训考核成绩有误" in page.find_element(By.ID, "revocation").text
     shots(page, screenshot, "revoked")
 
-    waiting = print_certificate(
+    print_certificate(
         desk, "李春生", tmp_path / "waiting.pdf", title="荣誉证书", **{"for": "优秀学员"}
     )
     page.get(qr_of(tmp_path / "waiting.pdf"))
@@ -149,3 +154,111 @@ def test_a_phone_reads_valid_forged_revoked_and_not_synced(
     page.get(server.url + "/v/C-XXXX?s=short")
     assert verdict(page) == "链接不完整或有误"
     shots(page, screenshot, "malformed")
+
+
+def test_statuses_headers_and_hostile_links(
+    server: Server, make_station: Callable[..., Station], tmp_path: Path
+) -> None:
+    """Each verdict has its status and caching; whatever a link holds, the answer is a small
+    page of our own, never a stack trace."""
+    desk = enrolled(server, make_station("光谷驿站"))
+    register(desk, "王小红", "13812345678")
+    printed = print_certificate(
+        desk, "王小红", tmp_path / "c.pdf", title="培训证书", **{"for": "育婴师", "hours": "1.5"}
+    )
+    link = printed["url"]
+    serial = printed["serial"]
+    assert httpx.get(link).status_code == 404  # not synced yet
+    assert sync_once(desk.desk).ok
+
+    valid = httpx.get(link)
+    assert valid.status_code == 200 and "有效" in valid.text and "1.5 学时" in valid.text
+    assert valid.headers["cache-control"] == "no-cache"
+    assert "Accept-Language" in valid.headers["vary"]
+    assert valid.headers["content-security-policy"].startswith("default-src 'none'")
+    assert "noindex" in valid.headers["x-robots-tag"]
+    assert "<script" not in valid.text and "//" not in valid.text.replace("https://", "").replace(
+        "http://", ""
+    )
+    assert len(valid.content) < 8000  # one small page
+    english = httpx.get(link, headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert english.status_code == 200 and "Valid" in english.text
+    # What a scanner with caps lock types, and what a phone's camera app lower-cases.
+    assert httpx.get(link.replace("/v/", "/V/")).status_code in (200, 404)
+    lower = link.split("/v/")[0] + "/v/" + serial.lower() + "?s=" + link.split("?s=")[1].lower()
+    assert httpx.get(lower).status_code == 200
+
+    forged = httpx.get(altered(link))
+    assert forged.status_code == 409 and "签名不符" in forged.text and "王小红" not in forged.text
+    assert "max-age" in forged.headers["cache-control"]
+    # Another serial of the same device, with this certificate's signature: no names leak.
+    other = link.replace(serial, serial[:-1] + ("2" if serial[-1] != "2" else "3"))
+    answer = httpx.get(other)
+    assert answer.status_code == 404 and "王小红" not in answer.text
+
+    signature = parse_qs(urlsplit(link).query)["s"][0]
+    hostile = [
+        f"/v/{'C' * 5000}?s={signature}",
+        f"/v/{serial}%00?s={signature}",
+        f"/v/{serial}?s={signature}%00",
+        f"/v/证书-{serial}?s={signature}",
+        f"/v/{serial}?s={'A' * 10000}",
+        f"/v/{serial}?s=",
+        f"/v/{serial}",
+        f"/v/{serial}?s={signature}&s={signature}",
+        f"/v/{serial}?s=%F0%9F%98%80{signature[2:]}",
+        "/v/%E2%80%AE%00%FF",
+        "/v/",
+    ]
+    for path in hostile:
+        response = httpx.get(server.url + path)
+        assert response.status_code in (400, 404), (path, response.status_code)
+        assert "text/html" in response.headers["content-type"], path
+        assert "Traceback" not in response.text and "王小红" not in response.text, path
+
+    cli(desk, "certificate", "revoke", serial, "--reason", "重复颁发")
+    assert sync_once(desk.desk).ok
+    gone = httpx.get(link)
+    assert gone.status_code == 410 and "已撤销" in gone.text and "重复颁发" in gone.text
+    assert "max-age" in gone.headers["cache-control"]
+
+
+def test_a_desk_without_an_address_says_so_and_reprints_once_enrolled(
+    server: Server,
+    make_station: Callable[..., Station],
+    page: WebDriver,
+    tmp_path: Path,
+) -> None:
+    """Before enrolment no QR leads nowhere: it is one any station checks offline, and the
+    certificate is reprinted under its serial with the real address once the desk knows it."""
+    desk = make_station("花山驿站")
+    with desk.uow() as uow:  # what an older desk stored: the placeholder
+        DeskSettings.certificate_base_url.write(uow, "https://verify.waystation.example")
+        uow.commit()
+    register(desk, "赵大勇", "13712345678")
+    first = print_certificate(
+        desk, "赵大勇", tmp_path / "first.pdf", title="结业证书", **{"for": "叉车司机"}
+    )
+    assert first["offline_only"] is True and "查验网址" in first["warning"]
+    offline = qr_of(tmp_path / "first.pdf")
+    assert offline == first["url"] and not offline.startswith(("http://", "https://"))
+    assert "waystation.example" not in offline
+    scan = verification.scan(desk.uow(), offline)
+    assert scan.valid and scan.certificate_serial == first["serial"]  # a station checks it
+
+    enrolled(server, desk)
+    again = cli(desk, "certificate", "reprint", first["serial"], "--out", str(tmp_path / "b.pdf"))
+    assert again["serial"] == first["serial"] and again["offline_only"] is False
+    assert again["fields"] == first["fields"]
+    link = qr_of(tmp_path / "b.pdf")
+    assert link == f"{server.url}/{offline}"  # same serial, same signature, real address
+    assert sync_once(desk.desk).ok
+    page.get(link)
+    assert verdict(page) == "有效" and "赵大勇" in page.find_element(By.ID, "facts").text
+
+    cli(desk, "certificate", "revoke", first["serial"], "--reason", "信息有误")
+    refused = run_cli(
+        desk, "certificate", "reprint", first["serial"], "--out", str(tmp_path / "c.pdf")
+    )
+    assert refused.returncode != 0 and "信息有误" in refused.stdout + refused.stderr
+    assert "Traceback" not in refused.stderr and not (tmp_path / "c.pdf").exists()
