@@ -40,6 +40,9 @@ DEVICE_CODE_LENGTH = 6
 DEVICE_CODE = re.compile(f"[{DEVICE_CODE_ALPHABET}]{{{DEVICE_CODE_LENGTH}}}")
 _CERTIFICATE_SERIAL = re.compile(rf"C-({DEVICE_CODE.pattern})-([0-9]{{4,9}})")
 _BASE32 = re.compile("[A-Z2-7]+")
+# Titles whose printed text says no hours (resources/templates/certificate-default.json: an
+# award's body has no {hours}); their hours, if any, are signed but not shown as printed.
+TITLES_WITHOUT_HOURS = frozenset({"荣誉证书"})
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,11 @@ def fields_of(issued: CertificateIssued) -> CertificateFields:
         starts_on=date.fromisoformat(issued.starts_on) if issued.starts_on else None,
         ends_on=date.fromisoformat(issued.ends_on) if issued.ends_on else None,
     )
+
+
+def prints_hours(fields: CertificateFields) -> bool:
+    """Whether the printed certificate states its hours (so a page showing it should)."""
+    return fields.hours is not None and fields.title not in TITLES_WITHOUT_HOURS
 
 
 # --- base32 -------------------------------------------------------------------------------

@@ -490,3 +490,13 @@ def test_an_unreadable_key_file_is_reported_not_replaced(tmp_path: Path, content
 def test_the_protocol_spells_device_codes_as_member_numbers_do() -> None:
     """Serials name devices in the alphabet the desk makes their codes in."""
     assert certificates.DEVICE_CODE_ALPHABET == MEMBER_NUMBER_ALPHABET
+
+
+def test_the_titles_printed_without_hours_are_the_default_templates() -> None:
+    import json
+    from pathlib import Path
+
+    template = Path(__file__).resolve().parents[2] / "resources/templates/certificate-default.json"
+    bodies = next(f for f in json.loads(template.read_text())["fields"] if f["name"] == "body")
+    without = {t for t, text in bodies["text_by_title"].items() if "{hours}" not in "".join(text)}
+    assert without == certificates.TITLES_WITHOUT_HOURS

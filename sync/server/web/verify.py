@@ -43,6 +43,7 @@ from sync.protocol.certificates import (
     fields_of,
     hours_text,
     parse_certificate_serial,
+    prints_hours,
     signature_of,
 )
 from sync.protocol.events.certificates import CERTIFICATE_ISSUED
@@ -223,7 +224,8 @@ def _facts(result: Check, t: Any) -> list[tuple[str, str]]:
         (t("verify.certificate"), fields.title),
         (t("verify.purpose"), fields.purpose),
     ]
-    if fields.hours is not None:  # an award prints no hours
+    if prints_hours(fields):  # as printed: an award states no hours
+        assert fields.hours is not None
         rows.append((t("verify.hours"), t("verify.hours_value", hours=hours_text(fields.hours))))
     if fields.starts_on or fields.ends_on:
         span = " – ".join(d for d in (_day(fields.starts_on), _day(fields.ends_on)) if d)

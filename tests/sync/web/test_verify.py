@@ -10,7 +10,9 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -20,8 +22,11 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from desktop.config import DeskSettings
+from desktop.domain.clock import to_iso
 from desktop.services.cards import verification
+from desktop.storage.sync.tables import OutboxRow
 from sync.client.engine import sync_once
+from sync.protocol.certificates import CertificateFields, certificate_url, sign_certificate
 from tests.printing import pdfcheck
 from tests.sync.conftest import Server, Station
 from tests.sync.test_sync_e2e import enrolled, register
@@ -262,3 +267,63 @@ def test_a_desk_without_an_address_says_so_and_reprints_once_enrolled(
     )
     assert refused.returncode != 0 and "信息有误" in refused.stdout + refused.stderr
     assert "Traceback" not in refused.stderr and not (tmp_path / "c.pdf").exists()
+
+
+def test_a_desk_cannot_put_words_under_another_desks_serial(
+    server: Server, make_station: Callable[..., Station], tmp_path: Path
+) -> None:
+    """A tampered desk pushes, before the genuine one syncs, a certificate under a serial that
+    names another device, signed with its own key: the page never shows its words."""
+    attacker = enrolled(server, make_station("东湖驿站"))
+    victim = enrolled(server, make_station("光谷驿站"))
+    register(victim, "王小红", "13812345678")
+    genuine = print_certificate(
+        victim, "王小红", tmp_path / "g.pdf", title="结业证书", **{"for": "育婴师", "hours": "40"}
+    )
+    serial = genuine["serial"]
+    lie = CertificateFields(
+        title="结业证书",
+        recipient_name="冒名者",
+        member_id=None,
+        purpose="高级电工",
+        hours=200,
+        issued_on=date(2026, 12, 1),
+        issuing_union="测试区总工会",
+    )
+    signature = sign_certificate(serial, lie, attacker.desk.keys.private_key)
+    with attacker.uow() as uow:
+        uow.session.add(
+            OutboxRow(
+                event_id=str(uuid.uuid4()),
+                kind="certificate.issued",
+                entity_id=serial,
+                payload=json.dumps(
+                    {
+                        "serial": serial,
+                        "title": lie.title,
+                        "recipient_name": lie.recipient_name,
+                        "purpose": lie.purpose,
+                        "hours": "200",
+                        "issued_on": "2026-12-01",
+                        "issuing_union": lie.issuing_union,
+                        "signature": signature,
+                    }
+                ),
+                station_id=attacker.ctx.station_id,
+                device_id=attacker.ctx.device_id,
+                operator_id=attacker.ctx.operator_id,
+                device_time=to_iso(uow.now()),
+            )
+        )
+        uow.commit()
+    assert sync_once(attacker.desk).ok
+    forged_link = certificate_url(server.url, serial, signature)
+    for link in (forged_link, genuine["url"]):
+        answer = httpx.get(link)
+        assert answer.status_code == 404 and "冒名者" not in answer.text
+
+    assert sync_once(victim.desk).ok
+    real = httpx.get(genuine["url"])
+    assert real.status_code == 200 and "王小红" in real.text and "冒名者" not in real.text
+    fake = httpx.get(forged_link)
+    assert fake.status_code == 409 and "冒名者" not in fake.text and "王小红" not in fake.text
