@@ -167,6 +167,12 @@ def create_app(
     throttle = app.state.throttle = Throttle()
     if settings.mode == "development":
         log.warning(DEVELOPMENT_WARNING)
+    elif settings.verification_on_loopback:
+        log.warning(
+            "certificates' QR codes will lead to %s, which no phone can reach: set "
+            "WAYSTATION_SERVER_VERIFY_URL (or PUBLIC_URL) to the server's public address",
+            settings.verification_url,
+        )
     # Level 1: pull pages are large and mostly repetitive; speed matters more than the last %.
     app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=1)
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)

@@ -6,6 +6,7 @@ import math
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from platformdirs import user_data_path
 from pydantic import Field, ValidationError, field_validator
@@ -78,6 +79,12 @@ class ServerSettings(BaseSettings):
     def verification_url(self) -> str:
         """The public verification address desks print in certificates' QR codes."""
         return (self.verify_url or self.public_url).rstrip("/")
+
+    @property
+    def verification_on_loopback(self) -> bool:
+        """The verification address names this machine only (a phone cannot open it)."""
+        host = urlsplit(self.verification_url).hostname or ""
+        return host in LOOPBACK or host.startswith("127.")
 
     @property
     def production(self) -> bool:

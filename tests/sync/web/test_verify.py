@@ -276,6 +276,7 @@ def test_a_desk_cannot_put_words_under_another_desks_serial(
     names another device, signed with its own key: the page never shows its words."""
     attacker = enrolled(server, make_station("东湖驿站"))
     victim = enrolled(server, make_station("光谷驿站"))
+    bystander = enrolled(server, make_station("花山驿站"))
     register(victim, "王小红", "13812345678")
     genuine = print_certificate(
         victim, "王小红", tmp_path / "g.pdf", title="结业证书", **{"for": "育婴师", "hours": "40"}
@@ -327,3 +328,9 @@ def test_a_desk_cannot_put_words_under_another_desks_serial(
     assert real.status_code == 200 and "王小红" in real.text and "冒名者" not in real.text
     fake = httpx.get(forged_link)
     assert fake.status_code == 409 and "冒名者" not in fake.text and "王小红" not in fake.text
+
+    # A third desk pulls the lie first (it was pushed first) and the genuine one after: it
+    # keeps the genuine one, and checks each link offline as the page does.
+    assert sync_once(bystander.desk).ok
+    assert verification.scan(bystander.uow(), genuine["url"]).valid
+    assert not verification.scan(bystander.uow(), forged_link).valid
