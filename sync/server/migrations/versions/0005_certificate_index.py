@@ -29,17 +29,16 @@ def upgrade() -> None:
         sa.Column("revoke_reason", sa.String(length=200), nullable=True),
         sa.PrimaryKeyConstraint("serial"),
     )
-    # Certificates issued before this index existed: filled from the event log once.
-    rows = (
-        op.get_bind()
-        .execute(
-            sa.text(
-                "SELECT event_id, device_id, station_id, entity_id, payload FROM event "
-                "WHERE kind = 'certificate.issued' ORDER BY server_seq"
-            )
+    # Certificates issued before this index existed: filled from the event log once, as the
+    # rule (sync/server/rules/certificates.py) would have: only from the device the serial
+    # names, the first issue standing.
+    rows = op.get_bind().execute(
+        sa.text(
+            "SELECT e.event_id, e.device_id, e.station_id, e.entity_id, e.payload, d.code "
+            "FROM event e JOIN device d ON d.id = e.device_id "
+            "WHERE e.kind = 'certificate.issued' ORDER BY e.server_seq"
         )
-        .fetchall()
-    )
+    ).fetchall()
     index = sa.table(
         "certificate_index",
         sa.column("serial", sa.String),
@@ -49,8 +48,8 @@ def upgrade() -> None:
         sa.column("payload", sa.Text),
     )
     seen: set[str] = set()
-    for event_id, device_id, station_id, serial, payload in rows:
-        if serial in seen or len(serial) > 40:
+    for event_id, device_id, station_id, serial, payload, code in rows:
+        if serial in seen or len(serial) > 40 or not serial.startswith(f"C-{code}-"):
             continue
         seen.add(serial)
         op.execute(
