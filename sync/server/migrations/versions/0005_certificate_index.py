@@ -32,13 +32,17 @@ def upgrade() -> None:
     # Certificates issued before this index existed: filled from the event log once, as the
     # rule (sync/server/rules/certificates.py) would have: only from the device the serial
     # names, the first issue standing.
-    rows = op.get_bind().execute(
-        sa.text(
-            "SELECT e.event_id, e.device_id, e.station_id, e.entity_id, e.payload, d.code "
-            "FROM event e JOIN device d ON d.id = e.device_id "
-            "WHERE e.kind = 'certificate.issued' ORDER BY e.server_seq"
+    rows = (
+        op.get_bind()
+        .execute(
+            sa.text(
+                "SELECT e.event_id, e.device_id, e.station_id, e.entity_id, e.payload, d.code "
+                "FROM event e JOIN device d ON d.id = e.device_id "
+                "WHERE e.kind = 'certificate.issued' ORDER BY e.server_seq"
+            )
         )
-    ).fetchall()
+        .fetchall()
+    )
     index = sa.table(
         "certificate_index",
         sa.column("serial", sa.String),
