@@ -70,3 +70,19 @@ def test_certificates_held_before_the_index_are_indexed(server_db: str) -> None:
         assert rows[0].revoked_at is not None
     command.downgrade(config, "0003")
     engine.dispose()
+
+
+def test_the_verification_address_the_server_hands_out() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from sync.server.settings import ServerSettings
+
+    plain = ServerSettings(public_url="http://127.0.0.1:8700/")
+    assert plain.verification_url == "http://127.0.0.1:8700" and plain.verification_on_loopback
+    public = ServerSettings(public_url="http://10.0.0.5:8700", verify_url="https://zs.example.cn/")
+    assert public.verification_url == "https://zs.example.cn"
+    assert not public.verification_on_loopback
+    for bad in ("zs.example.cn", "ftp://zs.example.cn", "https://zs example.cn", "https://"):
+        with pytest.raises(ValidationError):
+            ServerSettings(verify_url=bad)
