@@ -189,7 +189,17 @@ class VerifyScreen(QWidget):
             self, lambda: printouts.certificate_pdf_for(uow(), certificates.reprint(uow(), serial))
         )
         title = tr("verify_screen.reprint_title", serial=serial)
-        op.success(lambda pdf: self.show_pdf(pdf, title)).failure(self._failed).run()
+        self.reprint_button.setEnabled(False)  # one reprint per press, however often pressed
+
+        def done(pdf: bytes) -> None:
+            self.reprint_button.setEnabled(True)
+            self.show_pdf(pdf, title)
+
+        def failed(error: Exception) -> None:
+            self.reprint_button.setEnabled(True)
+            self._failed(error)
+
+        op.success(done).failure(failed).run()
 
     def clear(self) -> None:
         self.last_scan = None
