@@ -16,6 +16,7 @@ from ui.members.list_screen import MembersScreen
 from ui.session.state import DeskSession
 
 from .keys import type_text
+from .test_screenshots import grab, shots_folder
 
 
 def _register(session: DeskSession, ctx: DeskContext, name: str) -> Member:
@@ -117,6 +118,7 @@ def test_an_honour_takes_no_hours(qtbot: QtBot, session: DeskSession, ctx: DeskC
     dialog.title.setCurrentText("培训证书")
     assert dialog.hours.isEnabled() and dialog.hours.text() == "32"
     dialog.title.setCurrentText("荣誉证书")
+    grab(dialog, shots_folder("zh"), "17-certificate-honour")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.issued is not None and dialog.issued.fields.hours is None
     assert dialog.issued.fields.title == "荣誉证书"
