@@ -109,17 +109,22 @@ WITH v AS MATERIALIZED (
     WHERE local_date BETWEEN :first AND :last
         AND rowid NOT IN (SELECT w.rowid FROM visit_void x JOIN visit w ON w.id = x.visit_id)
 ),
+anonymous AS MATERIALIZED (SELECT * FROM v WHERE member_id IS NULL),
 codes AS MATERIALIZED (
     SELECT s.services, j.value AS code
     FROM (SELECT DISTINCT services FROM v) s, json_each(s.services) j
     WHERE json_valid(s.services) AND json_type(s.services) = 'array' AND j.type = 'text'
+),
+days AS MATERIALIZED (
+    SELECT local_date, count(*) AS visits, count(*) - count(member_id) AS anonymous,
+        count(DISTINCT member_id) AS people
+    FROM v GROUP BY local_date
 )
-SELECT local_date, 'visits', '', count(*) FROM v GROUP BY local_date
+SELECT local_date, 'visits', '', visits FROM days
 UNION ALL
-SELECT local_date, 'anonymous', '', count(*) FROM v WHERE member_id IS NULL GROUP BY local_date
+SELECT local_date, 'anonymous', '', anonymous FROM days WHERE anonymous > 0
 UNION ALL
-SELECT local_date, 'people', '', count(DISTINCT member_id) FROM v
-    WHERE member_id IS NOT NULL GROUP BY local_date
+SELECT local_date, 'people', '', people FROM days WHERE people > 0
 UNION ALL
 SELECT local_date, 'hour', strftime('%H', device_time, 'localtime') AS hh, count(*) FROM v
     GROUP BY local_date, hh
@@ -127,15 +132,15 @@ UNION ALL
 SELECT v.local_date, 'service', c.code, count(*) FROM v JOIN codes c ON c.services = v.services
     GROUP BY v.local_date, c.code
 UNION ALL
-SELECT v.local_date, 'service_anonymous', c.code, count(*)
-    FROM v JOIN codes c ON c.services = v.services WHERE v.member_id IS NULL
-    GROUP BY v.local_date, c.code
+SELECT a.local_date, 'service_anonymous', c.code, count(*)
+    FROM anonymous a JOIN codes c ON c.services = a.services GROUP BY a.local_date, c.code
 UNION ALL
-SELECT local_date, 'occupation_anonymous', coalesce(occupation, '') AS o, count(*) FROM v
-    WHERE member_id IS NULL GROUP BY local_date, o
+SELECT local_date, 'occupation_anonymous', coalesce(occupation, '') AS o, count(*)
+    FROM anonymous GROUP BY local_date, o
 UNION ALL
-SELECT w.local_date, 'voided', '', count(*) FROM visit_void x JOIN visit w ON w.id = x.visit_id
-    WHERE w.local_date BETWEEN :first AND :last GROUP BY w.local_date
+-- the voids first (CROSS JOIN keeps that order): a few, where the visits are many
+SELECT w.local_date, 'voided', '', count(*) FROM visit_void x CROSS JOIN visit w
+    ON w.id = x.visit_id WHERE w.local_date BETWEEN :first AND :last GROUP BY w.local_date
 """
 # Rebuilding the days :first..:last: these two statements in one transaction (named
 # parameters, so that a plain sqlite3 cursor runs them as they are).
