@@ -83,18 +83,18 @@ def _certificate_result(found: Scan, lines: list[str]) -> dict[str, Any]:
             hours = shown_hours(recorded.title, recorded.hours)  # none on an honour
             contents.update(certificate_fields(recorded))
             contents.update(revoked=found.revoked, revoke_reason=found.revoked_reason)
-            lines.append(
-                tr(
-                    "cli.verify_certificate_contents",
-                    title=recorded.title,
-                    recipient=recorded.recipient_name,
-                    purpose=recorded.purpose,
-                    hours="-" if hours is None else hours_text(hours),
-                    issued_on=recorded.issued_on.isoformat(),
-                    issuer=recorded.issuing_union,
-                    serial=found.certificate_serial,
-                )
-            )
+            said = {
+                "title": recorded.title,
+                "recipient": recorded.recipient_name,
+                "purpose": recorded.purpose,
+                "issued_on": recorded.issued_on.isoformat(),
+                "issuer": recorded.issuing_union,
+                "serial": found.certificate_serial,
+            }
+            if hours is None:  # no hours stated, as on the paper
+                lines.append(tr("cli.verify_certificate_contents_no_hours", **said))
+            else:
+                lines.append(tr("cli.verify_certificate_contents", hours=hours_text(hours), **said))
             if recorded.starts_on or recorded.ends_on:
                 start, end = recorded.starts_on, recorded.ends_on
                 lines.append(

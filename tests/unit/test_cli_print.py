@@ -281,6 +281,7 @@ def test_an_honour_recorded_with_hours_is_verified_without_them(
     assert issued.fields.hours == 8
     checked = as_json(run(home, "verify", issued.url, "--json"))
     assert checked["valid"] and checked["contents"]["hours"] is None
-    for lang, said in (("zh", "学时 -，"), ("en", "hours -,")):
+    said_in = {"zh": "事由 快递技能竞赛一等奖，签发", "en": "快递技能竞赛一等奖, issued by"}
+    for lang, said in said_in.items():
         text = run(home, "verify", issued.url, lang=lang).stdout
-        assert said in text and "学时 8" not in text and "hours 8" not in text, text
+        assert said in text and "学时" not in text and "hours" not in text, text
