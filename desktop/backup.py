@@ -299,14 +299,19 @@ def backups_in(folder: Path) -> list[Path]:
         return []
 
 
+def made_at(path: Path) -> datetime | None:
+    """When the backup at ``path`` was made, by its name (UTC); None for a name not ours."""
+    try:
+        return datetime.strptime(path.name[len(PREFIX) :], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
 def last_backup_time(folder: Path) -> datetime | None:
     for path in reversed(backups_in(folder)):
-        try:
-            return datetime.strptime(path.name[len(PREFIX) :], "%Y%m%dT%H%M%S%fZ").replace(
-                tzinfo=UTC
-            )
-        except ValueError:
-            continue
+        made = made_at(path)
+        if made is not None:
+            return made
     return None
 
 
