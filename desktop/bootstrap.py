@@ -9,6 +9,7 @@ from os import PathLike
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
+from desktop.backup import backup_before_migrating
 from desktop.domain.clock import Clock, system_clock
 from desktop.domain.model import Device
 from desktop.identity.keys import DEVICE_KEY_FILE, DeviceKeys
@@ -73,7 +74,12 @@ def _open(paths: DataPaths, clock: Clock) -> Desk:
     handler = set_up_logging(paths.logs)
     engine = make_engine(paths.database)
     try:
-        migrate(engine, paths.database, paths.backups)
+        migrate(
+            engine,
+            paths.database,
+            paths.backups,
+            back_up=lambda current: backup_before_migrating(paths, current),
+        )
         paths.tighten()
         hash_keys = IdHashKeys(
             load_or_create_id_hash_key(paths.keys), local_id_hash_keys(paths.keys)

@@ -127,6 +127,7 @@ class DeskApp:
             return
         operator, ctx, desk = old.session.operator, old.session.ctx(), self.desk
         old.scheduler.stop()
+        old.setEnabled(False)  # nothing more is typed into the desk being closed
         closed = False
 
         def close_desk() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -121,10 +122,18 @@ def backup(path: Path, folder: Path, label: str) -> Path:
     return target
 
 
-def migrate(engine: Engine, path: Path, backups: Path, revision: str = "head") -> Path | None:
-    """Bring the schema to ``revision``; copy the file first when it holds an older schema.
+def migrate(
+    engine: Engine,
+    path: Path,
+    backups: Path,
+    revision: str = "head",
+    back_up: Callable[[str], Path] | None = None,
+) -> Path | None:
+    """Bring the schema to ``revision``; back the file up first when it holds an older schema.
 
-    Returns the backup's path, or None when nothing needed migrating or the file was new.
+    ``back_up(current revision)`` makes that backup (the desk's whole backup, with its keys:
+    see ``bootstrap``); without it, a bare database is copied into ``backups``. Returns the
+    backup's path, or None when nothing needed migrating or the file was new.
     """
     current = current_revision(engine)
     if current == (HEAD_REVISION if revision == "head" else revision):
@@ -139,7 +148,10 @@ def migrate(engine: Engine, path: Path, backups: Path, revision: str = "head") -
         raise AppError("storage.newer_schema", revision=current, path=str(path))
     copy = None
     if current is not None:
-        copy = backup(path, backups, f"migrate-from-{current}")
+        if back_up is not None:
+            copy = back_up(current)
+        else:
+            copy = backup(path, backups, f"migrate-from-{current}")
         log.info("database at %s, backed up to %s before migrating", current, copy)
     command.upgrade(alembic_config(engine), revision)
     log.info("database migrated from %s to %s", current, target)
