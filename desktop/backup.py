@@ -61,7 +61,9 @@ def make_backup(paths: DataPaths, folder: Path, reason: str = "") -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         target.mkdir(mode=0o700)
-        database = copy_database(paths.database, target, "backup")
+        database = copy_database(
+            paths.database, target, "backup", immutable=on_read_only_medium(paths.database)
+        )
         database.rename(target / DATABASE)
         keys = target / "keys"
         if paths.keys.is_dir():
@@ -87,6 +89,15 @@ def make_backup(paths: DataPaths, folder: Path, reason: str = "") -> Path:
         ) from None
     log.info("backup written to %s", target)
     return target
+
+
+def on_read_only_medium(path: Path) -> bool:
+    """Whether ``path`` is on a file system mounted read-only (say, remounted so by the
+    system after disk errors: the moment a backup matters most)."""
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows): SQLite copes as it can
+        return False
 
 
 def _files(root: Path) -> list[Path]:

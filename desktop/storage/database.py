@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 
@@ -54,11 +55,33 @@ def _on_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(path: Path) -> Engine:
+def _on_connect_read_only(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA cache_size=-32000")
+    cursor.close()
+
+
+def make_engine(path: Path, read_only: bool = False) -> Engine:
+    """The engine over the database file. ``read_only``: for a data folder on a medium that
+    cannot be written (a read-only mount, a disk the system remounted read-only after errors):
+    SQLite opens the file ``immutable`` (no -wal/-shm files are made, no lock is taken, which
+    only a medium nobody can write makes safe) and every write fails as read-only."""
     # hide_parameters: an error's text (logged, shown in the crash dialog) must not carry
     # members' names and phone numbers.
-    engine = create_engine(f"sqlite:///{path}", future=True, hide_parameters=True)
-    event.listen(engine, "connect", _on_connect)
+    if read_only:
+        uri = f"file:{quote(str(path))}?mode=ro&immutable=1"
+        engine = create_engine(
+            f"sqlite:///{path}",
+            future=True,
+            hide_parameters=True,
+            creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+        )
+        event.listen(engine, "connect", _on_connect_read_only)
+    else:
+        engine = create_engine(f"sqlite:///{path}", future=True, hide_parameters=True)
+        event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
 
@@ -101,13 +124,19 @@ def current_revision(engine: Engine) -> str | None:
     return ",".join(str(row[0]) for row in rows) or None
 
 
-def backup(path: Path, folder: Path, label: str) -> Path:
-    """A consistent copy of the database (SQLite's online backup, safe under WAL)."""
+def backup(path: Path, folder: Path, label: str, immutable: bool = False) -> Path:
+    """A consistent copy of the database (SQLite's online backup, safe under WAL).
+    ``immutable``: the file is on a read-only medium, where SQLite could not make the WAL
+    index it otherwise needs to read it (nobody can write it there, so nothing changes)."""
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = folder / f"{path.stem}-{stamp}-before-{label}.sqlite3"
     os.close(os.open(target, os.O_WRONLY | os.O_CREAT, 0o600))  # names and phones: 0600
-    source = sqlite3.connect(path)
+    source = (
+        sqlite3.connect(f"file:{quote(str(path))}?mode=ro&immutable=1", uri=True)
+        if immutable
+        else sqlite3.connect(path)
+    )
     try:
         copy = sqlite3.connect(target)
         try:

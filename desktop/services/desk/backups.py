@@ -39,6 +39,11 @@ def back_up(paths: DataPaths, folder: Path | None, uow: UnitOfWork, ctx: DeskCon
     require_role(ctx, Role.ADMIN)
     target = folder if folder is not None else backup_folder(paths, uow)
     made = backup.make_backup(paths, target)
+    if backup.on_read_only_medium(paths.database):
+        # The data folder cannot be written (a failing disk remounted read-only): the backup
+        # is what matters now; the trail that cannot be written goes to the log.
+        log.warning("backup %s made by %s; not audited: read-only data folder", made, ctx)
+        return made
     with uow:
         uow.audit.record("backup_made", ctx.operator_id, to_iso(uow.now()), path=str(made))
         uow.commit()
