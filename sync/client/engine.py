@@ -269,7 +269,13 @@ def _record(
         stored = [o for o in outcomes if o.status in syncing.STORED]
         syncing.record_push(desk.uow(), stored)
         report.duplicates += len(stored)
-        rewind.continue_after(desk.uow(), reply.rewound.last_seq, reply.rewound.member_seq)
+        rewind.continue_after(
+            desk.uow(),
+            reply.rewound.last_seq,
+            reply.rewound.member_seq,
+            reply.rewound.certificate_seq,
+            desk.keys.private_key,
+        )
         report.rewound = True
         return True
     report.quarantined += syncing.record_push(desk.uow(), outcomes)
