@@ -246,7 +246,7 @@ def _record(
         stored = [o for o in outcomes if o.status in syncing.STORED]
         syncing.record_push(desk.uow(), stored)
         report.duplicates += len(stored)
-        rewind.continue_after(
+        continued = rewind.continue_after(
             desk.uow(),
             reply.rewound.last_seq,
             reply.rewound.member_seq,
@@ -254,6 +254,8 @@ def _record(
             desk.keys.private_key,
         )
         report.rewound = True
+        report.renumbered.update(continued.renumbered)
+        report.reserialled.update(continued.reserialled)
         return True
     report.quarantined += syncing.record_push(desk.uow(), outcomes)
     report.pushed += sum(1 for o in outcomes if o.status == "accepted")

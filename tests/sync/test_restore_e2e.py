@@ -172,6 +172,11 @@ def test_a_restore_over_a_damaged_database_issues_no_certificate_serial_twice(
 
     report = sync_once(a.desk)
     assert report.ok and report.rewound and report.quarantined == 0, report.error
+    assert report.reserialled == {
+        f"C-{code}-0002": f"C-{code}-0004",
+        f"C-{code}-0003": f"C-{code}-0005",
+    }
+    assert report.renumbered == {}  # 丁's number was new to the server too
 
     held = server_certificates(server, device.id)
     assert len(held) == 5
