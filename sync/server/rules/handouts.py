@@ -9,10 +9,11 @@ handout a station lead overrode at the desk was given knowingly and opens none.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from sync.protocol import ConflictKind
@@ -51,24 +52,62 @@ def _summary(handout: HandoutRecorded) -> dict[str, Any]:
     }
 
 
-def _standing(session: Session, member_id: str, campaign_ids: list[str]) -> list[HandoutIndexRow]:
-    query = (
-        select(HandoutIndexRow)
-        .where(
-            HandoutIndexRow.member_id == member_id,
-            HandoutIndexRow.campaign_id.in_(campaign_ids),
-            HandoutIndexRow.voided.is_(False),
+@dataclass(frozen=True)
+class _Standing:
+    """A handout that counts against its person's limits (not voided), as the index holds it."""
+
+    handout_id: str
+    event_id: str
+    member_id: str
+    campaign_id: str
+    device_id: str
+    local_date: str
+    server_seq: int
+
+
+_COLUMNS = (
+    HandoutIndexRow.handout_id,
+    HandoutIndexRow.event_id,
+    HandoutIndexRow.member_id,
+    HandoutIndexRow.campaign_id,
+    HandoutIndexRow.device_id,
+    HandoutIndexRow.local_date,
+    HandoutIndexRow.server_seq,
+)
+
+
+def _chunks(values: list[str], size: int = 900) -> list[list[str]]:
+    return [values[start : start + size] for start in range(0, len(values), size)]
+
+
+def _known(session: Session, handout_ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(handout_ids):
+        query = select(HandoutIndexRow.handout_id).where(HandoutIndexRow.handout_id.in_(chunk))
+        found.update(session.scalars(query))
+    return found
+
+
+def _standing_of(session: Session, member_ids: list[str]) -> dict[str, list[_Standing]]:
+    """Every standing handout of these people, by person, in the order received."""
+    found: dict[str, list[_Standing]] = {member: [] for member in member_ids}
+    rows: list[_Standing] = []
+    for chunk in _chunks(member_ids):
+        query = select(*_COLUMNS).where(
+            HandoutIndexRow.member_id.in_(chunk), HandoutIndexRow.voided.is_(False)
         )
-        .order_by(HandoutIndexRow.server_seq)
-    )
-    return list(session.scalars(query))
+        rows += [_Standing(*row) for row in session.execute(query)]
+    for row in sorted(rows, key=lambda r: r.server_seq):
+        found[row.member_id].append(row)
+    return found
 
 
 def _broken(
-    session: Session, this: HandoutIndexRow, limits: HandoutLimits
-) -> tuple[str, dict[str, Any], list[HandoutIndexRow]] | None:
-    """The rule this handout breaks, its figures, and the other handouts it clashes with."""
-    mine = [h for h in _standing(session, this.member_id, [this.campaign_id])]
+    standing: list[_Standing], this: _Standing, limits: HandoutLimits
+) -> tuple[str, dict[str, Any], list[_Standing]] | None:
+    """The rule this handout breaks, its figures, and the other handouts it clashes with
+    (``standing``: the person's standing handouts, this one included)."""
+    mine = [h for h in standing if h.campaign_id == this.campaign_id]
     others = [h for h in mine if h.handout_id != this.handout_id]
     limit = limits.max_per_person
     if limit is not None and len(mine) > limit:
@@ -77,9 +116,9 @@ def _broken(
     same_day = [h for h in others if h.local_date == this.local_date]
     if day_limit is not None and len(same_day) + 1 > day_limit:
         return "max_per_day", {"limit": day_limit, "count": len(same_day) + 1}, same_day
-    excluded = list(limits.not_combinable_with)
+    excluded = set(limits.not_combinable_with)
     if excluded:
-        clashing = _standing(session, this.member_id, excluded)
+        clashing = [h for h in standing if h.campaign_id in excluded]
         if clashing:
             return "not_combinable", {"other_campaign_id": clashing[-1].campaign_id}, clashing
     return None
@@ -89,26 +128,37 @@ def _broken(
 def handout_limits(
     session: Session, device: DeviceRow, accepted: list[Accepted[HandoutRecorded]], key: ServerKey
 ) -> None:
+    """The batch's handouts indexed in one statement, each checked against the person's
+    standing handouts (read once per batch) and the batch's earlier ones, in order."""
+    known = _known(session, list({item.event.entity_id for item in accepted}))
+    standing = _standing_of(session, list({item.payload.member_id for item in accepted}))
+    new_rows: list[dict[str, Any]] = []
+    checks: list[tuple[Accepted[HandoutRecorded], _Standing, list[_Standing]]] = []
     for item in accepted:
         handout = item.payload
-        member_id, campaign_id = handout.member_id, handout.campaign_id
-        if session.get(HandoutIndexRow, item.event.entity_id) is not None:
+        if item.event.entity_id in known:
             continue
-        this = HandoutIndexRow(
+        known.add(item.event.entity_id)
+        this = _Standing(
             handout_id=item.event.entity_id,
             event_id=item.event.event_id,
-            member_id=member_id,
-            campaign_id=campaign_id,
+            member_id=handout.member_id,
+            campaign_id=handout.campaign_id,
             device_id=device.id,
             local_date=handout.local_date,
             server_seq=item.server_seq,
-            voided=False,
         )
-        session.add(this)
-        session.flush()
-        if handout.override is not None or handout.limits is None:
-            continue
-        broken = _broken(session, this, handout.limits)
+        new_rows.append({**this.__dict__, "voided": False})
+        person = standing[handout.member_id]
+        person.append(this)
+        if handout.override is None and handout.limits is not None:
+            checks.append((item, this, list(person)))
+    if new_rows:
+        session.execute(insert(HandoutIndexRow), new_rows)
+    for item, this, person in checks:
+        handout = item.payload
+        assert handout.limits is not None
+        broken = _broken(person, this, handout.limits)
         if broken is None:
             continue
         which, figures, clashing = broken
@@ -131,8 +181,8 @@ def handout_limits(
             {
                 "rule": which,
                 **figures,
-                "member_id": member_id,
-                "campaign_id": campaign_id,
+                "member_id": handout.member_id,
+                "campaign_id": handout.campaign_id,
                 "campaign_name": handout.campaign_name,
                 "handouts": [other.handout_id, this.handout_id],
             },
