@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import msgspec
-from sqlalchemy import insert, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
 from sync.protocol import ConflictKind
@@ -80,26 +80,33 @@ def _chunks(values: list[str], size: int = 900) -> list[list[str]]:
     return [values[start : start + size] for start in range(0, len(values), size)]
 
 
-def _known(session: Session, handout_ids: list[str]) -> set[str]:
-    found: set[str] = set()
-    for chunk in _chunks(handout_ids):
-        query = select(HandoutIndexRow.handout_id).where(HandoutIndexRow.handout_id.in_(chunk))
-        found.update(session.scalars(query))
-    return found
-
-
-def _standing_of(session: Session, member_ids: list[str]) -> dict[str, list[_Standing]]:
-    """Every standing handout of these people, by person, in the order received."""
-    found: dict[str, list[_Standing]] = {member: [] for member in member_ids}
+def _indexed(
+    session: Session, handout_ids: list[str], member_ids: list[str]
+) -> tuple[set[str], dict[str, list[_Standing]]]:
+    """In one query: which of these handouts the index holds already, and every standing
+    (not voided) handout of these people, by person, in the order received."""
+    wanted = set(handout_ids)
+    known: set[str] = set()
+    standing: dict[str, list[_Standing]] = {member: [] for member in member_ids}
     rows: list[_Standing] = []
-    for chunk in _chunks(member_ids):
-        query = select(*_COLUMNS).where(
-            HandoutIndexRow.member_id.in_(chunk), HandoutIndexRow.voided.is_(False)
-        )
-        rows += [_Standing(*row) for row in session.execute(query)]
+    for ids in _chunks(handout_ids):
+        for members in _chunks(member_ids):
+            query = select(*_COLUMNS, HandoutIndexRow.voided).where(
+                or_(HandoutIndexRow.handout_id.in_(ids), HandoutIndexRow.member_id.in_(members))
+            )
+            for found in session.execute(query):
+                row = _Standing(*found[:-1])
+                voided = found[-1]
+                if row.handout_id in wanted:
+                    known.add(row.handout_id)
+                if not voided and row.member_id in standing:
+                    rows.append(row)
+    seen: set[str] = set()
     for row in sorted(rows, key=lambda r: r.server_seq):
-        found[row.member_id].append(row)
-    return found
+        if row.handout_id not in seen:  # a row can come back in two chunks' answers
+            seen.add(row.handout_id)
+            standing[row.member_id].append(row)
+    return known, standing
 
 
 def _broken(
@@ -130,8 +137,11 @@ def handout_limits(
 ) -> None:
     """The batch's handouts indexed in one statement, each checked against the person's
     standing handouts (read once per batch) and the batch's earlier ones, in order."""
-    known = _known(session, list({item.event.entity_id for item in accepted}))
-    standing = _standing_of(session, list({item.payload.member_id for item in accepted}))
+    known, standing = _indexed(
+        session,
+        list({item.event.entity_id for item in accepted}),
+        list({item.payload.member_id for item in accepted}),
+    )
     new_rows: list[dict[str, Any]] = []
     checks: list[tuple[Accepted[HandoutRecorded], _Standing, list[_Standing]]] = []
     for item in accepted:
