@@ -179,8 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(
             f"   fetch only:    {fetch_wall:6.2f} s wall = {fetched / fetch_wall:8,.0f} rows/s: "
-            f"the same pages fetched and decoded, nothing applied; CPU: desk {fetch_cpu:.1f} s, server process "
-            f"{fetch_server:.1f} s"
+            f"the same pages fetched and decoded, nothing applied; CPU: desk {fetch_cpu:.1f} s, "
+            f"server process {fetch_server:.1f} s"
         )
         print(
             f"   raw insert:    {raw_wall:6.2f} s wall = {inserted / raw_wall:8,.0f} rows/s: "
