@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync.protocol import (
@@ -94,12 +93,11 @@ def _rejected(event: Envelope, reason: str) -> EventResult:
 
 
 def push(
-    session: Session, device_id: str, raw_events: list[dict[str, Any]], key: ServerKey
+    session: Session, device: DeviceRow, raw_events: list[dict[str, Any]], key: ServerKey
 ) -> PushReply:
-    # Lock the device row: two processes pushing for one device take turns.
-    device = session.scalars(
-        select(DeviceRow).where(DeviceRow.id == device_id).with_for_update()
-    ).one()
+    """``device``: the pushing device's row, locked by the caller for this transaction
+    (``admin.device_by_token(..., lock=True)``): two processes pushing for one device take
+    turns."""
     results: list[EventResult | None] = [None] * len(raw_events)
     valid: list[tuple[int, Envelope, str, bytes]] = []
     for i, raw in enumerate(raw_events):
