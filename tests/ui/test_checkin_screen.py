@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.model import DeskContext
@@ -360,3 +361,49 @@ def test_member_cards_at_the_desk(qtbot: QtBot, session: DeskSession, ctx: DeskC
     scan(sign_card(str(uuid.uuid4()), 1, "ZZZZZZ", unknown_key))
     assert screen.band.tone is Tone.ERROR and "ZZZZZZ" in screen.band.detail.text()
     assert visit_queries.today_summary(desk.uow()).visits == 2
+
+
+def _stamped_keys(qtbot: QtBot, widget: QWidget, text: str, start_ms: int, gap_ms: int) -> None:
+    """Keys as the keyboard sent them: each carries its own timestamp."""
+    for i, char in enumerate(text):
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            event = QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char)
+            event.setTimestamp(start_ms + i * gap_ms)
+            QApplication.sendEvent(widget, event)
+
+
+def test_key_timestamps_decide_scanner_or_person_however_late_they_are_handled(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    zhang = _member(session, ctx, "张三", "13800138000")
+    screen = _screen(qtbot, session)
+    # A person's keys (150 ms apart) that waited while the desk was busy, then arrived all
+    # at once: still typing, so Enter picks from the list and records nothing yet.
+    _stamped_keys(qtbot, screen.search, zhang.member_number, 5_000_000, 150)
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    assert screen.state is State.CONFIRM
+    assert visit_queries.today_summary(session.desk.uow()).visits == 0
+    qtbot.keyClick(screen.search, Qt.Key.Key_Escape)
+    # A scanner's keys (3 ms apart) handled slowly (the machine is loaded): still a scan.
+    for i, char in enumerate(zhang.member_number):
+        _stamped_keys(qtbot, screen.search, char, 6_000_000 + 3 * i, 0)
+        qtbot.wait(20)
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    assert screen.band.tone is Tone.OK
+    assert visit_queries.today_summary(session.desk.uow()).visits == 1
+
+
+def test_a_number_key_after_a_name_toggles_the_highlighted_persons_service(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    _member(session, ctx, "张三", "13800138000")
+    screen = _screen(qtbot, session)
+    type_text(qtbot, screen.search, "张", HUMAN_DELAY_MS)
+    type_text(qtbot, screen.search, "3", HUMAN_DELAY_MS)  # not "张3" (nobody): charging on
+    assert screen.state is State.CONFIRM and screen.picked is not None
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)  # one Enter records
+    assert _names_and_services(session) == [("张三", ("water", "rest", "charging"))]
+    # A phone tail keeps its digits: they search, they toggle nothing.
+    type_text(qtbot, screen.search, "8000", HUMAN_DELAY_MS)
+    assert screen.state is State.SEARCH and screen.search.text() == "8000"
+    assert [m.name for m in screen._hits] == ["张三"]

@@ -38,7 +38,7 @@ from desktop.services.members import queries as member_queries
 from desktop.services.training import attendance, completion, courses, rosters
 from desktop.services.training import report as course_report
 from ui.changes import follow
-from ui.checkin.search_box import SearchBox
+from ui.desk.search_box import SearchBox
 from ui.errors import show_error
 from ui.printing import preview
 from ui.session.state import DeskSession
