@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QWindow
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStackedWidget,
     QTabWidget,
+    QWidget,
 )
 
 from desktop.bootstrap import Desk
@@ -26,6 +27,8 @@ from desktop.services.desk.settings import DeskSettings, read_settings
 from desktop.services.sync import commands as syncing
 from ui.changes import ChangesBus
 from ui.checkin.screen import CheckInScreen
+from ui.desk.scan_router import ScanRouter
+from ui.desk.search_box import SearchBox
 from ui.session.sign_in import SignInPage
 from ui.session.state import DeskSession
 from ui.sound import Sounds
@@ -69,7 +72,10 @@ class Shell(QMainWindow):
         self.stack.addWidget(self.sign_in)
         self.tabs: QTabWidget | None = None
         self.checkin_screen: CheckInScreen | None = None
+        self.desks: dict[QWidget, Callable[[], SearchBox | None]] = {}
         self.setCentralWidget(self.stack)
+        # A card scanned on any tab reaches a scan desk (ui.desk.scan_router).
+        self.scan_router = ScanRouter(self._scan_target, lambda: self.session is not None, self)
 
         self.station_label = QLabel(
             f"{device.station.name} · {tr('setup.kind_' + device.station.kind.value)}"
@@ -97,6 +103,10 @@ class Shell(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
+            app.installEventFilter(self.scan_router)
+            app.focusWindowChanged.connect(self._window_focused)  # type: ignore[attr-defined]
+        for number in range(1, 10):
+            QShortcut(QKeySequence(f"Ctrl+{number}"), self, lambda n=number: self.show_tab(n - 1))
         self.refresh_status()
         self.sign_in.pin.setFocus()
         self.scheduler.start()
@@ -142,9 +152,17 @@ class Shell(QMainWindow):
         tabs.addTab(self.checkin_screen, tr("shell.tab_checkin"))
         self.members_screen = MembersScreen(session)
         tabs.addTab(self.members_screen, tr("shell.tab_members"))
-        self.training_screen = TrainingScreen(session, self.sounds)
+        self.training_screen = training = TrainingScreen(session, self.sounds)
         tabs.addTab(self.training_screen, tr("shell.tab_training"))
-        add_aid_tabs(tabs, session, self.sounds)
+        self.handout_screen = handout = add_aid_tabs(tabs, session, self.sounds)
+        checkin = self.checkin_screen
+        self.desks = {
+            checkin: lambda: checkin.search,
+            handout: lambda: handout.search,
+            training: lambda: (
+                training.door.search if training.pages.currentWidget() is training.door else None
+            ),
+        }
         tabs.addTab(VerifyScreen(session), tr("shell.tab_verify"))
         tabs.addTab(ReportScreen(session), tr("report.tab"))
         self.sync_screen = SyncScreen(session, self.scheduler)
@@ -155,7 +173,39 @@ class Shell(QMainWindow):
         settings_screen.connect_server.connect(self._open_enrolment)
         tabs.addTab(settings_screen, tr("shell.tab_settings"))
         tabs.currentChanged.connect(self._tab_changed)
+        for index in range(min(tabs.count(), 9)):
+            tabs.setTabToolTip(index, f"Ctrl+{index + 1}")
         return tabs
+
+    def show_tab(self, index: int) -> None:
+        """Ctrl+1 … Ctrl+9: that tab, with the cursor in its scan field if it has one."""
+        if self.tabs is None or self.session is None or not 0 <= index < self.tabs.count():
+            return
+        self.tabs.setCurrentIndex(index)
+        self.focus_desk()
+
+    def focus_desk(self) -> None:
+        """The cursor back in the scan field of the tab on show (if it has one)."""
+        if self.tabs is None or self.session is None:
+            return
+        field = self.desks.get(self.tabs.currentWidget(), lambda: None)()
+        if field is not None:
+            field.setFocus()
+
+    def _scan_target(self) -> SearchBox | None:
+        """A scan on the door or handout desk stays there; anywhere else it checks in."""
+        if self.tabs is None or self.checkin_screen is None:
+            return None
+        field = self.desks.get(self.tabs.currentWidget(), lambda: None)()
+        if field is not None:
+            return field
+        self.tabs.setCurrentWidget(self.checkin_screen)
+        return self.checkin_screen.search
+
+    def _window_focused(self, window: QWindow | None) -> None:
+        """Back from a dialog (or another program): the next scan has somewhere to go."""
+        if window is not None and window is self.windowHandle():
+            self.focus_desk()
 
     def _changed(self, changes: Changes, _origin: object) -> None:
         """A write at the desk (or a sync that brought records in): the window's own parts
@@ -193,7 +243,7 @@ class Shell(QMainWindow):
         widget = self.tabs.widget(index)
         if widget is self.checkin_screen and self.checkin_screen is not None:
             self.checkin_screen.refresh_today()
-            self.checkin_screen.focus_input()
+        self.focus_desk()
         self.refresh_status()
 
     def lock(self, reason: str) -> None:
@@ -256,4 +306,5 @@ class Shell(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+            app.removeEventFilter(self.scan_router)
         super().closeEvent(event)  # type: ignore[arg-type]
