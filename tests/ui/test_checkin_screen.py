@@ -407,3 +407,72 @@ def test_a_number_key_after_a_name_toggles_the_highlighted_persons_service(
     type_text(qtbot, screen.search, "8000", HUMAN_DELAY_MS)
     assert screen.state is State.SEARCH and screen.search.text() == "8000"
     assert [m.name for m in screen._hits] == ["张三"]
+
+
+def test_a_walk_in_is_registered_and_checked_in_in_fifteen_keystrokes(
+    qtbot: QtBot, session: DeskSession
+) -> None:
+    """F2, the name, the phone, Enter (the consent, read out on the button): every key
+    counted, as a person would press them."""
+    screen = _screen(qtbot, session)
+    keys: list[str] = []
+
+    def press(widget: QWidget, key: Qt.Key) -> None:
+        keys.append(str(key))
+        qtbot.keyClick(widget, key)
+
+    def typed(widget: QWidget, text: str) -> None:
+        keys.extend(text)
+        type_text(qtbot, widget, text, HUMAN_DELAY_MS)
+
+    def fill_form() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, MemberFormDialog)
+        QTimer.singleShot(10_000, dialog.reject)  # a failed step must not hang the test
+        assert "同意" in dialog.save_button.text() and dialog.save_button.isDefault()
+        # Keys go to the field that has the focus; the first digit moves it to the phone.
+        typed(dialog.name, "孙七13600136000")  # no Tab
+        assert dialog.phone.text() == "13600136000" and dialog.name.text() == "孙七"
+        assert dialog.focusWidget() is dialog.phone
+        press(dialog.phone, Qt.Key.Key_Return)
+
+    screen.ask_print_card = lambda _member: False
+    screen.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.search, timeout=2000)
+    QTimer.singleShot(0, fill_form)
+    keys.append("F2")
+    qtbot.keyClick(screen, Qt.Key.Key_F2)
+    assert screen.band.tone is Tone.OK and "孙七" in screen.band.title.text()
+    assert len(keys) <= 15, keys
+    found = member_queries.search_members(session.desk.uow(), "sq")
+    assert [(m.phone, m.consent_at is not None) for m in found] == [("13600136000", True)]
+    assert screen.focusWidget() is screen.search  # the window's cursor: back in the field
+
+
+def test_a_phone_already_on_file_defaults_to_that_person_not_to_save_anyway(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    zhang = _member(session, ctx, "张三", "13800138000")
+    dialog = MemberFormDialog(session, prefill="张山")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(qtbot, dialog.phone, "13800138000", HUMAN_DELAY_MS)
+    qtbot.waitUntil(dialog.duplicates.isVisible, timeout=2000)
+    assert dialog.open_existing.isDefault() and not dialog.save_button.isDefault()
+    qtbot.keyClick(dialog.phone, Qt.Key.Key_Return)  # Enter: that is this person
+    assert dialog.opened_existing == zhang and dialog.saved_member == zhang
+    assert len(member_queries.search_members(session.desk.uow(), "zs")) == 1
+
+
+def test_no_consent_registers_a_name_alone_and_refuses_to_keep_a_phone(
+    qtbot: QtBot, session: DeskSession
+) -> None:
+    dialog = MemberFormDialog(session, prefill="周八")
+    qtbot.addWidget(dialog)
+    dialog.phone.setText("13800138000")
+    assert dialog.name_only_button is not None
+    dialog.name_only_button.click()
+    assert dialog.saved_member is None and "同意" in dialog.error.text()
+    dialog.phone.clear()
+    dialog.name_only_button.click()
+    assert dialog.saved_member is not None and dialog.saved_member.consent_at is None
