@@ -123,6 +123,7 @@ class DoorScreen(QWidget):
         self.close_button.setObjectName("doorClose")
         self.close_button.clicked.connect(self.close_session)
         self.sheet_button = QPushButton(tr("door.print_sheet"))
+        self.sheet_button.setObjectName("doorSheetPrint")
         self.sheet_button.clicked.connect(self.print_sheet)
         for button in (self.excuse_button, self.close_button, self.sheet_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -135,7 +136,6 @@ class DoorScreen(QWidget):
         left = QVBoxLayout()
         left.addLayout(top)
         left.addWidget(self.desk)
-        left.addWidget(self.band)
         left.addWidget(self.counters)
         left.addStretch(1)
         right = QVBoxLayout()
@@ -144,9 +144,12 @@ class DoorScreen(QWidget):
         for button in (self.excuse_button, self.sheet_button, self.close_button):
             buttons.addWidget(button)
         right.addLayout(buttons)
-        layout = QHBoxLayout(self)
-        layout.addLayout(left, 3)
-        layout.addLayout(right, 2)
+        body = QHBoxLayout()
+        body.addLayout(left, 3)
+        body.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.band)  # full width, as at the check-in desk
         self.reload_sessions()
         follow(session.changes, self, lambda c: c.training, self._training_changed)
 
@@ -193,6 +196,8 @@ class DoorScreen(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        for button in (self.excuse_button, self.close_button, self.sheet_button):
+            button.setEnabled(self.session_id is not None)
         if self.session_id is None:
             self.counters.setText(tr("door.no_session"))
             self.sheet.setRowCount(0)
@@ -205,7 +210,9 @@ class DoorScreen(QWidget):
             word = status_word(line.status, line.conflict) or tr("attendance.none")
             if line.walk_in:
                 word += " " + tr("door.walk_in_flag")
-            cells = [line.name, line.member_number, word, local_time(line.marked_at)]
+            # An absence is marked when the session closes: that time says nothing.
+            at = "" if line.status is AttendanceStatus.ABSENT else local_time(line.marked_at)
+            cells = [line.name, line.member_number, word, at]
             for column, value in enumerate(cells):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, line.member_id)
@@ -370,12 +377,9 @@ class DoorScreen(QWidget):
         if self.session_id is None:
             return
         waiting = attendance.counters(self.session.desk.uow(), self.session_id).not_arrived
-        if confirm:
-            answer = QMessageBox.question(
-                self, tr("door.close"), tr("door.close_confirm", n=waiting)
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        if confirm and not self.ask_close(waiting):
+            self.focus_input()
+            return
         session_id, uow, ctx = self.session_id, self.session.desk.uow(), self.session.ctx()
 
         def done(absent: int) -> None:
@@ -385,6 +389,20 @@ class DoorScreen(QWidget):
         DbOp(self, lambda: attendance.close_session(session_id, uow, ctx)).publish(
             self.session.changes, TRAINING
         ).success(done).run()
+
+    def ask_close(self, waiting: int) -> bool:
+        """Closing marks everyone not yet here absent: asked first, and No is the default."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            tr("door.close"),
+            tr("door.close_confirm", n=waiting),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.button(QMessageBox.StandardButton.Yes).setText(tr("door.close"))
+        box.button(QMessageBox.StandardButton.No).setText(tr("door.keep_open"))
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def print_sheet(self) -> None:
         if self.session_id is None:
