@@ -335,6 +335,16 @@ class HandoutScreen(QWidget):
             )
             self.sounds.play("error")
             return False
+        if status.short:  # the shelf is empty here: handing out is a decision, not a scan
+            left = "，".join(f"{x.item_name} {max(x.quantity, 0)}{x.unit}" for x in status.short)
+            self.band.show_result(
+                Tone.REPEAT,
+                tr("aid.ui.short", name=member.name, left=left),
+                tr("aid.ui.short_detail"),
+                sticky=True,
+            )
+            self.sounds.play("repeat")
+            return False
         self.band.show_result(
             Tone.ASK,
             tr("aid.ui.may_receive", name=member.name, items=lines_text(status)),

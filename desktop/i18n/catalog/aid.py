@@ -293,6 +293,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "aid.ui.voided": ("已作废：{reason}", "Voided: {reason}"),
     "aid.ui.overridden": ("特批", "Override"),
     "aid.ui.may_receive": ("{name} 可领取：{items}", "{name} may receive: {items}"),
+    "aid.ui.short": (
+        "{name}：本台库存不足（剩 {left}）",
+        "{name}: not enough stock at this desk ({left} left)",
+    ),
+    "aid.ui.short_detail": (
+        "仍要发放（库存将为负，请尽快补录入库）请按 Enter；Esc 返回",
+        "Enter hands out anyway (stock goes below zero: record the delivery soon); Esc goes back",
+    ),
     "aid.ui.enter_to_hand_out": (
         "按 Enter 发放默认物资包，Esc 返回",
         "Enter hands out the default package; Esc goes back",
