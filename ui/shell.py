@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import date
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut, QWindow
@@ -25,6 +26,7 @@ from desktop.i18n import tr
 from desktop.services.desk import operators
 from desktop.services.desk.settings import DeskSettings, read_settings
 from desktop.services.sync import commands as syncing
+from ui import files
 from ui.changes import ChangesBus
 from ui.checkin.screen import CheckInScreen
 from ui.desk.scan_router import ScanRouter
@@ -116,6 +118,7 @@ class Shell(QMainWindow):
     def start_duty(self, operator: Operator) -> None:
         """Someone signed in: build the screens for their role and open the check-in desk."""
         self.session = DeskSession(self.desk, self.device, operator, self.changes)
+        files.desk_day = self._desk_day  # file names and date pickers: the desk's day
         old = self.tabs
         self.tabs = self._build_tabs(self.session)
         self.stack.addWidget(self.tabs)
@@ -132,6 +135,9 @@ class Shell(QMainWindow):
         if self.checkin_screen is not None:
             self.checkin_screen.focus_input()
         log.info("operator %s on duty", operator.id)
+
+    def _desk_day(self) -> date:
+        return self.session.today() if self.session is not None else date.today()
 
     def _build_tabs(self, session: DeskSession) -> QTabWidget:
         """Desk work first (check-in, members, training, handouts), then checking and

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from PySide6.QtWidgets import QApplication
 
 from desktop.bootstrap import Desk
 from desktop.domain.model import Device, Operator
-from ui import tasks
+from ui import files, tasks
 from ui.desk import search_box
 from ui.fonts import install_app_font
 from ui.session.state import DeskSession
@@ -28,6 +29,13 @@ def key_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     from .keys import CLOCK
 
     monkeypatch.setattr(search_box, "clock", CLOCK)
+
+
+@pytest.fixture(autouse=True)
+def desk_day() -> Iterator[None]:
+    """A shell points the file names' day at its session; the next test starts afresh."""
+    yield
+    files.desk_day = date.today
 
 
 @pytest.fixture(autouse=True)

@@ -46,6 +46,7 @@ from desktop.i18n import describe, tr
 from desktop.services.reports import imports
 from desktop.services.reports.imports import ImportOptions, ImportResult, PreviewRow, SheetLayout
 from ui.errors import show_error
+from ui.files import in_documents
 from ui.session.state import DeskSession
 from ui.tasks import PoolOp
 
@@ -109,7 +110,7 @@ class FilePage(QWizardPage):
 
     def browse(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
-            self, tr("import.page_file"), "", tr("import.file_filter")
+            self, tr("import.page_file"), in_documents(), tr("import.file_filter")
         )
         if path:
             self.load(path)
@@ -401,7 +402,7 @@ class RunPage(QWizardPage):
 
     def _ask_path(self, suggested: str) -> str:
         path, _filter = QFileDialog.getSaveFileName(
-            self, tr("import.save_rejects"), suggested, "Excel (*.xlsx)"
+            self, tr("import.save_rejects"), in_documents(suggested), "Excel (*.xlsx)"
         )
         return path
 

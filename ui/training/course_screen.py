@@ -40,6 +40,7 @@ from desktop.services.training import report as course_report
 from ui.changes import follow
 from ui.desk.search_box import SearchBox
 from ui.errors import show_error
+from ui.files import desk_qdate, in_documents
 from ui.printing import preview
 from ui.session.state import DeskSession
 from ui.tables import read_only_rows
@@ -554,9 +555,9 @@ class CourseScreen(QWidget):
 
     def _ask_path(self, title: str, pattern: str, save: bool) -> str | None:
         if save:
-            path, _ = QFileDialog.getSaveFileName(self, title, "", pattern)
+            path, _ = QFileDialog.getSaveFileName(self, title, in_documents(), pattern)
         else:
-            path, _ = QFileDialog.getOpenFileName(self, title, "", pattern)
+            path, _ = QFileDialog.getOpenFileName(self, title, in_documents(), pattern)
         return path or None
 
     def trail(self, session_id: str, member_id: str) -> list[str]:
@@ -591,7 +592,7 @@ class SessionDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("course.move_session" if current else "course.add_session"))
-        day = QDate.fromString(current.on_date, "yyyy-MM-dd") if current else QDate.currentDate()
+        day = QDate.fromString(current.on_date, "yyyy-MM-dd") if current else desk_qdate()
         self.day = QDateEdit(day)
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")
