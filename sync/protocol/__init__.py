@@ -101,6 +101,7 @@ class ProblemCode:
     BAD_REQUEST = "bad_request"  # 400/422
     NOT_FOUND = "not_found"  # 404
     TOO_MANY_ATTEMPTS = "too_many_attempts"  # 429: wrong codes or tokens from this address
+    INTERNAL = "internal"  # 500: the server failed; logged there, never a stack trace
 
 
 class EventStatus:

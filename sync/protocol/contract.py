@@ -178,6 +178,17 @@ def envelope(raw: Any) -> Envelope:
 class Author(Enum):
     DESK = "desk"  # made at a desk, pushed by it
     SERVER = "server"  # made only by the server, signed with its key
+    # Made at a desk (pushed), or at HQ by the server (signed with its key, like SERVER's):
+    # e.g. a conflict resolved at HQ, a campaign or course made centrally.
+    EITHER = "either"
+
+    @property
+    def desks_may_make(self) -> bool:
+        return self is not Author.SERVER
+
+    @property
+    def server_may_make(self) -> bool:
+        return self is not Author.DESK
 
 
 # Pull datasets in the order a desk pulls them (keys first: later pages may need them).

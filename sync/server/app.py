@@ -42,12 +42,13 @@ from sync.protocol import (
     PushRequest,
     Stats,
 )
-from sync.server import admin, db, feed, ingest
+from sync.server import admin, db, feed, ingest, web
 from sync.server.db import Database
 from sync.server.models import ConflictRow, DeviceRow
 from sync.server.settings import DEVELOPMENT_WARNING, ServerSettings
 from sync.server.signing import ServerKey, server_key
 from sync.server.throttle import Throttle
+from sync.server.web import pages as web_pages
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +181,9 @@ def create_app(
         return _problem(error.status, error.code, error.message)
 
     @app.exception_handler(RequestValidationError)
-    async def _on_invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
+    async def _on_invalid(request: Request, error: RequestValidationError) -> Response:
+        if web_pages.is_page(request.url.path):
+            return web_pages.error_page(request, 422)
         errors = [
             {"loc": [str(p) for p in e.get("loc", ())], "type": str(e.get("type", ""))}
             for e in error.errors()[:5]
@@ -188,9 +191,21 @@ def create_app(
         return _problem(422, ProblemCode.BAD_REQUEST, "invalid request", errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _on_http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def _on_http(request: Request, error: StarletteHTTPException) -> Response:
+        if web_pages.is_page(request.url.path):
+            return web_pages.error_page(request, error.status_code)
         code = ProblemCode.NOT_FOUND if error.status_code == 404 else ProblemCode.BAD_REQUEST
         return _problem(error.status_code, code, str(error.detail))
+
+    @app.exception_handler(Exception)
+    async def _on_crash(request: Request, error: Exception) -> Response:
+        """Never a stack trace: logged here, a plain page or problem there."""
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        if web_pages.is_page(request.url.path):
+            return web_pages.error_page(request, 500)
+        return _problem(500, ProblemCode.INTERNAL, "internal error")
+
+    web.install(app)
 
     def session() -> Iterator[Session]:
         with database.transaction() as s:

@@ -19,7 +19,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync.protocol import (
-    Author,
     EventResult,
     EventStatus,
     PayloadError,
@@ -59,7 +58,7 @@ def _check(device: DeviceRow, event: Envelope) -> str | None:
     declared = kind_of(event.kind)
     if declared is None:
         return "unknown_kind"
-    if declared.author is not Author.DESK:
+    if not declared.author.desks_may_make:
         return "server_authored"  # device keys, revocations, conflicts: only the server's
     return None
 

@@ -16,7 +16,7 @@ import orjson
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from sync.protocol import SERVER_DEVICE_ID, Author, EventKind, kind_of
+from sync.protocol import SERVER_DEVICE_ID, EventKind, kind_of
 from sync.protocol.contract import Payload
 from sync.server.models import EventRow
 
@@ -135,7 +135,7 @@ def server_event(
     signed with the server's key: desks believe these only when the signature verifies."""
     from uuid6 import uuid7
 
-    if kind.author is not Author.SERVER:
+    if not kind.author.server_may_make:
         raise ValueError(f"{kind.name} is not a server-authored kind")
     data = kind.encode(payload)
     text_ = canonical(data)
@@ -169,7 +169,7 @@ def sign_unsigned(session: Session, key: ServerKey, again: bool = False) -> int:
     signed = 0
     for row in rows:
         declared = kind_of(row.kind)
-        if declared is None or declared.author is not Author.SERVER:
+        if declared is None or not declared.author.server_may_make:
             continue
         row.signature = key.sign(row.kind, row.event_id, row.entity_id, row.station_id, row.payload)
         signed += 1

@@ -42,7 +42,7 @@ from desktop.domain.clock import to_iso
 from desktop.storage.sync.repositories import PulledQuarantine
 from desktop.storage.sync.tables import PulledQuarantineRow
 from desktop.storage.uow import UnitOfWork
-from sync.protocol import Author, EventKind, PayloadError, kind_of, signing
+from sync.protocol import SERVER_DEVICE_ID, Author, EventKind, PayloadError, kind_of, signing
 from sync.protocol.contract import Payload
 
 
@@ -109,7 +109,9 @@ def checked(
     if declared is None:
         raise PayloadError("unknown_kind")
     payload: Payload = declared.decode(event.payload, screened=screened)
-    if declared.author is Author.SERVER:
+    if declared.author is Author.SERVER or (
+        declared.author is Author.EITHER and event.device_id == SERVER_DEVICE_ID
+    ):
         if server_key is None:
             raise PayloadError("signature:no_server_key")
         if not signing.verify(

@@ -14,7 +14,7 @@ from desktop.domain.model import (
     DeskContext,
 )
 from desktop.storage.sync.tables import OutboxRow
-from sync.protocol import Author, EventKind
+from sync.protocol import EventKind
 from sync.protocol.contract import Payload
 
 P = TypeVar("P", bound=Payload)
@@ -23,7 +23,7 @@ P = TypeVar("P", bound=Payload)
 def payload_json(kind: EventKind[P], payload: P) -> str:
     """What the outbox stores of a payload: its kind's declared type as JSON, keys sorted.
     Refuses a kind only the server may make and a payload of another type."""
-    if kind.author is not Author.DESK:
+    if not kind.author.desks_may_make:
         raise ValueError(f"{kind.name} is made by the server, never at a desk")
     return json.dumps(kind.encode(payload), ensure_ascii=False, sort_keys=True)
 
