@@ -44,7 +44,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the check-in screen
     "checkin.placeholder": (
         "扫会员卡，或输入 姓名 / 拼音 / 手机后四位 / 会员号",
-        "Scan a card, or type name / pinyin / phone tail / member no.",
+        "Scan a card, or type a name, phone tail or no.",
     ),
     "checkin.idle": (
         "请扫码或输入查找，↑↓ 选择，Enter 确定",

@@ -218,7 +218,7 @@ MESSAGES.update(
         # the door screen
         "door.placeholder": (
             "扫会员卡，或输入姓名 / 拼音 / 手机后四位 / 会员号",
-            "Scan a member card, or type a name, pinyin, phone tail or member number",
+            "Scan a card, or type a name, phone tail or no.",
         ),
         "door.idle": ("请扫码签到", "Scan to sign in"),
         "door.session": ("课时：", "Session:"),
