@@ -274,7 +274,20 @@ class MappingPage(QWizardPage):
                 continue
             for c, name in enumerate(FIELDS, start=1):
                 self.preview.setItem(r, c, QTableWidgetItem(shown.values.get(name, "")))
-        self.preview.resizeColumnsToContents()
+        self._fit_columns(rows)
+
+    def _fit_columns(self, rows: list[PreviewRow]) -> None:
+        """Every mapped field in view: each column as wide as its heading and values (a
+        row's problem, spanning them all, does not widen the first); fields not imported
+        are hidden."""
+        mapped = set(self.mapping().values())
+        metrics = self.preview.fontMetrics()
+        self.preview.resizeColumnToContents(0)
+        for c, name in enumerate(FIELDS, start=1):
+            self.preview.setColumnHidden(c, name not in mapped)
+            texts = [tr("field." + name), *(r.values.get(name, "") for r in rows)]
+            widest = max(metrics.horizontalAdvance(t) for t in texts)
+            self.preview.setColumnWidth(c, min(widest + 24, 260))
 
     def isComplete(self) -> bool:
         try:
