@@ -58,8 +58,9 @@ QT_GAPS_ZH = {
 class QtGaps(QTranslator):
     def translate(
         self, context: str, source: str, disambiguation: str | None = None, n: int = -1
-    ) -> str:
-        return QT_GAPS_ZH.get((context, source), "")
+    ) -> str | None:
+        # None, not "": Qt takes an empty string for a translation (to nothing).
+        return QT_GAPS_ZH.get((context, source))
 
     def isEmpty(self) -> bool:
         return False
