@@ -29,7 +29,8 @@ test: $(STAMP) lint typecheck
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
 
 screenshots: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest tests/ui/test_screenshots.py
+	QT_QPA_PLATFORM=offscreen WAYSTATION_README_SHOTS=1 $(BIN)/pytest \
+		tests/ui/test_screenshots.py tests/ui/test_aid_screenshots.py
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.search

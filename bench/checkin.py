@@ -199,7 +199,7 @@ def _dispose(widget: Any, app: Any) -> None:
 
 
 def _search_box(screen: Any) -> Any:
-    from ui.checkin.search_box import SearchBox
+    from ui.desk.search_box import SearchBox
 
     box = getattr(screen, "search", None) or getattr(screen, "search_box", None)
     if not isinstance(box, SearchBox):

@@ -50,6 +50,25 @@ def choose_language(desk: Desk, explicit: str | None) -> str:
     return read_settings(desk.uow()).language
 
 
+# Qt's own dialogs whose words qtbase_zh_CN lacks (its catalog has them without the
+# keyboard accelerator Qt 6 uses): the file dialog's "Look in:" and "Files of type:".
+QT_GAPS_ZH = {
+    ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+    ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+}
+
+
+class QtGaps(QTranslator):
+    def translate(
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str | None:
+        # None, not "": Qt takes an empty string for a translation (to nothing).
+        return QT_GAPS_ZH.get((context, source))
+
+    def isEmpty(self) -> bool:
+        return False
+
+
 class DeskApp:
     """Owns the window; rebuilds it when the language changes."""
 
@@ -58,12 +77,14 @@ class DeskApp:
         self.desk = desk
         self.window: Shell | None = None
         self._qt_translator: QTranslator | None = None
+        self._qt_gaps: QTranslator | None = None
 
     def apply_language(self, lang: str) -> None:
         i18n.set_language(lang)
-        if self._qt_translator is not None:
-            self.app.removeTranslator(self._qt_translator)
-            self._qt_translator = None
+        for installed in (self._qt_translator, self._qt_gaps):
+            if installed is not None:
+                self.app.removeTranslator(installed)
+        self._qt_translator = self._qt_gaps = None
         if lang == "zh":
             # Qt's own dialogs and buttons (Cancel, Yes, No, ...) in Chinese too.
             translator = QTranslator(self.app)
@@ -73,6 +94,8 @@ class DeskApp:
             ):
                 self.app.installTranslator(translator)
                 self._qt_translator = translator
+            self._qt_gaps = QtGaps(self.app)
+            self.app.installTranslator(self._qt_gaps)  # asked first: it was installed last
         QLocale.setDefault(
             QLocale(QLocale.Language.Chinese, QLocale.Country.China)
             if lang == "zh"

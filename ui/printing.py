@@ -23,7 +23,6 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     QSizeF,
-    QStandardPaths,
 )
 from PySide6.QtGui import QPageLayout, QPageSize, QPaintEngine, QPainter
 from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
@@ -31,6 +30,8 @@ from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from desktop.i18n import tr
+from ui import files
+from ui.files import documents_folder
 
 log = logging.getLogger(__name__)
 
@@ -59,15 +60,10 @@ def writes_pdf_file(printer: QPrinter) -> bool:
     return engine is None or engine.type() != QPaintEngine.Type.Picture  # Picture: the preview
 
 
-def documents_folder() -> Path:
-    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(found) if found else Path.home()
-
-
 def file_name(title: str, day: date | None = None) -> str:
     """A file name a person recognises: the document's title and the day, nothing unsafe."""
     stem = _UNSAFE_IN_NAME.sub("-", title.strip()).strip("-.") or "waystation"
-    return f"{stem}-{(day or date.today()).isoformat()}.pdf"
+    return f"{stem}-{(day or files.desk_day()).isoformat()}.pdf"
 
 
 class PdfPrintout:

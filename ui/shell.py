@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QWindow
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStackedWidget,
     QTabWidget,
+    QWidget,
 )
 
 from desktop.bootstrap import Desk
@@ -25,8 +27,11 @@ from desktop.i18n import tr
 from desktop.services.desk import operators
 from desktop.services.desk.settings import DeskSettings, read_settings
 from desktop.services.sync import commands as syncing
+from ui import files
 from ui.changes import ChangesBus
 from ui.checkin.screen import CheckInScreen
+from ui.desk.scan_router import ScanRouter
+from ui.desk.search_box import SearchBox
 from ui.session.sign_in import SignInPage
 from ui.session.state import DeskSession
 from ui.sound import Sounds
@@ -72,7 +77,10 @@ class Shell(QMainWindow):
         self.stack.addWidget(self.sign_in)
         self.tabs: QTabWidget | None = None
         self.checkin_screen: CheckInScreen | None = None
+        self.desks: dict[QWidget, Callable[[], SearchBox | None]] = {}
         self.setCentralWidget(self.stack)
+        # A card scanned on any tab reaches a scan desk (ui.desk.scan_router).
+        self.scan_router = ScanRouter(self._scan_target, lambda: self.session is not None, self)
 
         self.station_label = QLabel(
             f"{device.station.name} · {tr('setup.kind_' + device.station.kind.value)}"
@@ -100,6 +108,10 @@ class Shell(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
+            app.installEventFilter(self.scan_router)
+            app.focusWindowChanged.connect(self._window_focused)  # type: ignore[attr-defined]
+        for number in range(1, 10):
+            QShortcut(QKeySequence(f"Ctrl+{number}"), self, lambda n=number: self.show_tab(n - 1))
         self.refresh_status()
         self.sign_in.pin.setFocus()
         self.scheduler.start()
@@ -109,6 +121,7 @@ class Shell(QMainWindow):
     def start_duty(self, operator: Operator) -> None:
         """Someone signed in: build the screens for their role and open the check-in desk."""
         self.session = DeskSession(self.desk, self.device, operator, self.changes)
+        files.desk_day = self._desk_day  # file names and date pickers: the desk's day
         old = self.tabs
         self.tabs = self._build_tabs(self.session)
         self.stack.addWidget(self.tabs)
@@ -125,6 +138,9 @@ class Shell(QMainWindow):
         if self.checkin_screen is not None:
             self.checkin_screen.focus_input()
         log.info("operator %s on duty", operator.id)
+
+    def _desk_day(self) -> date:
+        return self.session.today() if self.session is not None else date.today()
 
     def _build_tabs(self, session: DeskSession) -> QTabWidget:
         """Desk work first (check-in, members, training, handouts), then checking and
@@ -145,9 +161,17 @@ class Shell(QMainWindow):
         tabs.addTab(self.checkin_screen, tr("shell.tab_checkin"))
         self.members_screen = MembersScreen(session)
         tabs.addTab(self.members_screen, tr("shell.tab_members"))
-        self.training_screen = TrainingScreen(session, self.sounds)
+        self.training_screen = training = TrainingScreen(session, self.sounds)
         tabs.addTab(self.training_screen, tr("shell.tab_training"))
-        add_aid_tabs(tabs, session, self.sounds)
+        self.handout_screen = handout = add_aid_tabs(tabs, session, self.sounds)
+        checkin = self.checkin_screen
+        self.desks = {
+            checkin: lambda: checkin.search,
+            handout: lambda: handout.search,
+            training: lambda: (
+                training.door.search if training.pages.currentWidget() is training.door else None
+            ),
+        }
         tabs.addTab(VerifyScreen(session), tr("shell.tab_verify"))
         tabs.addTab(ReportScreen(session), tr("report.tab"))
         self.sync_screen = SyncScreen(session, self.scheduler)
@@ -162,7 +186,39 @@ class Shell(QMainWindow):
         self.settings_screen = settings_screen
         tabs.addTab(settings_screen, tr("shell.tab_settings"))
         tabs.currentChanged.connect(self._tab_changed)
+        for index in range(min(tabs.count(), 9)):
+            tabs.setTabToolTip(index, f"Ctrl+{index + 1}")
         return tabs
+
+    def show_tab(self, index: int) -> None:
+        """Ctrl+1 … Ctrl+9: that tab, with the cursor in its scan field if it has one."""
+        if self.tabs is None or self.session is None or not 0 <= index < self.tabs.count():
+            return
+        self.tabs.setCurrentIndex(index)
+        self.focus_desk()
+
+    def focus_desk(self) -> None:
+        """The cursor back in the scan field of the tab on show (if it has one)."""
+        if self.tabs is None or self.session is None:
+            return
+        field = self.desks.get(self.tabs.currentWidget(), lambda: None)()
+        if field is not None:
+            field.setFocus()
+
+    def _scan_target(self) -> SearchBox | None:
+        """A scan on the door or handout desk stays there; anywhere else it checks in."""
+        if self.tabs is None or self.checkin_screen is None:
+            return None
+        field = self.desks.get(self.tabs.currentWidget(), lambda: None)()
+        if field is not None:
+            return field
+        self.tabs.setCurrentWidget(self.checkin_screen)
+        return self.checkin_screen.search
+
+    def _window_focused(self, window: QWindow | None) -> None:
+        """Back from a dialog (or another program): the next scan has somewhere to go."""
+        if window is not None and window is self.windowHandle():
+            self.focus_desk()
 
     def _changed(self, changes: Changes, _origin: object) -> None:
         """A write at the desk (or a sync that brought records in): the window's own parts
@@ -200,7 +256,7 @@ class Shell(QMainWindow):
         widget = self.tabs.widget(index)
         if widget is self.checkin_screen and self.checkin_screen is not None:
             self.checkin_screen.refresh_today()
-            self.checkin_screen.focus_input()
+        self.focus_desk()
         self.refresh_status()
 
     def lock(self, reason: str) -> None:
@@ -263,4 +319,5 @@ class Shell(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+            app.removeEventFilter(self.scan_router)
         super().closeEvent(event)  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -73,10 +74,31 @@ def tr(code: str, /, **params: Any) -> str:
     if not params:
         return text
     params = {k: tr(v) if isinstance(v, Code) else v for k, v in params.items()}
+    if _current != "zh":
+        text = singular_after_one(text, params)
     try:
         return text.format(**params)
     except (KeyError, IndexError, ValueError):
         return text
+
+
+# English nouns counted by a number in the catalog: "{n} sessions" reads "1 session" when
+# n is 1. One list, so a new message needs no plural forms of its own.
+_SINGULAR = {"people": "person", "times": "time", "others": "other"}
+_NOT_NOUNS = {"is", "was", "has", "does", "goes", "plus", "this", "thus", "yes", "as", "its"}
+_COUNTED = re.compile(r"\{(\w+)\} (people|[a-z]+s)\b")
+
+
+def singular_after_one(text: str, params: dict[str, Any]) -> str:
+    def one(match: re.Match[str]) -> str:
+        name, noun = match.group(1), match.group(2)
+        value = params.get(name)
+        if isinstance(value, bool) or value != 1 or noun in _NOT_NOUNS:
+            return match.group(0)
+        word = _SINGULAR.get(noun) or (noun[:-1] if not noun.endswith("ss") else noun)
+        return "{" + name + "} " + word
+
+    return _COUNTED.sub(one, text)
 
 
 def join(items: Iterable[str]) -> str:

@@ -132,7 +132,10 @@ def conflict_line(conflict: Any) -> str:
         for side in conflict.sides
     )
     state = tr("conflict.open") if conflict.status == "open" else tr("conflict.resolved_state")
-    return f"{conflict.id[:8]}  {tr('conflict.kind.' + conflict.kind)}  [{state}]  {sides}"
+    kind = tr("conflict.kind." + conflict.kind)
+    if conflict.person:
+        kind += tr("conflict.about", person=conflict.person)
+    return f"{conflict.id[:8]}  {kind}  [{state}]  {sides}"
 
 
 def cmd_conflict_resolve(desk: Desk, args: argparse.Namespace, out: Any) -> int:

@@ -86,6 +86,8 @@ def test_two_offline_desks_hand_out_beyond_the_limit_one_conflict_both_kept(
         assert status.refusal is not None and status.refusal.code is RefusalCode.LIMIT_REACHED
         found = [c for c in syncing.conflicts(station.uow()) if c.kind == "handout.limit"]
         assert len(found) == 1 and found[0].id == conflicts[0]["id"]
+        # It says whom it is about (the person who received twice), not only the campaign.
+        assert found[0].person == f"{person.name} {person.member_number}"
         # stock is right at both desks, for both desks
         assert levels(station, campaign.id, desk_a) == {"棉衣": 59, "手套": 118}
         assert levels(station, campaign.id, desk_b) == {"棉衣": 39, "手套": 78}

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.model import DeskContext
@@ -360,3 +361,118 @@ def test_member_cards_at_the_desk(qtbot: QtBot, session: DeskSession, ctx: DeskC
     scan(sign_card(str(uuid.uuid4()), 1, "ZZZZZZ", unknown_key))
     assert screen.band.tone is Tone.ERROR and "ZZZZZZ" in screen.band.detail.text()
     assert visit_queries.today_summary(desk.uow()).visits == 2
+
+
+def _stamped_keys(qtbot: QtBot, widget: QWidget, text: str, start_ms: int, gap_ms: int) -> None:
+    """Keys as the keyboard sent them: each carries its own timestamp."""
+    for i, char in enumerate(text):
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            event = QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char)
+            event.setTimestamp(start_ms + i * gap_ms)
+            QApplication.sendEvent(widget, event)
+
+
+def test_key_timestamps_decide_scanner_or_person_however_late_they_are_handled(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    zhang = _member(session, ctx, "张三", "13800138000")
+    screen = _screen(qtbot, session)
+    # A person's keys (150 ms apart) that waited while the desk was busy, then arrived all
+    # at once: still typing, so Enter picks from the list and records nothing yet.
+    _stamped_keys(qtbot, screen.search, zhang.member_number, 5_000_000, 150)
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    assert screen.state is State.CONFIRM
+    assert visit_queries.today_summary(session.desk.uow()).visits == 0
+    qtbot.keyClick(screen.search, Qt.Key.Key_Escape)
+    # A scanner's keys (3 ms apart) handled slowly (the machine is loaded): still a scan.
+    for i, char in enumerate(zhang.member_number):
+        _stamped_keys(qtbot, screen.search, char, 6_000_000 + 3 * i, 0)
+        qtbot.wait(20)
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    assert screen.band.tone is Tone.OK
+    assert visit_queries.today_summary(session.desk.uow()).visits == 1
+
+
+def test_a_number_key_after_a_name_toggles_the_highlighted_persons_service(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    _member(session, ctx, "张三", "13800138000")
+    screen = _screen(qtbot, session)
+    type_text(qtbot, screen.search, "张", HUMAN_DELAY_MS)
+    type_text(qtbot, screen.search, "3", HUMAN_DELAY_MS)  # not "张3" (nobody): charging on
+    assert screen.state is State.CONFIRM and screen.picked is not None
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)  # one Enter records
+    assert _names_and_services(session) == [("张三", ("water", "rest", "charging"))]
+    # A phone tail keeps its digits: they search, they toggle nothing.
+    type_text(qtbot, screen.search, "8000", HUMAN_DELAY_MS)
+    assert screen.state is State.SEARCH and screen.search.text() == "8000"
+    assert [m.name for m in screen._hits] == ["张三"]
+
+
+def test_a_walk_in_is_registered_and_checked_in_in_fifteen_keystrokes(
+    qtbot: QtBot, session: DeskSession
+) -> None:
+    """F2, the name, the phone, Enter (the consent, read out on the button): every key
+    counted, as a person would press them."""
+    screen = _screen(qtbot, session)
+    keys: list[str] = []
+
+    def press(widget: QWidget, key: Qt.Key) -> None:
+        keys.append(str(key))
+        qtbot.keyClick(widget, key)
+
+    def typed(widget: QWidget, text: str) -> None:
+        keys.extend(text)
+        type_text(qtbot, widget, text, HUMAN_DELAY_MS)
+
+    def fill_form() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, MemberFormDialog)
+        QTimer.singleShot(10_000, dialog.reject)  # a failed step must not hang the test
+        assert "同意" in dialog.save_button.text() and dialog.save_button.isDefault()
+        # Keys go to the field that has the focus; the first digit moves it to the phone.
+        typed(dialog.name, "孙七13600136000")  # no Tab
+        assert dialog.phone.text() == "13600136000" and dialog.name.text() == "孙七"
+        assert dialog.focusWidget() is dialog.phone
+        press(dialog.phone, Qt.Key.Key_Return)
+
+    screen.ask_print_card = lambda _member: False
+    screen.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.search, timeout=2000)
+    QTimer.singleShot(0, fill_form)
+    keys.append("F2")
+    qtbot.keyClick(screen, Qt.Key.Key_F2)
+    assert screen.band.tone is Tone.OK and "孙七" in screen.band.title.text()
+    assert len(keys) <= 15, keys
+    found = member_queries.search_members(session.desk.uow(), "sq")
+    assert [(m.phone, m.consent_at is not None) for m in found] == [("13600136000", True)]
+    assert screen.focusWidget() is screen.search  # the window's cursor: back in the field
+
+
+def test_a_phone_already_on_file_defaults_to_that_person_not_to_save_anyway(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    zhang = _member(session, ctx, "张三", "13800138000")
+    dialog = MemberFormDialog(session, prefill="张山")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(qtbot, dialog.phone, "13800138000", HUMAN_DELAY_MS)
+    qtbot.waitUntil(dialog.duplicates.isVisible, timeout=2000)
+    assert dialog.open_existing.isDefault() and not dialog.save_button.isDefault()
+    qtbot.keyClick(dialog.phone, Qt.Key.Key_Return)  # Enter: that is this person
+    assert dialog.opened_existing == zhang and dialog.saved_member == zhang
+    assert len(member_queries.search_members(session.desk.uow(), "zs")) == 1
+
+
+def test_no_consent_registers_a_name_alone_and_refuses_to_keep_a_phone(
+    qtbot: QtBot, session: DeskSession
+) -> None:
+    dialog = MemberFormDialog(session, prefill="周八")
+    qtbot.addWidget(dialog)
+    dialog.phone.setText("13800138000")
+    assert dialog.name_only_button is not None
+    dialog.name_only_button.click()
+    assert dialog.saved_member is None and "同意" in dialog.error.text()
+    dialog.phone.clear()
+    dialog.name_only_button.click()
+    assert dialog.saved_member is not None and dialog.saved_member.consent_at is None

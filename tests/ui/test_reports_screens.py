@@ -82,6 +82,16 @@ def test_the_wizard_guesses_previews_imports_and_saves_the_refused_rows(
     assert first is not None and first.text() == "张三"
     rounded = preview.item(4, 1)
     assert rounded is not None and "Excel" in rounded.text()
+    # Every mapped field is a column in view (a row's long problem does not push them out);
+    # fields not imported (union branch here) are not shown.
+    shown = [
+        preview.horizontalHeaderItem(c).text()  # type: ignore[union-attr]
+        for c in range(1, preview.columnCount())
+        if not preview.isColumnHidden(c)
+    ]
+    assert len(shown) == 6 and "工会" not in "".join(shown)
+    widths = sum(preview.columnWidth(c) for c in range(preview.columnCount()))
+    assert widths <= 6 * 260 + preview.columnWidth(0) and preview.columnWidth(1) <= 260
     # Taking the name column away leaves nothing to import.
     choice = mapping.columns.cellWidget(1, 1)
     assert isinstance(choice, QComboBox)

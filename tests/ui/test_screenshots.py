@@ -29,6 +29,16 @@ from .keys import HUMAN_DELAY_MS, type_text
 
 SIZE = (1366, 768)
 ROOT = Path(__file__).resolve().parents[2]
+# The main screens the README shows (Chinese, scaled to 1024 wide), refreshed only when
+# asked (`make screenshots`): a test run does not rewrite files the repository keeps.
+README_SHOTS = {
+    "04-check-in-recorded",
+    "05-members",
+    "11-training-door",
+    "16-report",
+    "21-handout-done",
+}
+README_FOLDER = ROOT / "docs" / "screens"
 
 
 def shots_folder(lang: str) -> Path:
@@ -40,7 +50,12 @@ def shots_folder(lang: str) -> Path:
 def grab(widget: QWidget, folder: Path, name: str) -> Path:
     QApplication.processEvents()
     path = folder / f"{name}.png"
-    assert widget.grab().save(str(path)), path
+    picture = widget.grab()
+    assert picture.save(str(path)), path
+    if folder.name == "zh" and name in README_SHOTS and os.environ.get("WAYSTATION_README_SHOTS"):
+        README_FOLDER.mkdir(parents=True, exist_ok=True)
+        small = picture.scaledToWidth(1024, Qt.TransformationMode.SmoothTransformation)
+        assert small.save(str(README_FOLDER / f"{name}.png")), name
     return path
 
 

@@ -173,3 +173,24 @@ def test_a_session_is_added_and_moved_through_its_dialog(
     moved = courses.sessions(session.desk.uow(), made.id)[0]
     assert (moved.starts_at, moved.ends_at, moved.hours) == ("13:30", "15:00", Decimal("1.5"))
     assert screen.sessions.item(0, 2).text() == "13:30-15:00"  # type: ignore[union-attr]
+
+
+def test_enrolment_uses_the_live_result_list_and_a_refused_scan_is_cleared(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    people = _people(session, ctx)
+    one = (courses.SessionForm(TOMORROW, "09:00", "11:00"),)
+    made = courses.create_course(courses.CourseForm(title="叉车培训"), session.desk.uow(), ctx, one)
+    screen = _screen(qtbot, session)
+    type_text(qtbot, screen.enrol_box, "zhangsan", HUMAN_DELAY_MS)
+    assert [m.name for m in screen.enrol_desk.hits] == [people[0].name]  # seen before Enter
+    qtbot.keyClick(screen.enrol_box, Qt.Key.Key_Return)
+    assert [e.member_id for e in rosters.roster(session.desk.uow(), made.id)] == [people[0].id]
+
+    type_text(qtbot, screen.enrol_box, "GARBAGE-0000")  # a scan nobody owns: refused ...
+    qtbot.keyClick(screen.enrol_box, Qt.Key.Key_Return)
+    assert screen.enrol_box.text() == "" and "c62828" in screen.roster_note.text()
+    type_text(qtbot, screen.enrol_box, people[1].member_number)  # ... and not prefixed here
+    qtbot.keyClick(screen.enrol_box, Qt.Key.Key_Return)
+    enrolled = {e.member_id for e in rosters.roster(session.desk.uow(), made.id)}
+    assert enrolled == {people[0].id, people[1].id}

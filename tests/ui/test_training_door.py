@@ -184,3 +184,48 @@ def test_a_card_scanned_while_a_walk_in_is_offered_serves_the_next_person(
     assert screen.band.tone is Tone.OK and people[0].name in screen.band.title.text()
     counts = attendance.counters(session.desk.uow(), held.id)
     assert (counts.expected, counts.present, counts.walk_ins) == (1, 1, 0)
+
+
+def test_closing_asks_first_enter_keeps_it_open_and_absent_rows_show_no_time(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    people = _people(session, ctx, 3)
+    held = _course(session, ctx, people, day=date.today() - timedelta(days=1))
+    screen = _screen(qtbot, session, held.id)
+    scan(qtbot, screen, people[0].member_number)  # late (the session was yesterday)
+    asked: list[str] = []
+
+    def answer(key: Qt.Key) -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        asked.append(box.text())
+        qtbot.keyClick(box, key)
+
+    QTimer.singleShot(0, lambda: answer(Qt.Key.Key_Return))  # Enter: the safe answer
+    screen.close_session()
+    assert "2 人将记为缺勤" in asked[0]
+    assert attendance.counters(session.desk.uow(), held.id).absent == 0
+    assert "已到 1（其中迟到 1）" in screen.counters.text()
+
+    def close_it() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        box.button(QMessageBox.StandardButton.Yes).click()  # said on purpose
+
+    QTimer.singleShot(0, close_it)
+    screen.close_session()
+    assert attendance.counters(session.desk.uow(), held.id).absent == 2
+    times = {screen.sheet.item(r, 0).text(): screen.sheet.item(r, 3).text() for r in range(3)}
+    assert times[people[0].name] != "" and times[people[1].name] == times[people[2].name] == ""
+
+
+def test_without_a_session_the_door_buttons_are_off(qtbot: QtBot, session: DeskSession) -> None:
+    screen = DoorScreen(session)
+    qtbot.addWidget(screen)
+    assert screen.session_id is None
+    assert not any(
+        b.isEnabled() for b in (screen.excuse_button, screen.close_button, screen.sheet_button)
+    )

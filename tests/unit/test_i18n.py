@@ -68,3 +68,20 @@ def test_lists_are_joined_the_way_each_language_writes_them() -> None:
     assert i18n.join(["饮水", "休息"]) == "饮水、休息"
     i18n.set_language("en")
     assert i18n.join(["Water", "Rest"]) == "Water, Rest"
+
+
+def test_english_counts_read_in_the_singular_for_one() -> None:
+    i18n.set_language("en")
+    try:
+        assert "1 person served" in i18n.tr("aid.ui.counters", desk="", people=1, out="-")
+        assert "2 people served" in i18n.tr("aid.ui.counters", desk="", people=2, out="-")
+        assert "1 sessions" not in i18n.tr(
+            "door.counters",
+            **dict.fromkeys(("expected", "arrived", "late", "excused", "absent", "waiting"), 1),
+        )
+        assert i18n.singular_after_one("{n} sessions, {m} hours", {"n": 1, "m": 2}) == (
+            "{n} session, {m} hours"
+        )
+        assert i18n.singular_after_one("{n} is {n} class", {"n": 1}) == "{n} is {n} class"
+    finally:
+        i18n.set_language("zh")

@@ -38,6 +38,7 @@ from desktop.i18n import describe, tr
 from desktop.services.desk import backups
 from desktop.services.desk.settings import read_settings, save_settings
 from ui.admin.restore_dialog import RestoreDialog
+from ui.files import in_documents
 from ui.printing import preview
 from ui.session.state import DeskSession
 from ui.tasks import DbOp
@@ -254,7 +255,9 @@ class SettingsScreen(QWidget):
         self.restore_button.clicked.connect(self.open_restore)
 
     def _choose_backup_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, tr(DeskSettings.backup_folder.title))
+        chosen = QFileDialog.getExistingDirectory(
+            self, tr(DeskSettings.backup_folder.title), in_documents()
+        )
         if chosen:
             self.backup_folder.setText(chosen)
 
@@ -326,14 +329,14 @@ class SettingsScreen(QWidget):
 
     def _choose_seal(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
-            self, tr(DeskSettings.certificate_seal.title), "", "PNG (*.png)"
+            self, tr(DeskSettings.certificate_seal.title), in_documents(), "PNG (*.png)"
         )
         if path:
             self.seal.setText(path)
 
     def _choose_template(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
-            self, tr(DeskSettings.certificate_template.title), "", "JSON (*.json)"
+            self, tr(DeskSettings.certificate_template.title), in_documents(), "JSON (*.json)"
         )
         if path:
             self.template.setText(path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,6 +24,7 @@ from desktop.domain.errors import AppError
 from desktop.i18n import describe, tr
 from desktop.services.aid import campaigns
 from desktop.services.desk.settings import read_settings
+from ui.files import desk_qdate
 from ui.session.state import DeskSession
 from ui.tasks import DbOp
 
@@ -47,7 +47,7 @@ class CampaignDialog(QDialog):
         self.name = QLineEdit()
         self.name.setMaxLength(60)
         self.name.setPlaceholderText("夏送清凉 2026")
-        today = QDate.currentDate()
+        today = desk_qdate()
         self.starts = QDateEdit(today)
         self.ends = QDateEdit(today.addMonths(1))
         for edit in (self.starts, self.ends):

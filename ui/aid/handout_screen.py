@@ -8,10 +8,9 @@ A scanner burst hands out at once. 代领 (F4) names who collects for the next h
 from __future__ import annotations
 
 import logging
-import time
 from enum import Enum
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,7 +30,6 @@ from desktop.domain.changes import Changes
 from desktop.domain.clock import SHORT, shown
 from desktop.domain.errors import AppError, NotFound
 from desktop.domain.model import Member, Role
-from desktop.domain.people import mask_phone
 from desktop.i18n import describe, tr
 from desktop.services.aid import campaigns, handouts
 from desktop.services.aid.handouts import AidStatus, HandOut, HandoutRecord, HandoutRefused
@@ -40,11 +38,18 @@ from desktop.services.members import queries as member_queries
 from ui.aid.dialogs import OverrideDialog, SignatureDialog, ask_text
 from ui.changes import follow
 from ui.checkin.band import ResultBand, Tone
-from ui.checkin.search_box import SearchBox
+from ui.desk.scan_desk import (
+    ScanDesk,
+    name_column,
+    number_column,
+    occupation_column,
+    phone_column,
+)
 from ui.desk.scan_queue import ScanQueue
+from ui.desk.search_box import key_time
 from ui.session.state import DeskSession
 from ui.sound import Sounds
-from ui.tables import read_only_rows, step_selection
+from ui.tables import read_only_rows
 from ui.tasks import DbOp
 
 log = logging.getLogger(__name__)
@@ -83,7 +88,6 @@ class HandoutScreen(QWidget):
         self.campaign: Campaign | None = None
         self.status: AidStatus | None = None
         self.collector: Member | None = None
-        self._hits: list[Member] = []
         # Cards scanned while a handout is being saved wait their turn (none is lost).
         self.scans: ScanQueue[str] = ScanQueue(self._scanned_now)
 
@@ -95,18 +99,16 @@ class HandoutScreen(QWidget):
         self.campaign_rules = QLabel()
         self.campaign_rules.setStyleSheet("color:#546e7a;")
 
-        self.search = SearchBox()
-        self.search.setObjectName("handoutSearch")
-        self.search.setPlaceholderText(tr("aid.ui.placeholder"))
-        self.search.setMinimumHeight(48)
-        self.search.setStyleSheet("font-size:22px; padding:4px 10px;")
-        self.search.textChanged.connect(self._text_changed)
-        self._search_later = QTimer(self)
-        self._search_later.setSingleShot(True)
-        self._search_later.setInterval(60)
-        self._search_later.timeout.connect(lambda: self.update_results(self.search.text()))
-        self.search.submitted.connect(self.submit)
-        self.search.navigate.connect(self._move)
+        self.desk = ScanDesk(
+            session,
+            name="handout",
+            placeholder=tr("aid.ui.placeholder"),
+            columns=[name_column(), number_column(), phone_column(), occupation_column()],
+            on_scan=self.scanned,
+            on_pick=self.show_person,
+            refuse=self._refuse,
+        )
+        self.search, self.results = self.desk.search, self.desk.results
         self.search.escaped.connect(self.reset)
         self.search.key_for_state.connect(self._state_key)
 
@@ -123,22 +125,6 @@ class HandoutScreen(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.collector_label = QLabel()
         self.collector_label.setStyleSheet("color:#6a1b9a; font-weight:bold;")
-
-        self.results = QTableWidget(0, 4)
-        self.results.setObjectName("handoutResults")
-        self.results.setHorizontalHeaderLabels(
-            [
-                tr("checkin.col_name"),
-                tr("checkin.col_number"),
-                tr("checkin.col_phone"),
-                tr("checkin.col_occupation"),
-            ]
-        )
-        read_only_rows(self.results)
-        self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.results.setStyleSheet("font-size:16px;")
-        self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.results.cellDoubleClicked.connect(lambda row, _col: self.pick(row))
 
         self.person = QLabel()
         self.person.setObjectName("personStatus")
@@ -197,15 +183,11 @@ class HandoutScreen(QWidget):
             self.new_campaign_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             self.new_campaign_button.clicked.connect(self.new_campaign)
             head.addWidget(self.new_campaign_button)
-        top = QHBoxLayout()
-        top.addWidget(self.search, 1)
-        top.addWidget(self.walk_in_button)
-        top.addWidget(self.proxy_button)
-        top.addWidget(self.override_button)
+        for button in (self.walk_in_button, self.proxy_button, self.override_button):
+            self.desk.top.addWidget(button)
+        self.desk.column.insertWidget(1, self.collector_label)
         left = QVBoxLayout()
-        left.addLayout(top)
-        left.addWidget(self.collector_label)
-        left.addWidget(self.results, 1)
+        left.addWidget(self.desk, 1)
         left.addWidget(self.person)
         left.addWidget(self.history)
         right = QVBoxLayout()
@@ -297,54 +279,17 @@ class HandoutScreen(QWidget):
     # --- search ---------------------------------------------------------------------------
 
     def focus_input(self) -> None:
-        self.search.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.desk.focus()
 
-    def _text_changed(self, text: str) -> None:
-        if text and self.search.typing_fast():
-            self._search_later.start()
-        else:
-            self._search_later.stop()
-            self.update_results(text)
+    @property
+    def _hits(self) -> list[Member]:
+        return self.desk.hits
 
     def update_results(self, text: str) -> None:
-        if self.state is not State.SEARCH:
-            return
-        self._hits = (
-            member_queries.search_members(self.session.desk.uow(), text) if text.strip() else []
-        )
-        self.results.setRowCount(len(self._hits))
-        for row, member in enumerate(self._hits):
-            cells = [
-                member.name,
-                member.member_number,
-                mask_phone(member.phone) if member.phone else "",
-                member.occupation,
-            ]
-            for column, value in enumerate(cells):
-                self.results.setItem(row, column, QTableWidgetItem(value))
-        if self._hits:
-            self.results.selectRow(0)
-
-    def _move(self, step: int) -> None:
-        step_selection(self.results, len(self._hits), step)
+        self.desk.update_results(text)
 
     def submit(self, text: str, scanned: bool) -> None:
-        if self._search_later.isActive():
-            self._search_later.stop()
-            if not scanned:
-                self.update_results(text)
-        text = text.strip()
-        if not text:
-            return
-        if scanned:
-            self.search.clear()
-            self.scanned(text)
-            return
-        rows = self.results.selectionModel().selectedRows()
-        if self._hits:
-            self.pick(rows[0].row() if rows else 0)
-            return
-        self._refuse(tr("checkin.not_found_title"), tr("checkin.not_found_detail", text=text[:40]))
+        self.desk.submit(text, scanned)
 
     def scanned(self, text: str) -> None:
         """A card or number scanned: show the person and hand out at once if allowed."""
@@ -365,8 +310,7 @@ class HandoutScreen(QWidget):
     # --- the person -----------------------------------------------------------------------
 
     def pick(self, row: int) -> None:
-        if 0 <= row < len(self._hits):
-            self.show_person(self._hits[row])
+        self.desk.pick(row)
 
     def show_person(self, member: Member) -> bool:
         """Show eligibility, history and what may be received; True when a handout may go."""
@@ -390,6 +334,16 @@ class HandoutScreen(QWidget):
                 Tone.ERROR, refusal_text(status), tr("aid.ui.refused_detail"), sticky=True
             )
             self.sounds.play("error")
+            return False
+        if status.short:  # the shelf is empty here: handing out is a decision, not a scan
+            left = "，".join(f"{x.item_name} {max(x.quantity, 0)}{x.unit}" for x in status.short)
+            self.band.show_result(
+                Tone.REPEAT,
+                tr("aid.ui.short", name=member.name, left=left),
+                tr("aid.ui.short_detail"),
+                sticky=True,
+            )
+            self.sounds.play("repeat")
             return False
         self.band.show_result(
             Tone.ASK,
@@ -434,7 +388,7 @@ class HandoutScreen(QWidget):
         elif char := event.text():
             # The next person: a card being scanned, or a name typed.
             self.reset()
-            self.search.feed(char, time.monotonic())
+            self.search.feed(char, key_time(event))
 
     # --- hand out -------------------------------------------------------------------------
 
@@ -613,8 +567,7 @@ class HandoutScreen(QWidget):
         self.state = State.SEARCH
         self.status = None
         self.search.capturing = False
-        self.search.clear()
-        self.update_results("")
+        self.desk.clear()
         self.person.clear()
         self.history.setRowCount(0)
         if self.band.tone is Tone.ASK:

@@ -35,6 +35,7 @@ from desktop.printing import campaign_report
 from desktop.services.aid import campaigns, stock
 from desktop.services.aid import report as aid_report
 from ui.changes import follow
+from ui.files import in_documents
 from ui.session.state import DeskSession
 from ui.tables import read_only_rows
 from ui.tasks import DbOp
@@ -248,7 +249,9 @@ class StockScreen(QWidget):
     def _ask_report_path(self, suffix: str) -> str:
         assert self.campaign is not None
         name = f"{self.campaign.name}.{suffix}"
-        path, _ = QFileDialog.getSaveFileName(self, tr(f"aid.ui.report_{suffix}"), name)
+        path, _ = QFileDialog.getSaveFileName(
+            self, tr(f"aid.ui.report_{suffix}"), in_documents(name)
+        )
         return path
 
     def export(self, suffix: str) -> None:

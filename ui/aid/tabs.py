@@ -11,7 +11,9 @@ from ui.session.state import DeskSession
 from ui.sound import Sounds
 
 
-def add_aid_tabs(tabs: QTabWidget, session: DeskSession, sounds: Sounds) -> None:
+def add_aid_tabs(tabs: QTabWidget, session: DeskSession, sounds: Sounds) -> HandoutScreen:
     """Each screen follows the other's writes through the changes bus (ui.changes)."""
-    tabs.addTab(HandoutScreen(session, sounds), tr("aid.ui.tab_handout"))
+    handout = HandoutScreen(session, sounds)
+    tabs.addTab(handout, tr("aid.ui.tab_handout"))
     tabs.addTab(StockScreen(session), tr("aid.ui.tab_stock"))
+    return handout

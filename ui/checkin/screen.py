@@ -8,7 +8,6 @@ a second visit anyway. A scanner burst that names one member records at once.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from enum import Enum
 
@@ -20,12 +19,9 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -33,24 +29,29 @@ from PySide6.QtWidgets import (
 from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError, NotFound, RuleViolation
 from desktop.domain.model import Member, Visit
-from desktop.domain.people import mask_phone
 from desktop.i18n import describe, join, tr
 from desktop.services.cards import printouts
 from desktop.services.desk.settings import DeskSettings, read_settings
 from desktop.services.members import commands as members
-from desktop.services.members import queries as member_queries
 from desktop.services.visits import checkin
 from desktop.services.visits import queries as visit_queries
 from ui.changes import follow
 from ui.checkin.band import ResultBand, Tone
-from ui.checkin.search_box import BURST_MAX_GAP_S, SearchBox
 from ui.checkin.services_panel import ServicesPanel
 from ui.checkin.today_panel import TodayPanel
+from ui.desk.scan_desk import (
+    Column,
+    ScanDesk,
+    name_column,
+    number_column,
+    occupation_column,
+    phone_column,
+)
 from ui.desk.scan_queue import ScanQueue
+from ui.desk.search_box import BURST_MAX_GAP_S, key_time
 from ui.printing import preview
 from ui.session.state import DeskSession
 from ui.sound import Sounds
-from ui.tables import read_only_rows, step_selection
 from ui.tasks import DbOp
 
 log = logging.getLogger(__name__)
@@ -81,25 +82,27 @@ class CheckInScreen(QWidget):
         # While a member is picked, a number key toggles a service, unless more keys follow
         # at scanner speed: then it was the first character of the next card.
         self._held: list[tuple[str, float]] = []
-        self._hits: list[Member] = []
         settings = read_settings(session.desk.uow())
         offered, defaults = settings.offered_services, settings.default_services
         self.occupations = settings.occupations
 
-        self.search = SearchBox()
-        self.search.setPlaceholderText(tr("checkin.placeholder"))
-        self.search.setMinimumHeight(48)
-        self.search.setStyleSheet("font-size:22px; padding:4px 10px;")
-        self.search.textChanged.connect(self._text_changed)
-        # During a scanner burst, search once the burst pauses, not on each of its keys.
-        self._search_later = QTimer(self)
-        self._search_later.setSingleShot(True)
-        self._search_later.setInterval(60)
-        self._search_later.timeout.connect(lambda: self.update_results(self.search.text()))
-        self.search.submitted.connect(self.submit)
-        self.search.navigate.connect(self._move)
+        state = Column(
+            tr("checkin.col_state"),
+            lambda m: tr("checkin.state_active") if m.active else tr("checkin.state_inactive"),
+        )
+        self.desk = ScanDesk(
+            session,
+            name="checkin",
+            placeholder=tr("checkin.placeholder"),
+            columns=[name_column(), number_column(), phone_column(), occupation_column(), state],
+            on_scan=self.check_in_scanned,
+            on_pick=self.pick_member,
+            refuse=self._refuse,
+        )
+        self.search, self.results = self.desk.search, self.desk.results
         self.search.escaped.connect(self.reset)
         self.search.key_for_state.connect(self._state_key)
+        self.search.take_key = self._service_key_on_row
         self._hold_timer = QTimer(self)
         self._hold_timer.setSingleShot(True)
         self._hold_timer.setInterval(int(BURST_MAX_GAP_S * 1000) + 10)
@@ -114,23 +117,6 @@ class CheckInScreen(QWidget):
         for button in (self.register_button, self.anonymous_button):
             button.setMinimumHeight(48)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-
-        self.results = QTableWidget(0, 5)
-        self.results.setObjectName("searchResults")
-        self.results.setHorizontalHeaderLabels(
-            [
-                tr("checkin.col_name"),
-                tr("checkin.col_number"),
-                tr("checkin.col_phone"),
-                tr("checkin.col_occupation"),
-                tr("checkin.col_state"),
-            ]
-        )
-        read_only_rows(self.results)
-        self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.results.setStyleSheet("font-size:16px;")
-        self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.results.cellDoubleClicked.connect(lambda row, _col: self.pick(row))
 
         self.services = self._services_panel(offered, defaults)
         self.services_hint = QLabel(tr("checkin.services_hint"))
@@ -149,14 +135,11 @@ class CheckInScreen(QWidget):
 
         self.today.ask_void_reason = ask_then_back_to_input
 
-        top = QHBoxLayout()
-        top.addWidget(self.search, 1)
-        top.addWidget(self.register_button)
-        top.addWidget(self.anonymous_button)
+        self.desk.top.addWidget(self.register_button)
+        self.desk.top.addWidget(self.anonymous_button)
 
         left = self._left = QVBoxLayout()
-        left.addLayout(top)
-        left.addWidget(self.results, 1)
+        left.addWidget(self.desk, 1)
         left.addWidget(self.services_hint)
         left.addWidget(self.services)
 
@@ -197,65 +180,44 @@ class CheckInScreen(QWidget):
     # --- search ---------------------------------------------------------------------------
 
     def focus_input(self) -> None:
-        self.search.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.desk.focus()
 
-    def _text_changed(self, text: str) -> None:
-        if text and self.search.typing_fast():
-            self._search_later.start()
-        else:
-            self._search_later.stop()
-            self.update_results(text)
+    @property
+    def _hits(self) -> list[Member]:
+        return self.desk.hits
 
     def update_results(self, text: str) -> None:
-        if self.state is not State.SEARCH:
-            return
-        self._hits = (
-            member_queries.search_members(self.session.desk.uow(), text) if text.strip() else []
-        )
-        self.results.setRowCount(len(self._hits))
-        for row, member in enumerate(self._hits):
-            cells = [
-                member.name,
-                member.member_number,
-                mask_phone(member.phone) if member.phone else "",
-                member.occupation,
-                tr("checkin.state_active") if member.active else tr("checkin.state_inactive"),
-            ]
-            for column, value in enumerate(cells):
-                item = QTableWidgetItem(value)
-                if not member.active:
-                    item.setForeground(Qt.GlobalColor.gray)
-                self.results.setItem(row, column, item)
-        if self._hits:
-            self.results.selectRow(0)
-
-    def _move(self, step: int) -> None:
-        step_selection(self.results, len(self._hits), step)
+        self.desk.update_results(text)
 
     def submit(self, text: str, scanned: bool) -> None:
-        if self._search_later.isActive():
-            self._search_later.stop()
-            if not scanned:
-                self.update_results(text)
-        text = text.strip()
-        if not text:
-            return
-        if scanned:
-            self.search.clear()  # ready for the next card at once
-            self.check_in_scanned(text)
-            return
-        rows = self.results.selectionModel().selectedRows()
-        if self._hits:
-            self.pick(rows[0].row() if rows else 0)
-            return
-        self._refuse(tr("checkin.not_found_title"), tr("checkin.not_found_detail", text=text[:40]))
+        self.desk.submit(text, scanned)
+
+    def _service_key_on_row(self, event: QKeyEvent, at: float) -> bool:
+        """A service's number key typed after a name, with a row highlighted: that person is
+        picked and the key toggles their service ("张" then 3), rather than searching "张3".
+        Not in a phone tail or a member number being typed, nor at scanner speed."""
+        char, row = event.text(), self.desk.highlighted()
+        text = self.search.text().strip().upper()
+        if (
+            row is None
+            or not self.services.binds(char)
+            or any(c.isdigit() for c in text)
+            or any(m.member_number.upper().startswith(text) for m in self.desk.hits)
+            or self.search.follows_fast(at)
+        ):
+            return False
+        self.pick(row)
+        if self.state is State.CONFIRM:
+            self._held.append((char, at))
+            self._hold_timer.start()
+        return True
 
     # --- the flow -------------------------------------------------------------------------
 
     def pick(self, row: int) -> None:
-        if not 0 <= row < len(self._hits):
-            return
-        member = self._hits[row]
+        self.desk.pick(row)
+
+    def pick_member(self, member: Member) -> None:
         if not member.active:
             self._refuse(
                 tr("checkin.inactive_title", name=member.name),
@@ -275,7 +237,7 @@ class CheckInScreen(QWidget):
 
     def _state_key(self, event: QKeyEvent) -> None:
         """Keys while a member is picked (CONFIRM) or a repeat is shown (REPEAT)."""
-        key, now = event.key(), time.monotonic()
+        key, now = event.key(), key_time(event)
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self._release_held()
             if self.picked is None:
@@ -403,9 +365,8 @@ class CheckInScreen(QWidget):
         self.state = State.SEARCH
         self.picked = None
         self.search.capturing = False
-        self.search.clear()
+        self.desk.clear()
         self.services.reset()
-        self.update_results("")
         if self.band.tone in (Tone.ASK, Tone.REPEAT):
             self.band.clear()
         self.focus_input()

@@ -31,6 +31,7 @@ from desktop.domain.model import Role
 from desktop.i18n import tr
 from desktop.services.reports import exports
 from desktop.services.reports.exports import ExportRequest, ExportResult
+from ui.files import in_documents
 from ui.session.state import DeskSession
 from ui.tasks import PoolOp
 
@@ -130,7 +131,7 @@ class ExportDialog(QDialog):
 
     def _ask_path(self, suggested: str) -> str:
         path, _filter = QFileDialog.getSaveFileName(
-            self, tr("export.title"), suggested, "Excel (*.xlsx);;CSV (*.csv)"
+            self, tr("export.title"), in_documents(suggested), "Excel (*.xlsx);;CSV (*.csv)"
         )
         return path
 

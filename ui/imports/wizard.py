@@ -46,6 +46,7 @@ from desktop.i18n import describe, tr
 from desktop.services.reports import imports
 from desktop.services.reports.imports import ImportOptions, ImportResult, PreviewRow, SheetLayout
 from ui.errors import show_error
+from ui.files import in_documents
 from ui.session.state import DeskSession
 from ui.tasks import PoolOp
 
@@ -109,7 +110,7 @@ class FilePage(QWizardPage):
 
     def browse(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
-            self, tr("import.page_file"), "", tr("import.file_filter")
+            self, tr("import.page_file"), in_documents(), tr("import.file_filter")
         )
         if path:
             self.load(path)
@@ -273,7 +274,20 @@ class MappingPage(QWizardPage):
                 continue
             for c, name in enumerate(FIELDS, start=1):
                 self.preview.setItem(r, c, QTableWidgetItem(shown.values.get(name, "")))
-        self.preview.resizeColumnsToContents()
+        self._fit_columns(rows)
+
+    def _fit_columns(self, rows: list[PreviewRow]) -> None:
+        """Every mapped field in view: each column as wide as its heading and values (a
+        row's problem, spanning them all, does not widen the first); fields not imported
+        are hidden."""
+        mapped = set(self.mapping().values())
+        metrics = self.preview.fontMetrics()
+        self.preview.resizeColumnToContents(0)
+        for c, name in enumerate(FIELDS, start=1):
+            self.preview.setColumnHidden(c, name not in mapped)
+            texts = [tr("field." + name), *(r.values.get(name, "") for r in rows)]
+            widest = max(metrics.horizontalAdvance(t) for t in texts)
+            self.preview.setColumnWidth(c, min(widest + 24, 260))
 
     def isComplete(self) -> bool:
         try:
@@ -401,7 +415,7 @@ class RunPage(QWizardPage):
 
     def _ask_path(self, suggested: str) -> str:
         path, _filter = QFileDialog.getSaveFileName(
-            self, tr("import.save_rejects"), suggested, "Excel (*.xlsx)"
+            self, tr("import.save_rejects"), in_documents(suggested), "Excel (*.xlsx)"
         )
         return path
 

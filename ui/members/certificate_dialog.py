@@ -30,6 +30,7 @@ from desktop.services.cards import printouts
 from desktop.services.certificates import commands as certificates
 from desktop.services.certificates.commands import CertificateForm, IssuedCertificate
 from ui.errors import show_error
+from ui.files import desk_qdate
 from ui.printing import preview
 from ui.session.state import DeskSession
 from ui.tasks import DbOp, PoolOp
@@ -75,7 +76,7 @@ class OptionalDateEdit(QDateEdit):
 
     def stepBy(self, steps: int) -> None:
         if self.date() == NO_DATE:  # up/down from "none" starts at today, not in 2000
-            self.setDate(QDate.currentDate())
+            self.setDate(desk_qdate())
             return
         super().stepBy(steps)
 
@@ -87,7 +88,7 @@ class OptionalDateEdit(QDateEdit):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Show and self.date() == NO_DATE:
-            today = QDate.currentDate()  # the popup opens on this month, not on the minimum
+            today = desk_qdate()  # the popup opens on this month, not on the minimum
             self.calendarWidget().setCurrentPage(today.year(), today.month())
         return super().eventFilter(watched, event)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -45,6 +46,12 @@ class MemberFormDialog(QDialog):
     """``exec()``, then ``saved_member`` holds the member registered, edited or chosen.
 
     ``opened_existing`` is set when the person picked a likely duplicate instead.
+
+    A walk-in is registered with the keyboard alone, in as few keys as can be: name, then
+    the phone (its first digit moves there by itself), then Enter, which is the person's
+    consent, read out on the button ("本人同意 · 登记"); a second button registers a name
+    alone without consent. The optional fields sit below, out of the tab order's way. When
+    the phone is already on file, Enter means "that is this person", never "save anyway".
     """
 
     def __init__(
@@ -93,19 +100,40 @@ class MemberFormDialog(QDialog):
             else tr("form.id_hint")
         )
         self.consent = QCheckBox(tr("form.consent"))
+        self.consent.setObjectName("consentBox")
         self.clear_id = QCheckBox(tr("form.clear_id"))
         self.clear_id.setVisible(bool(member and member.id_last4))
 
         form = QFormLayout()
         form.addRow(tr("form.name") + " *", self.name)
         form.addRow(tr("form.phone"), self.phone)
+        self.consent_text = QLabel(tr("form.consent"))
+        self.consent_text.setObjectName("consentText")
+        self.consent_text.setWordWrap(True)
+        self.consent_text.setStyleSheet("color:#37474f;")
+        if member is None:  # a new member agrees with the button that registers them
+            self.consent.hide()
+            form.addRow("", self.consent_text)
+        else:
+            self.consent_text.hide()
+            self.consent.setText("")
+            self.consent.setToolTip(tr("form.consent"))
+            consent_row = QHBoxLayout()
+            consent_row.addWidget(self.consent)
+            consent_label = QLabel(tr("form.consent"))
+            consent_label.setWordWrap(True)
+            consent_label.setBuddy(self.consent)
+            consent_row.addWidget(consent_label, 1)
+            form.addRow("", consent_row)
+        optional = QLabel(tr("form.optional"))
+        optional.setStyleSheet("color:#546e7a; margin-top:8px;")
+        form.addRow(optional)
         form.addRow(tr("form.occupation"), self.occupation)
         form.addRow(tr("form.employer"), self.employer)
         form.addRow(tr("form.union_branch"), self.union_branch)
         form.addRow(tr("form.tags"), tag_row)
         form.addRow(tr("form.id_number"), self.id_number)
         form.addRow("", self.clear_id)
-        form.addRow("", self.consent)
 
         self.duplicates = QLabel()
         self.duplicates.setObjectName("duplicateWarning")
@@ -129,10 +157,19 @@ class MemberFormDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText(accept_label or tr("form.save"))
+        self.action = accept_label or tr("form.save")
+        self.save_button.setText(self._save_text())
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("form.cancel"))
-        self.buttons.accepted.connect(self.save)
+        self.buttons.accepted.connect(self._save_clicked)
         self.buttons.rejected.connect(self.reject)
+        self.name_only_button: QPushButton | None = None
+        if member is None:
+            self.name_only_button = self.buttons.addButton(
+                tr("form.name_only"), QDialogButtonBox.ButtonRole.ActionRole
+            )
+            self.name_only_button.setObjectName("nameOnly")
+            self.name_only_button.clicked.connect(self._save_name_only)
+        self.save_button.setDefault(True)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -149,6 +186,10 @@ class MemberFormDialog(QDialog):
             name, phone = split_prefill(prefill)
             self.name.setText(name)
             self.phone.setText(phone)
+        self.name.installEventFilter(self)
+        self.name.returnPressed.connect(self._name_entered)
+        self.setTabOrder(self.name, self.phone)
+        self.setTabOrder(self.phone, self.save_button)
 
         self._dup_timer = QTimer(self)
         self._dup_timer.setSingleShot(True)
@@ -157,7 +198,52 @@ class MemberFormDialog(QDialog):
         for edit in (self.name, self.phone, self.id_number):
             edit.textChanged.connect(self._dup_timer.start)
         self.phone.textChanged.connect(self._reset_confirmation)
-        self.name.setFocus()
+        # The name came from the search box: the phone is what is left to type.
+        (self.phone if self.name.text() and not self.phone.text() else self.name).setFocus()
+
+    def _save_text(self) -> str:
+        if self.member is not None:
+            return self.action
+        return tr("form.agree_and", action=self.action)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A digit typed in the name is the phone number starting: it goes there."""
+        if (
+            watched is self.name
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.text()
+            and event.text().isdigit()
+        ):
+            self.phone.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.phone.insert(event.text())
+            return True
+        return super().eventFilter(watched, event)
+
+    def _name_entered(self) -> None:
+        if not self.phone.text():
+            self.phone.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter in the name field with no phone yet moves on instead of saving.
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.name.hasFocus()
+            and not self.phone.text()
+            and self.member is None
+        ):
+            self._name_entered()
+            return
+        super().keyPressEvent(event)
+
+    def _save_clicked(self) -> None:
+        if self.member is None:
+            self.consent.setChecked(True)  # the button says so: "本人同意 · 登记"
+        self.save()
+
+    def _save_name_only(self) -> None:
+        self.consent.setChecked(False)
+        self.save()
 
     def _fill(self, member: Member) -> None:
         self.name.setText(member.name)
@@ -194,6 +280,7 @@ class MemberFormDialog(QDialog):
         if not hints:
             self.duplicates.hide()
             self.open_existing.hide()
+            self._default_is_existing(False)
             return
         lines = []
         for hint in hints[:3]:
@@ -211,6 +298,14 @@ class MemberFormDialog(QDialog):
         self.duplicates.setText(tr("form.dup_title") + "\n" + "\n".join(lines))
         self.duplicates.show()
         self.open_existing.setVisible(self.member is None)
+        self._default_is_existing(self.member is None)
+
+    def _default_is_existing(self, existing: bool) -> None:
+        """With a likely duplicate shown, Enter opens that person; saving anyway is a click."""
+        self.open_existing.setDefault(existing)
+        self.open_existing.setAutoDefault(existing)
+        self.save_button.setDefault(not existing)
+        self.save_button.setAutoDefault(not existing)
 
     def _open_existing(self) -> None:
         if self._hints:
@@ -221,7 +316,7 @@ class MemberFormDialog(QDialog):
     def _reset_confirmation(self) -> None:
         if self._confirm_same_phone:
             self._confirm_same_phone = False
-            self.save_button.setText(tr("form.save"))
+            self.save_button.setText(self._save_text())
 
     def save(self) -> None:
         self.error.clear()
@@ -257,6 +352,8 @@ class MemberFormDialog(QDialog):
         if error.code == "member.duplicate_phone":
             self._confirm_same_phone = True
             self.save_button.setText(tr("form.save_anyway"))
+            self.check_duplicates()  # shows who has that phone; Enter opens them
+            self.open_existing.setFocus(Qt.FocusReason.OtherFocusReason)
         field = {
             "name": self.name,
             "phone": self.phone,

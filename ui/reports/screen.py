@@ -42,6 +42,7 @@ from desktop.domain.report import MonthlyReport, Tally
 from desktop.i18n import tr
 from desktop.printing.monthly_report import monthly_report_pdf, subtitle, summary_lines
 from desktop.services.reports import monthly as monthly_report
+from ui.files import in_documents
 from ui.printing import preview
 from ui.session.state import DeskSession
 from ui.tasks import PoolOp
@@ -344,7 +345,7 @@ class ReportScreen(QWidget):
     def _ask_path(self, suggested: str, kind: str) -> str:
         pattern = "PDF (*.pdf)" if kind == "pdf" else "Excel (*.xlsx)"
         path, _filter = QFileDialog.getSaveFileName(
-            self, tr("report.save_title"), suggested, pattern
+            self, tr("report.save_title"), in_documents(suggested), pattern
         )
         return path
 

@@ -42,7 +42,8 @@ class ResolveDialog(QDialog):
         self.setWindowTitle(tr("sync_screen.resolve_title"))
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
-        heading = QLabel(tr("conflict.kind." + conflict.kind))
+        about = tr("conflict.about", person=conflict.person) if conflict.person else ""
+        heading = QLabel(tr("conflict.kind." + conflict.kind) + about)
         heading.setStyleSheet("font-size:16px; font-weight:bold;")
         layout.addWidget(heading)
         for side in conflict.sides:

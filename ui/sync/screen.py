@@ -190,8 +190,11 @@ class SyncScreen(QWidget):
                 if conflict.status == "open"
                 else tr("sync_screen.resolved_with", note=conflict.note or "")
             )
+            kind = tr("conflict.kind." + conflict.kind)
+            if conflict.person:
+                kind += "\n" + conflict.person
             cells = (
-                tr("conflict.kind." + conflict.kind),
+                kind,
                 "\n".join(side_text(side) for side in conflict.sides),
                 state_text,
             )

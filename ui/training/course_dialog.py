@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -23,6 +23,7 @@ from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError
 from desktop.i18n import describe, tr
 from desktop.services.training import courses
+from ui.files import desk_qdate
 from ui.session.state import DeskSession
 from ui.tasks import DbOp
 
@@ -64,7 +65,7 @@ class CourseDialog(QDialog):
         self.walk_ins.addItem(tr("course.walk_ins_refuse"), "refuse")
         self.certificate = QComboBox()
         self.certificate.addItems(list(TITLES))
-        self.day = QDateEdit(QDate.currentDate())
+        self.day = QDateEdit(desk_qdate())
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")
         self.starts = QLineEdit("14:00")

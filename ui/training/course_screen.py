@@ -31,16 +31,23 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.changes import Changes
 from desktop.domain.clock import shown
+from desktop.domain.errors import AppError
 from desktop.domain.training import AttendanceStatus
-from desktop.i18n import tr
+from desktop.i18n import describe, tr
 from desktop.services.certificates.commands import known_address
 from desktop.services.desk import operators
-from desktop.services.members import queries as member_queries
 from desktop.services.training import attendance, completion, courses, rosters
 from desktop.services.training import report as course_report
 from ui.changes import follow
-from ui.checkin.search_box import SearchBox
+from ui.desk.scan_desk import (
+    ScanDesk,
+    name_column,
+    number_column,
+    occupation_column,
+    phone_column,
+)
 from ui.errors import show_error
+from ui.files import desk_qdate, in_documents
 from ui.printing import preview
 from ui.session.state import DeskSession
 from ui.tables import read_only_rows
@@ -170,10 +177,19 @@ class CourseScreen(QWidget):
 
     def _roster_page(self) -> QWidget:
         page = QWidget()
-        self.enrol_box = SearchBox()
-        self.enrol_box.setObjectName("enrolSearch")
-        self.enrol_box.setPlaceholderText(tr("course.enrol_placeholder"))
-        self.enrol_box.submitted.connect(self.enrol)
+        # The check-in desk's search and live result list: scan a card, or type and pick.
+        self.enrol_desk = ScanDesk(
+            self.session,
+            name="enrol",
+            placeholder=tr("course.enrol_placeholder"),
+            columns=[name_column(), number_column(), phone_column(), occupation_column()],
+            on_scan=lambda text: self.enrol_person(ref=text),
+            on_pick=lambda member: self.enrol_person(member_id=member.id),
+            refuse=lambda title, detail: self._enrol_refused(f"{title} {detail}"),
+        )
+        self.enrol_desk.results.setMaximumHeight(160)
+        self.enrol_box = self.enrol_desk.search
+        self.enrol_box.escaped.connect(self.enrol_desk.clear)
         self.roster = _table(
             [
                 tr("report.name"),
@@ -190,7 +206,7 @@ class CourseScreen(QWidget):
         out = QPushButton(tr("course.withdraw"))
         out.clicked.connect(self.withdraw)
         layout = QVBoxLayout(page)
-        layout.addWidget(self.enrol_box)
+        layout.addWidget(self.enrol_desk)
         layout.addWidget(self.roster_note)
         layout.addWidget(self.roster, 1)
         row = QHBoxLayout()
@@ -427,25 +443,36 @@ class CourseScreen(QWidget):
             self.open_door.emit(session_id)
 
     def enrol(self, text: str, scanned: bool) -> None:
-        if self.course_id is None or not text.strip():
+        """Enter in the enrolment field: a scanned card, or the highlighted person."""
+        self.enrol_desk.submit(text, scanned)
+
+    def enrol_person(self, ref: str = "", member_id: str = "") -> None:
+        if self.course_id is None:
             return
-        uow = self.session.desk.uow()
-        member_id = ""
-        if not scanned:
-            hits = member_queries.search_members(uow, text, limit=2)
-            if len(hits) != 1:
-                self.roster_note.setText(tr("course.enrol_pick", text=text[:40]))
-                return
-            member_id = hits[0].id
-        course_id, ctx = self.course_id, self.session.ctx()
-        self.enrol_box.clear()
+        course_id, uow, ctx = self.course_id, self.session.desk.uow(), self.session.ctx()
+        # Cleared before the write: a refused entry never prefixes the next scan.
+        self.enrol_desk.clear()
 
         def said(result: object) -> None:
             assert isinstance(result, rosters.EnrolResult)
             word = tr("enrolment." + result.outcome)
             self.roster_note.setText(f"{result.member.name}  {word}")
+            self.refresh()
+            self.enrol_desk.focus()
 
-        self._run(lambda: rosters.enrol(course_id, text, uow, ctx, member_id=member_id), said)
+        def refused(error: Exception) -> None:
+            if not isinstance(error, AppError):
+                raise error
+            self._enrol_refused(describe(error))
+
+        DbOp(self, lambda: rosters.enrol(course_id, ref, uow, ctx, member_id=member_id)).publish(
+            self.session.changes, TRAINING
+        ).success(said).failure(refused).run()
+
+    def _enrol_refused(self, text: str) -> None:
+        self.roster_note.setText(f"<span style='color:#c62828'>{text}</span>")
+        self.enrol_desk.clear()
+        self.enrol_desk.focus()
 
     def import_roster(self) -> None:
         if self.course_id is None:
@@ -567,9 +594,9 @@ class CourseScreen(QWidget):
 
     def _ask_path(self, title: str, pattern: str, save: bool) -> str | None:
         if save:
-            path, _ = QFileDialog.getSaveFileName(self, title, "", pattern)
+            path, _ = QFileDialog.getSaveFileName(self, title, in_documents(), pattern)
         else:
-            path, _ = QFileDialog.getOpenFileName(self, title, "", pattern)
+            path, _ = QFileDialog.getOpenFileName(self, title, in_documents(), pattern)
         return path or None
 
     def trail(self, session_id: str, member_id: str) -> list[str]:
@@ -604,7 +631,7 @@ class SessionDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("course.move_session" if current else "course.add_session"))
-        day = QDate.fromString(current.on_date, "yyyy-MM-dd") if current else QDate.currentDate()
+        day = QDate.fromString(current.on_date, "yyyy-MM-dd") if current else desk_qdate()
         self.day = QDateEdit(day)
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")

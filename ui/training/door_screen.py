@@ -10,11 +10,10 @@ is being written wait their turn, so a burst of 60 people loses nobody.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,21 +32,20 @@ from PySide6.QtWidgets import (
 from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError, NotFound
 from desktop.domain.model import Member
-from desktop.domain.people import mask_phone
 from desktop.domain.training import AttendanceStatus
 from desktop.i18n import describe, tr
-from desktop.services.members import queries as member_queries
 from desktop.services.training import attendance, courses, rosters
 from desktop.services.training.attendance import DoorOutcome, DoorResult
 from desktop.services.training.report import counters_line, door_message, local_time, status_word
 from ui.changes import follow
 from ui.checkin.band import ResultBand, Tone
-from ui.checkin.search_box import SearchBox
+from ui.desk.scan_desk import ScanDesk, name_column, number_column, phone_column
 from ui.desk.scan_queue import ScanQueue
+from ui.desk.search_box import key_time
 from ui.printing import preview
 from ui.session.state import DeskSession
 from ui.sound import Sounds
-from ui.tables import read_only_rows, step_selection
+from ui.tables import read_only_rows
 from ui.tasks import DbOp
 
 log = logging.getLogger(__name__)
@@ -76,7 +74,6 @@ class DoorScreen(QWidget):
         self.scans: ScanQueue[tuple[str, str, bool]] = ScanQueue(
             self._mark_now, ready=lambda: self.waiting_walk_in is None
         )
-        self._hits: list[Member] = []
         # Replaced in tests: how a finished PDF reaches the person.
         self.show_pdf: Callable[[bytes, str], bool] = lambda pdf, title: preview(self, pdf, title)
         self.ask_note: Callable[[str], str | None] = self._ask_note
@@ -89,31 +86,19 @@ class DoorScreen(QWidget):
         self.counters.setObjectName("doorCounters")
         self.counters.setStyleSheet("font-size:18px; font-weight:bold; color:#263238;")
 
-        self.search = SearchBox()
-        self.search.setObjectName("doorSearch")
-        self.search.setPlaceholderText(tr("door.placeholder"))
-        self.search.setMinimumHeight(48)
-        self.search.setStyleSheet("font-size:22px; padding:4px 10px;")
-        self.search.textChanged.connect(self._text_changed)
-        self._search_later = QTimer(self)
-        self._search_later.setSingleShot(True)
-        self._search_later.setInterval(60)
-        self._search_later.timeout.connect(lambda: self.update_results(self.search.text()))
-        self.search.submitted.connect(self.submit)
-        self.search.navigate.connect(self._move)
+        self.desk = ScanDesk(
+            session,
+            name="door",
+            placeholder=tr("door.placeholder"),
+            columns=[name_column(), number_column(), phone_column()],
+            on_scan=lambda text: self.mark(ref=text),
+            on_pick=lambda member: self.mark(member_id=member.id),
+            refuse=self._refuse,
+        )
+        self.search, self.results = self.desk.search, self.desk.results
         self.search.escaped.connect(self.reset)
         self.search.key_for_state.connect(self._state_key)
-
-        self.results = QTableWidget(0, 3)
-        self.results.setObjectName("doorResults")
-        self.results.setHorizontalHeaderLabels(
-            [tr("checkin.col_name"), tr("checkin.col_number"), tr("checkin.col_phone")]
-        )
-        read_only_rows(self.results)
-        self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.results.setMaximumHeight(170)
-        self.results.cellDoubleClicked.connect(lambda row, _col: self.pick(row))
 
         self.band = ResultBand(tr("door.idle"))
 
@@ -138,6 +123,7 @@ class DoorScreen(QWidget):
         self.close_button.setObjectName("doorClose")
         self.close_button.clicked.connect(self.close_session)
         self.sheet_button = QPushButton(tr("door.print_sheet"))
+        self.sheet_button.setObjectName("doorSheetPrint")
         self.sheet_button.clicked.connect(self.print_sheet)
         for button in (self.excuse_button, self.close_button, self.sheet_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -149,9 +135,7 @@ class DoorScreen(QWidget):
         top.addWidget(self.picker, 1)
         left = QVBoxLayout()
         left.addLayout(top)
-        left.addWidget(self.search)
-        left.addWidget(self.results)
-        left.addWidget(self.band)
+        left.addWidget(self.desk)
         left.addWidget(self.counters)
         left.addStretch(1)
         right = QVBoxLayout()
@@ -160,9 +144,12 @@ class DoorScreen(QWidget):
         for button in (self.excuse_button, self.sheet_button, self.close_button):
             buttons.addWidget(button)
         right.addLayout(buttons)
-        layout = QHBoxLayout(self)
-        layout.addLayout(left, 3)
-        layout.addLayout(right, 2)
+        body = QHBoxLayout()
+        body.addLayout(left, 3)
+        body.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.band)  # full width, as at the check-in desk
         self.reload_sessions()
         follow(session.changes, self, lambda c: c.training, self._training_changed)
 
@@ -209,6 +196,8 @@ class DoorScreen(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        for button in (self.excuse_button, self.close_button, self.sheet_button):
+            button.setEnabled(self.session_id is not None)
         if self.session_id is None:
             self.counters.setText(tr("door.no_session"))
             self.sheet.setRowCount(0)
@@ -221,7 +210,9 @@ class DoorScreen(QWidget):
             word = status_word(line.status, line.conflict) or tr("attendance.none")
             if line.walk_in:
                 word += " " + tr("door.walk_in_flag")
-            cells = [line.name, line.member_number, word, local_time(line.marked_at)]
+            # An absence is marked when the session closes: that time says nothing.
+            at = "" if line.status is AttendanceStatus.ABSENT else local_time(line.marked_at)
+            cells = [line.name, line.member_number, word, at]
             for column, value in enumerate(cells):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, line.member_id)
@@ -232,53 +223,20 @@ class DoorScreen(QWidget):
     # --- input ------------------------------------------------------------------------------
 
     def focus_input(self) -> None:
-        self.search.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.desk.focus()
 
-    def _text_changed(self, text: str) -> None:
-        if text and self.search.typing_fast():
-            self._search_later.start()
-        else:
-            self._search_later.stop()
-            self.update_results(text)
+    @property
+    def _hits(self) -> list[Member]:
+        return self.desk.hits
 
     def update_results(self, text: str) -> None:
-        if self.waiting_walk_in is not None:
-            return
-        self._hits = (
-            member_queries.search_members(self.session.desk.uow(), text) if text.strip() else []
-        )
-        self.results.setRowCount(len(self._hits))
-        for row, member in enumerate(self._hits):
-            phone = mask_phone(member.phone) if member.phone else ""
-            for column, value in enumerate([member.name, member.member_number, phone]):
-                self.results.setItem(row, column, QTableWidgetItem(value))
-        if self._hits:
-            self.results.selectRow(0)
-
-    def _move(self, step: int) -> None:
-        step_selection(self.results, len(self._hits), step)
+        self.desk.update_results(text)
 
     def submit(self, text: str, scanned: bool) -> None:
-        if self._search_later.isActive():
-            self._search_later.stop()
-            if not scanned:
-                self.update_results(text)
-        text = text.strip()
-        if not text:
-            return
-        if scanned:
-            self.search.clear()  # ready for the next card at once
-            self.mark(ref=text)
-            return
-        rows = self.results.selectionModel().selectedRows()
-        if self._hits:
-            self.pick(rows[0].row() if rows else 0)
-            return
-        self._refuse(tr("checkin.not_found_title"), tr("checkin.not_found_detail", text=text[:40]))
+        self.desk.submit(text, scanned)
 
     def pick(self, row: int) -> None:
-        if 0 <= row < len(self._hits):
-            self.mark(member_id=self._hits[row].id)
+        self.desk.pick(row)
 
     def _state_key(self, event: QKeyEvent) -> None:
         """Keys while a walk-in is offered: Enter enrols and marks, Esc refuses."""
@@ -298,7 +256,7 @@ class DoorScreen(QWidget):
             # is served; the walk-in was not enrolled (only Enter does that).
             self.reset()
             self.band.clear()
-            self.search.feed(char, time.monotonic())
+            self.search.feed(char, key_time(event))
 
     # --- marking ----------------------------------------------------------------------------
 
@@ -373,8 +331,7 @@ class DoorScreen(QWidget):
     def reset(self) -> None:
         self.waiting_walk_in = None
         self.search.capturing = False
-        self.search.clear()
-        self.update_results("")
+        self.desk.clear()
         if self.band.tone is Tone.ASK:
             self.band.clear()
         self.focus_input()
@@ -420,12 +377,9 @@ class DoorScreen(QWidget):
         if self.session_id is None:
             return
         waiting = attendance.counters(self.session.desk.uow(), self.session_id).not_arrived
-        if confirm:
-            answer = QMessageBox.question(
-                self, tr("door.close"), tr("door.close_confirm", n=waiting)
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        if confirm and not self.ask_close(waiting):
+            self.focus_input()
+            return
         session_id, uow, ctx = self.session_id, self.session.desk.uow(), self.session.ctx()
 
         def done(absent: int) -> None:
@@ -435,6 +389,20 @@ class DoorScreen(QWidget):
         DbOp(self, lambda: attendance.close_session(session_id, uow, ctx)).publish(
             self.session.changes, TRAINING
         ).success(done).run()
+
+    def ask_close(self, waiting: int) -> bool:
+        """Closing marks everyone not yet here absent: asked first, and No is the default."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            tr("door.close"),
+            tr("door.close_confirm", n=waiting),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.button(QMessageBox.StandardButton.Yes).setText(tr("door.close"))
+        box.button(QMessageBox.StandardButton.No).setText(tr("door.keep_open"))
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def print_sheet(self) -> None:
         if self.session_id is None:

@@ -256,7 +256,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "aid.ui.placeholder": (
         "扫会员卡，或输入姓名、拼音、手机尾号、会员号",
-        "Scan a member card, or type a name, pinyin, phone tail or member number",
+        "Scan a card, or type a name or phone",
     ),
     "aid.ui.idle": ("请扫卡或搜索领取人", "Scan a card or search for the recipient"),
     "aid.ui.proxy": ("代领", "Collect for"),
@@ -293,6 +293,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "aid.ui.voided": ("已作废：{reason}", "Voided: {reason}"),
     "aid.ui.overridden": ("特批", "Override"),
     "aid.ui.may_receive": ("{name} 可领取：{items}", "{name} may receive: {items}"),
+    "aid.ui.short": (
+        "{name}：本台库存不足（剩 {left}）",
+        "{name}: not enough stock at this desk ({left} left)",
+    ),
+    "aid.ui.short_detail": (
+        "仍要发放（库存将为负，请尽快补录入库）请按 Enter；Esc 返回",
+        "Enter hands out anyway (stock goes below zero: record the delivery soon); Esc goes back",
+    ),
     "aid.ui.enter_to_hand_out": (
         "按 Enter 发放默认物资包，Esc 返回",
         "Enter hands out the default package; Esc goes back",
@@ -315,8 +323,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "aid.ui.void": ("作废所选发放", "Void the selected handout"),
     "aid.ui.void_reason": ("作废原因：", "Reason for the void:"),
     "aid.ui.counters": (
-        "发放台 {desk} · 今日服务 {people} 人<br>今日已发：{out}",
-        "Desk {desk} · {people} people served today<br>Out today: {out}",
+        "本台今日服务 {people} 人<br>今日已发：{out}",
+        "This desk: {people} people served today<br>Out today: {out}",
     ),
     "aid.ui.left": ("库存剩余：{left}", "Stock left: {left}"),
     "aid.ui.levels_title": ("本发放台库存", "This desk's stock"),

@@ -49,7 +49,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the check-in screen
     "checkin.placeholder": (
         "扫会员卡，或输入 姓名 / 拼音 / 手机后四位 / 会员号",
-        "Scan a card, or type name / pinyin / phone tail / member no.",
+        "Scan a card, or type a name, phone tail or no.",
     ),
     "checkin.idle": (
         "请扫码或输入查找，↑↓ 选择，Enter 确定",
@@ -196,6 +196,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "form.dup_reason.name_phone_tail": ("姓名和手机尾号相同", "same name and phone tail"),
     "form.open_existing": ("就是此人，打开", "That's them: open"),
     "form.save": ("保存", "Save"),
+    "form.agree_and": ("本人同意 · {action}", "They agree · {action}"),
+    "form.name_only": ("不同意：只登记姓名", "No consent: name only"),
+    "form.optional": ("以下选填", "Optional"),
     "form.save_anyway": ("确认是另一个人，仍然保存", "It's someone else: save anyway"),
     "form.cancel": ("取消", "Cancel"),
 }

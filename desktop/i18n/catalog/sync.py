@@ -102,6 +102,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "conflict.kind.member.duplicate": ("疑似重复会员", "Possible duplicate member"),
     "conflict.kind.handout.limit": ("超出活动限额的发放", "Handout beyond the campaign limit"),
+    "conflict.about": ("：{person}", ": {person}"),
     "conflict.side": (
         "{name}（{station} · 设备 {device} · {operator} · {time}）",
         "{name} ({station} · device {device} · {operator} · {time})",

@@ -2,7 +2,10 @@
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "shell.tab_sync": ("同步", "Sync"),
-    "sync_bar.offline_only": ("单机使用 · 待上传 {waiting} 条", "Standalone · {waiting} waiting"),
+    "sync_bar.offline_only": (
+        "单机使用，记录保存在本机",
+        "Standalone: records are kept on this PC",
+    ),
     "sync_bar.waiting": ("待上传 {waiting} 条", "{waiting} waiting"),
     "sync_bar.running": ("正在同步…", "syncing…"),
     "sync_bar.last": ("上次同步 {at}", "last sync {at}"),

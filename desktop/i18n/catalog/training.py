@@ -131,9 +131,9 @@ MESSAGES.update(
             "{name} is not on the roster, and this course takes no walk-ins.",
         ),
         "door.counters": (
-            "应到 {expected}　已到 {present}　迟到 {late}　"
+            "应到 {expected}　已到 {arrived}（其中迟到 {late}）　"
             "请假 {excused}　缺勤 {absent}　未到 {waiting}",
-            "Expected {expected}  present {present}  late {late}  excused {excused}  "
+            "Expected {expected}  arrived {arrived} ({late} late)  excused {excused}  "
             "absent {absent}  not yet {waiting}",
         ),
         # command line
@@ -218,7 +218,7 @@ MESSAGES.update(
         # the door screen
         "door.placeholder": (
             "扫会员卡，或输入姓名 / 拼音 / 手机后四位 / 会员号",
-            "Scan a member card, or type a name, pinyin, phone tail or member number",
+            "Scan a card, or type a name, phone tail or no.",
         ),
         "door.idle": ("请扫码签到", "Scan to sign in"),
         "door.session": ("课时：", "Session:"),
@@ -240,6 +240,7 @@ MESSAGES.update(
             "change it). Close now?",
         ),
         "door.print_sheet": ("打印签到表", "Print sign-in sheet"),
+        "door.keep_open": ("继续签到", "Keep it open"),
         "door.walk_in_refused": ("未登记 {name}", "{name} not signed in"),
         "door.refused_title": ("未能签到", "Not signed in"),
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from desktop.domain.aid import (
@@ -106,6 +106,9 @@ class AidStatus:
     history: tuple[HandoutRecord, ...]  # in this campaign, voided ones too
     remaining: int | None  # handouts left; None: no per-person limit
     package: tuple[HandoutLine, ...]  # what Enter hands out
+    # Items of the package this desk keeps stock of and has fewer of than the package
+    # needs (quantity: what is left): the desk asks before handing out beyond its stock.
+    short: tuple[HandoutLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -222,7 +225,16 @@ def _status(
 def status(uow: UnitOfWork, campaign_id: str, member: Member, ctx: DeskContext) -> AidStatus:
     """Eligible or not and why, what was received (when, where, by whom), what may be now."""
     with uow.reading():
-        return _status(uow, _campaign(uow, campaign_id), member, ctx, _units(uow))
+        found = _status(uow, _campaign(uow, campaign_id), member, ctx, _units(uow))
+    stocked = {s.item_id: s for s in levels(uow, campaign_id) if s.moved_in or s.handed_out}
+    short = tuple(
+        HandoutLine(line.item_id, line.item_name, line.unit, stocked[line.item_id].left)
+        for line in found.package
+        if line.item_id in stocked
+        and stocked[line.item_id].moved_in
+        and stocked[line.item_id].left < line.quantity
+    )
+    return replace(found, short=short)
 
 
 def status_for(uow: UnitOfWork, campaign_id: str, ref: str, ctx: DeskContext) -> AidStatus:

@@ -28,6 +28,7 @@ from desktop.services.members import commands as members_commands
 from desktop.services.sync import replication
 from desktop.services.sync.replication import PulledEvent
 from desktop.storage.desk.tables import StationRow
+from desktop.storage.members.repositories import MemberRepository
 from desktop.storage.sync.outbox import payload_json
 from desktop.storage.sync.repositories import (
     QUARANTINED,
@@ -43,6 +44,7 @@ from sync.protocol import Author, contract
 from sync.protocol.events.conflicts import (
     CONFLICT_OPENED,
     CONFLICT_RESOLVED,
+    ConflictKind,
     ConflictOpened,
     ConflictResolved,
 )
@@ -142,6 +144,9 @@ class Conflict:
     detail: dict[str, Any]
     note: str | None
     resolved_at: str | None
+    # Whom it is about, in words: for a handout beyond a limit, the person who received
+    # twice ("张三 7KQ3M2-0042"), not only the campaign both sides name.
+    person: str = ""
 
 
 # --- enrolment ------------------------------------------------------------------------------
@@ -439,7 +444,16 @@ def opened_of(row: ConflictRow) -> ConflictOpened:
     return CONFLICT_OPENED.decode(json.loads(row.detail))
 
 
-def _conflict(row: ConflictRow) -> Conflict:
+def _person(uow: UnitOfWork, sides: tuple[ConflictSide, ...]) -> str:
+    numbers = {str(s.summary.get("member_number") or "") for s in sides} - {""}
+    if len(numbers) != 1:
+        return ""
+    number = numbers.pop()
+    member = uow.repo(MemberRepository).by_number(number)
+    return f"{member.name} {number}" if member is not None else number
+
+
+def _conflict(row: ConflictRow, uow: UnitOfWork) -> Conflict:
     opened = opened_of(row)
     sides = tuple(
         ConflictSide(
@@ -463,6 +477,7 @@ def _conflict(row: ConflictRow) -> Conflict:
         detail=dict(opened.detail),
         note=row.note,
         resolved_at=row.resolved_at,
+        person=_person(uow, sides) if row.kind == ConflictKind.HANDOUT_LIMIT else "",
     )
 
 
@@ -478,7 +493,8 @@ def conflicts(
     desk's station (what its lead is to resolve)."""
     with uow.reading():
         station = _own_station(uow) if here_only else None
-        return [_conflict(row) for row in uow.repo(Conflicts).list(include_resolved, station)]
+        rows = uow.repo(Conflicts).list(include_resolved, station)
+        return [_conflict(row, uow) for row in rows]
 
 
 def find_conflict(uow: UnitOfWork, ref: str) -> Conflict:
@@ -486,7 +502,9 @@ def find_conflict(uow: UnitOfWork, ref: str) -> Conflict:
     ref = ref.strip().lower()
     with uow.reading():
         found = [
-            _conflict(r) for r in uow.repo(Conflicts).list(True) if r.id.lower().startswith(ref)
+            _conflict(r, uow)
+            for r in uow.repo(Conflicts).list(True)
+            if r.id.lower().startswith(ref)
         ]
     if len(found) != 1 or not ref:
         raise NotFound("conflict.not_found", ref=ref)
@@ -536,4 +554,4 @@ def resolve_conflict(
         row.resolution = payload_json(CONFLICT_RESOLVED, payload)
         uow.outbox.append(CONFLICT_RESOLVED, row.id, payload, ctx, at)
         uow.commit()
-        return _conflict(row)
+        return _conflict(row, uow)

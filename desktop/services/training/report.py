@@ -164,7 +164,7 @@ def counters_line(c: attendance.Counters) -> str:
     return tr(
         "door.counters",
         expected=c.expected,
-        present=c.present,
+        arrived=c.present + c.late,  # "已到" counts the late too: they are here
         late=c.late,
         excused=c.excused,
         absent=c.absent,
