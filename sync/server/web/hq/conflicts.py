@@ -13,7 +13,7 @@ from sync.server.web import pages
 from sync.server.web.hq import audit, auth, overview
 from sync.server.web.hq.auth import DISTRICT_VIEWER, HQ_ADMIN, Account, Db
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 WORDS = {
     "hq.nav.conflicts": ("冲突", "Conflicts"),
@@ -117,7 +117,7 @@ def _conflict_page(
         "hq/conflict.html",
         status=status,
         conflict=line,
-        names=overview.station_names(session),
+        names=overview.station_names(session, _stations_named(line)),
         error=error,
         note=note,
     )
@@ -156,3 +156,12 @@ def resolve(
         note=" ".join(note.split()),
     )
     return RedirectResponse(f"/hq/conflicts/{conflict.id}", status_code=303)
+
+
+def _stations_named(line: overview.ConflictLine) -> set[str]:
+    """The stations a conflict's page names: its records' and those of its resolutions."""
+    ids = set(line.station_ids)
+    resolution = line.resolution or {}
+    ids.add(str(resolution.get("station_id", "")))
+    ids |= {str(x.get("station_id", "")) for x in resolution.get("later", [])}
+    return ids - {""}

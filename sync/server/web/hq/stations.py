@@ -18,7 +18,7 @@ from sync.server.web import pages
 from sync.server.web.hq import audit, auth, overview, slots
 from sync.server.web.hq.auth import DISTRICT_VIEWER, HQ_ADMIN, Account, Db
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 WORDS = {
     "hq.nav.stations": ("驿站", "Stations"),
