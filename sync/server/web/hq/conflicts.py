@@ -31,6 +31,16 @@ WORDS = {
     "hq.conflicts.see": ("查看", "See"),
     "hq.conflict.kind.member.duplicate": ("疑似重复会员", "Possible duplicate member"),
     "hq.conflict.kind.handout.limit": ("超出活动限额的发放", "Handout beyond the campaign limit"),
+    "hq.summary.name": ("姓名 / 活动", "Name / campaign"),
+    "hq.summary.member_number": ("会员号", "Member number"),
+    "hq.summary.phone": ("手机", "Phone"),
+    "hq.summary.id_last4": ("身份证后四位", "ID number, last 4"),
+    "hq.summary.campaign_name": ("活动", "Campaign"),
+    "hq.summary.items": ("物资", "Items"),
+    "hq.summary.desk": ("发放台", "Desk"),
+    "hq.summary.operator_name": ("经办人", "Handed out by"),
+    "hq.summary.local_date": ("日期", "Date"),
+    "hq.summary.collector_number": ("代领人会员号", "Collected by (member number)"),
     "hq.conflict.title": ("冲突：{kind}", "Conflict: {kind}"),
     "hq.conflict.record": ("记录 {n}", "Record {n}"),
     "hq.conflict.station": ("驿站", "Station"),
@@ -120,6 +130,7 @@ def _conflict_page(
         names=overview.station_names(session, _stations_named(line)),
         error=error,
         note=note,
+        summary_words=pages.words.keys(),
     )
 
 
