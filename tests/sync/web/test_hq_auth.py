@@ -228,7 +228,7 @@ def test_an_unknown_name_costs_a_password_check_like_a_known_one(tmp_path) -> No
     real = auth._hasher
 
     class Counting(PasswordHasher):
-        def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:  # noqa: A002
+        def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
             calls.append(str(hash)[:9])
             return super().verify(hash, password)
 

@@ -453,10 +453,11 @@ def shown_time(request: Request) -> Callable[[datetime | str | None], str]:
 
     def when(moment: datetime | str | None) -> str:
         if isinstance(moment, str):  # ISO 8601 from a payload
+            text = moment
             try:
-                moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+                moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
             except ValueError:
-                return moment[:40]
+                return text[:40]
         if moment is None:
             return ""
         return log.aware(moment).astimezone(zone).strftime("%Y-%m-%d %H:%M")
