@@ -310,6 +310,22 @@ def resolve_conflict(
     return conflict
 
 
+def list_conflicts(session: Session, status: str | None = None) -> list[dict[str, Any]]:
+    query = select(ConflictRow).order_by(ConflictRow.opened_at)
+    if status is not None:
+        query = query.where(ConflictRow.status == status)
+    return [
+        {
+            "id": row.id,
+            "kind": row.kind,
+            "status": row.status,
+            "detail": json.loads(row.detail),
+            "resolution": json.loads(row.resolution) if row.resolution else None,
+        }
+        for row in session.scalars(query)
+    ]
+
+
 def stats(session: Session) -> Stats:
     kinds = session.execute(select(EventRow.kind, func.count()).group_by(EventRow.kind)).all()
     stations = session.execute(
