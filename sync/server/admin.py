@@ -109,6 +109,16 @@ def station_named(session: Session, ref: str) -> StationRow:
     return station
 
 
+def set_union(session: Session, ref: str, union: str) -> StationRow:
+    """Move a station to a union (e.g. one made before stations had unions)."""
+    union = union.strip()
+    if len(union) > 100:
+        raise AdminError("bad_union", "a union's name has at most 100 characters")
+    station = station_named(session, ref)
+    station.union_name = union
+    return station
+
+
 def enrol(session: Session, request: EnrolRequest, key: ServerKey) -> EnrolReply:
     if request.device_id == SERVER_DEVICE_ID or "\x00" in request.device_id:
         raise AdminError("bad_request", "this device id is reserved")

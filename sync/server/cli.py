@@ -183,6 +183,23 @@ def cmd_station_code(args: argparse.Namespace, settings: ServerSettings) -> int:
     return 0
 
 
+def cmd_station_union(args: argparse.Namespace, settings: ServerSettings) -> int:
+    database = _database(settings)
+    with database.transaction() as session:
+        station = admin.set_union(session, args.station, args.union)
+        audit.record(
+            session,
+            "cli",
+            "station.union",
+            station.name,
+            station_id=station.id,
+            union=station.union_name,
+        )
+        data = {"station_id": station.id, "name": station.name, "union": station.union_name}
+    _emit(args, data, [f"station {station.name} now belongs to {station.union_name or '(none)'}"])
+    return 0
+
+
 def cmd_device_list(args: argparse.Namespace, settings: ServerSettings) -> int:
     database = _database(settings)
     with database.transaction() as session:
@@ -377,6 +394,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("station", help="station name or id")
     p.add_argument("--qr-png")
     p.set_defaults(run=cmd_station_code)
+
+    p = sverbs.add_parser("union", parents=[common], help="set the union a station belongs to")
+    p.add_argument("station", help="station name or id")
+    p.add_argument("union", help="the union's name ('' for none)")
+    p.set_defaults(run=cmd_station_union)
 
     device = verbs.add_parser("device", help="enrolled devices")
     dverbs = device.add_subparsers(dest="device_verb", required=True)

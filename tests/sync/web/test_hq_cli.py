@@ -30,3 +30,20 @@ def test_the_cli_resolves_a_conflict_and_the_desks_apply_it(
         assert here.status == "resolved" and here.note == "区总工会核实：同一人"
     audit = server.cli("user", "list", "--json")
     assert audit.returncode == 0
+
+
+def test_a_station_made_before_unions_is_given_one_and_its_viewer_sees_it(
+    server: Server,
+) -> None:
+    from tests.sync.web.console import client_logged_in, create_account
+
+    server.station("老驿站")  # no union: only HQ sees it
+    create_account(server, "viewer", role="district_viewer", union="甲区总工会")
+    viewer = client_logged_in(server, "viewer")
+    assert "老驿站" not in viewer.get("/hq").text
+    moved = server.cli("station", "union", "老驿站", "甲区总工会", "--json")
+    assert moved.returncode == 0, moved.stderr
+    assert json.loads(moved.stdout)["union"] == "甲区总工会"
+    assert "老驿站" in viewer.get("/hq").text
+    missing = server.cli("station", "union", "没有这个站", "甲区总工会")
+    assert missing.returncode == 1 and "no station" in missing.stderr

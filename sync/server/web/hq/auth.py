@@ -320,7 +320,9 @@ def transaction(request: Request) -> Iterator[Session]:
         yield session
 
 
-Db = Annotated[Session, Depends(transaction)]
+# scope="function": committed before the response leaves, so that the page a redirect
+# leads to sees the change (and a failed commit is an error page, not a false success).
+Db = Annotated[Session, Depends(transaction, scope="function")]
 
 
 def address_of(request: Request) -> str:
