@@ -18,7 +18,8 @@ def test_every_console_word_is_declared_in_both_languages() -> None:
         if not key.endswith(".")  # a prefix joined to a value: checked below
     }
     assert len(used) > 40
-    missing = used - words.keys()
+    declared = words.keys()
+    missing = used - declared
     assert not missing, missing
     for key in sorted(used):
         zh, en = words.text("zh", key), words.text("en", key)
@@ -35,4 +36,4 @@ def test_every_console_word_is_declared_in_both_languages() -> None:
         "hq.action.device.revoke",
         "hq.action.conflict.resolve",
     ):
-        assert key in words.keys(), key
+        assert key in declared, key
