@@ -32,10 +32,10 @@ from desktop.cli.common import (
     sub_verbs,
     today,
 )
+from desktop.domain.certificates import TITLES
 from desktop.domain.errors import InvalidInput
 from desktop.domain.training import AttendanceStatus, LateCounts, RuleKind, WalkIns
 from desktop.i18n import tr
-from desktop.services.certificates.commands import TITLES
 from desktop.services.training import attendance, completion, courses, rosters
 from desktop.services.training import report as course_report
 from desktop.services.training.attendance import DoorOutcome
@@ -376,6 +376,7 @@ def cmd_course_certify(desk: Desk, args: argparse.Namespace, out: Output) -> int
         "already": result.already,
         "not_completed": result.not_completed,
         "pages": len(every),
+        "offline_only": any(c.offline_only for c in every),
     }
     text = tr(
         "cli.certified",
@@ -384,6 +385,9 @@ def cmd_course_certify(desk: Desk, args: argparse.Namespace, out: Output) -> int
         not_completed=result.not_completed,
         out=data["out"],
     )
+    if data["offline_only"]:
+        data["warning"] = tr("certificate.no_verify_url")
+        text += "\n" + tr("certificate.no_verify_url")
     out.emit(data, text)
     return 0
 

@@ -69,6 +69,9 @@ class EnrolReply(BaseModel):
     # server-authored events (device keys, revocations, conflicts) only when signed by it.
     # Empty from a server older than the event contract (the desk then refuses to enrol).
     server_public_key: str = ""
+    # The server's public verification address: a desk prints certificates' QR codes as
+    # ``{verify_url}/v/{serial}?s=...`` from then on. Empty from an older server.
+    verify_url: str = ""
 
 
 # --- push -----------------------------------------------------------------------------------

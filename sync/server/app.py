@@ -193,6 +193,12 @@ def create_app(
     throttle = app.state.throttle = Throttle()
     if settings.mode == "development":
         log.warning(DEVELOPMENT_WARNING)
+    elif settings.verification_on_loopback:
+        log.warning(
+            "certificates' QR codes will lead to %s, which no phone can reach: set "
+            "WAYSTATION_SERVER_VERIFY_URL (or PUBLIC_URL) to the server's public address",
+            settings.verification_url,
+        )
     # Level 1: pull pages are large and mostly repetitive; speed matters more than the last %.
     app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=1)
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
@@ -285,11 +291,12 @@ def create_app(
         if throttle.blocked("enrolment_code", address):
             raise ProblemError(429, ProblemCode.TOO_MANY_ATTEMPTS, "too many wrong codes")
         try:
-            return admin.enrol(s, request, key)
+            reply = admin.enrol(s, request, key)
         except admin.AdminError as error:
             if error.code == ProblemCode.BAD_CODE:
                 throttle.failed("enrolment_code", address)
             raise
+        return reply.model_copy(update={"verify_url": settings.verification_url})
 
     @app.post(
         "/v1/push",

@@ -78,6 +78,9 @@ def _emit(args: argparse.Namespace, data: Any, lines: list[str]) -> None:
         print("\n".join(lines))
 
 
+WORKER_START_S = 60
+
+
 def cmd_serve(args: argparse.Namespace, settings: ServerSettings) -> int:
     import uvicorn
 
@@ -98,6 +101,10 @@ def cmd_serve(args: argparse.Namespace, settings: ServerSettings) -> int:
             workers=args.workers,
             log_level="warning",
             access_log=False,
+            # A minute for each worker to start: uvicorn's default of 5 s killed and
+            # respawned workers for ever on a loaded machine (a worker imports the whole app
+            # before it answers the supervisor's first health check).
+            timeout_worker_healthcheck=WORKER_START_S,
         )
         return 0
     app = create_app(settings, database, key)
@@ -146,16 +153,17 @@ def cmd_station_create(args: argparse.Namespace, settings: ServerSettings) -> in
         "kind": made.kind,
         "enrolment_code": made.code,
         "link": link,
+        "verify_url": settings.verification_url,
     }
-    _emit(
-        args,
-        data,
-        [
-            f"station {made.name} ({made.kind}) created: {made.station_id}",
-            f"one-time enrolment code (valid {settings.enrolment_code_days} days): {made.code}",
-            f"server address for the desk: {settings.public_url}",
-        ],
-    )
+    lines = [
+        f"station {made.name} ({made.kind}) created: {made.station_id}",
+        f"one-time enrolment code (valid {settings.enrolment_code_days} days): {made.code}",
+        f"server address for the desk: {settings.public_url}",
+        f"certificates' QR codes will lead to: {settings.verification_url}",
+    ]
+    if settings.verification_on_loopback:
+        lines.append("  (a phone cannot open that: set WAYSTATION_SERVER_VERIFY_URL)")
+    _emit(args, data, lines)
     if not args.json:
         _print_qr(link, args.qr_png)
     elif args.qr_png:

@@ -16,6 +16,7 @@ from ui.members.list_screen import MembersScreen
 from ui.session.state import DeskSession
 
 from .keys import type_text
+from .test_screenshots import grab, shots_folder
 
 
 def _register(session: DeskSession, ctx: DeskContext, name: str) -> Member:
@@ -103,6 +104,26 @@ def test_bad_hours_are_said_inline_and_nothing_is_issued(
     assert _certificates_of(session, zhang.id) == 1
 
 
+def test_an_honour_takes_no_hours(qtbot: QtBot, session: DeskSession, ctx: DeskContext) -> None:
+    """Choosing 荣誉证书 empties and locks the hours (what was typed comes back with another
+    title); the honour is issued without hours."""
+    zhang = _register(session, ctx, "张三")
+    dialog = _dialog(qtbot, session, zhang)
+    dialog.show_pdf = lambda pdf, title: True
+    type_text(qtbot, dialog.purpose, "快递技能竞赛一等奖")
+    type_text(qtbot, dialog.hours, "32")
+    dialog.title.setCurrentText("荣誉证书")
+    assert not dialog.hours.isEnabled() and dialog.hours.text() == ""
+    assert dialog.hours.placeholderText() == "荣誉证书不写学时"
+    dialog.title.setCurrentText("培训证书")
+    assert dialog.hours.isEnabled() and dialog.hours.text() == "32"
+    dialog.title.setCurrentText("荣誉证书")
+    grab(dialog, shots_folder("zh"), "17-certificate-honour")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.issued is not None and dialog.issued.fields.hours is None
+    assert dialog.issued.fields.title == "荣誉证书"
+
+
 def test_dates_start_empty_and_delete_empties_them_again(
     qtbot: QtBot, session: DeskSession, ctx: DeskContext
 ) -> None:
@@ -148,3 +169,32 @@ def test_the_members_screen_opens_the_dialog_for_the_selected_member(
     screen.certificate_button.click()
     [dialog] = opened
     assert dialog.member.id == zhang.id
+
+
+def test_a_desk_with_no_address_says_so_before_printing(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    from desktop.config import DeskSettings
+
+    zhang = _register(session, ctx, "张三")
+    dialog = _dialog(qtbot, session, zhang)
+    assert dialog.no_address.isVisible() and "查验网址" in dialog.no_address.text()
+    assert "仅驿站可查验" in dialog.ok_button.text()
+    dialog.adjustSize()
+    from tests.ui.test_screenshots import grab, shots_folder
+
+    grab(dialog, shots_folder("zh"), "certificate-no-address")
+    dialog.reject()
+
+    with session.desk.uow() as uow:
+        DeskSettings.certificate_base_url.write(uow, "https://zhengshu.example.cn")
+        uow.commit()
+    known = _dialog(qtbot, session, zhang)
+    assert not known.no_address.isVisible() and known.ok_button.text() == "颁发并打印"
+    shown: list[bytes] = []
+    known.show_pdf = lambda pdf, title: shown.append(pdf)
+    type_text(qtbot, known.purpose, "电动车安全驾驶培训")
+    qtbot.mouseClick(known.ok_button, Qt.MouseButton.LeftButton)
+    assert known.issued is not None
+    assert _decoded(shown[0]) == [known.issued.url]
+    assert known.issued.url.startswith("https://zhengshu.example.cn/v/")

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.config import DeskSettings, Option
+from desktop.config import DeskSettings, Option, verification_address
 from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError
 from desktop.domain.model import Role
@@ -287,6 +287,8 @@ class SettingsScreen(QWidget):
         self.accept_unknown = QCheckBox(tr("settings.accept_unknown_hint"))
         self.base_url = QLineEdit()
         self.base_url.setMinimumWidth(320)
+        self.base_url.setPlaceholderText(tr("settings.base_url_hint"))
+        self.base_url.setToolTip(tr("settings.base_url_tip"))
         self.offset_x = _millimetres(DeskSettings.print_offset_x_mm)
         self.offset_y = _millimetres(DeskSettings.print_offset_y_mm)
         self.template = QLineEdit()
@@ -460,7 +462,7 @@ class SettingsScreen(QWidget):
         self.card_layout.setCurrentIndex(max(self.card_layout.findData(values.card_layout), 0))
         self.auto_print.setCurrentIndex(max(self.auto_print.findData(values.auto_print_card), 0))
         self.accept_unknown.setChecked(values.accept_unknown_devices)
-        self.base_url.setText(values.certificate_base_url)
+        self.base_url.setText(verification_address(values.certificate_base_url))
         self.offset_x.setValue(values.print_offset_x_mm)
         self.offset_y.setValue(values.print_offset_y_mm)
         self.template.setText(values.certificate_template)

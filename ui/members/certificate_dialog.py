@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.certificates import TITLES, carries_hours
 from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError
 from desktop.i18n import describe, tr
@@ -112,7 +113,7 @@ class CertificateDialog(QDialog):
         self.recipient.setTextFormat(Qt.TextFormat.PlainText)
         self.recipient.setStyleSheet("QLabel#certificateRecipient { font-size:18px; }")
         self.title = QComboBox()
-        self.title.addItems(list(certificates.TITLES))
+        self.title.addItems(list(TITLES))
         self.purpose = QLineEdit()
         self.purpose.setMaxLength(certificates.PURPOSE_MAX)
         self.purpose.setPlaceholderText(tr("certificate_dialog.purpose_hint"))
@@ -121,6 +122,10 @@ class CertificateDialog(QDialog):
         self.hours.setPlaceholderText(tr("certificate_dialog.hours_hint"))
         self.starts_on = OptionalDateEdit()
         self.ends_on = OptionalDateEdit()
+        # An honour states no hours (domain.certificates): the field is emptied and locked
+        # while one is chosen, and what was typed comes back if the title is changed back.
+        self._typed_hours = ""
+        self.title.currentTextChanged.connect(self._title_chosen)
 
         form = QFormLayout()
         form.addRow(tr("certificate_dialog.recipient"), self.recipient)
@@ -129,6 +134,18 @@ class CertificateDialog(QDialog):
         form.addRow(tr("certificate_dialog.hours"), self.hours)
         form.addRow(tr("certificate_dialog.starts_on"), self.starts_on)
         form.addRow(tr("certificate_dialog.ends_on"), self.ends_on)
+
+        # Said before anything is printed: with no public address the QR leads nowhere a
+        # phone can go; it is still one any station checks.
+        self.no_address = QLabel(tr("certificate.no_verify_url"))
+        self.no_address.setObjectName("certificateNoAddress")
+        self.no_address.setWordWrap(True)
+        self.no_address.setStyleSheet(
+            "QLabel#certificateNoAddress { background:#fff8c5; color:#7a5200;"
+            " border:1px solid #d4a72c; border-radius:4px; padding:8px; }"
+        )
+        self.offline_only = not certificates.known_address(session.desk.uow())
+        self.no_address.setVisible(self.offline_only)
 
         self.error = QLabel()
         self.error.setObjectName("formError")
@@ -140,7 +157,13 @@ class CertificateDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(tr("certificate_dialog.issue"))
+        self.ok_button.setText(
+            tr(
+                "certificate_dialog.issue_offline"
+                if self.offline_only
+                else "certificate_dialog.issue"
+            )
+        )
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         cancel.setText(tr("certificate_dialog.cancel"))
         self.buttons.accepted.connect(self.issue)
@@ -148,9 +171,23 @@ class CertificateDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.no_address)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.purpose.setFocus()
+
+    def _title_chosen(self, title: str) -> None:
+        takes_hours = carries_hours(title)
+        if takes_hours == self.hours.isEnabled():
+            return
+        if takes_hours:
+            self.hours.setText(self._typed_hours)
+            self.hours.setPlaceholderText(tr("certificate_dialog.hours_hint"))
+        else:
+            self._typed_hours = self.hours.text()
+            self.hours.clear()
+            self.hours.setPlaceholderText(tr("certificate_dialog.hours_honour", title=title))
+        self.hours.setEnabled(takes_hours)
 
     def form(self) -> CertificateForm:
         return CertificateForm(

@@ -42,6 +42,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.help.card_reissue": ("补办新卡（原卡作废）", "Reissue a card (the old one is blocked)"),
     "cli.help.certificate": ("证书管理", "Certificates"),
     "cli.help.cert_revoke": ("撤销证书", "Revoke a certificate"),
+    "cli.help.cert_reprint": (
+        "按原编号重印证书（内容与签名不变，二维码指向本机现在的查验网址）",
+        "Reprint a certificate by its serial (same contents and signature; its QR leads to "
+        "the check address this desk knows now)",
+    ),
     "cli.help.verify": ("核验会员卡或证书的二维码内容", "Check a member card or certificate code"),
     "cli.help.verify_image": (
         "从图片中识别二维码再核验",
@@ -124,6 +129,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "证书记录：{title}，获得者 {recipient}，事由 {purpose}，学时 {hours}，"
         "签发 {issuer}（{issued_on}），编号 {serial}",
         "Recorded: {title} for {recipient}, {purpose}, hours {hours}, issued by {issuer} "
+        "on {issued_on}, serial {serial}",
+    ),
+    "cli.verify_certificate_contents_no_hours": (
+        "证书记录：{title}，获得者 {recipient}，事由 {purpose}，"
+        "签发 {issuer}（{issued_on}），编号 {serial}",
+        "Recorded: {title} for {recipient}, {purpose}, issued by {issuer} "
         "on {issued_on}, serial {serial}",
     ),
     "cli.verify_certificate_dates": ("起止日期：{start} 至 {end}", "From {start} to {end}"),

@@ -150,6 +150,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Accept (after checking an ID), otherwise refuse",
     ),
     "settings.offsets": ("双面打印背面偏移", "Duplex back shift"),
+    "settings.base_url_hint": (
+        "还不知道：接入中心服务器时自动填写",
+        "Not known yet: filled in when the desk enrols",
+    ),
+    "settings.base_url_tip": (
+        "手机扫描证书二维码时打开的网址，即中心服务器的公开地址，如 https://zhengshu.example.cn。"
+        "接入中心时自动设置。不知道就留空：证书上的二维码仍可在驿站扫码查验。",
+        "The address a phone opens when it scans a certificate's QR code: the central "
+        "server's public address, e.g. https://verify.example.org. Set when the desk enrols. "
+        "Leave it empty if you do not know it: stations can still check the QR code.",
+    ),
     "settings.offset_x": ("左右", "Left-right"),
     "settings.offset_y": ("上下", "Up-down"),
     "settings.print_calibration": ("打印校准页", "Print calibration page"),

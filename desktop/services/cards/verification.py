@@ -8,18 +8,21 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from desktop.domain.certificates import shown_hours
 from desktop.identity.tokens import (
-    CertificateFields,
     CertificateLink,
     Problem,
     Verdict,
-    hours_text,
     parse,
 )
 from desktop.services.cards import identity
 from desktop.services.certificates import commands as certificates
 from desktop.storage.members.repositories import MemberRepository
 from desktop.storage.uow import UnitOfWork
+from sync.protocol.certificates import (
+    CertificateFields,
+    hours_text,
+)
 
 
 class ScanKind(StrEnum):
@@ -91,7 +94,7 @@ def _certificate_rows(fields: CertificateFields | None) -> list[tuple[str, str]]
         ("scan.title", fields.title),
         ("scan.recipient", fields.recipient_name),
         ("scan.purpose", fields.purpose),
-        ("scan.hours", hours_text(fields.hours)),
+        ("scan.hours", hours_text(shown_hours(fields.title, fields.hours))),
         ("scan.dates", dates),
         ("scan.issued_on", fields.issued_on.isoformat()),
         ("scan.issuing_union", fields.issuing_union),

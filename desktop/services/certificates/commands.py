@@ -7,19 +7,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from desktop.config import DeskSettings
+from desktop.config import DeskSettings, verification_address
+from desktop.domain.certificates import TITLES, check_hours
 from desktop.domain.clock import local_date, to_iso
 from desktop.domain.errors import InvalidInput, NotFound, RuleViolation
 from desktop.domain.model import DeskContext, Role
 from desktop.identity.keys import DeviceKeys
 from desktop.identity.tokens import (
-    CertificateFields,
     CertificateVerdict,
     Verdict,
-    certificate_serial,
-    certificate_url,
-    hours_text,
-    sign_certificate,
     verify_certificate,
 )
 from desktop.services.desk.operators import require_role
@@ -28,6 +24,13 @@ from desktop.storage.certificates.tables import CertificateRow
 from desktop.storage.desk.repositories import PublicKeys
 from desktop.storage.members.repositories import MemberRepository
 from desktop.storage.uow import UnitOfWork
+from sync.protocol.certificates import (
+    CertificateFields,
+    certificate_serial,
+    certificate_url,
+    hours_text,
+    sign_certificate,
+)
 from sync.protocol.events.certificates import (
     CERTIFICATE_ISSUED,
     CERTIFICATE_REVOKED,
@@ -35,7 +38,6 @@ from sync.protocol.events.certificates import (
     CertificateRevoked,
 )
 
-TITLES = ("结业证书", "培训证书", "荣誉证书")
 PURPOSE_MAX = 200
 HOURS_MAX = Decimal(10_000)
 
@@ -45,7 +47,7 @@ class CertificateForm:
     member_id: str
     title: str
     purpose: str  # course name, or competition and award
-    hours: str = ""  # typed; empty for an award
+    hours: str = ""  # typed; must be empty for an honour (domain.certificates)
     starts_on: date | None = None
     ends_on: date | None = None
 
@@ -56,6 +58,18 @@ class IssuedCertificate:
     fields: CertificateFields
     url: str  # what the QR holds
     revoked: bool = False
+
+    @property
+    def offline_only(self) -> bool:
+        """The QR holds no web address (the desk knew none when it was made): a phone cannot
+        open it, any station checks it offline. Reprint once the address is known."""
+        return not self.url.startswith(("https://", "http://"))
+
+
+def verification_base(uow: UnitOfWork) -> str:
+    """The public verification address certificates' QR codes lead to; "" when this desk
+    knows none yet (never enrolled nor set, or an older desk's placeholder)."""
+    return verification_address(DeskSettings.certificate_base_url.read(uow))
 
 
 def _hours(text: str) -> Decimal | None:
@@ -85,6 +99,25 @@ def _fields(row: CertificateRow) -> CertificateFields:
     )
 
 
+def known_address(uow: UnitOfWork) -> str:
+    """The public verification address this desk knows ("" = none yet): screens say so
+    before a certificate is printed with a QR only a station can check."""
+    with uow.reading():
+        return verification_base(uow)
+
+
+def reprint(uow: UnitOfWork, serial: str) -> IssuedCertificate:
+    """A certificate to print again under its own serial, with the same signed fields and
+    signature; its QR leads to the address the desk knows now. A revoked one is refused."""
+    issued = certificate(uow, serial)
+    if issued.revoked:
+        with uow.reading():
+            row = uow.repo(Certificates).get(issued.serial)
+            reason = (row.revoke_reason if row is not None else "") or ""
+        raise RuleViolation("certificate.revoked", reason=reason)
+    return issued
+
+
 def issue_certificate(
     form: CertificateForm, uow: UnitOfWork, ctx: DeskContext, keys: DeviceKeys
 ) -> IssuedCertificate:
@@ -105,6 +138,7 @@ def issue_in(
     if not purpose or len(purpose) > PURPOSE_MAX:
         raise InvalidInput("certificate.purpose", field="purpose", max=PURPOSE_MAX)
     hours = _hours(form.hours)
+    check_hours(title, hours)
     if form.starts_on and form.ends_on and form.ends_on < form.starts_on:
         raise InvalidInput("certificate.dates", field="ends_on")
     member = uow.repo(MemberRepository).get(form.member_id)
@@ -165,8 +199,8 @@ def issue_in(
         device_time=row.device_time,
     )
     uow.outbox.append(CERTIFICATE_ISSUED, serial, payload, ctx, at)
-    base_url = DeskSettings.certificate_base_url.read(uow)
-    return IssuedCertificate(serial, fields, certificate_url(base_url, serial, signature))
+    url = certificate_url(verification_base(uow), serial, signature)
+    return IssuedCertificate(serial, fields, url)
 
 
 def revoke_certificate(serial: str, reason: str, uow: UnitOfWork, ctx: DeskContext) -> None:
@@ -194,9 +228,7 @@ def certificate(uow: UnitOfWork, serial: str) -> IssuedCertificate:
         row = uow.repo(Certificates).get(serial.strip())
         if row is None:
             raise NotFound("certificate.not_found", serial=serial.strip()[:40])
-        url = certificate_url(
-            DeskSettings.certificate_base_url.read(uow), row.serial, row.signature
-        )
+        url = certificate_url(verification_base(uow), row.serial, row.signature)
         return IssuedCertificate(row.serial, _fields(row), url, revoked=bool(row.revoked_at))
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from desktop.config import DeskSettings
 from desktop.domain.clock import to_iso
 from desktop.domain.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from desktop.domain.model import DeskContext, Role
@@ -53,6 +55,8 @@ NOTE_MAX = 500
 
 # Push answers as the server gives them (sync.protocol.EventStatus).
 STORED = ("accepted", "duplicate")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -220,6 +224,7 @@ def apply_enrolment(
         uow.repo(SyncState).set("enrolled_at", at)
         uow.repo(SyncState).set("stopped", None)
         uow.repo(SyncState).set("error", None)
+        _adopt_verify_url(uow, str(reply.get("verify_url") or ""), ctx, at)
         if key_changed or uow.repo(PulledQuarantine).count():
             # What the old key (or no key) could not vouch for is pulled again and checked
             # with the key pinned now.
@@ -231,6 +236,24 @@ def apply_enrolment(
         )
         uow.commit()
     return station_id
+
+
+def _adopt_verify_url(uow: UnitOfWork, url: str, ctx: DeskContext, at: str) -> None:
+    """The server's public verification address: certificates' QR codes lead there from now
+    on. An address the server sends that the desk cannot use (an older server sends none) is
+    left aside, and the desk keeps what it had."""
+    option = DeskSettings.certificate_base_url
+    try:
+        cleaned = option.clean(url) if url else ""
+    except InvalidInput:
+        log.warning("the server's verification address %r is not usable", url[:120])
+        return
+    before = option.read(uow)
+    if cleaned and cleaned != before:
+        option.write(uow, cleaned)
+        uow.audit.record(
+            "settings_changed", ctx.operator_id, at, **{option.key: cleaned}, by="enrolment"
+        )
 
 
 def server(uow: UnitOfWork, keys_folder: Path) -> tuple[str, str, str | None] | None:
