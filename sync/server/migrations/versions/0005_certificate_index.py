@@ -1,7 +1,7 @@
 """certificate index: certificates by serial, with their revocation, for the public page
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 """
 
 from __future__ import annotations
