@@ -246,8 +246,16 @@ def _record(
         stored = [o for o in outcomes if o.status in syncing.STORED]
         syncing.record_push(desk.uow(), stored)
         report.duplicates += len(stored)
-        rewind.continue_after(desk.uow(), reply.rewound.last_seq, reply.rewound.member_seq)
+        continued = rewind.continue_after(
+            desk.uow(),
+            reply.rewound.last_seq,
+            reply.rewound.member_seq,
+            reply.rewound.certificate_seq,
+            desk.keys.private_key,
+        )
         report.rewound = True
+        report.renumbered.update(continued.renumbered)
+        report.reserialled.update(continued.reserialled)
         return True
     report.quarantined += syncing.record_push(desk.uow(), outcomes)
     report.pushed += sum(1 for o in outcomes if o.status == "accepted")

@@ -103,6 +103,9 @@ class RewoundDevice(BaseModel):
 
     last_seq: int  # the highest sequence the server holds from this device
     member_seq: int  # the highest member number (its sequence part) it registered
+    # The highest certificate serial (its number part, C-CODE-0042 -> 42) it issued; 0 from a
+    # server that did not say (older than this field).
+    certificate_seq: int = 0
 
 
 class PushReply(BaseModel):

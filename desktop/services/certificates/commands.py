@@ -85,7 +85,8 @@ def _hours(text: str) -> Decimal | None:
     return Decimal(hours_text(hours))  # 40, not 4E+1, wherever it is shown or stored
 
 
-def _fields(row: CertificateRow) -> CertificateFields:
+def certificate_fields(row: CertificateRow) -> CertificateFields:
+    """What the stored certificate says, as its signature covers it."""
     return CertificateFields(
         title=row.title,
         recipient_name=row.recipient_name,
@@ -229,7 +230,9 @@ def certificate(uow: UnitOfWork, serial: str) -> IssuedCertificate:
         if row is None:
             raise NotFound("certificate.not_found", serial=serial.strip()[:40])
         url = certificate_url(verification_base(uow), row.serial, row.signature)
-        return IssuedCertificate(row.serial, _fields(row), url, revoked=bool(row.revoked_at))
+        return IssuedCertificate(
+            row.serial, certificate_fields(row), url, revoked=bool(row.revoked_at)
+        )
 
 
 def verify_certificate_text(uow: UnitOfWork, text: str) -> tuple[CertificateVerdict, str | None]:
@@ -238,7 +241,7 @@ def verify_certificate_text(uow: UnitOfWork, text: str) -> tuple[CertificateVerd
 
         def fields_for(serial: str) -> CertificateFields | None:
             row = uow.repo(Certificates).get(serial)
-            return None if row is None else _fields(row)
+            return None if row is None else certificate_fields(row)
 
         verdict = verify_certificate(text, fields_for, uow.repo(PublicKeys).public_key)
         revoked = None
