@@ -47,12 +47,23 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
 
 
 IMMEDIATE = "waystation_immediate"
+RELAXED = "waystation_relaxed"
 
 
 def _on_begin(connection: Connection) -> None:
-    """A writing unit of work takes the write lock at BEGIN, so read-then-write is safe."""
-    immediate = connection.get_execution_options().get(IMMEDIATE, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    """A writing unit of work takes the write lock at BEGIN, so read-then-write is safe.
+
+    A relaxed one (``UnitOfWork.relaxed``: what it writes can be fetched again) commits with
+    ``synchronous=NORMAL``: no fsync at its commit; WAL keeps the file consistent through a
+    power cut, and the next FULL commit on the file (any other transaction) makes it durable.
+    Every other transaction runs at FULL: the setting is put back before it begins."""
+    options = connection.get_execution_options()
+    relaxed = bool(options.get(RELAXED, False))
+    info = connection.connection.info
+    if info.get(RELAXED, False) != relaxed:
+        connection.exec_driver_sql(f"PRAGMA synchronous={'NORMAL' if relaxed else 'FULL'}")
+        info[RELAXED] = relaxed
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(IMMEDIATE, False) else "BEGIN")
 
 
 def _on_connect_read_only(dbapi_connection: sqlite3.Connection, _record: Any) -> None:

@@ -246,9 +246,12 @@ def create_app(
             yield s
 
     def device(request: Request, s: Annotated[Session, Depends(session)]) -> DeviceRow:
+        return _device(request, s)
+
+    def _device(request: Request, s: Session, lock: bool = False) -> DeviceRow:
         header = request.headers.get("authorization", "")
         token = header[7:] if header.lower().startswith("bearer ") else ""
-        found = admin.device_by_token(s, token) if token else None
+        found = admin.device_by_token(s, token, lock) if token else None
         if found is None:
             raise ProblemError(401, ProblemCode.UNAUTHORIZED, "unknown device token")
         if found.revoked_at is not None:
@@ -323,8 +326,9 @@ def create_app(
 
     def _push(request: Request, events: list[dict[str, Any]]) -> PushReply:
         with database.transaction() as s:
-            found = device(request, s)
-            return ingest.push(s, found.id, events, key)
+            # Locked as it is found: one batch per device at a time, across processes.
+            found = _device(request, s, lock=True)
+            return ingest.push(s, found, events, key)
 
     @app.get(
         "/v1/pull",
