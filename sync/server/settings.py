@@ -70,6 +70,11 @@ class ServerSettings(BaseSettings):
     verify_url: str = Field(default="", max_length=100, pattern=r"^(https?://[^\s/?#]+[^\s?#]*)?$")
     min_protocol: int = 1
     enrolment_code_days: int = 7
+    # The HQ console shows times on this clock (the server stores UTC).
+    console_timezone: str = "Asia/Shanghai"
+    # The interactive API docs (/docs, /openapi.json): on in development, off in production
+    # unless set to true.
+    api_docs: bool | None = None
 
     @property
     def signing_key_path(self) -> Path:
