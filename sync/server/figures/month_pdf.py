@@ -8,6 +8,7 @@ own small table drawer; the font file is the one the desk ships (``resources/fon
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 
 from sync.server.figures.queries import MONTH_COLUMNS, MonthReport
 
@@ -36,10 +38,19 @@ def _font() -> str:
     return FONT
 
 
+@lru_cache(maxsize=4096)
+def _char_width(ch: str) -> float:
+    return pdfmetrics.stringWidth(ch, FONT, SIZE)
+
+
+def _width(text: str) -> float:
+    return sum(_char_width(ch) for ch in text)
+
+
 def _clipped(text: str, width: float) -> str:
-    if pdfmetrics.stringWidth(text, FONT, SIZE) <= width:
+    if _width(text) <= width:
         return text
-    while text and pdfmetrics.stringWidth(text + "…", FONT, SIZE) > width:
+    while text and _width(text + "…") > width:
         text = text[:-1]
     return text + "…"
 
@@ -69,11 +80,27 @@ def month_pdf(
         canvas.setFont(FONT, 15)
         canvas.drawString(MARGIN, height - MARGIN - 6 * mm, title)
         y = body_top
-        _row(canvas, y, station, [headers[c] for c in MONTH_COLUMNS], first, other, True)
-        for name, values, bold in lines[page * per_page : (page + 1) * per_page]:
+        shaded = [y] + [
+            body_top - ROW * (n + 1)
+            for n, line in enumerate(lines[page * per_page : (page + 1) * per_page])
+            if line[2]
+        ]
+        canvas.setFillGray(0.9)
+        for top in shaded:  # the header's and the totals' grey bands
+            canvas.rect(MARGIN, top - 1.8 * mm, width - 2 * MARGIN, ROW, stroke=0, fill=1)
+        canvas.setFillGray(0)
+        text = canvas.beginText()
+        text.setFont(FONT, SIZE)
+        _row(text, y, station, [headers[c] for c in MONTH_COLUMNS], first, other)
+        rules = [y]
+        for name, values, _strong in lines[page * per_page : (page + 1) * per_page]:
             y -= ROW
-            cells = [f"{values[c]:,}" for c in MONTH_COLUMNS]
-            _row(canvas, y, name, cells, first, other, bold)
+            rules.append(y)
+            _row(text, y, name, [f"{values[c]:,}" for c in MONTH_COLUMNS], first, other)
+        canvas.drawText(text)
+        canvas.setStrokeGray(0.75)
+        canvas.setLineWidth(0.4)
+        canvas.lines([(MARGIN, r - 1.8 * mm, width - MARGIN, r - 1.8 * mm) for r in rules])
         canvas.setFont(FONT, 8)
         canvas.drawRightString(
             width - MARGIN, MARGIN - 4 * mm, page_label.format(page=page + 1, pages=pages)
@@ -84,25 +111,14 @@ def month_pdf(
 
 
 def _row(
-    canvas: Canvas,
-    y: float,
-    name: str,
-    cells: list[str],
-    first: float,
-    other: float,
-    strong: bool,
+    text: PDFTextObject, y: float, name: str, cells: list[str], first: float, other: float
 ) -> None:
-    width = PAGE[0]
-    if strong:
-        canvas.setFillGray(0.9)
-        canvas.rect(MARGIN, y - 1.8 * mm, width - 2 * MARGIN, ROW, stroke=0, fill=1)
-        canvas.setFillGray(0)
-    canvas.setFont(FONT, SIZE)
-    canvas.drawString(MARGIN + 1.5 * mm, y, _clipped(name, first - 3 * mm))
+    """One line of the table: the name from the left, each count right-aligned in its column."""
+    text.setTextOrigin(MARGIN + 1.5 * mm, y)
+    text.textOut(_clipped(name, first - 3 * mm))
     x = MARGIN + first
     for cell in cells:
         x += other
-        canvas.drawRightString(x - 1.5 * mm, y, _clipped(cell, other - 3 * mm))
-    canvas.setStrokeGray(0.75)
-    canvas.setLineWidth(0.4)
-    canvas.line(MARGIN, y - 1.8 * mm, width - MARGIN, y - 1.8 * mm)
+        shown = _clipped(cell, other - 3 * mm)
+        text.setTextOrigin(x - 1.5 * mm - _width(shown), y)
+        text.textOut(shown)
