@@ -91,17 +91,16 @@ def generate(url: str, events: int, stations: int, today: date) -> dict[str, flo
         db.execute(
             "INSERT INTO station (id, name, kind, created_at, union_name) "
             f"SELECT {_uuid('a000', 's')}, '驿站 ' || lpad(s::text, 4, '0'), 'station', "
-            f"now(), '第' || (s % {UNIONS} + 1) || '区总工会' FROM generate_series(0, %s) s",
-            (stations - 1,),
+            f"now(), '第' || (s % {UNIONS} + 1) || '区总工会' "
+            f"FROM generate_series(0, {stations - 1}) s"
         )
         db.execute(
             "INSERT INTO device (id, code, station_id, local_station_id, public_key, "
             "token_hash, app_version, enrolled_at, last_seq, events, last_push_at) "
             f"SELECT {_uuid('b000', 'd')}, upper(lpad(to_hex(d), 6, '0')), "
             f"{_uuid('a000', 'd / 2')}, {_uuid('a000', 'd / 2')}, repeat('A', 43), "
-            "md5(d::text) || md5(d::text), 'bench', now(), %s, %s, now() "
-            "FROM generate_series(0, %s) d",
-            (per_station // 2, per_station // 2, stations * 2 - 1),
+            f"md5(d::text) || md5(d::text), 'bench', now(), {per_station // 2}, "
+            f"{per_station // 2}, now() FROM generate_series(0, {stations * 2 - 1}) d"
         )
         # The event table's indexes go while it fills, and come back after.
         keep = db.execute(
@@ -115,34 +114,36 @@ def generate(url: str, events: int, stations: int, today: date) -> dict[str, flo
         ).fetchall()
         for name, _definition in indexes:
             db.execute(f'DROP INDEX "{name}"')
-        station = "(i % {n})".format(n=stations)
+        station = f"(i % {stations})"
         j = f"(i / {stations})"
         day = f"(DATE '{first_day.isoformat()}' + ({j} * 365 / {per_station})::int)"
         moment = f"({day}::timestamp + interval '2 hours' + ({j} % 600) * interval '1 minute')"
         text_day = f"to_char({day}, 'YYYY-MM-DD')"
         occupation = f"({_sql_array(OCCUPATIONS)})[i % 10 + 1]"
         services = (
-            f"'\"' || ({_sql_array(SERVICES)})[i % 7 + 1] || '\"' || CASE WHEN i % 4 = 0 THEN "
-            f"',\"' || ({_sql_array(EXTRA)})[(i / 4) % 5 + 1] || '\"' ELSE '' END"
+            f"CASE WHEN i % 4 = 0 THEN jsonb_build_array(({_sql_array(SERVICES)})[i % 7 + 1], "
+            f"({_sql_array(EXTRA)})[(i / 4) % 5 + 1]) "
+            f"ELSE jsonb_build_array(({_sql_array(SERVICES)})[i % 7 + 1]) END"
         )
         member = _uuid("c000", "i / 7")
+        payloads = {
+            "visit.recorded": f"'local_date', {text_day}, 'member_id', NULL, "
+            f"'occupation', {occupation}, 'services', {services}",
+            "member.registered": f"'member_number', 'M-' || i, 'name', '会员', "
+            f"'occupation', {occupation}",
+            "handout.recorded": f"'campaign_id', {_uuid('d000', 'i % 3')}, 'campaign_name', "
+            f"({_sql_array(CAMPAIGNS)})[i % 3 + 1], 'desk', 'DESK01', 'local_date', "
+            f"{text_day}, 'member_id', {member}",
+            "attendance.marked": f"'course_id', {_uuid('e000', 'i % 2')}, 'id', "
+            f"{_uuid('f000', 'i')}, 'member_id', {member}, 'status', 'present'",
+            "certificate.issued": f"'issued_on', {text_day}, 'serial', 'C-' || i",
+        }
+        cases = " ".join(
+            f"WHEN '{kind}' THEN jsonb_build_object({fields})" for kind, fields in payloads.items()
+        )
         payload = (
-            f"CASE kind WHEN 'visit.recorded' THEN '{{\"local_date\":\"' || {text_day} || "
-            f"'\",\"member_id\":null,\"occupation\":\"' || {occupation} || '\",\"services\":[' "
-            f"|| {services} || ']}}' "
-            "WHEN 'member.registered' THEN '{\"member_number\":\"M-' || i || "
-            f"'\",\"name\":\"会员\",\"occupation\":\"' || {occupation} || '\"}}' "
-            "WHEN 'handout.recorded' THEN '{\"campaign_id\":\"' || "
-            f"{_uuid('d000', 'i % 3')} || '\",\"campaign_name\":\"' || "
-            f"({_sql_array(CAMPAIGNS)})[i % 3 + 1] || '\",\"desk\":\"DESK01\",\"local_date\":\"' "
-            f"|| {text_day} || '\",\"member_id\":\"' || {member} || '\"}}' "
-            "WHEN 'attendance.marked' THEN '{\"course_id\":\"' || "
-            f"{_uuid('e000', 'i % 2')} || '\",\"id\":\"' || {_uuid('f000', 'i')} || "
-            f"'\",\"member_id\":\"' || {member} || '\",\"status\":\"present\"}}' "
-            "WHEN 'certificate.issued' THEN '{\"issued_on\":\"' || "
-            f"{text_day} || '\",\"serial\":\"C-' || i || '\"}}' "
-            f"ELSE '{{\"device_code\":\"DESK01\",\"member_id\":\"' || {member} || "
-            "'\",\"serial\":1}' END"
+            f"(CASE kind {cases} ELSE jsonb_build_object('device_code', 'DESK01', "
+            f"'member_id', {member}, 'serial', 1) END)::text"
         )
         chunk = 1_000_000
         for start in range(0, events, chunk):
@@ -159,8 +160,7 @@ def generate(url: str, events: int, stations: int, today: date) -> dict[str, flo
                 f"{_uuid('a000', station)} AS station_id, {j} / 2 + 1 AS seq, "
                 f"{_kind()} AS kind, NULL AS dataset, {_uuid('8000', 'i')} AS entity_id, "
                 f"{moment} AT TIME ZONE 'UTC' AS device_time "
-                "FROM generate_series(%s::bigint, %s::bigint) i) e",
-                (start, stop),
+                f"FROM generate_series({start}::bigint, {stop}::bigint) i) e"
             )
             print(f"  events {stop + 1:>12,} ({time.perf_counter() - started:6.0f} s)", flush=True)
         timings["events"] = time.perf_counter() - started
@@ -170,9 +170,7 @@ def generate(url: str, events: int, stations: int, today: date) -> dict[str, flo
         for name, definition in indexes:
             if name not in {n for n, _ in keep}:
                 db.execute(definition)
-        db.execute(
-            "SELECT setval(pg_get_serial_sequence('event', 'server_seq'), %s)", (events,)
-        )
+        db.execute("SELECT setval(pg_get_serial_sequence('event', 'server_seq'), %s)", (events,))
         timings["event indexes"] = time.perf_counter() - started
         started = time.perf_counter()
         local = "(device_time AT TIME ZONE '+08')::date::text"
@@ -318,9 +316,7 @@ def logged_in(base: str, name: str) -> httpx.Client:
     return client
 
 
-def timed(
-    fetch: Callable[[], int], runs: int, cpu: Callable[[], float] | None
-) -> dict[str, float]:
+def timed(fetch: Callable[[], int], runs: int, cpu: Callable[[], float] | None) -> dict[str, float]:
     fetch()  # warm-up
     walls: list[float] = []
     size = 0
@@ -333,7 +329,7 @@ def timed(
     walls.sort()
     return {
         "p50": statistics.median(walls),
-        "p95": walls[min(len(walls) - 1, int(round(0.95 * len(walls))) - 1)],
+        "p95": walls[min(len(walls) - 1, round(0.95 * len(walls)) - 1)],
         "server_cpu": ((cpu() - before_cpu) / runs * 1000) if cpu else 0.0,
         "client_cpu": (time.process_time() - before_client) / runs * 1000,
         "bytes": float(size),
@@ -434,9 +430,7 @@ def run_pages(served: Served, url: str, runs: int, today: date, stations: int) -
         (
             "baseline",
             "SELECT figure_day, month, all stations",
-            select(
-                "SELECT * FROM figure_day WHERE day BETWEEN %s AND %s", (first, last)
-            ),
+            select("SELECT * FROM figure_day WHERE day BETWEEN %s AND %s", (first, last)),
             False,
         ),
         (

@@ -66,7 +66,8 @@ def month_pdf(
     """``page_label``: e.g. "第 {page} / {pages} 页" (``str.format`` with page and pages)."""
     _font()
     out = BytesIO()
-    canvas = Canvas(out, pagesize=PAGE, pageCompression=1)
+    # Starts in the shipped font: the PDF names no font it does not embed (no Helvetica).
+    canvas = Canvas(out, pagesize=PAGE, pageCompression=1, initialFontName=FONT)  # type: ignore[arg-type]
     canvas.setTitle(title)
     width, height = PAGE
     first = (width - 2 * MARGIN) * 0.28

@@ -2,7 +2,7 @@
 needs), filled from the events already stored
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0004 (0003 before the web-hq merge; the lead re-chains)
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.orm import Session
 
 revision = "0006"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -320,7 +320,9 @@ def transaction(request: Request) -> Iterator[Session]:
         yield session
 
 
-Db = Annotated[Session, Depends(transaction)]
+# Committed before the response leaves ("function" scope): a redirect after a POST must
+# never reach the browser before what the POST wrote is visible to its next request.
+Db = Annotated[Session, Depends(transaction, scope="function")]
 
 
 def address_of(request: Request) -> str:
