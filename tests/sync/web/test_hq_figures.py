@@ -156,9 +156,10 @@ def test_figures_pages_month_report_and_downloads(
     totals = page.find_element(By.CSS_SELECTOR, ".figures dl.totals").text
     assert "到访\n4" in totals and "物资发放\n2" in totals
     assert "快递员" not in page.find_element(By.CSS_SELECTOR, ".figures .split").text  # voided
+    page.get(f"{server.url}/hq/stations/{a.ctx.station_id}#figures")  # the figures in view
     screenshot(page, "hq-figures-station-zh", DESKTOP)
     screenshot(page, "hq-figures-station-zh", PHONE)
-    page.get(f"{server.url}/hq/stations/{a.ctx.station_id}?lang=en")
+    page.get(f"{server.url}/hq/stations/{a.ctx.station_id}?lang=en#figures")
     assert f"Figures for {month}" in text_of(page) and "Water" in text_of(page)
     screenshot(page, "hq-figures-station-en", DESKTOP)
     screenshot(page, "hq-figures-station-en", PHONE)
