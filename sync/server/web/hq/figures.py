@@ -126,14 +126,17 @@ def station_columns(
 def station_section(
     request: Request, session: Session, account: Account, station: StationRow
 ) -> slots.Section:
-    this_month = queries.this_month(_today(request))
+    today = _today(request)
+    this_month = queries.this_month(today)
     month = queries.valid_month(request.query_params.get("month"), this_month)
     figures = queries.station_figures(session, station.id, month)
+    days = [d for d in figures.days if d.day <= today]  # none still to come
     lang = pages.language(request)
     return slots.Section(
         "hq/figures_station.html",
         {
             "figures": figures,
+            "days": days,
             "month": month,
             "previous": queries.shifted(month, -1),
             "next": queries.shifted(month, 1) if month < this_month else None,
