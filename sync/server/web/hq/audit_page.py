@@ -11,7 +11,7 @@ from sync.server.web import pages
 from sync.server.web.hq import audit, auth
 from sync.server.web.hq.auth import HQ_ADMIN, Account, Db
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 WORDS = {
     "hq.nav.audit": ("操作记录", "Audit"),

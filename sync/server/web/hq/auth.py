@@ -448,12 +448,18 @@ def console_page(
     return response
 
 
-def shown_time(request: Request) -> Callable[[datetime | None], str]:
+def shown_time(request: Request) -> Callable[[datetime | str | None], str]:
     """``when(moment)`` for templates: a stored UTC time on the console's clock
     (``WAYSTATION_SERVER_CONSOLE_TIMEZONE``, Asia/Shanghai by default)."""
     zone = console_zone(request)
 
-    def when(moment: datetime | None) -> str:
+    def when(moment: datetime | str | None) -> str:
+        if isinstance(moment, str):  # ISO 8601 from a payload
+            text = moment
+            try:
+                moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            except ValueError:
+                return text[:40]
         if moment is None:
             return ""
         return log.aware(moment).astimezone(zone).strftime("%Y-%m-%d %H:%M")
