@@ -19,7 +19,7 @@ BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 
 
-def _styled(sheet: WriteOnlyWorksheet, values: list[Any], font: Font) -> list[WriteOnlyCell]:
+def _styled(sheet: WriteOnlyWorksheet, values: list[Any], font: Font) -> list[Any]:
     cells = []
     for value in values:
         cell = WriteOnlyCell(sheet, value=value)
