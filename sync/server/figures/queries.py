@@ -37,6 +37,9 @@ MONTH_COLUMNS = (
 )
 
 
+NAMED_MOST = 30
+
+
 def today(now: datetime) -> str:
     return local_day(now)
 
@@ -182,6 +185,7 @@ def _named(
         .group_by(column)
         .having(total != 0)
         .order_by(total.desc(), column)
+        .limit(NAMED_MOST)  # a desk may send any service or occupation text
     )
     return [Named(str(name), int(count)) for name, count in session.execute(query)]
 
