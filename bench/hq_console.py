@@ -455,6 +455,15 @@ def run_pages(served: Served, url: str, runs: int, today: date, stations: int) -
             ),
             False,
         ),
+        (
+            "baseline",
+            "SELECT figure_day, previous month, all",
+            select(
+                "SELECT * FROM figure_day WHERE day BETWEEN %s AND %s",
+                (f"{_previous(month)}-01", f"{_previous(month)}-31"),
+            ),
+            False,
+        ),
         ("baseline", "SELECT station (all)", select("SELECT * FROM station", ()), False),
         ("admin", "/hq stations list", page(admin, "/hq"), True),
         ("admin", "/hq/stations/{id} one station", page(admin, f"/hq/stations/{station}"), True),
@@ -465,6 +474,12 @@ def run_pages(served: Served, url: str, runs: int, today: date, stations: int) -
             True,
         ),
         ("admin", "/hq/month all stations", page(admin, "/hq/month"), True),
+        (
+            "admin",
+            "/hq/month all, previous (full) month",
+            page(admin, f"/hq/month?month={_previous(month)}"),
+            True,
+        ),
         ("admin", "/hq/month?union=", page(admin, f"/hq/month?union={union}"), True),
         ("admin", "/hq/month.xlsx all stations", page(admin, "/hq/month.xlsx"), True),
         ("admin", "/hq/month.pdf all stations", page(admin, "/hq/month.pdf"), True),
