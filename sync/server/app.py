@@ -6,7 +6,6 @@ turn the code into words in their own language.
 
 import gzip
 import hmac
-import json
 import logging
 import zlib
 from collections.abc import Iterator
@@ -18,7 +17,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -45,7 +43,7 @@ from sync.protocol import (
 )
 from sync.server import admin, db, feed, ingest, web
 from sync.server.db import Database
-from sync.server.models import ConflictRow, DeviceRow
+from sync.server.models import DeviceRow
 from sync.server.settings import DEVELOPMENT_WARNING, ServerSettings
 from sync.server.signing import ServerKey, server_key
 from sync.server.throttle import Throttle
@@ -424,17 +422,7 @@ def create_app(
     @app.get("/v1/admin/conflicts", tags=["admin"], dependencies=admin_deps)
     def conflicts(s: Annotated[Session, Depends(session)]) -> list[dict[str, Any]]:
         """Every conflict the rules opened, with its records and its resolution."""
-        rows = s.scalars(select(ConflictRow).order_by(ConflictRow.opened_at)).all()
-        return [
-            {
-                "id": row.id,
-                "kind": row.kind,
-                "status": row.status,
-                "detail": json.loads(row.detail),
-                "resolution": json.loads(row.resolution) if row.resolution else None,
-            }
-            for row in rows
-        ]
+        return admin.list_conflicts(s)
 
     return app
 

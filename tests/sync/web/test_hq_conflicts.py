@@ -71,10 +71,14 @@ def test_hq_and_a_desk_resolve_the_same_conflict_one_stands_everywhere(
     [on_server] = server.conflicts()
     assert on_server["resolution"]["note"] == "总工会：同一人，保留两条记录"
     assert on_server["resolution"]["device_id"] == SERVER_DEVICE_ID
+    assert on_server["resolution"]["by"] == "hq-admin"
     assert [x["note"] for x in on_server["resolution"]["later"]] == ["东湖站：不是同一人"]
     for station in (a, b):
         [here] = syncing.conflicts(station.uow(), include_resolved=True)
         assert here.status == "resolved" and here.note == "总工会：同一人，保留两条记录"
+        assert here.by_hq
+    [at_a] = syncing.conflicts(a.uow(), include_resolved=True)
+    assert at_a.overruled_note == "东湖站：不是同一人"  # shown at A, not silently lost
     with a.uow().reading() as uow:
         row = uow.session.execute(text("SELECT resolution FROM conflict")).scalar_one()
     kept = json.loads(row)
@@ -110,6 +114,11 @@ def test_hq_cannot_resolve_what_a_desk_resolved_first(
     assert sync_once(b.desk).ok
     [here] = syncing.conflicts(b.uow(), include_resolved=True)
     assert here.note == "东湖站：同一人"
+    # The server's CLI says the same, and lists it among all (none open).
+    listed = server.cli("conflict", "list", "--json")
+    assert listed.returncode == 0 and json.loads(listed.stdout) == []
+    again = server.cli("conflict", "resolve", conflict_id, "--note", "命令行")
+    assert again.returncode == 1 and "resolved already" in again.stderr
     # An empty note is refused with a plain message; nothing is resolved by it.
     other = hq.post(
         f"/hq/conflicts/{conflict_id}/resolve", data={"note": "  ", "csrf": csrf_of(page.text)}

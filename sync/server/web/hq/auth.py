@@ -320,8 +320,8 @@ def transaction(request: Request) -> Iterator[Session]:
         yield session
 
 
-# Committed before the response leaves ("function" scope): a redirect after a POST must
-# never reach the browser before what the POST wrote is visible to its next request.
+# scope="function": committed before the response leaves, so that the page a redirect
+# leads to sees the change (and a failed commit is an error page, not a false success).
 Db = Annotated[Session, Depends(transaction, scope="function")]
 
 
