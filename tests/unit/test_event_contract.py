@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from desktop.services.appliers import APPLIERS
-from sync.protocol import DATASETS, Author, EventKind, PayloadError, contract, decode, events
+from sync.protocol import DATASETS, EventKind, PayloadError, contract, decode, events
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = {"APPLIERS", "BATCH_APPLIERS"}
