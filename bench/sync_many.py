@@ -24,7 +24,8 @@ from sqlalchemy import text
 from bench.common import Usage, cost_line, cpu_seconds
 from bench.sync_common import BenchServer, enrolled_desk, queue_visits, work_folder
 from desktop.services.sync import commands as syncing
-from sync.client.engine import SyncReport, sync_once
+from sync.client.engine import sync_once
+from sync.client.report import SyncReport
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,9 +11,7 @@ from __future__ import annotations
 import base64
 import logging
 import time
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +24,7 @@ from desktop.domain.model import DeskContext
 from desktop.services.sync import commands as syncing
 from desktop.services.sync import rewind
 from desktop.services.sync.replication import PulledEvent
+from sync.client.report import Cancelled, Progress, SyncReport
 from sync.client.transport import (
     NetworkError,
     ServerClient,
@@ -49,28 +48,6 @@ ENROL_PREFIX = "waystation-enrol:"
 
 # Problems after which retrying cannot help until a person acts.
 STOPPING = (ProblemCode.DEVICE_REVOKED, ProblemCode.UPGRADE_REQUIRED, ProblemCode.UNAUTHORIZED)
-
-
-@dataclass
-class SyncReport:
-    pushed: int = 0
-    rewound: bool = False  # restored from a backup: continued after the server's numbers
-    duplicates: int = 0
-    quarantined: int = 0  # pushed events the server refused
-    set_aside: int = 0  # pulled events not applied here (checked against their declaration)
-    pulled: dict[str, int] = field(default_factory=dict)
-    gaps: int = 0
-    reset: bool = False
-    error: syncing.SyncError | None = None
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-
-Progress = Callable[[str, int], None]  # (phase, count so far)
-Cancelled = Callable[[], bool]
 
 
 def parse_enrolment_text(text: str) -> tuple[str | None, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from uuid6 import uuid7
 
 from sync.protocol import SERVER_DEVICE_ID, EnrolReply, EnrolRequest, Stats, signing
+from sync.protocol.events.conflicts import CONFLICT_RESOLVED, ConflictResolved
 from sync.protocol.events.keys import (
     DEVICE_ENROLLED,
     DEVICE_REVOKED,
@@ -22,6 +24,7 @@ from sync.protocol.events.keys import (
 )
 from sync.server import db, log
 from sync.server.models import ConflictRow, DeviceRow, EnrolmentCodeRow, EventRow, StationRow
+from sync.server.settings import ServerSettings
 from sync.server.signing import ServerKey
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: read aloud or typed
@@ -66,19 +69,35 @@ def new_code(session: Session, station: StationRow, days: int) -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
-def create_station(session: Session, name: str, kind: str, days: int = 7) -> NewStation:
+def create_station(
+    session: Session, name: str, kind: str, days: int = 7, union: str = ""
+) -> NewStation:
+    """``union``: the district union the station belongs to (its viewers see it)."""
     name = name.strip()
+    union = union.strip()
+    if len(union) > 100:
+        raise AdminError("bad_union", "a union's name has at most 100 characters")
     if not name or len(name) > 100:
         raise AdminError("bad_name", "a station needs a name of 1 to 100 characters")
     if kind not in STATION_KINDS:
         raise AdminError("bad_kind", f"kind must be one of {', '.join(STATION_KINDS)}")
     if session.scalar(select(StationRow.id).where(StationRow.name == name)) is not None:
         raise AdminError("station_exists", f"a station named {name} exists", 409)
-    station = StationRow(id=str(uuid7()), name=name, kind=kind, created_at=log.now())
+    station = StationRow(
+        id=str(uuid7()), name=name, kind=kind, created_at=log.now(), union_name=union
+    )
     session.add(station)
     session.flush()
     code = new_code(session, station, days)
     return NewStation(station.id, station.name, station.kind, code)
+
+
+def enrolment_link(settings: ServerSettings, code: str, key: ServerKey) -> str:
+    """What the QR holds (a desk's scanner types it into the enrolment dialog): the address,
+    the one-time code and the fingerprint of the server's key, which the desk checks the
+    enrolment reply against (a proxy on the way cannot slip it another key)."""
+    fingerprint = signing.key_fingerprint(key.public_key_b64)
+    return f"waystation-enrol:{settings.public_url.rstrip('/')}#{code}#{fingerprint}"
 
 
 def station_named(session: Session, ref: str) -> StationRow:
@@ -241,6 +260,54 @@ def revoke_device(session: Session, ref: str, key: ServerKey) -> DeviceRow:
             [log.server_event(DEVICE_REVOKED, device.id, payload, key, device.station_id)],
         )
     return device
+
+
+NOTE_MAX = 500
+
+
+def resolve_conflict(
+    session: Session, conflict_id: str, note: str, key: ServerKey, by: str
+) -> ConflictRow:
+    """HQ closes an open conflict with a note: the same ``conflict.resolved`` a desk makes,
+    made by the server and signed, so that every desk applies it as it would a desk's. The
+    conflict is locked first: of HQ and a desk's push arriving together, one resolves it and
+    the other finds it resolved (and is kept beside it, rules/conflicts.py)."""
+    note = " ".join(note.split())
+    if not note:
+        raise AdminError("note_required", "a resolution needs a note")
+    if len(note) > NOTE_MAX:
+        raise AdminError("note_too_long", f"a note has at most {NOTE_MAX} characters")
+    log.lock_log(session)  # before the row: the order in which pushes take the two locks
+    conflict = session.scalars(
+        select(ConflictRow).where(ConflictRow.id == conflict_id[:36]).with_for_update()
+    ).one_or_none()
+    if conflict is None:
+        raise AdminError("not_found", f"no conflict {conflict_id}", 404)
+    if conflict.status != "open":
+        raise AdminError("already_resolved", "this conflict has been resolved already", 409)
+    payload = ConflictResolved(conflict_id=conflict.id, note=note, action="note")
+    opened = json.loads(conflict.detail)
+    station_id = str(opened["records"][-1]["station_id"]) if opened.get("records") else ""
+    row = log.server_event(
+        CONFLICT_RESOLVED, conflict.id, payload, key, station_id or SERVER_DEVICE_ID
+    )
+    log.append(session, [row])
+    conflict.status = "resolved"
+    conflict.resolved_at = log.now()
+    conflict.resolution = log.canonical(
+        {
+            "conflict_id": conflict.id,
+            "note": note,
+            "action": "note",
+            "merge_into": None,
+            "merge_from": None,
+            "event_id": row["event_id"],
+            "device_id": SERVER_DEVICE_ID,
+            "by": by,
+        }
+    )
+    session.flush()
+    return conflict
 
 
 def stats(session: Session) -> Stats:

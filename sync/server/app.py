@@ -49,6 +49,9 @@ from sync.server.settings import DEVELOPMENT_WARNING, ServerSettings
 from sync.server.signing import ServerKey, server_key
 from sync.server.throttle import Throttle
 from sync.server.web import pages as web_pages
+from sync.server.web.hq import audit
+
+API_ACTOR = "admin-token"  # the audit's name for changes made through /v1/admin
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +143,7 @@ class Versions:
 class NewStationRequest(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     kind: str = Field(default="station", pattern="^(station|event)$")
+    union: str = Field(default="", max_length=100)
 
 
 class NewStationReply(BaseModel):
@@ -306,18 +310,40 @@ def create_app(
 
     @app.post("/v1/admin/stations", dependencies=admin_deps, status_code=201)
     def new_station(
-        request: NewStationRequest, s: Annotated[Session, Depends(session)]
+        request: NewStationRequest, http: Request, s: Annotated[Session, Depends(session)]
     ) -> NewStationReply:
-        made = admin.create_station(s, request.name, request.kind, settings.enrolment_code_days)
+        made = admin.create_station(
+            s, request.name, request.kind, settings.enrolment_code_days, request.union
+        )
+        audit.record(
+            s,
+            API_ACTOR,
+            "station.create",
+            made.name,
+            station_id=made.station_id,
+            address=_address(http),
+            kind=made.kind,
+            union=request.union.strip(),
+        )
         return NewStationReply(
             station_id=made.station_id, name=made.name, kind=made.kind, enrolment_code=made.code
         )
 
     @app.post("/v1/admin/stations/{ref}/codes", dependencies=admin_deps, status_code=201)
     def new_code(
-        ref: Annotated[str, Field(max_length=100)], s: Annotated[Session, Depends(session)]
+        ref: Annotated[str, Field(max_length=100)],
+        http: Request,
+        s: Annotated[Session, Depends(session)],
     ) -> dict[str, str]:
         station = admin.station_named(s, ref)
+        audit.record(
+            s,
+            API_ACTOR,
+            "station.code",
+            station.name,
+            station_id=station.id,
+            address=_address(http),
+        )
         return {"enrolment_code": admin.new_code(s, station, settings.enrolment_code_days)}
 
     @app.get("/v1/admin/devices", dependencies=admin_deps)
@@ -326,9 +352,20 @@ def create_app(
 
     @app.post("/v1/admin/devices/{ref}/revoke", dependencies=admin_deps)
     def revoke(
-        ref: Annotated[str, Field(max_length=36)], s: Annotated[Session, Depends(session)]
+        ref: Annotated[str, Field(max_length=36)],
+        http: Request,
+        s: Annotated[Session, Depends(session)],
     ) -> dict[str, Any]:
         found = admin.revoke_device(s, ref, key)
+        audit.record(
+            s,
+            API_ACTOR,
+            "device.revoke",
+            found.code,
+            station_id=found.station_id,
+            address=_address(http),
+            device_id=found.id,
+        )
         return {"id": found.id, "code": found.code, "revoked": True}
 
     @app.get("/v1/admin/stats", dependencies=admin_deps)

@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy import text
 
-from sync.protocol import signing
 from sync.server import admin, central, db, log
+from sync.server.admin import enrolment_link
 from sync.server.settings import (
     DEVELOPMENT_WARNING,
     ServerSettings,
@@ -21,6 +21,7 @@ from sync.server.settings import (
     load_settings,
 )
 from sync.server.signing import ServerKey, SigningKeyError, server_key
+from sync.server.web.hq import audit, auth
 
 
 def _database(settings: ServerSettings) -> db.Database:
@@ -56,14 +57,6 @@ def _migrate_now(database: db.Database, key: ServerKey) -> None:
     db.migrate(database.engine)
     with database.transaction() as session:
         log.sign_unsigned(session, key)
-
-
-def enrolment_link(settings: ServerSettings, code: str, key: ServerKey) -> str:
-    """What the QR holds (a desk's scanner types it into the enrolment dialog): the address,
-    the one-time code and the fingerprint of the server's key, which the desk checks the
-    enrolment reply against (a proxy on the way cannot slip it another key)."""
-    fingerprint = signing.key_fingerprint(key.public_key_b64)
-    return f"waystation-enrol:{settings.public_url.rstrip('/')}#{code}#{fingerprint}"
 
 
 def _print_qr(content: str, png: str | None) -> None:
@@ -135,7 +128,18 @@ def cmd_migrate(args: argparse.Namespace, settings: ServerSettings) -> int:
 def cmd_station_create(args: argparse.Namespace, settings: ServerSettings) -> int:
     database, key = _open(settings)
     with database.transaction() as session:
-        made = admin.create_station(session, args.name, args.kind, settings.enrolment_code_days)
+        made = admin.create_station(
+            session, args.name, args.kind, settings.enrolment_code_days, args.union or ""
+        )
+        audit.record(
+            session,
+            "cli",
+            "station.create",
+            made.name,
+            station_id=made.station_id,
+            kind=made.kind,
+            union=(args.union or "").strip(),
+        )
     link = enrolment_link(settings, made.code, key)
     data = {
         "station_id": made.station_id,
@@ -172,6 +176,7 @@ def cmd_station_code(args: argparse.Namespace, settings: ServerSettings) -> int:
     with database.transaction() as session:
         station = admin.station_named(session, args.station)
         code = admin.new_code(session, station, settings.enrolment_code_days)
+        audit.record(session, "cli", "station.code", station.name, station_id=station.id)
     link = enrolment_link(settings, code, key)
     _emit(args, {"enrolment_code": code, "link": link}, [f"one-time enrolment code: {code}"])
     if not args.json:
@@ -196,6 +201,14 @@ def cmd_device_revoke(args: argparse.Namespace, settings: ServerSettings) -> int
     database, key = _open(settings)
     with database.transaction() as session:
         device = admin.revoke_device(session, args.device, key)
+        audit.record(
+            session,
+            "cli",
+            "device.revoke",
+            device.code,
+            station_id=device.station_id,
+            device_id=device.id,
+        )
         data = {"id": device.id, "code": device.code, "revoked": True}
     _emit(args, data, [f"device {device.code} revoked; its token is refused from now on"])
     return 0
@@ -215,6 +228,74 @@ def cmd_stats(args: argparse.Namespace, settings: ServerSettings) -> int:
         f"  {d['code']} {d['station']}: {d['last_push_at'] or 'never'}" for d in figures.devices
     ]
     _emit(args, figures.model_dump(), lines)
+    return 0
+
+
+def _password(args: argparse.Namespace) -> str:
+    """The new password: read from standard input with --password-stdin (scripts), else
+    asked twice without echo."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("password: ")
+    if first != getpass.getpass("again: "):
+        raise auth.AccountError("password_mismatch", "the two passwords differ")
+    return first
+
+
+def cmd_user_create(args: argparse.Namespace, settings: ServerSettings) -> int:
+    database = _database(settings)
+    password = _password(args)
+    with database.transaction() as session:
+        row = auth.create_account(session, args.name, args.role, password, args.union)
+        audit.record(
+            session, "cli", "account.create", row.name, role=row.role, union=row.union_name
+        )
+        data = {"id": row.id, "name": row.name, "role": row.role, "union": row.union_name}
+    scope = f" of {row.union_name}" if row.union_name else ""
+    _emit(args, data, [f"account {row.name} created: {row.role}{scope}"])
+    return 0
+
+
+def cmd_user_password(args: argparse.Namespace, settings: ServerSettings) -> int:
+    database = _database(settings)
+    password = _password(args)
+    with database.transaction() as session:
+        row = auth.set_password(session, args.name, password)
+        audit.record(session, "cli", "account.password", row.name)
+    _emit(args, {"name": row.name}, [f"password of {row.name} set; its sessions ended"])
+    return 0
+
+
+def cmd_user_disable(args: argparse.Namespace, settings: ServerSettings) -> int:
+    database = _database(settings)
+    with database.transaction() as session:
+        row = auth.disable_account(session, args.name)
+        audit.record(session, "cli", "account.disable", row.name)
+    _emit(args, {"name": row.name, "disabled": True}, [f"account {row.name} disabled"])
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace, settings: ServerSettings) -> int:
+    database = _database(settings)
+    with database.transaction() as session:
+        rows = [
+            {
+                "name": row.name,
+                "role": row.role,
+                "union": row.union_name,
+                "disabled": row.disabled_at is not None,
+            }
+            for row in auth.list_accounts(session)
+        ]
+    lines = [
+        f"{r['name']}  {r['role']}"
+        + (f"  {r['union']}" if r["union"] else "")
+        + ("  DISABLED" if r["disabled"] else "")
+        for r in rows
+    ] or ["no accounts"]
+    _emit(args, rows, lines)
     return 0
 
 
@@ -485,6 +566,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sverbs.add_parser("create", parents=[common], help="create a station and a one-time code")
     p.add_argument("name")
     p.add_argument("--kind", choices=admin.STATION_KINDS, default="station")
+    p.add_argument("--union", help="the district union the station belongs to")
     p.add_argument("--qr-png", help="also write the enrolment QR as a PNG file")
     p.set_defaults(run=cmd_station_create)
     p = sverbs.add_parser("code", parents=[common], help="another one-time code for a station")
@@ -499,6 +581,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = dverbs.add_parser("revoke", parents=[common], help="refuse this device from now on")
     p.add_argument("device", help="device id or device code")
     p.set_defaults(run=cmd_device_revoke)
+
+    user = verbs.add_parser("user", help="accounts of the HQ console (/hq)")
+    uverbs = user.add_subparsers(dest="user_verb", required=True)
+    p = uverbs.add_parser("create", parents=[common], help="a named account of the console")
+    p.add_argument("name")
+    p.add_argument("--role", choices=auth.ROLES, required=True)
+    p.add_argument("--union", help="the union a district viewer sees (its stations only)")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p.set_defaults(run=cmd_user_create)
+    p = uverbs.add_parser("password", parents=[common], help="set an account's password")
+    p.add_argument("name")
+    p.add_argument("--password-stdin", action="store_true")
+    p.set_defaults(run=cmd_user_password)
+    p = uverbs.add_parser("disable", parents=[common], help="refuse an account from now on")
+    p.add_argument("name")
+    p.set_defaults(run=cmd_user_disable)
+    p = uverbs.add_parser("list", parents=[common])
+    p.set_defaults(run=cmd_user_list)
 
     p = verbs.add_parser(
         "new-epoch", parents=[common], help="after restoring a backup: make every desk resync"
@@ -531,13 +631,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SettingsError, SigningKeyError) as error:
         print(f"waystation-server: {error}", file=sys.stderr)
         return 2
-    except central.CentralError as error:
-        if getattr(args, "json", False):
-            print(json.dumps({"error": error.code, "message": error.message}), file=sys.stderr)
-        else:
-            print(f"waystation-server: {error.message}", file=sys.stderr)
-        return 1
-    except admin.AdminError as error:
+    except (admin.AdminError, auth.AccountError, central.CentralError) as error:
         if getattr(args, "json", False):
             print(json.dumps({"error": error.code, "message": error.message}), file=sys.stderr)
         else:

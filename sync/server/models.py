@@ -40,6 +40,9 @@ class StationRow(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     kind: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The district union the station belongs to ("" for none): a district viewer of the HQ
+    # console sees only its own union's stations.
+    union_name: Mapped[str] = mapped_column(String(100), default="", index=True)
 
 
 class EnrolmentCodeRow(Base):
@@ -173,3 +176,59 @@ class CentralRow(Base):
     made_by: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AccountRow(Base):
+    """A named account of the HQ console (sync/server/web/hq/auth.py): argon2 hash only."""
+
+    __tablename__ = "hq_account"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))  # hq_admin | district_viewer
+    union_name: Mapped[str | None] = mapped_column(String(100), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class ConsoleSessionRow(Base):
+    """A signed-in browser: only the hash of the cookie's token is kept."""
+
+    __tablename__ = "hq_session"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("hq_account.id"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    address: Mapped[str] = mapped_column(String(60), default="")
+
+
+class LoginFailureRow(Base):
+    """Wrong passwords counted per account name and per address (``what:who``), shared by
+    every server process, so that a pause holds behind a load balancer too."""
+
+    __tablename__ = "hq_login_failure"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    first_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    paused_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class AuditRow(Base):
+    """Every change made through the console or the server's CLI: who, what, when."""
+
+    __tablename__ = "hq_audit"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(ServerSeq, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(60))  # account name, or "cli"
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(200), default="")
+    station_id: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
+    detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    address: Mapped[str] = mapped_column(String(60), default="")

@@ -65,6 +65,8 @@ class ServerSettings(BaseSettings):
     public_url: str = "http://127.0.0.1:8700"
     min_protocol: int = 1
     enrolment_code_days: int = 7
+    # The HQ console shows times on this clock (the server stores UTC).
+    console_timezone: str = "Asia/Shanghai"
 
     @property
     def signing_key_path(self) -> Path:

@@ -19,7 +19,7 @@ from desktop.i18n import tr
 from desktop.services.members import commands as members
 from desktop.services.sync import commands as syncing
 from desktop.services.training import courses, rosters
-from sync.client.engine import SyncReport
+from sync.client.report import SyncReport
 from sync.protocol import DATASETS
 from tests.unit.test_services_imports import messy_roster
 from ui import tasks

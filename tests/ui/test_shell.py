@@ -213,3 +213,21 @@ def test_saved_settings_take_effect_at_once(
     assert shell.checkin_screen.services.selected() == ("toilet",)
     assert shell.idle_minutes == 3 and shell.idle_timer.interval() == 3 * 60_000
     assert shell.sounds.enabled is False
+
+
+def test_the_window_loads_the_network_client_only_when_it_first_syncs() -> None:
+    """Start-up (bench.startup): httpx and the wire models are not imported with the window."""
+    import subprocess
+    import sys
+
+    program = (
+        "import sys\n"
+        "import ui.app, ui.shell\n"
+        "late = ('httpx', 'sync.client.engine', 'sync.client.transport', 'sync.protocol.wire')\n"
+        "print(sorted(m for m in late if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

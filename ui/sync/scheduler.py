@@ -16,7 +16,7 @@ from desktop.bootstrap import Desk
 from desktop.domain.changes import Changes
 from desktop.services.sync import commands as syncing
 from sync.client.backoff import Backoff
-from sync.client.engine import SyncReport, sync_once
+from sync.client.report import SyncReport
 from ui.changes import ChangesBus
 
 log = logging.getLogger(__name__)
@@ -118,6 +118,10 @@ class SyncScheduler(QObject):
 
         def work() -> None:
             try:
+                # The network client (httpx, the wire models) loads on the first sync, not
+                # with the window (bench.startup).
+                from sync.client.engine import sync_once
+
                 report = sync_once(
                     self.desk,
                     progress=lambda phase, n: self.progress.emit(phase, n),

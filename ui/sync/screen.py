@@ -23,7 +23,7 @@ from desktop.domain.model import Role
 from desktop.i18n import tr
 from desktop.services.sync import commands as syncing
 from desktop.services.sync.commands import Conflict, SyncStatus
-from sync.client.engine import SyncReport
+from sync.client.report import SyncReport
 from ui.changes import follow
 from ui.session.state import DeskSession
 from ui.sync.enrol_dialog import EnrolDialog

@@ -19,7 +19,7 @@ from desktop.storage.desk.tables import DeviceKeyRow
 from desktop.storage.sync.repositories import Conflicts
 from desktop.storage.sync.tables import ConflictRow
 from desktop.storage.uow import UnitOfWork
-from sync.protocol import EventKind
+from sync.protocol import SERVER_DEVICE_ID, EventKind
 from sync.protocol.events.conflicts import (
     CONFLICT_OPENED,
     CONFLICT_RESOLVED,
@@ -76,13 +76,28 @@ def _conflict_opened(uow: UnitOfWork, event: PulledEvent, payload: ConflictOpene
 
 
 def _conflict_resolved(uow: UnitOfWork, event: PulledEvent, payload: ConflictResolved) -> None:
+    """The first resolution the server received stands. One made at HQ (by the server,
+    signed) reached the server while the conflict was open there, so it stands even over
+    this desk's own resolution made meanwhile: that one is kept as ``overruled``, never
+    both shown as if each had won."""
     row = uow.repo(Conflicts).get(payload.conflict_id)
-    if row is None or row.status == "resolved":
+    if row is None:
         return
+    from_hq = event.device_id == SERVER_DEVICE_ID
+    if row.status == "resolved" and not from_hq:
+        return
+    resolution = msgspec.to_builtins(payload)
+    if from_hq:
+        resolution["by_hq"] = True
+        if row.status == "resolved" and row.resolution:
+            previous = json.loads(row.resolution)
+            if previous.get("by_hq"):
+                return  # HQ's own, pulled again
+            resolution["overruled"] = previous
     row.status = "resolved"
     row.note = payload.note
     row.resolved_at = event.device_time
-    row.resolution = json.dumps(msgspec.to_builtins(payload), ensure_ascii=False)
+    row.resolution = json.dumps(resolution, ensure_ascii=False)
     if payload.action == "merge" and payload.merge_from and payload.merge_into:
         members_commands.merge_members(uow, payload.merge_from, payload.merge_into)
 

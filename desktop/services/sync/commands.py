@@ -20,7 +20,6 @@ from desktop.domain.errors import InvalidInput, NotFound, PermissionDenied, Rule
 from desktop.domain.model import DeskContext, Role
 from desktop.identity import secrets
 from desktop.identity.server_key import pin_server_key, server_key
-from desktop.services.appliers import APPLIERS
 from desktop.services.desk.operators import require_role
 from desktop.services.members import commands as members_commands
 from desktop.services.sync import replication
@@ -343,6 +342,9 @@ def apply_page(
     with uow:
         good, refused = replication.sort_out(events, server_key, screened)
         replication.set_aside(uow, refused)
+        # Every area's appliers load with the first pulled page, not with the window.
+        from desktop.services.appliers import APPLIERS
+
         applied = PageApplied(replication.apply_checked(uow, good, APPLIERS), len(refused))
         uow.repo(Cursors).advance(dataset, next_cursor, len(events), to_iso(uow.now()))
         uow.commit()

@@ -1,5 +1,7 @@
 """Conflicts: opened only by the server (its rules, at ingest; signed), resolved at a desk
-by a station lead with a note (the first resolution the server receives stands)."""
+by a station lead with a note, or at HQ in the console (made by the server, signed). The
+first resolution the server receives stands; one arriving later is kept in the log and
+shown beside it, and a desk that resolved it too takes HQ's when it pulls it."""
 
 from __future__ import annotations
 
@@ -63,5 +65,5 @@ CONFLICT_OPENED = declare(
     "conflict.opened", ConflictOpened, author=Author.SERVER, dataset="conflicts"
 )
 CONFLICT_RESOLVED = declare(
-    "conflict.resolved", ConflictResolved, author=Author.DESK, dataset="conflicts"
+    "conflict.resolved", ConflictResolved, author=Author.EITHER, dataset="conflicts"
 )

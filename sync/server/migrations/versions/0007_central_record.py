@@ -1,7 +1,7 @@
 """central records: items, campaigns, courses and sessions made at HQ
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0004 (0003 on its own; web-hq merged here: one head)
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
