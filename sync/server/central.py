@@ -105,6 +105,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "starts_on": ("开始日期", "the start date"),
     "ends_on": ("结束日期", "the end date"),
     "items": ("物资", "the items"),
+    "quantity": ("数量", "the quantity"),
     "max_per_person": ("每人次数上限", "the limit per person"),
     "max_per_day": ("每人每天上限", "the limit per day"),
     "min_interval_minutes": ("最短间隔（分钟）", "the minimum interval (minutes)"),
@@ -269,9 +270,9 @@ def number(text: str, field_: str, most: int = LIMIT_MAX) -> int | None:
     cleaned = unicodedata.normalize("NFKC", text).strip()
     if not cleaned:
         return None
-    if not cleaned.isdigit() or len(cleaned) > 9:
+    if not cleaned.isdigit() or len(cleaned) > 9 or not 1 <= int(cleaned) <= most:
         raise CentralError("bad_number", field=field_, max=most, text=text.strip()[:20])
-    return _limit(int(cleaned), field_, most)
+    return int(cleaned)
 
 
 def parse_item(text: str) -> ItemDraft:
@@ -279,7 +280,7 @@ def parse_item(text: str) -> ItemDraft:
     parts = [p.strip() for p in text.replace("：", ":").split(":")]
     if len(parts) != 3 or not parts[0] or not parts[1]:
         raise CentralError("bad_item", text=text.strip()[:60])
-    quantity = number(parts[2], "items", QUANTITY_MAX)
+    quantity = number(parts[2], "quantity", QUANTITY_MAX)
     if quantity is None:
         raise CentralError("bad_item", text=text.strip()[:60])
     return ItemDraft(parts[0], parts[1], quantity)
