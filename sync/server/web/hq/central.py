@@ -76,9 +76,9 @@ WORDS = {
         "records its own stock.",
     ),
     "hq.central.stations_hint": (
-        "不勾选 = 全部驿站。只有参与的驿站能看到并发放；之后可以再加驿站。",
-        "None ticked = every station. Only stations taking part see it and hand out; you "
-        "can add stations later.",
+        "不勾选 = 全部驿站。只有参与的驿站能看到并使用；之后可以再加驿站。",
+        "None ticked = every station. Only stations taking part see it and use it; you can "
+        "add stations later.",
     ),
     "hq.central.tags": ("可领取的标签（用逗号分开，如 困难职工）", "Tags that qualify (commas)"),
     "hq.central.occupations": (
