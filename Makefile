@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.sync_push
 	$(BIN)/python -m bench.sync_pull
 	$(BIN)/python -m bench.sync_many
+	$(BIN)/python -m bench.sync_day
 
 clean:
 	rm -rf $(VENV) build screenshots .mypy_cache .ruff_cache .pytest_cache
