@@ -109,6 +109,16 @@ def station_named(session: Session, ref: str) -> StationRow:
     return station
 
 
+def set_union(session: Session, ref: str, union: str) -> StationRow:
+    """Move a station to a union (e.g. one made before stations had unions)."""
+    union = union.strip()
+    if len(union) > 100:
+        raise AdminError("bad_union", "a union's name has at most 100 characters")
+    station = station_named(session, ref)
+    station.union_name = union
+    return station
+
+
 def enrol(session: Session, request: EnrolRequest, key: ServerKey) -> EnrolReply:
     if request.device_id == SERVER_DEVICE_ID or "\x00" in request.device_id:
         raise AdminError("bad_request", "this device id is reserved")
@@ -308,6 +318,22 @@ def resolve_conflict(
     )
     session.flush()
     return conflict
+
+
+def list_conflicts(session: Session, status: str | None = None) -> list[dict[str, Any]]:
+    query = select(ConflictRow).order_by(ConflictRow.opened_at)
+    if status is not None:
+        query = query.where(ConflictRow.status == status)
+    return [
+        {
+            "id": row.id,
+            "kind": row.kind,
+            "status": row.status,
+            "detail": json.loads(row.detail),
+            "resolution": json.loads(row.resolution) if row.resolution else None,
+        }
+        for row in session.scalars(query)
+    ]
 
 
 def stats(session: Session) -> Stats:

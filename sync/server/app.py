@@ -6,18 +6,17 @@ turn the code into words in their own language.
 
 import gzip
 import hmac
-import json
 import logging
 import zlib
 from collections.abc import Iterator
 from typing import Annotated, Any
 
 import orjson
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -44,10 +43,11 @@ from sync.protocol import (
 )
 from sync.server import admin, db, feed, ingest, web
 from sync.server.db import Database
-from sync.server.models import ConflictRow, DeviceRow
+from sync.server.models import DeviceRow
 from sync.server.settings import DEVELOPMENT_WARNING, ServerSettings
 from sync.server.signing import ServerKey, server_key
 from sync.server.throttle import Throttle
+from sync.server.web import docs
 from sync.server.web import pages as web_pages
 from sync.server.web.hq import audit
 
@@ -140,6 +140,24 @@ class Versions:
         await self.app(scope, receive, send)
 
 
+OPENAPI_URL = "/openapi.json"
+API_DESCRIPTION = (
+    "Enrolment, push and pull for Waystation desks (device token), and admin endpoints "
+    "(admin token). Every failure is a Problem: a `code` and an English `message`. The HQ "
+    "console (`/hq`) and the certificate check (`/v/...`) are HTML pages, not listed here."
+)
+DEVICE_BEARER = HTTPBearer(
+    scheme_name="DeviceToken",
+    description="The token a desk received when it enrolled (POST /v1/enrol): push and pull.",
+    auto_error=False,  # the endpoints answer a missing token with their own Problem
+)
+ADMIN_BEARER = HTTPBearer(
+    scheme_name="AdminToken",
+    description="The server's admin token (WAYSTATION_SERVER_ADMIN_TOKEN): /v1/admin/*.",
+    auto_error=False,
+)
+
+
 class NewStationRequest(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     kind: str = Field(default="station", pattern="^(station|event)$")
@@ -160,10 +178,14 @@ def create_app(
     missing key file raises SigningKeyError: the server does not start without it)."""
     key = key or server_key(settings)
     database = database or Database(settings.database_url)
+    show_docs = settings.api_docs if settings.api_docs is not None else not settings.production
     app = FastAPI(
         title="Waystation central server",
         version=str(PROTOCOL_VERSION),
-        description="Enrolment, push and pull for Waystation desks; admin endpoints.",
+        description=API_DESCRIPTION,
+        docs_url=None,  # served from our own files (web/docs.py), never from a CDN
+        redoc_url=None,
+        openapi_url=OPENAPI_URL if show_docs else None,
     )
     app.state.database = database
     app.state.settings = settings
@@ -210,6 +232,8 @@ def create_app(
         return _problem(500, ProblemCode.INTERNAL, "internal error")
 
     web.install(app)
+    if show_docs:
+        docs.install(app, OPENAPI_URL)
 
     def session() -> Iterator[Session]:
         with database.transaction() as s:
@@ -241,14 +265,22 @@ def create_app(
             throttle.failed("admin_token", address)
             raise ProblemError(401, ProblemCode.UNAUTHORIZED, "admin token required")
 
-    @app.get("/v1/health")
+    @app.get("/v1/health", tags=["desks"])
     def health(s: Annotated[Session, Depends(session)]) -> dict[str, Any]:
+        """Is the server up: its protocol version and its database's epoch (no token)."""
         return {"status": "ok", "protocol": PROTOCOL_VERSION, "epoch": db.meta(s, "epoch")}
 
-    @app.post("/v1/enrol", responses={400: {"model": Problem}, 409: {"model": Problem}})
+    @app.post(
+        "/v1/enrol",
+        tags=["desks"],
+        responses={400: {"model": Problem}, 409: {"model": Problem}, 429: {"model": Problem}},
+    )
     def enrol(
         request: EnrolRequest, http: Request, s: Annotated[Session, Depends(session)]
     ) -> EnrolReply:
+        """A desk joins a station with a one-time enrolment code (made in the HQ console or
+        by ``waystation-server station create``) and its public key; it gets its device
+        token, the station, the organisation's ID-hash key and the server's public key."""
         address = _address(http)
         if throttle.blocked("enrolment_code", address):
             raise ProblemError(429, ProblemCode.TOO_MANY_ATTEMPTS, "too many wrong codes")
@@ -261,6 +293,8 @@ def create_app(
 
     @app.post(
         "/v1/push",
+        tags=["desks"],
+        dependencies=[Security(DEVICE_BEARER)],
         responses={401: {"model": Problem}, 403: {"model": Problem}, 413: {"model": Problem}},
         openapi_extra={
             "requestBody": {
@@ -270,6 +304,8 @@ def create_app(
         },
     )
     async def push(request: Request) -> Response:
+        """A desk sends a batch of its events (gzip allowed); each is answered accepted,
+        duplicate or refused on its own. The server's rules may open conflicts."""
         body = await request.body()
         if request.headers.get("content-encoding", "").lower() == "gzip":
             body = _gunzip(body)
@@ -285,6 +321,8 @@ def create_app(
 
     @app.get(
         "/v1/pull",
+        tags=["desks"],
+        dependencies=[Security(DEVICE_BEARER)],
         response_model=PullReply,
         responses={401: {"model": Problem}, 409: {"model": Problem}},
     )
@@ -295,6 +333,8 @@ def create_app(
         cursor: Annotated[str, Query(max_length=200)] = "",
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1000,
     ) -> Response:
+        """A page of one dataset's events made elsewhere, after the cursor; server-made
+        events carry the server key's signature."""
         if dataset not in DATASETS:
             raise ProblemError(404, ProblemCode.NOT_FOUND, f"no dataset {dataset}")
         epoch = db.meta(s, "epoch")
@@ -306,12 +346,13 @@ def create_app(
 
     # --- admin ------------------------------------------------------------------------------
 
-    admin_deps = [Depends(admin_only)]
+    admin_deps = [Depends(admin_only), Security(ADMIN_BEARER)]
 
-    @app.post("/v1/admin/stations", dependencies=admin_deps, status_code=201)
+    @app.post("/v1/admin/stations", tags=["admin"], dependencies=admin_deps, status_code=201)
     def new_station(
         request: NewStationRequest, http: Request, s: Annotated[Session, Depends(session)]
     ) -> NewStationReply:
+        """Create a station (or an event site) in a union, with a one-time enrolment code."""
         made = admin.create_station(
             s, request.name, request.kind, settings.enrolment_code_days, request.union
         )
@@ -329,12 +370,15 @@ def create_app(
             station_id=made.station_id, name=made.name, kind=made.kind, enrolment_code=made.code
         )
 
-    @app.post("/v1/admin/stations/{ref}/codes", dependencies=admin_deps, status_code=201)
+    @app.post(
+        "/v1/admin/stations/{ref}/codes", tags=["admin"], dependencies=admin_deps, status_code=201
+    )
     def new_code(
         ref: Annotated[str, Field(max_length=100)],
         http: Request,
         s: Annotated[Session, Depends(session)],
     ) -> dict[str, str]:
+        """Another one-time enrolment code for a station (by name or id)."""
         station = admin.station_named(s, ref)
         audit.record(
             s,
@@ -346,16 +390,18 @@ def create_app(
         )
         return {"enrolment_code": admin.new_code(s, station, settings.enrolment_code_days)}
 
-    @app.get("/v1/admin/devices", dependencies=admin_deps)
+    @app.get("/v1/admin/devices", tags=["admin"], dependencies=admin_deps)
     def devices(s: Annotated[Session, Depends(session)]) -> list[dict[str, Any]]:
+        """Every enrolled device: its station, last push and pull, events, revoked or not."""
         return admin.list_devices(s)
 
-    @app.post("/v1/admin/devices/{ref}/revoke", dependencies=admin_deps)
+    @app.post("/v1/admin/devices/{ref}/revoke", tags=["admin"], dependencies=admin_deps)
     def revoke(
         ref: Annotated[str, Field(max_length=36)],
         http: Request,
         s: Annotated[Session, Depends(session)],
     ) -> dict[str, Any]:
+        """Refuse a device (by id or code) from now on; desks learn it from a signed event."""
         found = admin.revoke_device(s, ref, key)
         audit.record(
             s,
@@ -368,23 +414,15 @@ def create_app(
         )
         return {"id": found.id, "code": found.code, "revoked": True}
 
-    @app.get("/v1/admin/stats", dependencies=admin_deps)
+    @app.get("/v1/admin/stats", tags=["admin"], dependencies=admin_deps)
     def stats(s: Annotated[Session, Depends(session)]) -> Stats:
+        """Events by kind and by station, open conflicts, devices."""
         return admin.stats(s)
 
-    @app.get("/v1/admin/conflicts", dependencies=admin_deps)
+    @app.get("/v1/admin/conflicts", tags=["admin"], dependencies=admin_deps)
     def conflicts(s: Annotated[Session, Depends(session)]) -> list[dict[str, Any]]:
-        rows = s.scalars(select(ConflictRow).order_by(ConflictRow.opened_at)).all()
-        return [
-            {
-                "id": row.id,
-                "kind": row.kind,
-                "status": row.status,
-                "detail": json.loads(row.detail),
-                "resolution": json.loads(row.resolution) if row.resolution else None,
-            }
-            for row in rows
-        ]
+        """Every conflict the rules opened, with its records and its resolution."""
+        return admin.list_conflicts(s)
 
     return app
 

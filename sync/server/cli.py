@@ -184,6 +184,23 @@ def cmd_station_code(args: argparse.Namespace, settings: ServerSettings) -> int:
     return 0
 
 
+def cmd_station_union(args: argparse.Namespace, settings: ServerSettings) -> int:
+    database = _database(settings)
+    with database.transaction() as session:
+        station = admin.set_union(session, args.station, args.union)
+        audit.record(
+            session,
+            "cli",
+            "station.union",
+            station.name,
+            station_id=station.id,
+            union=station.union_name,
+        )
+        data = {"station_id": station.id, "name": station.name, "union": station.union_name}
+    _emit(args, data, [f"station {station.name} now belongs to {station.union_name or '(none)'}"])
+    return 0
+
+
 def cmd_device_list(args: argparse.Namespace, settings: ServerSettings) -> int:
     database = _database(settings)
     with database.transaction() as session:
@@ -296,6 +313,37 @@ def cmd_user_list(args: argparse.Namespace, settings: ServerSettings) -> int:
         for r in rows
     ] or ["no accounts"]
     _emit(args, rows, lines)
+    return 0
+
+
+def cmd_conflict_list(args: argparse.Namespace, settings: ServerSettings) -> int:
+    database = _database(settings)
+    with database.transaction() as session:
+        found = admin.list_conflicts(session, None if args.all else "open")
+    lines = [
+        f"{c['id']}  {c['kind']}  {c['status']}  "
+        + " / ".join(r.get("station_name", "") for r in c["detail"].get("records", []))
+        for c in found
+    ] or ["no open conflicts" if not args.all else "no conflicts"]
+    _emit(args, found, lines)
+    return 0
+
+
+def cmd_conflict_resolve(args: argparse.Namespace, settings: ServerSettings) -> int:
+    """HQ resolves a conflict with a note, exactly as the console does (signed; audited)."""
+    database, key = _open(settings)
+    with database.transaction() as session:
+        conflict = admin.resolve_conflict(session, args.conflict, args.note, key, by="cli")
+        audit.record(
+            session,
+            "cli",
+            "conflict.resolve",
+            conflict.kind,
+            conflict_id=conflict.id,
+            note=" ".join(args.note.split()),
+        )
+        data = {"id": conflict.id, "status": conflict.status}
+    _emit(args, data, [f"conflict {conflict.id} resolved; the desks get it on their next sync"])
     return 0
 
 
@@ -574,6 +622,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--qr-png")
     p.set_defaults(run=cmd_station_code)
 
+    p = sverbs.add_parser("union", parents=[common], help="set the union a station belongs to")
+    p.add_argument("station", help="station name or id")
+    p.add_argument("union", help="the union's name ('' for none)")
+    p.set_defaults(run=cmd_station_union)
+
     device = verbs.add_parser("device", help="enrolled devices")
     dverbs = device.add_subparsers(dest="device_verb", required=True)
     p = dverbs.add_parser("list", parents=[common])
@@ -581,6 +634,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = dverbs.add_parser("revoke", parents=[common], help="refuse this device from now on")
     p.add_argument("device", help="device id or device code")
     p.set_defaults(run=cmd_device_revoke)
+
+    conflict = verbs.add_parser("conflict", help="conflicts between desks")
+    cverbs = conflict.add_subparsers(dest="conflict_verb", required=True)
+    p = cverbs.add_parser("list", parents=[common], help="open conflicts (--all: every one)")
+    p.add_argument("--all", action="store_true")
+    p.set_defaults(run=cmd_conflict_list)
+    p = cverbs.add_parser("resolve", parents=[common], help="resolve one at HQ with a note")
+    p.add_argument("conflict", help="the conflict's id")
+    p.add_argument("--note", required=True, help="what was decided (every desk shows it)")
+    p.set_defaults(run=cmd_conflict_resolve)
 
     user = verbs.add_parser("user", help="accounts of the HQ console (/hq)")
     uverbs = user.add_subparsers(dest="user_verb", required=True)

@@ -67,6 +67,9 @@ class ServerSettings(BaseSettings):
     enrolment_code_days: int = 7
     # The HQ console shows times on this clock (the server stores UTC).
     console_timezone: str = "Asia/Shanghai"
+    # The interactive API docs (/docs, /openapi.json): on in development, off in production
+    # unless set to true.
+    api_docs: bool | None = None
 
     @property
     def signing_key_path(self) -> Path:

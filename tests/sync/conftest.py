@@ -89,8 +89,8 @@ class Server:
             WAYSTATION_SERVER_DATABASE_URL=self.database_url,
             WAYSTATION_SERVER_MODE="production" if self.production else "development",
             WAYSTATION_SERVER_PUBLIC_URL=self.url,
-            **self.extra_env,
         )
+        environment.update(self.extra_env)  # may override the above (e.g. the public URL)
         if self.data_folder is not None:
             environment["WAYSTATION_SERVER_DATA_FOLDER"] = str(self.data_folder)
         return environment

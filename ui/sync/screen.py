@@ -188,8 +188,13 @@ class SyncScreen(QWidget):
             state_text = (
                 tr("conflict.open")
                 if conflict.status == "open"
-                else tr("sync_screen.resolved_with", note=conflict.note or "")
+                else tr(
+                    "sync_screen.resolved_by_hq" if conflict.by_hq else "sync_screen.resolved_with",
+                    note=conflict.note or "",
+                )
             )
+            if conflict.overruled_note:
+                state_text += "\n" + tr("sync_screen.overruled", note=conflict.overruled_note)
             cells = (
                 tr("conflict.kind." + conflict.kind),
                 "\n".join(side_text(side) for side in conflict.sides),

@@ -62,6 +62,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync_screen.col_status": ("状态", "Status"),
     "sync_screen.resolve_button": ("处理所选冲突…", "Resolve selected…"),
     "sync_screen.resolved_with": ("已处理：{note}", "Resolved: {note}"),
+    "sync_screen.resolved_by_hq": ("总工会已处理：{note}", "Resolved at HQ: {note}"),
+    "sync_screen.overruled": (
+        "本站的处理“{note}”晚于总工会，未采用",
+        "This station's resolution “{note}” came after HQ's and was not applied",
+    ),
     "sync_screen.resolve_title": ("处理冲突", "Resolve conflict"),
     "sync_screen.merge_question": (
         "是同一个人吗？合并后两条记录的来访都保留。",

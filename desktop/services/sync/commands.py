@@ -137,6 +137,8 @@ class Conflict:
     detail: dict[str, Any]
     note: str | None
     resolved_at: str | None
+    by_hq: bool = False  # resolved at the union's HQ (the console), not at a desk
+    overruled_note: str | None = None  # this desk's own resolution, which HQ's came before
 
 
 # --- enrolment ------------------------------------------------------------------------------
@@ -432,7 +434,23 @@ def _conflict(row: ConflictRow) -> Conflict:
         detail=dict(opened.detail),
         note=row.note,
         resolved_at=row.resolved_at,
+        **_resolution_facts(row.resolution),
     )
+
+
+def _resolution_facts(resolution: str | None) -> dict[str, Any]:
+    """Who resolved it (HQ or a desk) and, when HQ's stood over this desk's own, that one."""
+    if not resolution:
+        return {}
+    try:
+        data = json.loads(resolution)
+    except ValueError:
+        return {}
+    if not isinstance(data, dict) or not data.get("by_hq"):
+        return {}
+    overruled = data.get("overruled")
+    note = overruled.get("note") if isinstance(overruled, dict) else None
+    return {"by_hq": True, "overruled_note": note if isinstance(note, str) else None}
 
 
 def _own_station(uow: UnitOfWork) -> str | None:

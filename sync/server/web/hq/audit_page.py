@@ -11,7 +11,7 @@ from sync.server.web import pages
 from sync.server.web.hq import audit, auth
 from sync.server.web.hq.auth import HQ_ADMIN, Account, Db
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 WORDS = {
     "hq.nav.audit": ("操作记录", "Audit"),
@@ -28,6 +28,7 @@ WORDS = {
     "hq.action.logout": ("退出", "signed out"),
     "hq.action.station.create": ("新建驿站", "created a station"),
     "hq.action.station.code": ("生成登记码", "made an enrolment code"),
+    "hq.action.station.union": ("更改所属工会", "moved a station to a union"),
     "hq.action.device.revoke": ("停用设备", "revoked a device"),
     "hq.action.conflict.resolve": ("处理冲突", "resolved a conflict"),
     "hq.action.account.create": ("新建账号", "created an account"),

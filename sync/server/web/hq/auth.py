@@ -320,7 +320,9 @@ def transaction(request: Request) -> Iterator[Session]:
         yield session
 
 
-Db = Annotated[Session, Depends(transaction)]
+# scope="function": committed before the response leaves, so that the page a redirect
+# leads to sees the change (and a failed commit is an error page, not a false success).
+Db = Annotated[Session, Depends(transaction, scope="function")]
 
 
 def address_of(request: Request) -> str:
@@ -446,12 +448,18 @@ def console_page(
     return response
 
 
-def shown_time(request: Request) -> Callable[[datetime | None], str]:
+def shown_time(request: Request) -> Callable[[datetime | str | None], str]:
     """``when(moment)`` for templates: a stored UTC time on the console's clock
     (``WAYSTATION_SERVER_CONSOLE_TIMEZONE``, Asia/Shanghai by default)."""
     zone = console_zone(request)
 
-    def when(moment: datetime | None) -> str:
+    def when(moment: datetime | str | None) -> str:
+        if isinstance(moment, str):  # ISO 8601 from a payload
+            text = moment
+            try:
+                moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            except ValueError:
+                return text[:40]
         if moment is None:
             return ""
         return log.aware(moment).astimezone(zone).strftime("%Y-%m-%d %H:%M")

@@ -13,7 +13,7 @@ from sync.server.web import pages
 from sync.server.web.hq import audit, auth, overview
 from sync.server.web.hq.auth import DISTRICT_VIEWER, HQ_ADMIN, Account, Db
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 WORDS = {
     "hq.nav.conflicts": ("冲突", "Conflicts"),
@@ -31,6 +31,16 @@ WORDS = {
     "hq.conflicts.see": ("查看", "See"),
     "hq.conflict.kind.member.duplicate": ("疑似重复会员", "Possible duplicate member"),
     "hq.conflict.kind.handout.limit": ("超出活动限额的发放", "Handout beyond the campaign limit"),
+    "hq.summary.name": ("姓名 / 活动", "Name / campaign"),
+    "hq.summary.member_number": ("会员号", "Member number"),
+    "hq.summary.phone": ("手机", "Phone"),
+    "hq.summary.id_last4": ("身份证后四位", "ID number, last 4"),
+    "hq.summary.campaign_name": ("活动", "Campaign"),
+    "hq.summary.items": ("物资", "Items"),
+    "hq.summary.desk": ("发放台", "Desk"),
+    "hq.summary.operator_name": ("经办人", "Handed out by"),
+    "hq.summary.local_date": ("日期", "Date"),
+    "hq.summary.collector_number": ("代领人会员号", "Collected by (member number)"),
     "hq.conflict.title": ("冲突：{kind}", "Conflict: {kind}"),
     "hq.conflict.record": ("记录 {n}", "Record {n}"),
     "hq.conflict.station": ("驿站", "Station"),
@@ -117,9 +127,10 @@ def _conflict_page(
         "hq/conflict.html",
         status=status,
         conflict=line,
-        names=overview.station_names(session),
+        names=overview.station_names(session, _stations_named(line)),
         error=error,
         note=note,
+        summary_words=pages.words.keys(),
     )
 
 
@@ -156,3 +167,12 @@ def resolve(
         note=" ".join(note.split()),
     )
     return RedirectResponse(f"/hq/conflicts/{conflict.id}", status_code=303)
+
+
+def _stations_named(line: overview.ConflictLine) -> set[str]:
+    """The stations a conflict's page names: its records' and those of its resolutions."""
+    ids = set(line.station_ids)
+    resolution = line.resolution or {}
+    ids.add(str(resolution.get("station_id", "")))
+    ids |= {str(x.get("station_id", "")) for x in resolution.get("later", [])}
+    return ids - {""}

@@ -14,7 +14,7 @@ from sync.server.web import pages
 from sync.server.web.hq import audit, auth, overview
 from sync.server.web.hq.auth import DISTRICT_VIEWER, HQ_ADMIN, Account, Db
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 WORDS = {
     "hq.nav.devices": ("设备", "Devices"),

@@ -13,7 +13,7 @@ from sync.server.web import pages
 from sync.server.web.hq import audit, auth
 from sync.server.web.hq.auth import Account, Db
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 WORDS = {
     "hq.title": ("总工会管理台", "HQ console"),

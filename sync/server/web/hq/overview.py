@@ -182,11 +182,8 @@ def open_conflicts_by_station(session: Session) -> dict[str, int]:
 def _unions(session: Session, station_ids: set[str]) -> dict[str, str]:
     if not station_ids:
         return {}
-    return dict(
-        session.execute(
-            select(StationRow.id, StationRow.union_name).where(StationRow.id.in_(station_ids))
-        ).tuples()
-    )
+    query = select(StationRow.id, StationRow.union_name).where(StationRow.id.in_(station_ids))
+    return {station_id: union for station_id, union in session.execute(query)}
 
 
 def may_see_conflict(session: Session, account: Account, line: ConflictLine) -> bool:
@@ -220,5 +217,8 @@ def conflict_for(session: Session, account: Account, conflict_id: str) -> Confli
     return line if may_see_conflict(session, account, line) else None
 
 
-def station_names(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(StationRow.id, StationRow.name)).tuples())
+def station_names(session: Session, station_ids: set[str]) -> dict[str, str]:
+    if not station_ids:
+        return {}
+    query = select(StationRow.id, StationRow.name).where(StationRow.id.in_(station_ids))
+    return {station_id: name for station_id, name in session.execute(query)}

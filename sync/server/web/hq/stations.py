@@ -18,7 +18,7 @@ from sync.server.web import pages
 from sync.server.web.hq import audit, auth, overview, slots
 from sync.server.web.hq.auth import DISTRICT_VIEWER, HQ_ADMIN, Account, Db
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 WORDS = {
     "hq.nav.stations": ("驿站", "Stations"),
@@ -34,8 +34,8 @@ WORDS = {
     "hq.stations.conflicts": ("未处理冲突", "Open conflicts"),
     "hq.stations.never": ("从未", "never"),
     "hq.stations.count": ("共 {n} 个", "{n} in all"),
-    "hq.station.kind.station": ("驿站", "station"),
-    "hq.station.kind.event": ("活动", "event"),
+    "hq.station.kind.station": ("驿站", "Station"),
+    "hq.station.kind.event": ("活动现场", "Event site"),
     "hq.station.kind": ("类型", "Kind"),
     "hq.station.created": ("创建于", "Created"),
     "hq.station.id": ("编号", "Id"),
