@@ -433,10 +433,20 @@ def _campaign_draft(
     )
 
 
+def _audit_central(
+    session: Any, args: argparse.Namespace, made: central.Central, action: str
+) -> None:
+    audit.record(
+        session, "cli", action, made.name, id=made.id, version=made.version, by=args.by,
+        stations=list(made.stations),
+    )  # fmt: skip
+
+
 def cmd_campaign_create(args: argparse.Namespace, settings: ServerSettings) -> int:
     database, key = _open(settings)
     with database.transaction() as session:
         made = central.create_campaign(session, key, _campaign_draft(args, None), args.by)
+        _audit_central(session, args, made, "central.campaign.create")
     _emit(args, made.as_json(), _central_lines(made))
     return 0
 
@@ -448,6 +458,7 @@ def cmd_campaign_update(args: argparse.Namespace, settings: ServerSettings) -> i
         made = central.update_campaign(
             session, key, args.campaign, _campaign_draft(args, base), args.by
         )
+        _audit_central(session, args, made, "central.campaign.update")
     _emit(args, made.as_json(), _central_lines(made))
     return 0
 
@@ -505,6 +516,7 @@ def cmd_course_create(args: argparse.Namespace, settings: ServerSettings) -> int
     database, key = _open(settings)
     with database.transaction() as session:
         made = central.create_course(session, key, _course_draft(args, None), args.by)
+        _audit_central(session, args, made, "central.course.create")
     _emit(args, made.as_json(), _central_lines(made))
     return 0
 
@@ -514,6 +526,7 @@ def cmd_course_update(args: argparse.Namespace, settings: ServerSettings) -> int
     with database.transaction() as session:
         base = central.course_draft_of(central.course(session, args.course))
         made = central.update_course(session, key, args.course, _course_draft(args, base), args.by)
+        _audit_central(session, args, made, "central.course.update")
     _emit(args, made.as_json(), _central_lines(made))
     return 0
 
