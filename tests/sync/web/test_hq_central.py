@@ -154,6 +154,13 @@ def test_hq_creates_a_campaign_by_clicking_and_the_stations_taking_part_get_it(
     assert at_c.id == campaign_id and at_c.version == 2 and at_c.max_per_person == 2
     assert campaigns.find_campaign(a.uow(), campaign_id).max_per_person == 2
 
+    # The one-station page lists what HQ sent to that station.
+    page.get(f"{server.url}/hq/stations/{c.ctx.station_id}")
+    assert "中心下发给本站的活动和培训" in page.page_source
+    assert "冬送温暖·市总工会" in page.find_element(By.TAG_NAME, "main").text
+    screenshot(page, "hq-central-station-zh", DESKTOP)
+
+    page.get(campaign_url)
     page.find_element(By.LINK_TEXT, "← 回到列表").click()
     row = page.find_element(By.CSS_SELECTOR, "table.campaigns tbody tr")
     assert "东湖驿站、光谷驿站、汉口驿站" in row.text and "每人限 2 次" in row.text

@@ -14,8 +14,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from sync.server import central
+from sync.server.models import StationRow
 from sync.server.web import pages
-from sync.server.web.hq import audit, auth
+from sync.server.web.hq import audit, auth, slots
 from sync.server.web.hq.auth import HQ_ADMIN, Account, Db
 
 router = APIRouter()
@@ -118,6 +119,10 @@ WORDS = {
         "Sessions already sent are the stations' to mark and close; you can add new ones.",
     ),
     "hq.central.course_cancelled": ("取消这个培训班", "Cancel this course"),
+    "hq.central.of_station": (
+        "中心下发给本站的活动和培训",
+        "Campaigns and courses HQ sent to this station",
+    ),
     "hq.central.bad_form": ("表单不完整，请重新打开。", "The form is incomplete; open it again."),
 }
 pages.words.add(WORDS)
@@ -142,6 +147,19 @@ def _rows(*columns: list[str]) -> list[tuple[str, ...]]:
     """Form rows of several same-named inputs, as tuples (short columns padded)."""
     length = max((len(c) for c in columns), default=0)
     return [tuple(c[i] if i < len(c) else "" for c in columns) for i in range(length)]
+
+
+def _station_section(
+    request: Request, session: Db, account: Account, station: StationRow
+) -> slots.Section | None:
+    """On the one-station page: HQ's campaigns and courses this station takes part in."""
+    found = [c for c in central.listing(session) if not c.stations or station.id in c.stations]
+    if not found:
+        return None
+    return slots.Section("hq/central_station.html", {"items": found})
+
+
+slots.add_station_section(_station_section)
 
 
 # --- the list -----------------------------------------------------------------------------
