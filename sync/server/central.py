@@ -22,7 +22,7 @@ desks have and raises the version by one.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -215,7 +215,6 @@ class Central:
     payload: dict[str, Any]
     items: tuple[tuple[str, str, int], ...] = ()  # campaigns: (name, unit, quantity)
     sessions: tuple[dict[str, Any], ...] = ()  # courses: each session's payload
-    events: int = field(default=0)  # events this change added to the log
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -447,10 +446,16 @@ def _rules(
 
 
 def create_campaign(
-    session: Session, key: ServerKey, draft: CampaignDraft, made_by: str
+    session: Session,
+    key: ServerKey,
+    draft: CampaignDraft,
+    made_by: str,
+    campaign_id: str | None = None,
 ) -> Central:
-    """A new central campaign (and the items it names that HQ had not made yet)."""
-    campaign_id = _new_id()
+    """A new central campaign (and the items it names that HQ had not made yet).
+    ``campaign_id``: the id the form was given (a form sent twice makes one campaign: see
+    ``made_already``)."""
+    campaign_id = campaign_id or _new_id()
     rules = _rules(session, key, draft, 1, made_by)
     _send(session, log.server_event(CAMPAIGN_CREATED, campaign_id, rules, key))
     _keep(session, campaign_id, "campaign", rules.name, rules, 1, made_by)
@@ -651,9 +656,15 @@ def _add_sessions(
         _keep(session, session_id, "session", name, payload, 1, made_by, parent_id=course_id)
 
 
-def create_course(session: Session, key: ServerKey, draft: CourseDraft, made_by: str) -> Central:
-    """A new central course with its sessions."""
-    course_id = _new_id()
+def create_course(
+    session: Session,
+    key: ServerKey,
+    draft: CourseDraft,
+    made_by: str,
+    course_id: str | None = None,
+) -> Central:
+    """A new central course with its sessions (``course_id``: as for a campaign)."""
+    course_id = course_id or _new_id()
     at = _iso(log.now())
     payload = _course_payload(session, course_id, draft, 1, at)
     for draft_session in draft.sessions:  # a bad session refuses the course before anything
@@ -750,6 +761,19 @@ def stations(session: Session) -> list[tuple[str, str]]:
     """(id, name) of every station, by name: what a form offers."""
     rows = session.execute(select(StationRow.id, StationRow.name).order_by(StationRow.name))
     return [(str(a), str(b)) for a, b in rows]
+
+
+def new_id() -> str:
+    """An id for a form that creates a record (sent with it, so a second submission of the
+    same form finds the first)."""
+    return _new_id()
+
+
+def made_already(session: Session, entity_id: str, kind: str) -> bool:
+    row = session.get(CentralRow, entity_id)
+    if row is not None and row.kind != kind:
+        raise CentralError("not_found", status=404, ref=entity_id[:40])
+    return row is not None
 
 
 def held(session: Session, entity_ids: list[str]) -> set[str]:

@@ -266,10 +266,20 @@ def test_only_an_hq_admin_with_the_form_token_makes_one(server: Server) -> None:
     assert bad_session.status_code == 400 and "课时写法不对" in bad_session.text
     assert server.event_count() == before
 
-    # A good one; pressing Enter twice on an old form (a stale version) changes nothing.
-    made = admin.post("/hq/central/campaigns/new", data={**form, "csrf": token})
-    assert made.status_code == 303
+    # A good one, sent twice (Enter pressed twice): one campaign.
+    draft_id = csrf_of(page.text, "draft_id")
+    made = admin.post(
+        "/hq/central/campaigns/new", data={**form, "csrf": token, "draft_id": draft_id}
+    )
+    again = admin.post(
+        "/hq/central/campaigns/new", data={**form, "csrf": token, "draft_id": draft_id}
+    )
+    assert made.status_code == again.status_code == 303
+    assert made.headers["location"] == again.headers["location"]
+    assert server.stats()["events_by_kind"]["campaign.created"] == 1
     url = made.headers["location"].split("?")[0]
+    assert url.endswith(draft_id)
+    # Saving an old form again (a stale version) changes nothing.
     edit = {**form, "max_per_person": "3", "active": "1", "version": "1", "csrf": token}
     assert admin.post(url, data=edit).status_code == 303
     stale = admin.post(url, data=edit)

@@ -130,6 +130,7 @@ auth.add_nav("hq.nav.central", "/hq/central", HQ_ADMIN, order=40)
 
 Admin = Annotated[Account, Depends(auth.require(HQ_ADMIN))]
 Many = Annotated[list[str], Form(max_length=200)]
+UUID = r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?$"
 
 
 def _split(text: str) -> tuple[str, ...]:
@@ -206,7 +207,13 @@ def _campaign_form(
 
 def _campaign_values(found: central.Central | None) -> dict[str, Any]:
     if found is None:
-        return {"items": [], "stations": [], "active": True, "proof": "none"}
+        return {
+            "items": [],
+            "stations": [],
+            "active": True,
+            "proof": "none",
+            "draft_id": central.new_id(),
+        }
     rules = found.payload
 
     def shown(value: Any) -> str:
@@ -305,8 +312,10 @@ def save_campaign(
     proof: Annotated[str, Form(max_length=20)] = "none",
     active: Annotated[str, Form(max_length=10)] = "",
     version: Annotated[int, Form(ge=0, le=2**31)] = 0,
+    draft_id: Annotated[str, Form(pattern=UUID)] = "",
 ) -> Response:
-    """``new`` creates; an id saves a new version (``version``: the one the form showed)."""
+    """``new`` creates (with the form's ``draft_id``: sent twice, it is made once); an id
+    saves a new version (``version``: the one the form showed)."""
     creating = campaign_id == "new"
     found = None if creating else _found(session, campaign_id, "campaign")
     if not creating and found is None:
@@ -325,8 +334,12 @@ def save_campaign(
         "proof": proof,
         "active": bool(active) or creating,
         "version": version,
+        "draft_id": draft_id,
     }
     try:
+        # The same form sent again (Enter pressed twice, a reload): it was made once.
+        if creating and draft_id and central.made_already(session, draft_id, "campaign"):
+            return RedirectResponse(f"/hq/central/campaigns/{draft_id}?saved=1", status_code=303)
         draft = _campaign_draft(
             name, starts_on, ends_on, item_name, item_unit, item_quantity, stations, tags,
             occupations, max_per_person, max_per_day, min_interval, proof,
@@ -334,7 +347,9 @@ def save_campaign(
         )  # fmt: skip
         with session.begin_nested():  # a refusal half-way leaves nothing behind
             if creating:
-                made = central.create_campaign(session, request.app.state.key, draft, account.name)
+                made = central.create_campaign(
+                    session, request.app.state.key, draft, account.name, draft_id or None
+                )
             else:
                 made = central.update_campaign(
                     session, request.app.state.key, campaign_id, draft, account.name, version
@@ -371,7 +386,13 @@ def _found(session: Db, entity_id: str, kind: str) -> central.Central | None:
 
 def _course_values(found: central.Central | None) -> dict[str, Any]:
     if found is None:
-        return {"stations": [], "minimum": "80", "certificate_title": "结业证书", "sessions": []}
+        return {
+            "stations": [],
+            "minimum": "80",
+            "certificate_title": "结业证书",
+            "sessions": [],
+            "draft_id": central.new_id(),
+        }
     data = found.payload
     minimum = data.get("rule_minimum", "0.8")
     try:
@@ -454,6 +475,7 @@ def save_course(
     session_topic: Many = [],  # noqa: B006
     cancelled: Annotated[str, Form(max_length=10)] = "",
     version: Annotated[int, Form(ge=0, le=2**31)] = 0,
+    draft_id: Annotated[str, Form(pattern=UUID)] = "",
 ) -> Response:
     creating = course_id == "new"
     found = None if creating else _found(session, course_id, "course")
@@ -472,8 +494,12 @@ def save_course(
         "cancelled": bool(cancelled),
         "sessions": [list(row) for row in rows],
         "version": version,
+        "draft_id": draft_id,
     }
     try:
+        # The same form sent again (Enter pressed twice, a reload): it was made once.
+        if creating and draft_id and central.made_already(session, draft_id, "course"):
+            return RedirectResponse(f"/hq/central/courses/{draft_id}?saved=1", status_code=303)
         sessions = tuple(
             central.SessionDraft(day, start, end, hours, topic)
             for day, start, end, hours, topic in rows
@@ -494,7 +520,9 @@ def save_course(
         )
         with session.begin_nested():  # a refusal half-way leaves nothing behind
             if creating:
-                made = central.create_course(session, request.app.state.key, draft, account.name)
+                made = central.create_course(
+                    session, request.app.state.key, draft, account.name, draft_id or None
+                )
             else:
                 made = central.update_course(
                     session, request.app.state.key, course_id, draft, account.name, version
