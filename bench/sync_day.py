@@ -98,7 +98,8 @@ def enrol_station(url: str, admin: dict[str, str], n: int) -> Station:
                 "app_version": "bench",
             },
         )
-        reply.raise_for_status()
+        if reply.status_code != 200:
+            raise RuntimeError(f"enrolment of station {n} refused: {reply.text[:300]}")
         body = reply.json()
         return Station(body["station_id"], device_id, body["device_token"])
 

@@ -28,6 +28,7 @@ from desktop.domain.people import format_member_number, phone_tail
 from desktop.domain.pinyin import sort_key
 from desktop.services.members.commands import search_keys
 from desktop.storage.sync.outbox import payload_json
+from desktop.storage.visits import tallies
 from sync.protocol.events.members import MEMBER_REGISTERED, MemberPayload
 from sync.protocol.events.visits import VISIT_RECORDED, VisitRecorded
 
@@ -334,6 +335,10 @@ def _generate_visits(
             visit_rows,
         )
         _insert_outbox(cursor, outbox_rows)
+        # The days this batch wrote to, tallied again from their visits (tallies.py).
+        days = {"first": min(r[8] for r in visit_rows), "last": max(r[8] for r in visit_rows)}
+        for statement in tallies.REBUILD_STATEMENTS:
+            cursor.execute(statement, days)
         cursor.execute("COMMIT")
         done += size
         if progress:

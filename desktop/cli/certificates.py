@@ -9,6 +9,7 @@ from typing import Any
 
 from desktop.bootstrap import Desk
 from desktop.cli.common import EXIT_OK, Output, context, find_one, optional_day, pdf_out, sub_verbs
+from desktop.domain.certificates import TITLES, shown_hours
 from desktop.domain.errors import InvalidInput, RuleViolation
 from desktop.i18n import tr
 from desktop.identity.tokens import hours_text
@@ -23,7 +24,7 @@ def register(verbs: Any, common: argparse.ArgumentParser) -> None:
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--member", metavar="REF")
     which.add_argument("--serial", help=tr("cli.help.cert_serial"))
-    p.add_argument("--title", help=" | ".join(certificates.TITLES))
+    p.add_argument("--title", help=" | ".join(TITLES))
     p.add_argument("--for", dest="for_text", help=tr("cli.help.cert_for"))
     p.add_argument("--hours", default="", help=tr("cli.help.cert_hours"))
     p.add_argument("--from", dest="starts_on", metavar="YYYY-MM-DD")
@@ -84,13 +85,15 @@ def cmd_certificate_revoke(desk: Desk, args: argparse.Namespace, out: Output) ->
 
 
 def certificate_fields(recorded: Any) -> dict[str, Any]:
-    """A certificate's recorded fields as JSON (``print certificate``, ``verify``)."""
+    """A certificate's recorded fields as JSON (``print certificate``, ``verify``); no hours
+    where the paper states none (an honour)."""
+    hours = shown_hours(recorded.title, recorded.hours)
     return {
         "title": recorded.title,
         "recipient": recorded.recipient_name,
         "member_id": recorded.member_id,
         "purpose": recorded.purpose,
-        "hours": None if recorded.hours is None else hours_text(recorded.hours),
+        "hours": None if hours is None else hours_text(hours),
         "issued_on": recorded.issued_on.isoformat(),
         "issuing_union": recorded.issuing_union,
         "starts_on": recorded.starts_on.isoformat() if recorded.starts_on else None,

@@ -32,10 +32,10 @@ from desktop.cli.common import (
     sub_verbs,
     today,
 )
+from desktop.domain.certificates import TITLES
 from desktop.domain.errors import InvalidInput
 from desktop.domain.training import AttendanceStatus, LateCounts, RuleKind, WalkIns
 from desktop.i18n import tr
-from desktop.services.certificates.commands import TITLES
 from desktop.services.training import attendance, completion, courses, rosters
 from desktop.services.training import report as course_report
 from desktop.services.training.attendance import DoorOutcome

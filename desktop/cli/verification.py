@@ -11,6 +11,7 @@ from typing import Any
 from desktop.bootstrap import Desk
 from desktop.cli.certificates import certificate_fields
 from desktop.cli.common import EXIT_OK, EXIT_REFUSED, Output
+from desktop.domain.certificates import shown_hours
 from desktop.domain.errors import InvalidInput
 from desktop.i18n import tr
 from desktop.identity.tokens import hours_text
@@ -79,20 +80,21 @@ def _certificate_result(found: Scan, lines: list[str]) -> dict[str, Any]:
         contents = {"serial": found.certificate_serial, "device": found.device_code}
         if found.fields is not None:
             recorded = found.fields
+            hours = shown_hours(recorded.title, recorded.hours)  # none on an honour
             contents.update(certificate_fields(recorded))
             contents.update(revoked=found.revoked, revoke_reason=found.revoked_reason)
-            lines.append(
-                tr(
-                    "cli.verify_certificate_contents",
-                    title=recorded.title,
-                    recipient=recorded.recipient_name,
-                    purpose=recorded.purpose,
-                    hours="-" if recorded.hours is None else hours_text(recorded.hours),
-                    issued_on=recorded.issued_on.isoformat(),
-                    issuer=recorded.issuing_union,
-                    serial=found.certificate_serial,
-                )
-            )
+            said = {
+                "title": recorded.title,
+                "recipient": recorded.recipient_name,
+                "purpose": recorded.purpose,
+                "issued_on": recorded.issued_on.isoformat(),
+                "issuer": recorded.issuing_union,
+                "serial": found.certificate_serial,
+            }
+            if hours is None:  # no hours stated, as on the paper
+                lines.append(tr("cli.verify_certificate_contents_no_hours", **said))
+            else:
+                lines.append(tr("cli.verify_certificate_contents", hours=hours_text(hours), **said))
             if recorded.starts_on or recorded.ends_on:
                 start, end = recorded.starts_on, recorded.ends_on
                 lines.append(

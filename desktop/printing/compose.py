@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
+from desktop.domain.certificates import shown_hours
 from desktop.domain.model import Station
 from desktop.printing.documents import CardFace, Certificate, SignInSheet
 
@@ -108,7 +109,7 @@ def certificate_doc(issued: IssuedResult) -> Certificate:
         title=fields.title,
         recipient=fields.recipient_name,
         for_text=fields.purpose,
-        hours=fields.hours,
+        hours=shown_hours(fields.title, fields.hours),  # an honour states none
         start=fields.starts_on,
         end=fields.ends_on,
         issuer=fields.issuing_union,

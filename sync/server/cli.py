@@ -79,6 +79,9 @@ def _emit(args: argparse.Namespace, data: Any, lines: list[str]) -> None:
         print("\n".join(lines))
 
 
+WORKER_START_S = 60
+
+
 def cmd_serve(args: argparse.Namespace, settings: ServerSettings) -> int:
     import uvicorn
 
@@ -99,6 +102,10 @@ def cmd_serve(args: argparse.Namespace, settings: ServerSettings) -> int:
             workers=args.workers,
             log_level="warning",
             access_log=False,
+            # A minute for each worker to start: uvicorn's default of 5 s killed and
+            # respawned workers for ever on a loaded machine (a worker imports the whole app
+            # before it answers the supervisor's first health check).
+            timeout_worker_healthcheck=WORKER_START_S,
         )
         return 0
     app = create_app(settings, database, key)

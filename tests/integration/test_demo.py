@@ -52,3 +52,24 @@ def test_demo_rows_are_all_written(desk: Desk, ctx: DeskContext) -> None:
     result = demo.generate(desk, ctx, members=250, visits=1_000)
     assert (result.members, result.visits) == (250, 1_000)
     assert counts(desk) == (250, 250, 1_000, 1_000)
+
+
+def test_demo_visits_are_tallied_for_the_report(desk: Desk, ctx: DeskContext) -> None:
+    """The demo writes visits with plain SQL: each batch tallies its days again, so the
+    tallies are the ones made from every visit, and a pulled plug leaves them whole too."""
+    from desktop.storage.visits import tallies
+
+    def tallied() -> list[tuple[object, ...]]:
+        with desk.engine.connect() as connection:
+            rows = connection.exec_driver_sql(
+                "SELECT local_date, kind, key, visits FROM visit_tally WHERE visits != 0 "
+                "ORDER BY local_date, kind, key"
+            ).all()
+        return [tuple(r) for r in rows]
+
+    demo.generate(desk, ctx, members=200, visits=1_500)
+    kept = tallied()
+    assert sum(int(r[3]) for r in kept if r[1] == "visits") == 1_500
+    with desk.engine.begin() as connection:
+        tallies.rebuild(connection)
+    assert tallied() == kept

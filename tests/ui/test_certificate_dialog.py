@@ -16,6 +16,7 @@ from ui.members.list_screen import MembersScreen
 from ui.session.state import DeskSession
 
 from .keys import type_text
+from .test_screenshots import grab, shots_folder
 
 
 def _register(session: DeskSession, ctx: DeskContext, name: str) -> Member:
@@ -101,6 +102,26 @@ def test_bad_hours_are_said_inline_and_nothing_is_issued(
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.issued is not None and len(shown) == 1
     assert _certificates_of(session, zhang.id) == 1
+
+
+def test_an_honour_takes_no_hours(qtbot: QtBot, session: DeskSession, ctx: DeskContext) -> None:
+    """Choosing 荣誉证书 empties and locks the hours (what was typed comes back with another
+    title); the honour is issued without hours."""
+    zhang = _register(session, ctx, "张三")
+    dialog = _dialog(qtbot, session, zhang)
+    dialog.show_pdf = lambda pdf, title: True
+    type_text(qtbot, dialog.purpose, "快递技能竞赛一等奖")
+    type_text(qtbot, dialog.hours, "32")
+    dialog.title.setCurrentText("荣誉证书")
+    assert not dialog.hours.isEnabled() and dialog.hours.text() == ""
+    assert dialog.hours.placeholderText() == "荣誉证书不写学时"
+    dialog.title.setCurrentText("培训证书")
+    assert dialog.hours.isEnabled() and dialog.hours.text() == "32"
+    dialog.title.setCurrentText("荣誉证书")
+    grab(dialog, shots_folder("zh"), "17-certificate-honour")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.issued is not None and dialog.issued.fields.hours is None
+    assert dialog.issued.fields.title == "荣誉证书"
 
 
 def test_dates_start_empty_and_delete_empties_them_again(

@@ -188,6 +188,11 @@ def test_report_screen_counts_draws_prints_and_saves(
     assert report is not None and report.visits == 600 - report.voided
     name, value = screen.figure_labels[0]
     assert name.text() == "到访人次" and value.text() == str(report.visits)
+    # What the figures cover, on screen as on paper: the station, the period, its own records
+    heading, scope = screen.heading.text(), screen.scope.text()
+    assert report.station in heading and report.start in heading and report.end in heading
+    assert scope.startswith("统计范围：仅本站") and report.station in scope
+    assert screen.scope.isVisible()
     assert screen.days_chart.series() and screen.services_chart.series()
     [hours_axis] = screen.hours_chart.axes(Qt.Orientation.Horizontal)
     assert hours_axis.categoriesLabels() == [f"{h}时" for h in range(0, 24, 3)]

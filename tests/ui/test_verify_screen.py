@@ -35,12 +35,10 @@ def _card(session: DeskSession, ctx: DeskContext, member: Member) -> str:
 
 
 def _certificate(
-    session: DeskSession, ctx: DeskContext, member: Member
+    session: DeskSession, ctx: DeskContext, member: Member, title: str = "培训证书"
 ) -> certificates.IssuedCertificate:
     desk = session.desk
-    form = CertificateForm(
-        member.id, "荣誉证书", "快递技能竞赛一等奖", "8", starts_on=None, ends_on=None
-    )
+    form = CertificateForm(member.id, title, "快递技能竞赛一等奖", "8")
     return certificates.issue_certificate(form, desk.uow(), ctx, desk.keys)
 
 
@@ -146,13 +144,32 @@ def test_a_certificate_link_is_green_with_its_fields(
 
     assert screen.band.tone is Tone.OK
     shown = _contents(screen)
-    assert shown["证书名称"] == "荣誉证书"
+    assert shown["证书名称"] == "培训证书"
     assert shown["获得者"] == "张三"
     assert shown["事由"] == "快递技能竞赛一等奖"
     assert shown["学时"] == "8"
     assert shown["证书编号"] == issued.serial
     assert shown["签发单位"] == "测试区总工会"
     assert "撤销原因" not in shown
+
+
+def test_an_honour_recorded_with_hours_shows_none(
+    qtbot: QtBot,
+    screen: VerifyScreen,
+    session: DeskSession,
+    ctx: DeskContext,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An honour a desk issued with hours before the rule (signed, but never printed): it
+    verifies, and its hours are not shown, since the paper does not state them."""
+    monkeypatch.setattr(certificates, "check_hours", lambda title, hours: None)
+    zhang = _register(session, ctx, "张三")
+    issued = _certificate(session, ctx, zhang, "荣誉证书")
+    assert issued.fields.hours == 8  # recorded and signed as it was
+    _scan(qtbot, screen, issued.url)
+    assert screen.band.tone is Tone.OK
+    shown = _contents(screen)
+    assert shown["证书名称"] == "荣誉证书" and "学时" not in shown
 
 
 def test_a_revoked_certificate_is_red_with_the_reason(

@@ -225,6 +225,25 @@ def test_bad_certificate_input_writes_nothing(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [("zh", "荣誉证书不写学时"), ("en", "A 荣誉证书 (an honour) states no hours")],
+)
+def test_an_honour_certificate_with_hours_is_refused(
+    home: Path, tmp_path: Path, lang: str, message: str
+) -> None:
+    out = tmp_path / "honour.pdf"
+    member = _a_member(home)
+    honour = ["print", "certificate", "--member", member, "--title", "荣誉证书"]
+    honour += ["--for", "快递技能竞赛一等奖", "--out", out]
+    refused = run(home, *honour, "--hours", "8", lang=lang)
+    assert refused.returncode == 1 and message in refused.stderr, refused.stderr
+    assert list(tmp_path.iterdir()) == []
+    issued = as_json(run(home, *honour, "--json"))  # without hours it is issued
+    fields = issued["fields"]
+    assert fields["title"] == "荣誉证书" and fields["hours"] is None and out.exists()
+
+
 def test_bad_out_and_bad_image(home: Path, tmp_path: Path) -> None:
     folder = run(home, "print", "calibration", "--out", tmp_path, lang="en")
     assert folder.returncode == 1 and "is a folder" in folder.stderr
@@ -235,3 +254,34 @@ def test_bad_out_and_bad_image(home: Path, tmp_path: Path) -> None:
     empty = run(home, "verify", "--image", blank)
     assert empty.returncode == 1 and "没有找到二维码" in empty.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blank.png"]
+
+
+def test_an_honour_recorded_with_hours_is_verified_without_them(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An honour a desk issued with hours before the rule: signed with them, never printed
+    with them; verify (text and JSON, zh and en) does not show them either."""
+    from desktop.services.certificates import commands as certificates
+
+    monkeypatch.setattr(certificates, "check_hours", lambda title, hours: None)
+    desk = open_desk(home)
+    try:
+        device = desk.device()
+        assert device is not None
+        with desk.uow().reading() as uow:
+            member = member_queries.member_ids(uow)[0]
+            admin = uow.operators.list()[0]
+        from desktop.domain.model import DeskContext
+
+        ctx = DeskContext(device.station.id, device.id, admin.id, admin.role)
+        form = certificates.CertificateForm(member, "荣誉证书", "快递技能竞赛一等奖", "8")
+        issued = certificates.issue_certificate(form, desk.uow(), ctx, desk.keys)
+    finally:
+        desk.close()
+    assert issued.fields.hours == 8
+    checked = as_json(run(home, "verify", issued.url, "--json"))
+    assert checked["valid"] and checked["contents"]["hours"] is None
+    said_in = {"zh": "事由 快递技能竞赛一等奖，签发", "en": "快递技能竞赛一等奖, issued by"}
+    for lang, said in said_in.items():
+        text = run(home, "verify", issued.url, lang=lang).stdout
+        assert said in text and "学时" not in text and "hours" not in text, text

@@ -236,3 +236,56 @@ def _card_ids(connection: object, member_ids: list[str]) -> list[str]:
             text("SELECT id FROM card WHERE member_id = :m"), {"m": member_id}
         ).scalars()
     return found
+
+
+def _tallies(desk: Desk) -> list[tuple[str, str, str, int]]:
+    from sqlalchemy import text
+
+    with desk.engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT local_date, kind, key, visits FROM visit_tally WHERE visits != 0 "
+                "ORDER BY local_date, kind, key"
+            )
+        ).all()
+    return [(str(d), str(k), str(key), int(n)) for d, k, key, n in rows]
+
+
+def test_tallies_kept_with_each_visit_and_void_are_the_tallies_made_again(
+    march: None, desk: Desk, ctx: DeskContext, clock: ManualClock, uow: UnitOfWorkFactory
+) -> None:
+    """The per-day tallies the report sums: kept as visits are recorded and voided, equal to
+    what migration 0009 makes from the visits, and the report agrees with both."""
+    from alembic import command
+
+    from desktop.storage import database
+    from desktop.storage.visits import tallies
+
+    clock.at("2025-03-07", 12)
+    who = members.register_member(MemberForm("赵六", occupation="保安"), uow(), ctx).id
+    again = CheckIn(member_id=who, services=("water",), confirm_repeat=True)
+    first = checkin.check_in(again, uow(), ctx).visit_id or ""
+    clock.at("2025-03-07", 12, 30)
+    checkin.check_in(again, uow(), ctx)
+    anonymous = checkin.check_in_anonymous("保洁", ("rest",), uow(), ctx)
+    clock.at("2025-03-07", 13)
+    checkin.void_visit(first, "重复登记", uow(), ctx)  # 赵六 still came that day
+    checkin.void_visit(anonymous, "误操作", uow(), ctx)
+    kept = _tallies(desk)
+    day = ("2025-03-07", "people", "", 1)
+    assert day in kept and ("2025-03-07", "voided", "", 2) in kept
+    assert ("2025-03-06", "people", "", 1) not in kept  # 王五's only visit there was voided
+    assert not [t for t in kept if t[0] == "2025-03-07" and t[1].endswith("anonymous")]
+    with desk.engine.begin() as connection:
+        tallies.rebuild(connection)
+    assert _tallies(desk) == kept
+    # Migration 0009 on a desk that held these visits before it: the same tallies.
+    config = database.alembic_config(desk.engine)
+    command.downgrade(config, "0008")
+    assert database.current_revision(desk.engine) == "0008"
+    database.migrate(desk.engine, desk.paths.database, desk.paths.backups)
+    assert _tallies(desk) == kept
+    report = monthly_report.monthly_report(uow(), *monthly_report.parse_month("2025-03"))
+    by_day = {d.day: (d.visits, d.people) for d in report.days if d.visits}
+    assert by_day["2025-03-07"] == (1, 1)
+    assert (report.visits, report.voided, report.members_visiting) == (8, 3, 4)

@@ -257,6 +257,7 @@ def test_second_certificate_gets_the_next_serial(desk: Desk, ctx: DeskContext, m
         ({"hours": "Infinity"}, "certificate.hours"),
         ({"hours": "10001"}, "certificate.hours"),
         ({"starts_on": date(2025, 3, 10), "ends_on": date(2025, 3, 1)}, "certificate.dates"),
+        ({"title": "荣誉证书", "hours": "8"}, "certificate.honour_hours"),  # an honour states none
     ],
 )
 def test_bad_certificates_are_refused(

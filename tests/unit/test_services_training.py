@@ -389,6 +389,20 @@ def test_certify_issues_once_to_those_who_completed_and_prints_one_pdf(
     assert verdict.verdict.value == "valid" and revoked is None
 
 
+def test_a_course_certified_with_an_honour_issues_it_without_hours(
+    desk: Desk, uow: UnitOfWorkFactory, ctx: DeskContext, people: list[Member]
+) -> None:
+    """The course has 16 hours, but its certificate is an honour, which states none."""
+    form, sessions = eight_sessions(certificate_title="荣誉证书")
+    made = courses.create_course(form, uow(), ctx, sessions)
+    rosters.enrol(made.id, people[0].member_number, uow(), ctx)
+    attend_all(uow, ctx, made, people[0], 8)
+    [issued] = completion.certify_course(made.id, uow(), ctx, desk.keys).issued
+    assert issued.fields.title == "荣誉证书" and issued.fields.hours is None
+    verdict, _revoked = verify_certificate_text(uow(), issued.url)
+    assert verdict.verdict.value == "valid"
+
+
 def test_reissue_revokes_the_old_serial(
     desk: Desk,
     uow: UnitOfWorkFactory,

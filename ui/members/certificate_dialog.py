@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.certificates import TITLES, carries_hours
 from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError
 from desktop.i18n import describe, tr
@@ -112,7 +113,7 @@ class CertificateDialog(QDialog):
         self.recipient.setTextFormat(Qt.TextFormat.PlainText)
         self.recipient.setStyleSheet("QLabel#certificateRecipient { font-size:18px; }")
         self.title = QComboBox()
-        self.title.addItems(list(certificates.TITLES))
+        self.title.addItems(list(TITLES))
         self.purpose = QLineEdit()
         self.purpose.setMaxLength(certificates.PURPOSE_MAX)
         self.purpose.setPlaceholderText(tr("certificate_dialog.purpose_hint"))
@@ -121,6 +122,10 @@ class CertificateDialog(QDialog):
         self.hours.setPlaceholderText(tr("certificate_dialog.hours_hint"))
         self.starts_on = OptionalDateEdit()
         self.ends_on = OptionalDateEdit()
+        # An honour states no hours (domain.certificates): the field is emptied and locked
+        # while one is chosen, and what was typed comes back if the title is changed back.
+        self._typed_hours = ""
+        self.title.currentTextChanged.connect(self._title_chosen)
 
         form = QFormLayout()
         form.addRow(tr("certificate_dialog.recipient"), self.recipient)
@@ -151,6 +156,19 @@ class CertificateDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.purpose.setFocus()
+
+    def _title_chosen(self, title: str) -> None:
+        takes_hours = carries_hours(title)
+        if takes_hours == self.hours.isEnabled():
+            return
+        if takes_hours:
+            self.hours.setText(self._typed_hours)
+            self.hours.setPlaceholderText(tr("certificate_dialog.hours_hint"))
+        else:
+            self._typed_hours = self.hours.text()
+            self.hours.clear()
+            self.hours.setPlaceholderText(tr("certificate_dialog.hours_honour", title=title))
+        self.hours.setEnabled(takes_hours)
 
     def form(self) -> CertificateForm:
         return CertificateForm(

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.report import MonthlyReport, Tally
 from desktop.i18n import tr
-from desktop.printing.monthly_report import monthly_report_pdf, summary_lines
+from desktop.printing.monthly_report import monthly_report_pdf, subtitle, summary_lines
 from desktop.services.reports import monthly as monthly_report
 from ui.printing import preview
 from ui.session.state import DeskSession
@@ -181,6 +181,15 @@ class ReportScreen(QWidget):
         self.export_button.clicked.connect(self.open_export)
         self.status = QLabel()
         self.status.setObjectName("reportStatus")
+        # What the figures cover, as the PDF and the workbook say it: the station, the
+        # period, and that records synced from other stations are not counted.
+        self.heading = QLabel()
+        self.heading.setObjectName("reportHeading")
+        self.heading.setStyleSheet("font-size: 15px; font-weight: bold; color: #1f3b63;")
+        self.scope = QLabel()
+        self.scope.setObjectName("reportScope")
+        self.scope.setWordWrap(True)
+        self.scope.setStyleSheet("color: #555;")
 
         top = QHBoxLayout()
         top.addWidget(QLabel(tr("report.period")))
@@ -226,6 +235,8 @@ class ReportScreen(QWidget):
         charts.setColumnStretch(2, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.scope)
         layout.addLayout(self.figures)
         layout.addLayout(charts, 1)
         self._month_chosen(0, count=False)
@@ -290,6 +301,8 @@ class ReportScreen(QWidget):
     def show_report(self, report: MonthlyReport) -> None:
         self.report = report
         self.status.setText("")
+        self.heading.setText(f"{report.station}  {report.title}    {subtitle(report)}")
+        self.scope.setText(tr("report.scope", station=report.station))
         for (name, value), (label, figure) in zip(
             self.figure_labels, summary_lines(report), strict=True
         ):

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.certificates import TITLES
 from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError
 from desktop.i18n import describe, tr
-from desktop.services.certificates.commands import TITLES
 from desktop.services.training import courses
 from ui.session.state import DeskSession
 from ui.tasks import DbOp

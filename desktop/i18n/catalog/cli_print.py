@@ -126,5 +126,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Recorded: {title} for {recipient}, {purpose}, hours {hours}, issued by {issuer} "
         "on {issued_on}, serial {serial}",
     ),
+    "cli.verify_certificate_contents_no_hours": (
+        "证书记录：{title}，获得者 {recipient}，事由 {purpose}，"
+        "签发 {issuer}（{issued_on}），编号 {serial}",
+        "Recorded: {title} for {recipient}, {purpose}, issued by {issuer} "
+        "on {issued_on}, serial {serial}",
+    ),
     "cli.verify_certificate_dates": ("起止日期：{start} 至 {end}", "From {start} to {end}"),
 }

@@ -100,6 +100,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "学时应为大于 0 的数字，如 32 或 1.5。",
         "Hours must be a number above 0, such as 32 or 1.5.",
     ),
+    "certificate.honour_hours": (
+        "{title}不写学时（证书上不印学时）。请清空学时，或改选{with_hours}。",
+        "A {title} (an honour) states no hours; none are printed on it. Leave the hours "
+        "empty, or choose {with_hours}.",
+    ),
     "certificate.dates": ("结束日期不能早于开始日期。", "The end date cannot be before the start."),
     "certificate.reason_required": ("请填写撤销原因。", "Give a reason for revoking."),
     "certificate.not_found": ("找不到证书 {serial}。", "No certificate {serial}."),

@@ -55,6 +55,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "certificate_dialog.hours": ("学时", "Hours"),
     "certificate_dialog.hours_hint": ("选填，如 32 或 1.5", "Optional, e.g. 32 or 1.5"),
+    "certificate_dialog.hours_honour": (
+        "{title}不写学时",
+        "A {title} (an honour) states no hours",
+    ),
     "certificate_dialog.starts_on": ("开始日期", "From"),
     "certificate_dialog.ends_on": ("结束日期", "To"),
     "certificate_dialog.no_date": ("（不填）", "(none)"),

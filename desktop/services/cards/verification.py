@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from desktop.domain.certificates import shown_hours
 from desktop.identity.tokens import (
     CertificateFields,
     CertificateLink,
@@ -91,7 +92,7 @@ def _certificate_rows(fields: CertificateFields | None) -> list[tuple[str, str]]
         ("scan.title", fields.title),
         ("scan.recipient", fields.recipient_name),
         ("scan.purpose", fields.purpose),
-        ("scan.hours", hours_text(fields.hours)),
+        ("scan.hours", hours_text(shown_hours(fields.title, fields.hours))),
         ("scan.dates", dates),
         ("scan.issued_on", fields.issued_on.isoformat()),
         ("scan.issuing_union", fields.issuing_union),

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from desktop.config import DeskSettings
+from desktop.domain.certificates import TITLES, check_hours
 from desktop.domain.clock import local_date, to_iso
 from desktop.domain.errors import InvalidInput, NotFound, RuleViolation
 from desktop.domain.model import DeskContext, Role
@@ -35,7 +36,6 @@ from sync.protocol.events.certificates import (
     CertificateRevoked,
 )
 
-TITLES = ("结业证书", "培训证书", "荣誉证书")
 PURPOSE_MAX = 200
 HOURS_MAX = Decimal(10_000)
 
@@ -45,7 +45,7 @@ class CertificateForm:
     member_id: str
     title: str
     purpose: str  # course name, or competition and award
-    hours: str = ""  # typed; empty for an award
+    hours: str = ""  # typed; must be empty for an honour (domain.certificates)
     starts_on: date | None = None
     ends_on: date | None = None
 
@@ -105,6 +105,7 @@ def issue_in(
     if not purpose or len(purpose) > PURPOSE_MAX:
         raise InvalidInput("certificate.purpose", field="purpose", max=PURPOSE_MAX)
     hours = _hours(form.hours)
+    check_hours(title, hours)
     if form.starts_on and form.ends_on and form.ends_on < form.starts_on:
         raise InvalidInput("certificate.dates", field="ends_on")
     member = uow.repo(MemberRepository).get(form.member_id)

@@ -1,11 +1,13 @@
 """The station's monthly report (月报 / 台账): who came, how often, for what, and when.
 
-The figures are counted by SQLite in one statement: the period's visits are read once from
-the covering index ``ix_visit_report`` (migration 0007) into a materialised table, and every
-breakdown is a GROUP BY over it (json_each for services and tags); Python only labels the
-rows. A month of 85,000 visits among a million, and a whole year, are counted without a
-Python loop over the visits (``python -m bench.monthly_report``). Voided visits are left out
-(their number is shown).
+The figures are counted by SQLite, never by a Python loop over the visits: the per-day
+tallies (``visit_tally``, kept with every visit and void; `desktop.storage.visits.tallies`)
+give visits and people per day, hours, services and anonymous visitors; one pass over the
+period's visits grouped by member (the covering index ``ix_visit_report``) gives what must
+count each member once over the whole period: members who came, returning visitors, people
+per service, occupation and tag. Python only labels and adds up a few dozen rows.
+``python -m bench.monthly_report`` measures a month of 85,000 visits among a million and a
+whole year. Voided visits are left out (their number is shown).
 
 What it covers: this station's own records. A desk also holds members and card events that
 other stations made and it pulled; new members and printed cards are counted only where this
@@ -24,8 +26,9 @@ desk's database is this station's. Definitions, as the report prints them:
 from __future__ import annotations
 
 import calendar
+import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -38,6 +41,7 @@ from desktop.i18n import tr
 from desktop.services.reports.exports import check_range
 from desktop.services.reports.spreadsheets import Percent, Table, write_tables
 from desktop.storage.uow import UnitOfWork
+from desktop.storage.visits.tallies import Kind
 
 
 def parse_month(text_value: str) -> tuple[date, date]:
@@ -64,93 +68,61 @@ def period_title(start: date, end: date) -> str:
     return tr("report.title_range", start=start.isoformat(), end=end.isoformat())
 
 
-# Every breakdown of the period in one statement: (kind, key, visits, people, extra).
-# ``v`` is the period's visits, voids left out (by rowid, which ix_visit_report carries, so
-# the visit table itself is not read); ``pm`` one row per member who came, with the
-# member's occupation and tags read once per member rather than once per visit.
-_FIGURES_SQL = """
-WITH v AS MATERIALIZED (
-    SELECT local_date AS day, member_id, substr(device_time, 1, 13) AS utc_hour, services,
-        coalesce(occupation, '') AS occupation
+# The period's tallies (`desktop.storage.visits.tallies`): the figures of each day, and the
+# hours, services and anonymous visitors summed over the period.
+_TALLIES_SQL = """
+SELECT kind, key, iif(kind IN ('visits', 'anonymous', 'people'), local_date, '') AS day,
+    sum(visits)
+FROM visit_tally WHERE local_date BETWEEN :start AND :end
+GROUP BY kind, key, day
+"""
+
+# What needs each member once over the whole period (people are not the sum of the days'
+# people): one row per member who came, from the covering index ix_visit_report, with a
+# flag per service the member used (`{flags}`: ``max(instr(services, :s0) > 0)``, ...); the
+# members are then grouped by occupation and tags, read once per member.
+_MEMBERS_SQL = """
+WITH pm AS MATERIALIZED (
+    SELECT member_id, count(*) AS visits, min(local_date) < max(local_date) AS came_again{flags}
     FROM visit
-    WHERE local_date BETWEEN :start AND :end
+    WHERE local_date BETWEEN :start AND :end AND member_id IS NOT NULL
         AND rowid NOT IN (SELECT w.rowid FROM visit_void x JOIN visit w ON w.id = x.visit_id)
-),
-pm AS MATERIALIZED (
-    SELECT p.member_id, p.visits, p.came_again, coalesce(m.occupation, '') AS occupation,
-        coalesce(m.tags, '[]') AS tags
-    FROM (
-        SELECT member_id, count(*) AS visits, min(day) < max(day) AS came_again
-        FROM v WHERE member_id IS NOT NULL GROUP BY member_id
-    ) p LEFT JOIN member m ON m.id = p.member_id
-),
--- A few distinct lists of services and of tags: each is parsed once, not once a row.
-service_codes AS MATERIALIZED (
-    SELECT s.services, j.value AS code
-    FROM (SELECT DISTINCT services FROM v) s, json_each(s.services) j
-    WHERE json_valid(s.services)
-),
-tag_names AS MATERIALIZED (
-    SELECT t.tags, j.value AS tag
-    FROM (SELECT DISTINCT tags FROM pm) t, json_each(t.tags) j
-    WHERE json_valid(t.tags)
+    GROUP BY member_id
 )
-SELECT 'day', day, count(*), count(DISTINCT member_id) + count(*) - count(member_id), 0
-    FROM v GROUP BY day
-UNION ALL
-SELECT 'hour', utc_hour, count(*), 0, 0 FROM v GROUP BY utc_hour
-UNION ALL
-SELECT 'service', code, sum(n), count(member_id) + sum(iif(member_id IS NULL, n, 0)), 0
-    FROM (  -- one sort by (code, member) rather than a sort and a distinct set per code
-        SELECT c.code, v.member_id, count(*) AS n
-        FROM v JOIN service_codes c ON c.services = v.services GROUP BY c.code, v.member_id
-    ) GROUP BY code
-UNION ALL
-SELECT 'occupation', occupation, sum(visits), count(*), 0 FROM (
-    SELECT occupation, visits FROM pm
-    UNION ALL SELECT occupation, 1 FROM v WHERE member_id IS NULL
-) GROUP BY occupation
-UNION ALL
-SELECT 'tag', t.tag, sum(pm.visits), count(*), 0
-    FROM pm JOIN tag_names t ON t.tags = pm.tags GROUP BY t.tag
-UNION ALL
-SELECT 'members', '', count(*), sum(came_again), 0 FROM pm
-UNION ALL
-SELECT 'anonymous', '', count(*) - count(member_id), 0, 0 FROM v
+SELECT coalesce(m.occupation, '') AS occupation, coalesce(m.tags, '[]') AS tags,
+    count(*), sum(pm.visits), sum(pm.came_again){sums}
+FROM pm LEFT JOIN member m ON m.id = pm.member_id
+GROUP BY 1, 2
 """
 
 
-def _local_hours(utc_hours: Iterable[tuple[str, int]]) -> tuple[int, ...]:
-    """Visits per hour of the station's day, from visits per UTC hour (``2026-03-01T08``)."""
-    hours = [0] * 24
-    for utc_hour, visits in utc_hours:
-        moment = datetime.fromisoformat(utc_hour + ":00:00+00:00")
-        hours[moment.astimezone().hour] += visits
-    return tuple(hours)
+def _members_sql(services: list[str]) -> tuple[str, dict[str, str]]:
+    """The per-member statement with one flag per service code (bound, never spliced)."""
+    names = [f"s{i}" for i in range(len(services))]
+    flags = "".join(f", max(instr(services, :{n}) > 0) AS {n}" for n in names)
+    sums = "".join(f", sum(pm.{n})" for n in names)
+    quoted = {n: json.dumps(code) for n, code in zip(names, services, strict=True)}
+    return _MEMBERS_SQL.format(flags=flags, sums=sums), quoted
 
 
 def monthly_report(uow: UnitOfWork, start: date, end: date) -> MonthlyReport:
     """This station's figures of the period, counted by SQL aggregation."""
     check_range(start, end)
     bounds = {"start": start.isoformat(), "end": end.isoformat()}
-    groups: dict[str, list[tuple[str, int, int]]] = {}
-    totals: dict[str, tuple[int, int]] = {}
+    per_day: dict[str, dict[str, int]] = {}
+    summed: dict[str, dict[str, int]] = {}
     with uow.reading():
         run = uow.session.execute
         device = uow.device.get()
         station_id = device.station.id if device else ""
-        for kind, key, visits, people, _extra in run(text(_FIGURES_SQL), bounds):
-            if kind in ("members", "anonymous"):
-                totals[kind] = (int(visits or 0), int(people or 0))
+        for kind, key, day_text, visits in run(text(_TALLIES_SQL), bounds):
+            if day_text:
+                per_day.setdefault(str(day_text), {})[str(kind)] = int(visits)
             else:
-                groups.setdefault(kind, []).append((str(key), int(visits), int(people)))
-        voided = run(
-            text(
-                "SELECT count(*) FROM visit v JOIN visit_void x ON x.visit_id = v.id "
-                "WHERE v.local_date BETWEEN :start AND :end"
-            ),
-            bounds,
-        ).scalar_one()
+                summed.setdefault(str(kind), {})[str(key)] = int(visits)
+        services = sorted(k for k, n in summed.get(Kind.SERVICE, {}).items() if n > 0)
+        members_sql, quoted = _members_sql(services)
+        member_groups = run(text(members_sql), {**bounds, **quoted}).all()
         moments = {
             "a": _utc_bound(start),
             "b": _utc_bound(end + timedelta(days=1)),
@@ -171,15 +143,37 @@ def monthly_report(uow: UnitOfWork, start: date, end: date) -> MonthlyReport:
             moments,
         ).scalar_one()
         made_at = uow.now().astimezone()
-    per_day = {day: (visits, people) for day, visits, people in groups.get("day", [])}
     days = []
     day = start
     while day <= end:
-        visits, people = per_day.get(day.isoformat(), (0, 0))
-        days.append(DayFigures(day.isoformat(), visits, people))
+        figures = per_day.get(day.isoformat(), {})
+        anonymous_that_day = figures.get(Kind.ANONYMOUS, 0)
+        days.append(
+            DayFigures(
+                day.isoformat(),
+                figures.get(Kind.VISITS, 0),
+                figures.get(Kind.PEOPLE, 0) + anonymous_that_day,
+            )
+        )
         day += timedelta(days=1)
-    members_visiting, returning = totals.get("members", (0, 0))
-    anonymous = totals.get("anonymous", (0, 0))[0]
+    anonymous = sum(d.get(Kind.ANONYMOUS, 0) for d in per_day.values())
+    # Members, by occupation and by tag: (visits, people); services: people.
+    occupations: dict[str, list[int]] = {}
+    tags: dict[str, list[int]] = {}
+    service_people = dict.fromkeys(services, 0)
+    members_visiting = returning = 0
+    for occupation, tag_list, people, visits, came_again, *flags in member_groups:
+        members_visiting += people
+        returning += came_again or 0
+        _add(occupations, str(occupation), visits, people)
+        for tag in _tags(str(tag_list)):
+            _add(tags, tag, visits, people)
+        for code, used in zip(services, flags, strict=True):
+            service_people[code] += used or 0
+    for occupation, visits in summed.get(Kind.OCCUPATION_ANONYMOUS, {}).items():
+        _add(occupations, occupation, visits, visits)  # each anonymous visit one person
+    anonymous_by_service = summed.get(Kind.SERVICE_ANONYMOUS, {})
+    hours = summed.get(Kind.HOUR, {})
     return MonthlyReport(
         station=device.station.name if device else "",
         union=(device.station.union_name or "") if device else "",
@@ -192,16 +186,42 @@ def monthly_report(uow: UnitOfWork, start: date, end: date) -> MonthlyReport:
         anonymous=anonymous,
         returning=returning,
         returning_share=returning / members_visiting if members_visiting else 0.0,
-        voided=int(voided),
+        voided=sum(summed.get(Kind.VOIDED, {}).values()),
         new_members=int(new_members),
         cards_printed=int(cards_printed),
         days=tuple(days),
-        services=_tallies(groups.get("service", []), lambda code: tr("service." + code)),
-        occupations=_tallies(groups.get("occupation", []), lambda o: o or tr("report.not_given")),
-        tags=_tallies(groups.get("tag", []), lambda tag: tag),
-        hours=_local_hours((h, n) for h, n, _ in groups.get("hour", [])),
+        services=_tallies(
+            [
+                (code, summed[Kind.SERVICE][code], people + anonymous_by_service.get(code, 0))
+                for code, people in service_people.items()
+            ],
+            lambda code: tr("service." + code),
+        ),
+        occupations=_tallies(
+            [(o, v, p) for o, (v, p) in occupations.items() if v > 0],
+            lambda o: o or tr("report.not_given"),
+        ),
+        tags=_tallies([(t, v, p) for t, (v, p) in tags.items() if v > 0], lambda tag: tag),
+        hours=tuple(hours.get(f"{h:02d}", 0) for h in range(24)),
         made_at=made_at.strftime("%Y-%m-%d %H:%M"),
     )
+
+
+def _add(into: dict[str, list[int]], key: str, visits: int, people: int) -> None:
+    figures = into.setdefault(key, [0, 0])
+    figures[0] += visits
+    figures[1] += people
+
+
+def _tags(tag_list: str) -> list[str]:
+    """A member's tags (stored as a JSON list); anything else counts as none."""
+    try:
+        found = json.loads(tag_list)
+    except ValueError:
+        return []
+    if not isinstance(found, list):
+        return []
+    return [t for t in dict.fromkeys(found) if isinstance(t, str)]
 
 
 def _tallies(found: list[tuple[str, int, int]], label: Callable[[str], str]) -> tuple[Tally, ...]:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from desktop.config import DeskSettings
+from desktop.domain.certificates import carries_hours
 from desktop.domain.clock import to_iso
 from desktop.domain.errors import NotFound, RuleViolation
 from desktop.domain.model import DeskContext, Role
@@ -115,7 +116,8 @@ def _issue(
         member_id=member_id,
         title=course.certificate_title,
         purpose=course.title,
-        hours=str(course.hours) if course.hours else "",
+        # the course's hours, unless its certificate is an honour (which states none)
+        hours=str(course.hours) if course.hours and carries_hours(course.certificate_title) else "",
         starts_on=date.fromisoformat(course.starts_on) if course.starts_on else None,
         ends_on=date.fromisoformat(course.ends_on) if course.ends_on else None,
     )

@@ -12,12 +12,12 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from desktop.domain.certificates import TITLES
 from desktop.domain.clock import to_iso
 from desktop.domain.errors import InvalidInput, NotFound, RuleViolation
 from desktop.domain.ids import new_id
 from desktop.domain.model import DeskContext
 from desktop.domain.training import CompletionRule, LateCounts, RuleKind, WalkIns
-from desktop.services.certificates.commands import TITLES
 from desktop.services.sync.replication import Applier, PulledEvent
 from desktop.storage.sync.tables import OutboxRow
 from desktop.storage.training.repositories import Training

@@ -174,7 +174,7 @@ def void_visit(visit_id: str, reason: str, uow: UnitOfWork, ctx: DeskContext) ->
             operator_id=ctx.operator_id,
             device_time=at,
         )
-        uow.repo(VisitRepository).add_void(void)
+        uow.repo(VisitRepository).add_void(void, visit)
         uow.outbox.append(
             VISIT_VOIDED, void.id, VisitVoided(visit_id=visit.id, reason=reason), ctx, at
         )

@@ -1,10 +1,11 @@
-"""What the visits area needs of the store: check-ins and voids."""
+"""What the visits area needs of the store: check-ins and voids, with their tallies."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
+from desktop.storage.visits import tallies
 from desktop.storage.visits.tables import VisitRow, VisitVoidRow
 
 
@@ -13,7 +14,18 @@ class VisitRepository:
         self.session = session
 
     def add(self, row: VisitRow) -> None:
+        """Record a visit, and count it in its day's tallies (`tallies`)."""
         self.session.add(row)
+        tallies.count(
+            self.session,
+            row.id,
+            row.local_date,
+            row.device_time,
+            row.member_id,
+            row.occupation,
+            row.services,
+            1,
+        )
 
     def row(self, visit_id: str) -> VisitRow | None:
         return self.session.get(VisitRow, visit_id)
@@ -23,8 +35,19 @@ class VisitRepository:
             select(VisitVoidRow).where(VisitVoidRow.visit_id == visit_id)
         ).first()
 
-    def add_void(self, row: VisitVoidRow) -> None:
+    def add_void(self, row: VisitVoidRow, visit: VisitRow) -> None:
+        """Void ``visit`` (not voided yet: the caller checks), taking it out of the tallies."""
         self.session.add(row)
+        tallies.count(
+            self.session,
+            visit.id,
+            visit.local_date,
+            visit.device_time,
+            visit.member_id,
+            visit.occupation,
+            visit.services,
+            -1,
+        )
 
     def last_standing_for(self, member_id: str) -> VisitRow | None:
         """The member's visit recorded last on this device and not voided.

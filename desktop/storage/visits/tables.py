@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop.storage.base import Base
@@ -40,3 +40,24 @@ class VisitVoidRow(Base):
     device_id: Mapped[str] = mapped_column(String(36))
     operator_id: Mapped[str] = mapped_column(String(36))
     device_time: Mapped[str] = mapped_column(String(27))
+
+
+class VisitTallyRow(Base):
+    """Per-day tallies of standing (not voided) visits: a projection the monthly report reads
+    instead of the visits themselves. Kept up to date by `VisitRepository.add` / `add_void`
+    in the visit's own transaction; `tallies.rebuild` makes it again from the visits (the
+    migration that added it, and bulk loaders that write visits with plain SQL).
+
+    ``kind`` and ``key`` (see `tallies.Kind`): ``visits``, ``anonymous``, ``voided`` and
+    ``people`` (members with a standing visit that day) with key ''; ``hour`` with the local
+    hour ``00``..``23``; ``service`` and ``service_anonymous`` with a service code;
+    ``occupation_anonymous`` with the occupation noted for an anonymous visit.
+    """
+
+    __tablename__ = "visit_tally"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    local_date: Mapped[str] = mapped_column(String(10), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    key: Mapped[str] = mapped_column(String(30), primary_key=True)
+    visits: Mapped[int] = mapped_column(Integer)

@@ -1,7 +1,7 @@
 """Courses name the stations taking part (a course made at HQ; empty: every station).
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009 (0008 on its own; main has 0009 now: one head)
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
