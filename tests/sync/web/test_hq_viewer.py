@@ -147,3 +147,12 @@ def test_a_district_viewer_sees_and_does_only_what_its_union_allows(
     audit = admin.get("/hq/audit").text
     assert "&lt;script&gt;" in audit and "<script>" not in audit
     assert "viewer" not in [line for line in audit.splitlines() if "越权" in line]
+
+    # The admin makes another enrolment code for the station (a second PC), shown with its
+    # QR; the code enrols a device.
+    station_page = admin.get(f"/hq/stations/{own_id}")
+    made = admin.post(f"/hq/stations/{own_id}/code", data={"csrf": csrf_of(station_page.text)})
+    assert made.status_code == 200 and 'src="data:image/png;base64,' in made.text
+    code = made.text.split('id="enrolment-code">', 1)[1].split("<", 1)[0]
+    fake_device(server, code, "OWN002")
+    assert "OWN002" in viewer.get(f"/hq/stations/{own_id}").text
