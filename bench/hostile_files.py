@@ -3,9 +3,9 @@
     python -m bench.hostile_files [--folder DIR]
 
 Each file is imported by a fresh process (`waystation member import`) whose peak memory
-(ru_maxrss) and CPU time are printed beside the answer it gave; a raw baseline (the same
-process importing a 2-row roster) is printed first. The files are also the test inputs of
-tests/unit/test_hostile_files.py.
+(VmHWM, its own high-water mark) and CPU time are printed beside the answer it gave; a raw
+baseline (the same process importing a 2-row roster) is printed first. The files are also
+the test inputs of tests/unit/test_hostile_files.py.
 """
 
 from __future__ import annotations
@@ -239,16 +239,31 @@ HOSTILE: dict[str, Callable[[Path], Path]] = {
 
 
 # The child reports its own peak memory and CPU time, whatever the verb answered.
+# The peak is VmHWM, this process's own high-water mark since its exec. Not ru_maxrss: Linux
+# starts a child's ru_maxrss at the peak of the process that spawned it (at exec the old
+# memory map's high-water mark is kept, and with vfork that map is the parent's), so a
+# child of a pytest that had grown to 778 MB reported 778 MB however little it used itself.
 _CHILD = """
 import resource, sys
 from ui.main import main
+
+def peak_kb():
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # no procfs: the best there is
+
 try:
     code = main()
 except SystemExit as stop:
     code = stop.code
 finally:
     use = resource.getrusage(resource.RUSAGE_SELF)
-    print("@@", use.ru_maxrss, use.ru_utime + use.ru_stime, file=sys.stderr)
+    print("@@", peak_kb(), use.ru_utime + use.ru_stime, file=sys.stderr)
 sys.exit(code)
 """
 

@@ -29,6 +29,7 @@ from desktop.printing.cards import cards_a4
 from desktop.printing.certificates import certificate_pdf
 from desktop.printing.documents import CardFace, Certificate
 from desktop.printing.fonts import register_fonts
+from sync.protocol import certificates as certificates_protocol
 
 NAMES = ["张三", "欧阳娜娜", "阿不都热合曼·买买提", "李", "司马相如", "王小明", "诸葛孔明"]
 TARGET_CPU_S = 2.0
@@ -56,8 +57,8 @@ def faces(n: int, rng: random.Random) -> list[CardFace]:
 def certificates(n: int, rng: random.Random) -> list[Certificate]:
     result = []
     for i in range(n):
-        serial = tokens.certificate_serial(DEVICE, i + 1)
-        fields = tokens.CertificateFields(
+        serial = certificates_protocol.certificate_serial(DEVICE, i + 1)
+        fields = certificates_protocol.CertificateFields(
             title="结业证书",
             recipient_name=rng.choice(NAMES),
             member_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
@@ -68,7 +69,7 @@ def certificates(n: int, rng: random.Random) -> list[Certificate]:
             starts_on=date(2026, 3, 1),
             ends_on=date(2026, 3, 20),
         )
-        signature = tokens.sign_certificate(serial, fields, KEY)
+        signature = certificates_protocol.sign_certificate(serial, fields, KEY)
         result.append(
             Certificate(
                 title=fields.title,
@@ -80,7 +81,9 @@ def certificates(n: int, rng: random.Random) -> list[Certificate]:
                 issuer=fields.issuing_union,
                 issued_on=fields.issued_on,
                 serial=serial,
-                qr_text=tokens.certificate_url("https://verify.example.org", serial, signature),
+                qr_text=certificates_protocol.certificate_url(
+                    "https://verify.example.org", serial, signature
+                ),
             )
         )
     return result

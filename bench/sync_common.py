@@ -154,6 +154,61 @@ def queue_visits(desk: Desk, ctx: DeskContext, count: int, batch: int = 20_000) 
         made = min(count, made + batch)
 
 
+HANDOUT_EVERY = 20  # one event in 20 a handout (with its campaign's limits: the rules run)
+
+
+def queue_day_events(desk: Desk, ctx: DeskContext, count: int, batch: int = 20_000) -> int:
+    """Events shaped like a station's real ones straight into the outbox: check-ins of
+    members and of anonymous visitors with their local day, and every ``HANDOUT_EVERY``th a
+    handout carrying its campaign's limits (so the server's handout rule runs on it).
+    Returns how many handouts were queued."""
+    from desktop.domain.clock import to_iso
+    from sync.protocol.events.aid import (
+        HANDOUT_RECORDED,
+        HandoutLimits,
+        HandoutRecorded,
+        ItemLine,
+    )
+    from sync.protocol.events.visits import VISIT_RECORDED, VisitRecorded
+
+    campaign = "01900000-0000-7000-8000-00000000ca01"
+    water = "01900000-0000-7000-8000-0000000017e1"
+    limits = HandoutLimits(max_per_person=2, max_per_day=1)
+    services = (("water", "rest"), ("charging",), ("water", "microwave"), ("rest",))
+    made = handouts = 0
+    while made < count:
+        with desk.uow() as uow:
+            at = to_iso(uow.now())
+            for i in range(made, min(count, made + batch)):
+                member = f"01900000-0000-7000-8000-{i % 50_000:012d}"
+                day = f"2026-11-{1 + i % 28:02d}"
+                if i % HANDOUT_EVERY == HANDOUT_EVERY - 1:
+                    handouts += 1
+                    handout = HandoutRecorded(
+                        campaign_id=campaign,
+                        member_id=member,
+                        desk="BENCH1",
+                        campaign_name="冬送温暖",
+                        limits=limits,
+                        member_number=f"BENCH1-{i % 50_000:06d}",
+                        items=(ItemLine(item_id=water, quantity=1),),
+                        operator_name="基准管理员",
+                        local_date=day,
+                    )
+                    uow.outbox.append(HANDOUT_RECORDED, f"{i:036d}", handout, ctx, at)
+                    continue
+                visit = VisitRecorded(
+                    member_id=member if i % 3 else None,
+                    services=services[i % len(services)],
+                    occupation="外卖骑手" if i % 3 == 0 else None,
+                    local_date=day,
+                )
+                uow.outbox.append(VISIT_RECORDED, f"{i:036d}", visit, ctx, at)
+            uow.commit()
+        made = min(count, made + batch)
+    return handouts
+
+
 def process_cpu(pid: int) -> float:
     """CPU seconds (user + system) a process has used so far (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()

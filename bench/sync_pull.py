@@ -18,8 +18,11 @@ import sys
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
-from bench.sync_common import BenchServer, cpu_note, enrolled_desk, process_cpu, work_folder
+from bench.common import load_average
+from bench.sync_common import BenchServer, enrolled_desk, process_cpu, work_folder
+from desktop.bootstrap import Desk
 from desktop.demo import OCCUPATIONS, PHONE_PREFIXES, _name
 from desktop.domain.pinyin import sort_key
 from desktop.services.members import queries as member_queries
@@ -83,6 +86,57 @@ def seed_members(server: BenchServer, count: int, seed: int = 5) -> None:
     database.dispose()
 
 
+def fetch_only(server: BenchServer, desk: Desk, members: int) -> tuple[float, float, int]:
+    """(wall, CPU, events) of fetching and decoding the same pages with nothing applied."""
+    from desktop.services.sync import commands as syncing
+    from sync.client.engine import PULL_PAGE, _event_of
+    from sync.client.transport import ServerClient
+
+    known = syncing.server(desk.uow(), desk.paths.keys)
+    assert known is not None
+    url, token, epoch = known
+    count = 0
+    cpu, started = time.process_time(), time.perf_counter()
+    with ServerClient(url, token, epoch, timeout=120) as client:
+        cursor, more = "", True
+        while more:
+            page = client.pull_page("members", cursor, PULL_PAGE)
+            count += len([_event_of(data) for data in page["events"]])
+            cursor, more = page["cursor"], page["more"]
+    return time.perf_counter() - started, time.process_time() - cpu, count
+
+
+def raw_insert(desk: Desk, folder: Path) -> tuple[float, float, int]:
+    """(wall, CPU, rows) of inserting the same member rows, as they now stand at the desk,
+    into a fresh SQLite file with the same member table and indexes (WAL,
+    synchronous=FULL as the desk writes), in transactions of 5,000: plain executemany."""
+    import sqlite3
+
+    source = sqlite3.connect(desk.paths.database)
+    schema = [
+        sql
+        for (sql,) in source.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = 'member' AND sql IS NOT NULL"
+        )
+    ]
+    rows = source.execute("SELECT * FROM member").fetchall()
+    marks = ", ".join("?" * len(rows[0]))
+    source.close()
+    target = sqlite3.connect(folder / "raw-floor.sqlite3", isolation_level=None)
+    target.execute("PRAGMA journal_mode=WAL")
+    target.execute("PRAGMA synchronous=FULL")
+    for sql in schema:
+        target.execute(sql)
+    cpu, started = time.process_time(), time.perf_counter()
+    for start in range(0, len(rows), 5000):
+        target.execute("BEGIN")
+        target.executemany(f"INSERT INTO member VALUES ({marks})", rows[start : start + 5000])
+        target.execute("COMMIT")
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    target.close()
+    return wall, cpu, len(rows)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--members", type=int, default=200_000)
@@ -91,8 +145,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     folder = work_folder()
     server = BenchServer(folder, use_postgres=not args.sqlite)
     try:
-        seed_members(server, args.members)
         desk, _ctx = enrolled_desk(server, folder, "新站")
+        sync_once(desk, timeout=120)  # its own setup pushed, keys pulled: the pull alone below
+        seed_members(server, args.members)
+        load_before = load_average()
         desk_cpu, server_cpu = time.process_time(), process_cpu(server.process.pid)
         started = time.perf_counter()
         report = sync_once(desk, timeout=120)
@@ -100,16 +156,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         desk_cpu = time.process_time() - desk_cpu
         server_cpu = process_cpu(server.process.pid) - server_cpu
         assert report.ok, report.error
+        assert report.pushed == 0, report.pushed
         pulled = report.pulled.get("members", 0)
         held = len(member_queries.member_ids(desk.uow()))
         assert held == args.members, (held, args.members)
         hit = member_queries.search_members(desk.uow(), "wang")
+        last = member_queries.search_members(desk.uow(), f"BENCH1{args.members:06d}")
+        assert len(last) == 1, last
+        rate = pulled / seconds
+        fetch_server = process_cpu(server.process.pid)
+        fetch_wall, fetch_cpu, fetched = fetch_only(server, desk, args.members)
+        fetch_server = process_cpu(server.process.pid) - fetch_server
+        raw_wall, raw_cpu, inserted = raw_insert(desk, folder)
         print(
-            f"first pull of {args.members:,} members from a {server.backend} server "
-            f"(pages of 5,000): {seconds:.1f} s = {pulled / seconds:,.0f} rows/s; "
-            f"{held:,} members searchable at the new desk ({len(hit)} shown for 'wang')"
-            + cpu_note(desk_cpu, server_cpu)
+            f"== first pull of {args.members:,} members from a {server.backend} server "
+            f"(pages of 5,000) =="
         )
+        print(
+            f"   pull:          {seconds:6.2f} s wall = {rate:8,.0f} rows/s; CPU: desk "
+            f"{desk_cpu:.1f} s, server process {server_cpu:.1f} s; {held:,} members "
+            f"searchable ({len(hit)} shown for 'wang', the last one by its number)"
+        )
+        print(
+            f"   fetch only:    {fetch_wall:6.2f} s wall = {fetched / fetch_wall:8,.0f} rows/s: "
+            f"the same pages fetched and decoded, nothing applied; CPU: desk {fetch_cpu:.1f} s, "
+            f"server process {fetch_server:.1f} s"
+        )
+        print(
+            f"   raw insert:    {raw_wall:6.2f} s wall = {inserted / raw_wall:8,.0f} rows/s: "
+            f"the same {inserted:,} member rows, executemany into a fresh SQLite member table "
+            f"(same indexes, WAL, synchronous=FULL, 5,000 a transaction); CPU {raw_cpu:.1f} s"
+        )
+        print(
+            f"   ratios: pull / fetch only = {rate / (fetched / fetch_wall):.2f}; pull / raw "
+            f"insert = {rate / (inserted / raw_wall):.2f}"
+        )
+        print(f"   load average before: {load_before}; after: {load_average()}")
         desk.close()
     finally:
         server.stop()

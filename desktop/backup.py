@@ -27,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from desktop.config import DeskSettings
 from desktop.domain.errors import InvalidInput
 from desktop.paths import DataPaths, make_private
 from desktop.storage.database import backup as copy_database
@@ -49,8 +50,9 @@ class BackupInfo:
     outbox_seq: int  # the highest sequence number the desk had used
 
 
-def make_backup(paths: DataPaths, folder: Path) -> Path:
-    """Write ``waystation-backup-<UTC time>/`` into ``folder``; returns its path."""
+def make_backup(paths: DataPaths, folder: Path, reason: str = "") -> Path:
+    """Write ``waystation-backup-<UTC time>/`` into ``folder``; returns its path. ``reason``
+    (say, "before migrating from 0007") goes into the manifest."""
     folder = folder.expanduser()
     if folder.exists() and not folder.is_dir():
         raise InvalidInput("backup.not_a_folder", field="out", path=str(folder)[:80])
@@ -59,16 +61,22 @@ def make_backup(paths: DataPaths, folder: Path) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         target.mkdir(mode=0o700)
-        database = copy_database(paths.database, target, "backup")
+        database = copy_database(
+            paths.database, target, "backup", immutable=on_read_only_medium(paths.database)
+        )
         database.rename(target / DATABASE)
         keys = target / "keys"
-        shutil.copytree(paths.keys, keys)
+        if paths.keys.is_dir():
+            shutil.copytree(paths.keys, keys)
+        else:  # a data folder from before the device had keys (never set up)
+            keys.mkdir(mode=0o700)
         for path in (target, *target.rglob("*")):
             make_private(path)
         facts = _facts(target / DATABASE)
         manifest = {
             "made_at": now.isoformat(timespec="seconds"),
             **facts,
+            **({"reason": reason} if reason else {}),
             "files": {str(p.relative_to(target)): _sha256(p) for p in _files(target)},
         }
         _write_private(target / MANIFEST, json.dumps(manifest, indent=2).encode())
@@ -81,6 +89,15 @@ def make_backup(paths: DataPaths, folder: Path) -> Path:
         ) from None
     log.info("backup written to %s", target)
     return target
+
+
+def on_read_only_medium(path: Path) -> bool:
+    """Whether ``path`` is on a file system mounted read-only (say, remounted so by the
+    system after disk errors: the moment a backup matters most)."""
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows): SQLite copes as it can
+        return False
 
 
 def _files(root: Path) -> list[Path]:
@@ -291,6 +308,52 @@ def carry_counters(replaced: Path, restored: Path) -> dict[str, int]:
 # --- automatic backups ---------------------------------------------------------------------
 
 
+def chosen_folder(paths: DataPaths) -> tuple[Path, int]:
+    """Where automatic backups go and how many are kept, read from the database with plain
+    SQL (any schema since 0001 has ``setting``; the settings service needs the current one,
+    and this is read before a migration). The data folder's ``backups/`` and 14 when unset
+    or unreadable, as the settings screen would read them."""
+    folder, keep = "", DeskSettings.backup_keep.default
+    try:
+        connection = sqlite3.connect(f"file:{paths.database}?mode=ro", uri=True)
+        try:
+            rows = dict(
+                connection.execute(
+                    "SELECT key, value FROM setting WHERE key IN ('backup_folder', 'backup_keep')"
+                ).fetchall()
+            )
+        finally:
+            connection.close()
+        stored_folder = json.loads(rows.get("backup_folder", '""'))
+        stored_keep = json.loads(rows.get("backup_keep", "null"))
+    except (sqlite3.Error, ValueError, TypeError):
+        return paths.backups, keep
+    if isinstance(stored_folder, str) and stored_folder.strip():
+        folder = stored_folder
+    if isinstance(stored_keep, int) and not isinstance(stored_keep, bool):
+        option = DeskSettings.backup_keep
+        keep = int(min(max(stored_keep, option.minimum or 1), option.maximum or stored_keep))
+    return (Path(folder).expanduser() if folder else paths.backups), keep
+
+
+def backup_before_migrating(paths: DataPaths, current: str) -> Path:
+    """The whole desk (database by SQLite's online backup, and keys) before its schema
+    changes, into the admin's backup folder (the data folder's ``backups/`` if that one
+    cannot be written: the USB stick may be out), kept like the daily ones."""
+    folder, keep = chosen_folder(paths)
+    reason = f"before migrating from {current}"
+    try:
+        made = make_backup(paths, folder, reason)
+    except InvalidInput:
+        if folder == paths.backups:
+            raise
+        log.warning("cannot write the backup to %s; writing it to %s", folder, paths.backups)
+        folder = paths.backups
+        made = make_backup(paths, folder, reason)
+    prune(folder, keep)
+    return made
+
+
 def backups_in(folder: Path) -> list[Path]:
     """The backups in ``folder``, oldest first (their names sort by time)."""
     try:
@@ -299,14 +362,19 @@ def backups_in(folder: Path) -> list[Path]:
         return []
 
 
+def made_at(path: Path) -> datetime | None:
+    """When the backup at ``path`` was made, by its name (UTC); None for a name not ours."""
+    try:
+        return datetime.strptime(path.name[len(PREFIX) :], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
 def last_backup_time(folder: Path) -> datetime | None:
     for path in reversed(backups_in(folder)):
-        try:
-            return datetime.strptime(path.name[len(PREFIX) :], "%Y%m%dT%H%M%S%fZ").replace(
-                tzinfo=UTC
-            )
-        except ValueError:
-            continue
+        made = made_at(path)
+        if made is not None:
+            return made
     return None
 
 

@@ -227,8 +227,16 @@ class Option(Generic[T]):
         return words
 
 
+# The address desks had before enrolment told them the real one: no such site exists.
+PLACEHOLDER_BASE_URL = "https://verify.waystation.example"
+
+
 def _base_url(url: str) -> str:
     url = url.strip().rstrip("/")
+    if url == PLACEHOLDER_BASE_URL:
+        return ""  # "not known yet", as an older desk stored it
+    if not url:
+        return url
     if not url.startswith(("https://", "http://")) or " " in url or len(url) > 100:
         raise InvalidInput("settings.base_url", field="certificate_base_url")
     return url
@@ -285,6 +293,13 @@ def _seal(path: str) -> str:
     return path
 
 
+def verification_address(stored: str) -> str:
+    """The public verification address in a stored setting, "" when none is known (never
+    set, or an older desk's placeholder)."""
+    url = stored.strip().rstrip("/")
+    return "" if url == PLACEHOLDER_BASE_URL else url
+
+
 class DeskSettings:
     """Every setting of this desk, one frozen value: ``settings.sound``; on the class,
     ``DeskSettings.sound`` is the option itself (to read or write it alone)."""
@@ -302,8 +317,10 @@ class DeskSettings:
     sound = Option(True)
     # Cards signed by a device this desk has not heard of yet (before sync): refuse or accept.
     accept_unknown_devices = Option(False)
-    # Where a phone checks a certificate; enrolment points it at the central server.
-    certificate_base_url = Option("https://verify.waystation.example", check=_base_url)
+    # Where a phone checks a certificate (the central server's public address, which
+    # enrolment hands the desk); "" = not known yet: certificates then carry a QR only a
+    # station can check (see services/certificates/commands.py).
+    certificate_base_url = Option("", check=_base_url)
     # Member cards: 10 on an A4 sheet (office printer) or one a page (card printer).
     card_layout = Option("a4", choices=("a4", "cr80"))
     # After registering someone: print their card (once, if it was never printed).

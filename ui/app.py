@@ -7,18 +7,21 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop import i18n
+from desktop.backup import BackupInfo
 from desktop.bootstrap import Desk, open_desk
 from desktop.domain.errors import AppError
 from desktop.domain.model import Operator
 from desktop.i18n import tr
 from desktop.services.desk import backups
 from desktop.services.desk.settings import read_settings
-from ui.errors import install_exception_hook
+from ui.errors import install_exception_hook, show_error
 from ui.fonts import install_app_font
 from ui.session.setup_dialog import SetupDialog
 from ui.shell import Shell
@@ -85,7 +88,9 @@ class DeskApp:
     def build_window(self, operator: Operator | None = None) -> Shell:
         device = self.desk.device()
         assert device is not None
-        window = Shell(self.desk, device, on_language_changed=self.change_language)
+        window = Shell(
+            self.desk, device, on_language_changed=self.change_language, on_restore=self.restore
+        )
         window.resize(*WINDOW_SIZE)
         if operator is not None:
             window.start_duty(operator)
@@ -97,12 +102,76 @@ class DeskApp:
         old = self.window
         operator = old.session.operator if old is not None and old.session else None
         self.apply_language(lang)
+        self._replace_window(old, operator)
+
+    def _replace_window(self, old: Shell | None, operator: Operator | None) -> Shell:
         window = self.build_window(operator)
         if old is not None:
             window.move(old.pos())
             old.close()
             old.deleteLater()
         window.show()
+        return window
+
+    # --- restoring a backup -----------------------------------------------------------------
+
+    def restore(self, source: Path) -> None:
+        """Close the desk, put the backup in place, open the desk again at the sign-in page.
+
+        Runs as a database op, so any write queued before it finishes first; sync is
+        stopped before (it waits for a sync under way). If the files could not be swapped
+        (they are put back), the desk opens again with the same operator on duty.
+        """
+        old = self.window
+        if old is None or old.session is None:
+            return
+        operator, ctx, desk = old.session.operator, old.session.ctx(), self.desk
+        old.scheduler.stop()
+        old.setEnabled(False)  # nothing more is typed into the desk being closed
+        closed = False
+
+        def close_desk() -> None:
+            nonlocal closed
+            desk.close()
+            closed = True
+
+        def restored(result: tuple[BackupInfo, Path]) -> None:
+            info, aside = result
+            if not self._reopen(desk):
+                return
+            backups.record_restored(self.desk.uow(), ctx, info, aside)
+            self.apply_language(choose_language(self.desk, None))
+            window = self._replace_window(old, None)  # the backup's operators sign in
+            made = datetime.fromisoformat(info.made_at) if info.made_at else None
+            when = made.astimezone().strftime("%Y-%m-%d %H:%M") if made else "?"
+            self.announce(
+                window, tr("restore.done", when=when, members=info.members, aside=str(aside))
+            )
+
+        def failed(error: Exception) -> None:
+            if closed and not self._reopen(desk):
+                return
+            window = self._replace_window(old, operator)
+            show_error(window, error)
+
+        log.info("restoring %s", source)
+        DbOp(old, lambda: backups.restore(desk.paths, source, desk.uow(), ctx, close_desk)).success(
+            restored
+        ).failure(failed).run()
+
+    def _reopen(self, closed: Desk) -> bool:
+        """The same data folder, opened again; False (and the app quits) if it cannot be."""
+        try:
+            self.desk = open_desk(closed.paths.home)
+        except AppError as error:
+            QMessageBox.critical(None, tr("app.title"), i18n.describe(error))
+            self.app.exit(5)
+            return False
+        return True
+
+    def announce(self, parent: Shell, text: str) -> None:
+        """Tell the person what happened; tests replace this to read it."""
+        QMessageBox.information(parent, tr("restore.title"), text)
 
 
 def choose_platform() -> None:
@@ -139,4 +208,4 @@ def run_gui(argv: Sequence[str]) -> int:
     try:
         return app.exec()
     finally:
-        desk.close()
+        controller.desk.close()  # a restore may have opened it anew

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -48,12 +49,14 @@ class Shell(QMainWindow):
         desk: Desk,
         device: Device,
         on_language_changed: Callable[[str], None] | None = None,
+        on_restore: Callable[[Path], None] | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("shell")
         self.desk = desk
         self.device = device
         self.on_language_changed = on_language_changed
+        self.on_restore = on_restore  # the app closes the desk, restores, opens it again
         self.session: DeskSession | None = None
         # Every write at the desk is published here; see _changed for what the shell does.
         self.changes = ChangesBus(self)
@@ -153,6 +156,10 @@ class Shell(QMainWindow):
             tabs.addTab(OperatorsScreen(session), tr("shell.tab_operators"))
         settings_screen = SettingsScreen(session, on_language_changed=self.on_language_changed)
         settings_screen.connect_server.connect(self._open_enrolment)
+        settings_screen.restore_button.setVisible(self.on_restore is not None)
+        if self.on_restore is not None:
+            settings_screen.restore_requested.connect(self.on_restore)
+        self.settings_screen = settings_screen
         tabs.addTab(settings_screen, tr("shell.tab_settings"))
         tabs.currentChanged.connect(self._tab_changed)
         return tabs

@@ -190,7 +190,7 @@ def main(argv: Sequence[str] | None = None, areas: Sequence[ExtraArea] = ()) -> 
     try:
         if getattr(args, "without_desk", False):  # restore: the database may be the damage
             return int(args.run(args.home, args, out))
-        opened = open_desk(args.home)
+        opened = _open(args.home)
     except AppError as error:
         return _refused(error, args.json)
     try:
@@ -206,6 +206,20 @@ def main(argv: Sequence[str] | None = None, areas: Sequence[ExtraArea] = ()) -> 
         return _refused(fault, args.json)
     finally:
         opened.close()
+
+
+def _open(home: str | None) -> Desk:
+    """The desk; on a folder that cannot be written, the desk opened read-only: reading verbs
+    work, and a writing verb is refused at its first write with the same plain message."""
+    try:
+        return open_desk(home)
+    except StorageFault as error:
+        if error.code != "storage.read_only":
+            raise
+        try:
+            return open_desk(home, read_only=True)
+        except AppError:
+            raise error from None
 
 
 def _refused(error: AppError, as_json: bool) -> int:

@@ -1,5 +1,6 @@
 """`waystation` verbs of certificates: print certificate (issue, or reprint by serial),
-certificate revoke SERIAL --reason."""
+certificate reprint SERIAL --out (the same certificate, its QR leading to the address the
+desk knows now), certificate revoke SERIAL --reason."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from typing import Any
 from desktop.bootstrap import Desk
 from desktop.cli.common import EXIT_OK, Output, context, find_one, optional_day, pdf_out, sub_verbs
 from desktop.domain.certificates import TITLES, shown_hours
-from desktop.domain.errors import InvalidInput, RuleViolation
+from desktop.domain.errors import InvalidInput
 from desktop.i18n import tr
-from desktop.identity.tokens import hours_text
 from desktop.services.certificates import commands as certificates
+from sync.protocol.certificates import hours_text
 
 
 def register(verbs: Any, common: argparse.ArgumentParser) -> None:
@@ -34,6 +35,10 @@ def register(verbs: Any, common: argparse.ArgumentParser) -> None:
 
     cert = verbs.add_parser("certificate", parents=[common], help=tr("cli.help.certificate"))
     ceverbs = cert.add_subparsers(dest="certificate_verb", required=True)
+    p = ceverbs.add_parser("reprint", parents=[common], help=tr("cli.help.cert_reprint"))
+    p.add_argument("serial")
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.set_defaults(run=cmd_print_certificate)
     p = ceverbs.add_parser("revoke", parents=[common], help=tr("cli.help.cert_revoke"))
     p.add_argument("serial")
     p.add_argument("--reason", required=True)
@@ -43,13 +48,10 @@ def register(verbs: Any, common: argparse.ArgumentParser) -> None:
 def cmd_print_certificate(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     ctx = context(desk, args)
     with pdf_out(args.out) as write:
-        if args.serial:
-            issued = certificates.certificate(desk.uow(), args.serial)
-            if issued.revoked:
-                _, reason = certificates.verify_certificate_text(desk.uow(), issued.url)
-                raise RuleViolation("certificate.revoked", reason=reason or "")
+        if getattr(args, "serial", None):
+            issued = certificates.reprint(desk.uow(), args.serial)
         else:
-            if not args.title or not args.for_text:
+            if not getattr(args, "title", None) or not getattr(args, "for_text", None):
                 raise InvalidInput("cli.certificate_needs", field="title")
             member = find_one(desk, args.member)
             form = certificates.CertificateForm(
@@ -64,15 +66,21 @@ def cmd_print_certificate(desk: Desk, args: argparse.Namespace, out: Output) -> 
         from desktop.services.cards import printouts
 
         write(printouts.certificate_pdf_for(desk.uow(), issued))
-    data = {
+    data: dict[str, Any] = {
         "out": str(Path(args.out).expanduser()),
         "serial": issued.serial,
         "url": issued.url,
         "fields": certificate_fields(issued.fields),
         "pages": 1,
+        # No public address known: the QR is one only a station checks (offline).
+        "offline_only": issued.offline_only,
     }
-    text = tr("cli.certificate_printed", serial=issued.serial, out=data["out"])
-    out.emit(data, text + "\n" + issued.url)
+    text = tr("cli.certificate_printed", serial=issued.serial, out=str(data["out"]))
+    text += "\n" + issued.url
+    if issued.offline_only:
+        data["warning"] = tr("certificate.no_verify_url")
+        text += "\n" + data["warning"]
+    out.emit(data, text)
     return EXIT_OK
 
 

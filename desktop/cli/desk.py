@@ -25,6 +25,7 @@ def register(verbs: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--union", default="", help=tr("cli.help.union"))
     p.add_argument("--admin-name", default="")
     p.add_argument("--admin-pin", default="", help=tr("cli.help.admin_pin"))
+    p.add_argument("--verify-url", default="", help=tr("cli.help.verify_url"))
     p.set_defaults(run=cmd_init)
 
     op = verbs.add_parser("operator", parents=[common], help=tr("cli.help.operator_verb"))
@@ -89,6 +90,7 @@ def cmd_init(desk: Desk, args: argparse.Namespace, out: Output) -> int:
             union_name=args.union,
             admin_name=args.admin_name or tr("setup.default_admin_name"),
             admin_pin=pin,
+            verify_url=args.verify_url,
         ),
         desk.uow(),
     )

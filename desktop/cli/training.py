@@ -380,6 +380,7 @@ def cmd_course_certify(desk: Desk, args: argparse.Namespace, out: Output) -> int
         "already": result.already,
         "not_completed": result.not_completed,
         "pages": len(every),
+        "offline_only": any(c.offline_only for c in every),
     }
     text = tr(
         "cli.certified",
@@ -388,6 +389,9 @@ def cmd_course_certify(desk: Desk, args: argparse.Namespace, out: Output) -> int
         not_completed=result.not_completed,
         out=data["out"],
     )
+    if data["offline_only"]:
+        data["warning"] = tr("certificate.no_verify_url")
+        text += "\n" + tr("certificate.no_verify_url")
     out.emit(data, text)
     return 0
 

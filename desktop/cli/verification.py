@@ -14,9 +14,9 @@ from desktop.cli.common import EXIT_OK, EXIT_REFUSED, Output
 from desktop.domain.certificates import shown_hours
 from desktop.domain.errors import InvalidInput
 from desktop.i18n import tr
-from desktop.identity.tokens import hours_text
 from desktop.services.cards import verification
 from desktop.services.cards.verification import Scan, ScanKind
+from sync.protocol.certificates import hours_text
 
 
 def register(verbs: Any, common: argparse.ArgumentParser) -> None:

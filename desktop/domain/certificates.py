@@ -13,6 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from desktop.domain.errors import InvalidInput
+from sync.protocol.certificates import TITLES_WITHOUT_HOURS
 
 COMPLETION = "结业证书"
 TRAINING = "培训证书"
@@ -22,7 +23,7 @@ TITLES = (COMPLETION, TRAINING, HONOUR)
 
 def carries_hours(title: str) -> bool:
     """Whether a certificate of this title states hours (an honour does not)."""
-    return title != HONOUR
+    return title not in TITLES_WITHOUT_HOURS  # shared with the server's public page
 
 
 def check_hours(title: str, hours: Decimal | None) -> None:

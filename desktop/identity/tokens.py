@@ -10,48 +10,46 @@ serial or device code): that is a programming error, not a person's mistake.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
-from decimal import Decimal
 from enum import StrEnum
-from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from desktop.domain.ids import DEVICE_CODE_LENGTH
-from desktop.domain.people import MEMBER_NUMBER_ALPHABET
-from desktop.identity.keys import public_key_from_bytes
+# The certificate's signature is shared with the server (its public page checks it):
+# defined in the protocol package, re-exported here for the desk.
+from sync.protocol.certificates import (
+    CERTIFICATE_PATH,
+    DEVICE_CODE,
+    DEVICE_CODE_ALPHABET,
+    DEVICE_CODE_LENGTH,
+    FORMAT_VERSION,
+    SIGNATURE_LENGTH,
+    SIGNATURE_TEXT_LENGTH,
+    CertificateFields,
+    b32decode,
+    b32encode,
+    certificate_message,
+    parse_certificate_serial,
+    signature_ok,
+)
 
-FORMAT_VERSION = 1
 KIND_CARD = 1
-KIND_CERTIFICATE = 2
 CARD_DOMAIN = b"WS-CARD-v1"
-CERTIFICATE_DOMAIN = b"WS-CERT-v1"
 CARD_PREFIX = f"WS{FORMAT_VERSION}:"
-SIGNATURE_LENGTH = 64
 CARD_FIELDS_LENGTH = 24  # version 1 + kind 1 + member id 16 + serial 2 + device code 4
 CARD_BYTES = CARD_FIELDS_LENGTH + SIGNATURE_LENGTH  # 88
 CARD_TOKEN_LENGTH = 145  # len("WS1:") + 141 base32 characters; tests measure it
 QR_ALPHANUMERIC_CAPACITY_6M = 154  # characters in a version-6 QR at level M, alphanumeric mode
 CARD_SERIAL_MAX = 0xFFFF
-CERTIFICATE_NUMBER_MAX = 999_999_999
-CERTIFICATE_PATH = "v"
 MAX_SCAN_LENGTH = 4096  # longer text is refused unread: no token or link is near this long
 
-_SIGNATURE_TEXT_LENGTH = 103  # 64 bytes in unpadded base32
-_DEVICE_CODE_VALUES = len(MEMBER_NUMBER_ALPHABET) ** DEVICE_CODE_LENGTH
-_DEVICE_CODE = re.compile(f"[{MEMBER_NUMBER_ALPHABET}]{{{DEVICE_CODE_LENGTH}}}")
-_CERTIFICATE_SERIAL = re.compile(rf"C-({_DEVICE_CODE.pattern})-([0-9]{{4,9}})")
-_BASE32 = re.compile("[A-Z2-7]+")
+_DEVICE_CODE_VALUES = len(DEVICE_CODE_ALPHABET) ** DEVICE_CODE_LENGTH
 _VERSION_PREFIX = re.compile("WS([0-9]{1,3}):")
 
 
@@ -101,32 +99,6 @@ class Unrecognised:
 
 
 ParsedToken = CardToken | CertificateLink
-
-
-@dataclass(frozen=True)
-class CertificateFields:
-    """What a certificate says, all of it covered by its signature.
-
-    ``hours`` is exact (``Decimal`` or ``int``: 1.5 hours, 32 hours) or ``None`` for an
-    award; dates are calendar days; ``member_id`` is ``None`` for a recipient who is not a
-    member. Invalid values raise ``ValueError`` here, so that signing and verifying cannot.
-    """
-
-    title: str
-    recipient_name: str
-    member_id: str | None
-    purpose: str  # what it is for: a course name, a competition and its award
-    hours: Decimal | int | None
-    issued_on: date
-    issuing_union: str
-    starts_on: date | None = None
-    ends_on: date | None = None
-
-    def __post_init__(self) -> None:
-        if self.member_id is not None:
-            uuid.UUID(self.member_id)
-        if self.hours is not None and not (Decimal(self.hours).is_finite() and self.hours >= 0):
-            raise ValueError("hours must be a finite number, zero or more")
 
 
 @dataclass(frozen=True)
@@ -189,11 +161,11 @@ def _message_code(verdict: Verdict, problem: Problem | None, wrong_kind: str) ->
 
 def pack_device_code(code: str) -> bytes:
     """Six Crockford base32 characters (30 bits) as 4 big-endian bytes."""
-    if not _DEVICE_CODE.fullmatch(code):
+    if not DEVICE_CODE.fullmatch(code):
         raise ValueError(f"not a device code: {code!r}")
     value = 0
     for char in code:
-        value = value * 32 + MEMBER_NUMBER_ALPHABET.index(char)
+        value = value * 32 + DEVICE_CODE_ALPHABET.index(char)
     return value.to_bytes(4, "big")
 
 
@@ -205,27 +177,8 @@ def unpack_device_code(data: bytes) -> str | None:
     chars = []
     for _ in range(DEVICE_CODE_LENGTH):
         value, digit = divmod(value, 32)
-        chars.append(MEMBER_NUMBER_ALPHABET[digit])
+        chars.append(DEVICE_CODE_ALPHABET[digit])
     return "".join(reversed(chars))
-
-
-def _b32encode(data: bytes) -> str:
-    return base64.b32encode(data).decode("ascii").rstrip("=")
-
-
-def _b32decode(text: str) -> bytes | None:
-    """Unpadded upper-case base32; ``None`` unless ``text`` is the one canonical encoding.
-
-    Canonical matters: the last character carries spare bits that decoding ignores, so
-    without this check two different texts would carry one valid signature.
-    """
-    if not _BASE32.fullmatch(text):
-        return None
-    try:
-        data = base64.b32decode(text + "=" * (-len(text) % 8))
-    except (binascii.Error, ValueError):
-        return None
-    return data if _b32encode(data) == text else None
 
 
 # --- cards --------------------------------------------------------------------------------
@@ -246,11 +199,11 @@ def sign_card(member_id: str, serial: int, device_code: str, private_key: Ed2551
     """The card token text for the QR: ``WS1:`` + 141 base32 characters."""
     fields = _card_fields(member_id, serial, device_code)
     signature = private_key.sign(CARD_DOMAIN + fields)
-    return CARD_PREFIX + _b32encode(fields + signature)
+    return CARD_PREFIX + b32encode(fields + signature)
 
 
 def _parse_card(body: str) -> CardToken | Unrecognised:
-    data = _b32decode(body)
+    data = b32decode(body)
     if data is None or len(data) != CARD_BYTES:
         return Unrecognised(Problem.MALFORMED)
     fields, signature = data[:CARD_FIELDS_LENGTH], data[CARD_FIELDS_LENGTH:]
@@ -265,81 +218,6 @@ def _parse_card(body: str) -> CardToken | Unrecognised:
 
 
 # --- certificates -------------------------------------------------------------------------
-
-
-def certificate_serial(device_code: str, number: int) -> str:
-    """``C-7KQ3M2-0001``: the issuing device's code and its own running number (≥ 4 digits).
-
-    Serials are made on the device without a server, like member numbers, and name the
-    device whose key signed the certificate.
-    """
-    if not _DEVICE_CODE.fullmatch(device_code):
-        raise ValueError(f"not a device code: {device_code!r}")
-    if not 1 <= number <= CERTIFICATE_NUMBER_MAX:
-        raise ValueError(f"certificate number out of range 1..{CERTIFICATE_NUMBER_MAX}")
-    return f"C-{device_code}-{number:04d}"
-
-
-def parse_certificate_serial(serial: str) -> tuple[str, int] | None:
-    """``(device code, number)`` of a canonical serial, else ``None``."""
-    match = _CERTIFICATE_SERIAL.fullmatch(serial)
-    if match is None:
-        return None
-    device_code, digits = match.groups()
-    number = int(digits)
-    if number < 1 or f"{number:04d}" != digits:
-        return None
-    return device_code, number
-
-
-def _text(value: str) -> bytes:
-    data = unicodedata.normalize("NFC", value).encode("utf-8", "surrogatepass")
-    return len(data).to_bytes(4, "big") + data
-
-
-def _day(value: date | None) -> str:
-    return "" if value is None else f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
-
-
-def hours_text(value: Decimal | int | None) -> str:
-    """Hours as people write them: 40, 1.5 (never 4E+1 or 40.0); "" for none."""
-    if value is None:
-        return ""
-    return format(Decimal(value).normalize(), "f")
-
-
-def certificate_message(serial: str, fields: CertificateFields) -> bytes:
-    """The exact bytes a certificate's signature covers (see docs/tokens.md)."""
-    member = "" if fields.member_id is None else str(uuid.UUID(fields.member_id))
-    parts = (
-        serial,
-        fields.title,
-        fields.recipient_name,
-        member,
-        fields.purpose,
-        hours_text(fields.hours),
-        _day(fields.issued_on),
-        _day(fields.starts_on),
-        _day(fields.ends_on),
-        fields.issuing_union,
-    )
-    body = b"".join(_text(part) for part in parts)
-    return CERTIFICATE_DOMAIN + bytes((FORMAT_VERSION, KIND_CERTIFICATE)) + body
-
-
-def sign_certificate(serial: str, fields: CertificateFields, private_key: Ed25519PrivateKey) -> str:
-    """The signature (103 base32 characters) to store with the certificate and put in its URL.
-
-    The private key must be that of the device named in ``serial``.
-    """
-    if parse_certificate_serial(serial) is None:
-        raise ValueError(f"not a certificate serial: {serial!r}")
-    return _b32encode(private_key.sign(certificate_message(serial, fields)))
-
-
-def certificate_url(base_url: str, serial: str, signature: str) -> str:
-    """``{base_url}/v/{serial}?s={signature}``: what the certificate's QR holds."""
-    return f"{base_url.rstrip('/')}/{CERTIFICATE_PATH}/{quote(serial)}?s={signature}"
 
 
 def parse_certificate_url(text: str | bytes) -> CertificateLink | Unrecognised:
@@ -372,9 +250,9 @@ def _parse_certificate(text: str) -> CertificateLink | Unrecognised:
     serial = segments[-1].upper()
     parsed = parse_certificate_serial(serial)
     signatures = query["s"]
-    if parsed is None or len(signatures) != 1 or len(signatures[0]) != _SIGNATURE_TEXT_LENGTH:
+    if parsed is None or len(signatures) != 1 or len(signatures[0]) != SIGNATURE_TEXT_LENGTH:
         return Unrecognised(Problem.MALFORMED)
-    signature = _b32decode(signatures[0].upper())
+    signature = b32decode(signatures[0].upper())
     if signature is None:
         return Unrecognised(Problem.MALFORMED)
     return CertificateLink(serial, parsed[0], parsed[1], signature)
@@ -409,26 +287,6 @@ def parse(text: str | bytes) -> ParsedToken | Unrecognised:
     return _parse_certificate(normal)
 
 
-@lru_cache(maxsize=256)
-def _public_key(raw: bytes) -> Ed25519PublicKey | None:
-    try:
-        return public_key_from_bytes(raw)
-    except ValueError:
-        return None
-
-
-def _signature_ok(raw_key: bytes, signature: bytes, message: bytes) -> bool | None:
-    """True or False, or ``None`` when ``raw_key`` is not a usable key."""
-    key = _public_key(bytes(raw_key))
-    if key is None:
-        return None
-    try:
-        key.verify(signature, message)
-    except InvalidSignature:
-        return False
-    return True
-
-
 def verify_card(
     text: str | bytes,
     public_key_for: Callable[[str], bytes | None],
@@ -450,7 +308,7 @@ def verify_card(
         return CardVerdict(Verdict.ALTERED, problem=Problem.WRONG_KIND)
     read = CardVerdict(Verdict.ALTERED, token.member_id, token.serial, token.device_code)
     raw_key = public_key_for(token.device_code)
-    checked = None if raw_key is None else _signature_ok(raw_key, token.signature, token.signed)
+    checked = None if raw_key is None else signature_ok(raw_key, token.signature, token.signed)
     if checked is False:
         return replace(read, problem=Problem.SIGNATURE)
     active = member_active(token.member_id)
@@ -485,7 +343,7 @@ def verify_certificate(
     if raw_key is None:
         return CertificateVerdict(Verdict.UNKNOWN_DEVICE, link.serial, link.device_code)
     message = certificate_message(link.serial, recorded)
-    if _signature_ok(raw_key, link.signature, message) is not True:
+    if signature_ok(raw_key, link.signature, message) is not True:
         return CertificateVerdict(
             Verdict.ALTERED, link.serial, link.device_code, problem=Problem.SIGNATURE
         )

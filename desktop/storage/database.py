@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 
@@ -45,19 +47,52 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
 
 
 IMMEDIATE = "waystation_immediate"
+RELAXED = "waystation_relaxed"
 
 
 def _on_begin(connection: Connection) -> None:
-    """A writing unit of work takes the write lock at BEGIN, so read-then-write is safe."""
-    immediate = connection.get_execution_options().get(IMMEDIATE, False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    """A writing unit of work takes the write lock at BEGIN, so read-then-write is safe.
+
+    A relaxed one (``UnitOfWork.relaxed``: what it writes can be fetched again) commits with
+    ``synchronous=NORMAL``: no fsync at its commit; WAL keeps the file consistent through a
+    power cut, and the next FULL commit on the file (any other transaction) makes it durable.
+    Every other transaction runs at FULL: the setting is put back before it begins."""
+    options = connection.get_execution_options()
+    relaxed = bool(options.get(RELAXED, False))
+    info = connection.connection.info
+    if info.get(RELAXED, False) != relaxed:
+        connection.exec_driver_sql(f"PRAGMA synchronous={'NORMAL' if relaxed else 'FULL'}")
+        info[RELAXED] = relaxed
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(IMMEDIATE, False) else "BEGIN")
 
 
-def make_engine(path: Path) -> Engine:
+def _on_connect_read_only(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA cache_size=-32000")
+    cursor.close()
+
+
+def make_engine(path: Path, read_only: bool = False) -> Engine:
+    """The engine over the database file. ``read_only``: for a data folder on a medium that
+    cannot be written (a read-only mount, a disk the system remounted read-only after errors):
+    SQLite opens the file ``immutable`` (no -wal/-shm files are made, no lock is taken, which
+    only a medium nobody can write makes safe) and every write fails as read-only."""
     # hide_parameters: an error's text (logged, shown in the crash dialog) must not carry
     # members' names and phone numbers.
-    engine = create_engine(f"sqlite:///{path}", future=True, hide_parameters=True)
-    event.listen(engine, "connect", _on_connect)
+    if read_only:
+        uri = f"file:{quote(str(path))}?mode=ro&immutable=1"
+        engine = create_engine(
+            f"sqlite:///{path}",
+            future=True,
+            hide_parameters=True,
+            creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+        )
+        event.listen(engine, "connect", _on_connect_read_only)
+    else:
+        engine = create_engine(f"sqlite:///{path}", future=True, hide_parameters=True)
+        event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
 
@@ -100,13 +135,19 @@ def current_revision(engine: Engine) -> str | None:
     return ",".join(str(row[0]) for row in rows) or None
 
 
-def backup(path: Path, folder: Path, label: str) -> Path:
-    """A consistent copy of the database (SQLite's online backup, safe under WAL)."""
+def backup(path: Path, folder: Path, label: str, immutable: bool = False) -> Path:
+    """A consistent copy of the database (SQLite's online backup, safe under WAL).
+    ``immutable``: the file is on a read-only medium, where SQLite could not make the WAL
+    index it otherwise needs to read it (nobody can write it there, so nothing changes)."""
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = folder / f"{path.stem}-{stamp}-before-{label}.sqlite3"
     os.close(os.open(target, os.O_WRONLY | os.O_CREAT, 0o600))  # names and phones: 0600
-    source = sqlite3.connect(path)
+    source = (
+        sqlite3.connect(f"file:{quote(str(path))}?mode=ro&immutable=1", uri=True)
+        if immutable
+        else sqlite3.connect(path)
+    )
     try:
         copy = sqlite3.connect(target)
         try:
@@ -121,10 +162,18 @@ def backup(path: Path, folder: Path, label: str) -> Path:
     return target
 
 
-def migrate(engine: Engine, path: Path, backups: Path, revision: str = "head") -> Path | None:
-    """Bring the schema to ``revision``; copy the file first when it holds an older schema.
+def migrate(
+    engine: Engine,
+    path: Path,
+    backups: Path,
+    revision: str = "head",
+    back_up: Callable[[str], Path] | None = None,
+) -> Path | None:
+    """Bring the schema to ``revision``; back the file up first when it holds an older schema.
 
-    Returns the backup's path, or None when nothing needed migrating or the file was new.
+    ``back_up(current revision)`` makes that backup (the desk's whole backup, with its keys:
+    see ``bootstrap``); without it, a bare database is copied into ``backups``. Returns the
+    backup's path, or None when nothing needed migrating or the file was new.
     """
     current = current_revision(engine)
     if current == (HEAD_REVISION if revision == "head" else revision):
@@ -139,7 +188,10 @@ def migrate(engine: Engine, path: Path, backups: Path, revision: str = "head") -
         raise AppError("storage.newer_schema", revision=current, path=str(path))
     copy = None
     if current is not None:
-        copy = backup(path, backups, f"migrate-from-{current}")
+        if back_up is not None:
+            copy = back_up(current)
+        else:
+            copy = backup(path, backups, f"migrate-from-{current}")
         log.info("database at %s, backed up to %s before migrating", current, copy)
     command.upgrade(alembic_config(engine), revision)
     log.info("database migrated from %s to %s", current, target)

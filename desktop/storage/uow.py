@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.domain.clock import Clock, system_clock
-from desktop.storage.database import IMMEDIATE
+from desktop.storage.database import IMMEDIATE, RELAXED
 from desktop.storage.desk.repositories import (
     AuditLog,
     DeviceRepository,
@@ -50,6 +50,7 @@ class UnitOfWork:
         self.clock = clock
         self._keys = id_hash_key if isinstance(id_hash_key, IdHashKeys) else IdHashKeys(id_hash_key)
         self.immediate = True
+        self.durable = True
 
     @property
     def id_hash_key(self) -> bytes:
@@ -64,13 +65,20 @@ class UnitOfWork:
         self.immediate = False
         return self
 
+    def relaxed(self) -> UnitOfWork:
+        """Use this unit of work for writes that need not survive a power cut because they
+        can be fetched again (a pulled page with its cursor): its commit skips the fsync.
+        The file stays consistent; the next ordinary commit makes it durable too."""
+        self.durable = False
+        return self
+
     def now(self) -> datetime:
         return self.clock()
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._session_factory()
         if self.immediate:
-            self.session.connection(execution_options={IMMEDIATE: True})
+            self.session.connection(execution_options={IMMEDIATE: True, RELAXED: not self.durable})
         # The desk's own records, which every area writes through; each area's repositories
         # are made on first use by ``repo`` (so adding an area never edits this class).
         self.device = DeviceRepository(self.session)
@@ -89,7 +97,8 @@ class UnitOfWork:
     ) -> None:
         self.session.rollback()
         self.session.close()
-        self.immediate = True  # reading() lasts one block
+        self.immediate = True  # reading() and relaxed() last one block
+        self.durable = True
 
     def repo(self, kind: Callable[[Session], R]) -> R:
         """This transaction's repository of one kind (a class taking the session)."""

@@ -81,6 +81,8 @@ def cmd_sync(desk: Desk, args: argparse.Namespace, out: Any) -> int:
         "quarantined": report.quarantined,
         "pulled": report.pulled,
         "reset": report.reset,
+        "renumbered": report.renumbered,
+        "reserialled": report.reserialled,
         "seconds": round(report.seconds, 3),
         "error": None
         if report.error is None
@@ -94,6 +96,8 @@ def cmd_sync(desk: Desk, args: argparse.Namespace, out: Any) -> int:
             quarantined=report.quarantined,
         )
     ]
+    lines += [tr("cli.sync_renumbered", old=o, new=n) for o, n in report.renumbered.items()]
+    lines += [tr("cli.sync_reserialled", old=o, new=n) for o, n in report.reserialled.items()]
     if report.error is not None:
         lines = [tr("cli.sync_failed", message=data["error"]["message"])]
     status, more = _status_lines(desk)

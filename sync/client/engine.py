@@ -190,13 +190,15 @@ def _push(
 ) -> None:
     """Batches in order, one request in flight while the desk reads the next batch and
     records the last answer (the server takes a device's batches one at a time anyway)."""
-    current = syncing.outbox_batch(desk.uow(), size)
+    current = syncing.outbox_batch(desk.uow(), size, raw_payloads=True)
     if not current:
         return
     rewound = False
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="push") as sender:
         in_flight: Future[PushReply] | None = sender.submit(client.push, current)
-        upcoming = syncing.outbox_batch(desk.uow(), size, after_seq=current[-1]["seq"])
+        upcoming = syncing.outbox_batch(
+            desk.uow(), size, after_seq=current[-1]["seq"], raw_payloads=True
+        )
         try:
             while in_flight is not None:
                 reply = in_flight.result()
@@ -209,7 +211,9 @@ def _push(
                 if not go_on:
                     break
                 current = upcoming
-                upcoming = syncing.outbox_batch(desk.uow(), size, after_seq=current[-1]["seq"])
+                upcoming = syncing.outbox_batch(
+                    desk.uow(), size, after_seq=current[-1]["seq"], raw_payloads=True
+                )
         finally:
             if in_flight is not None:
                 # Unanswered here: its events stay waiting and go again (answered duplicate).
@@ -246,8 +250,16 @@ def _record(
         stored = [o for o in outcomes if o.status in syncing.STORED]
         syncing.record_push(desk.uow(), stored)
         report.duplicates += len(stored)
-        rewind.continue_after(desk.uow(), reply.rewound.last_seq, reply.rewound.member_seq)
+        continued = rewind.continue_after(
+            desk.uow(),
+            reply.rewound.last_seq,
+            reply.rewound.member_seq,
+            reply.rewound.certificate_seq,
+            desk.keys.private_key,
+        )
         report.rewound = True
+        report.renumbered.update(continued.renumbered)
+        report.reserialled.update(continued.reserialled)
         return True
     report.quarantined += syncing.record_push(desk.uow(), outcomes)
     report.pushed += sum(1 for o in outcomes if o.status == "accepted")
@@ -296,6 +308,7 @@ def _pull(
                         page["cursor"],
                         server_key,
                         screened=page["screened"] is True,
+                        durable=not page["more"] or stop,
                     )
                     report.set_aside += done.set_aside
                     report.pulled[dataset] = report.pulled.get(dataset, 0) + len(events)

@@ -13,6 +13,10 @@ from desktop.services.sync.commands import SyncError
 class SyncReport:
     pushed: int = 0
     rewound: bool = False  # restored from a backup: continued after the server's numbers
+    # What that renumbered (old -> new): member numbers, and certificate serials, whose
+    # papers printed before this sync no longer verify and are printed again.
+    renumbered: dict[str, str] = field(default_factory=dict)
+    reserialled: dict[str, str] = field(default_factory=dict)
     duplicates: int = 0
     quarantined: int = 0  # pushed events the server refused
     set_aside: int = 0  # pulled events not applied here (checked against their declaration)

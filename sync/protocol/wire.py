@@ -69,6 +69,9 @@ class EnrolReply(BaseModel):
     # server-authored events (device keys, revocations, conflicts) only when signed by it.
     # Empty from a server older than the event contract (the desk then refuses to enrol).
     server_public_key: str = ""
+    # The server's public verification address: a desk prints certificates' QR codes as
+    # ``{verify_url}/v/{serial}?s=...`` from then on. Empty from an older server.
+    verify_url: str = ""
 
 
 # --- push -----------------------------------------------------------------------------------
@@ -100,6 +103,9 @@ class RewoundDevice(BaseModel):
 
     last_seq: int  # the highest sequence the server holds from this device
     member_seq: int  # the highest member number (its sequence part) it registered
+    # The highest certificate serial (its number part, C-CODE-0042 -> 42) it issued; 0 from a
+    # server that did not say (older than this field).
+    certificate_seq: int = 0
 
 
 class PushReply(BaseModel):

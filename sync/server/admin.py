@@ -219,8 +219,11 @@ def _enrol_again(
     )
 
 
-def device_by_token(session: Session, token: str) -> DeviceRow | None:
-    return session.scalar(select(DeviceRow).where(DeviceRow.token_hash == hashed(token)))
+def device_by_token(session: Session, token: str, lock: bool = False) -> DeviceRow | None:
+    """The device holding this token; ``lock``: its row locked for the transaction (a push:
+    two processes pushing for one device take turns)."""
+    query = select(DeviceRow).where(DeviceRow.token_hash == hashed(token))
+    return session.scalar(query.with_for_update() if lock else query)
 
 
 def list_devices(session: Session) -> list[dict[str, Any]]:

@@ -193,6 +193,12 @@ def create_app(
     throttle = app.state.throttle = Throttle()
     if settings.mode == "development":
         log.warning(DEVELOPMENT_WARNING)
+    elif settings.verification_on_loopback:
+        log.warning(
+            "certificates' QR codes will lead to %s, which no phone can reach: set "
+            "WAYSTATION_SERVER_VERIFY_URL (or PUBLIC_URL) to the server's public address",
+            settings.verification_url,
+        )
     # Level 1: pull pages are large and mostly repetitive; speed matters more than the last %.
     app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=1)
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
@@ -240,9 +246,12 @@ def create_app(
             yield s
 
     def device(request: Request, s: Annotated[Session, Depends(session)]) -> DeviceRow:
+        return _device(request, s)
+
+    def _device(request: Request, s: Session, lock: bool = False) -> DeviceRow:
         header = request.headers.get("authorization", "")
         token = header[7:] if header.lower().startswith("bearer ") else ""
-        found = admin.device_by_token(s, token) if token else None
+        found = admin.device_by_token(s, token, lock) if token else None
         if found is None:
             raise ProblemError(401, ProblemCode.UNAUTHORIZED, "unknown device token")
         if found.revoked_at is not None:
@@ -285,11 +294,12 @@ def create_app(
         if throttle.blocked("enrolment_code", address):
             raise ProblemError(429, ProblemCode.TOO_MANY_ATTEMPTS, "too many wrong codes")
         try:
-            return admin.enrol(s, request, key)
+            reply = admin.enrol(s, request, key)
         except admin.AdminError as error:
             if error.code == ProblemCode.BAD_CODE:
                 throttle.failed("enrolment_code", address)
             raise
+        return reply.model_copy(update={"verify_url": settings.verification_url})
 
     @app.post(
         "/v1/push",
@@ -316,8 +326,9 @@ def create_app(
 
     def _push(request: Request, events: list[dict[str, Any]]) -> PushReply:
         with database.transaction() as s:
-            found = device(request, s)
-            return ingest.push(s, found.id, events, key)
+            # Locked as it is found: one batch per device at a time, across processes.
+            found = _device(request, s, lock=True)
+            return ingest.push(s, found, events, key)
 
     @app.get(
         "/v1/pull",

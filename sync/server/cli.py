@@ -154,16 +154,17 @@ def cmd_station_create(args: argparse.Namespace, settings: ServerSettings) -> in
         "kind": made.kind,
         "enrolment_code": made.code,
         "link": link,
+        "verify_url": settings.verification_url,
     }
-    _emit(
-        args,
-        data,
-        [
-            f"station {made.name} ({made.kind}) created: {made.station_id}",
-            f"one-time enrolment code (valid {settings.enrolment_code_days} days): {made.code}",
-            f"server address for the desk: {settings.public_url}",
-        ],
-    )
+    lines = [
+        f"station {made.name} ({made.kind}) created: {made.station_id}",
+        f"one-time enrolment code (valid {settings.enrolment_code_days} days): {made.code}",
+        f"server address for the desk: {settings.public_url}",
+        f"certificates' QR codes will lead to: {settings.verification_url}",
+    ]
+    if settings.verification_on_loopback:
+        lines.append("  (a phone cannot open that: set WAYSTATION_SERVER_VERIFY_URL)")
+    _emit(args, data, lines)
     if not args.json:
         _print_qr(link, args.qr_png)
     elif args.qr_png:

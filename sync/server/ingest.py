@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync.protocol import (
@@ -37,14 +36,28 @@ from sync.server.signing import ServerKey
 MAX_PAYLOAD_BYTES = 64 * 1024
 
 
+def _result(
+    event_id: str,
+    seq: int | None,
+    status: str,
+    reason: str | None = None,
+    server_seq: int | None = None,
+) -> EventResult:
+    """One event's answer, built without validation: every value here is the server's own
+    or checked already (a batch holds 500 of them)."""
+    return EventResult.model_construct(
+        event_id=event_id, seq=seq, status=status, reason=reason, server_seq=server_seq
+    )
+
+
 def _invalid(raw: dict[str, Any], reason: str) -> EventResult:
     event_id = raw.get("event_id")
     seq = raw.get("seq")
-    return EventResult(
-        event_id=event_id[:36] if isinstance(event_id, str) else "",
-        seq=seq if isinstance(seq, int) and not isinstance(seq, bool) else None,
-        status=EventStatus.REJECTED,
-        reason=reason,
+    return _result(
+        event_id[:36] if isinstance(event_id, str) else "",
+        seq if isinstance(seq, int) and not isinstance(seq, bool) else None,
+        EventStatus.REJECTED,
+        reason,
     )
 
 
@@ -77,18 +90,15 @@ def _texts(event: Envelope, raw: dict[str, Any]) -> tuple[bytes, str]:
 
 
 def _rejected(event: Envelope, reason: str) -> EventResult:
-    return EventResult(
-        event_id=event.event_id, seq=event.seq, status=EventStatus.REJECTED, reason=reason
-    )
+    return _result(event.event_id, event.seq, EventStatus.REJECTED, reason)
 
 
 def push(
-    session: Session, device_id: str, raw_events: list[dict[str, Any]], key: ServerKey
+    session: Session, device: DeviceRow, raw_events: list[dict[str, Any]], key: ServerKey
 ) -> PushReply:
-    # Lock the device row: two processes pushing for one device take turns.
-    device = session.scalars(
-        select(DeviceRow).where(DeviceRow.id == device_id).with_for_update()
-    ).one()
+    """``device``: the pushing device's row, locked by the caller for this transaction
+    (``admin.device_by_token(..., lock=True)``): two processes pushing for one device take
+    turns."""
     results: list[EventResult | None] = [None] * len(raw_events)
     valid: list[tuple[int, Envelope, str, bytes]] = []
     for i, raw in enumerate(raw_events):
@@ -123,12 +133,12 @@ def push(
         earlier = seen.get(event.event_id)
         if known is not None or earlier is not None:
             same = (known[0] if known is not None else earlier) == hashed
-            results[i] = EventResult(
-                event_id=event.event_id,
-                seq=event.seq,
-                status=EventStatus.DUPLICATE if same else EventStatus.CONFLICT,
-                reason=None if same else "same_id_different_payload",
-                server_seq=known[1] if known is not None else None,
+            results[i] = _result(
+                event.event_id,
+                event.seq,
+                EventStatus.DUPLICATE if same else EventStatus.CONFLICT,
+                None if same else "same_id_different_payload",
+                known[1] if known is not None else None,
             )
             continue
         if event.entity_id in held and event.kind in central.GUARDED_KINDS:
@@ -161,12 +171,7 @@ def push(
     went_back = rewind.rewound(session, device, (event.seq for _, event, _, _ in fresh))
     if went_back is not None:  # nothing of this batch is stored: the desk renumbers first
         for i, event, _row, _typed in fresh:
-            results[i] = EventResult(
-                event_id=event.event_id,
-                seq=event.seq,
-                status=EventStatus.REJECTED,
-                reason=rewind.REASON,
-            )
+            results[i] = _result(event.event_id, event.seq, EventStatus.REJECTED, rewind.REASON)
         session.flush()
         return PushReply(
             results=[r for r in results if r is not None],
@@ -176,12 +181,7 @@ def push(
 
     sequences = log.append(session, [row for _, _, row, _ in fresh])
     for (i, event, _row, _typed), server_seq in zip(fresh, sequences, strict=True):
-        results[i] = EventResult(
-            event_id=event.event_id,
-            seq=event.seq,
-            status=EventStatus.ACCEPTED,
-            server_seq=server_seq,
-        )
+        results[i] = _result(event.event_id, event.seq, EventStatus.ACCEPTED, None, server_seq)
 
     gap = None
     if fresh:

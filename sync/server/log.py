@@ -75,16 +75,17 @@ def append(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     """
     if not rows:
         return []
-    lock_log(session)
     values = [tuple(row.get(column) for column in COLUMNS) for row in rows]
     connection = session.connection()
     if session.get_bind().dialect.name == "postgresql":
-        # Sequence numbers taken up front (in order: the log lock is held), then one COPY:
-        # about twice as fast as a pipelined executemany, and no lookup afterwards.
+        # The log lock and the sequence numbers in one round trip (the lock is an InitPlan:
+        # a one-time filter PostgreSQL evaluates before the first number is taken), then one
+        # COPY: about twice as fast as a pipelined executemany, and no lookup afterwards.
         taken = connection.exec_driver_sql(
             "SELECT nextval(pg_get_serial_sequence('event', 'server_seq')) "
-            "FROM generate_series(1, %s)",
-            (len(values),),
+            "FROM generate_series(1, %s) "
+            "WHERE (SELECT pg_advisory_xact_lock(%s)::text) IS NOT NULL",
+            (len(values), LOG_LOCK),
         )
         sequences = sorted(int(seq) for (seq,) in taken)
         raw = connection.connection.driver_connection
@@ -94,6 +95,7 @@ def append(session: Session, rows: list[dict[str, Any]]) -> list[int]:
             for seq, value in zip(sequences, values, strict=True):
                 copy.write_row((seq, *value))
         return sequences
+    lock_log(session)
     marks = ", ".join("?" * len(COLUMNS))
     connection.exec_driver_sql(f"INSERT INTO event ({', '.join(COLUMNS)}) VALUES ({marks})", values)
     stored = known(session, [row["event_id"] for row in rows])

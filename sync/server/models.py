@@ -232,3 +232,20 @@ class AuditRow(Base):
     station_id: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
     detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON
     address: Mapped[str] = mapped_column(String(60), default="")
+
+
+class CertificateIndexRow(Base):
+    """Every certificate the desks issued, by serial, as the public page shows it: the
+    signed fields (``payload``, the ``certificate.issued`` payload as canonical JSON) and,
+    once a desk revoked it, when (the desk's time) and why. ``payload`` is None when a
+    revocation arrived before the certificate itself (pushed by another desk)."""
+
+    __tablename__ = "certificate_index"
+
+    serial: Mapped[str] = mapped_column(String(40), primary_key=True)
+    event_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    device_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    station_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    payload: Mapped[str | None] = mapped_column(Text, default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    revoke_reason: Mapped[str | None] = mapped_column(String(200), default=None)

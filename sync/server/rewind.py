@@ -1,11 +1,12 @@
 """A desk whose sequence went back: restored from an older backup.
 
-Such a desk makes new events under sequence numbers (and member numbers) it had already
-used before the backup was restored. The server notices the first time it pushes: a new
-event (an id never stored) under a sequence another event of that device already holds. It
-then stores nothing of that batch and answers the highest sequence and the
-highest member number it holds for the device; the desk moves its waiting events and its
-counters past them (``desktop/services/sync/rewind.py``) and pushes again.
+Such a desk makes new events under sequence numbers (and member numbers, certificate
+serials) it had already used before the backup was restored. The server notices the first
+time it pushes: a new event (an id never stored) under a sequence another event of that
+device already holds. It then stores nothing of that batch and answers the highest
+sequence, member number and certificate serial it holds for the device; the desk moves its
+waiting events and its counters past them (``desktop/services/sync/rewind.py``) and pushes
+again.
 """
 
 from __future__ import annotations
@@ -33,20 +34,30 @@ def rewound(session: Session, device: DeviceRow, fresh_seqs: Iterable[int]) -> R
     ).first()
     if taken is None:
         return None
-    return RewoundDevice(last_seq=device.last_seq, member_seq=highest_member_seq(session, device))
+    return RewoundDevice(
+        last_seq=device.last_seq,
+        member_seq=highest_member_seq(session, device),
+        certificate_seq=highest_certificate_seq(session, device),
+    )
 
 
 def highest_member_seq(session: Session, device: DeviceRow) -> int:
     """The highest member number (``CODE-0042`` -> 42) the device registered, as stored."""
+    return _highest(session, device, "member.registered", "member_number", f"{device.code}-")
+
+
+def highest_certificate_seq(session: Session, device: DeviceRow) -> int:
+    """The highest certificate serial (``C-CODE-0042`` -> 42) the device issued, as stored."""
+    return _highest(session, device, "certificate.issued", "serial", f"C-{device.code}-")
+
+
+def _highest(session: Session, device: DeviceRow, kind: str, field: str, prefix: str) -> int:
     payloads = session.scalars(
-        select(EventRow.payload).where(
-            EventRow.device_id == device.id, EventRow.kind == "member.registered"
-        )
+        select(EventRow.payload).where(EventRow.device_id == device.id, EventRow.kind == kind)
     )
-    prefix = f"{device.code}-"
     highest = 0
     for payload in payloads:
-        number = str(json.loads(payload).get("member_number") or "")
+        number = str(json.loads(payload).get(field) or "")
         tail = number[len(prefix) :] if number.startswith(prefix) else ""
         if tail.isdigit():
             highest = max(highest, int(tail))

@@ -6,6 +6,7 @@ import math
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from platformdirs import user_data_path
 from pydantic import Field, ValidationError, field_validator
@@ -63,6 +64,10 @@ class ServerSettings(BaseSettings):
     signing_key_file: Path | None = None
     admin_token: str = DEVELOPMENT_ADMIN_TOKEN
     public_url: str = "http://127.0.0.1:8700"
+    # Where a phone opens a certificate's QR (``{verify_url}/v/{serial}?s=...``): told to
+    # each desk at enrolment. Empty: the same as ``public_url``. Set it when desks reach the
+    # server by an address phones cannot (a LAN name, a VPN).
+    verify_url: str = Field(default="", max_length=100, pattern=r"^(https?://[^\s/?#]+[^\s?#]*)?$")
     min_protocol: int = 1
     enrolment_code_days: int = 7
     # The HQ console shows times on this clock (the server stores UTC).
@@ -74,6 +79,17 @@ class ServerSettings(BaseSettings):
     @property
     def signing_key_path(self) -> Path:
         return self.signing_key_file or self.data_folder / SIGNING_KEY_FILE
+
+    @property
+    def verification_url(self) -> str:
+        """The public verification address desks print in certificates' QR codes."""
+        return (self.verify_url or self.public_url).rstrip("/")
+
+    @property
+    def verification_on_loopback(self) -> bool:
+        """The verification address names this machine only (a phone cannot open it)."""
+        host = urlsplit(self.verification_url).hostname or ""
+        return host in LOOPBACK or host.startswith("127.")
 
     @property
     def production(self) -> bool:

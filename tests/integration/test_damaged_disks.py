@@ -147,13 +147,49 @@ def integrity(database: Path) -> str:
         return str(connection.execute("PRAGMA integrity_check").fetchone()[0])
 
 
-def test_a_read_only_data_folder_says_so(set_up: Path, small_disk: Path) -> None:
+def test_a_read_only_data_folder_is_read_and_refuses_writing(
+    set_up: Path, small_disk: Path
+) -> None:
+    """A medium that cannot be written (a read-only mount; a disk the system remounted
+    read-only after errors): reading verbs answer from it, writing ones say why not, exit 5."""
     home = copy_of(set_up, small_disk / "home")
-    before = (home / "waystation.sqlite3").read_bytes()
+    before = {p: p.read_bytes() for p in home.rglob("*") if p.is_file()}
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
-    for verb in (["member", "find", "张"], ["member", "add", "--name", "李四"]):
+
+    found = run("member", "find", "张", "--json", "--home", home)
+    assert found.returncode == 0, found.stderr
+    assert [m["name"] for m in json.loads(found.stdout)] == ["张三"]
+    for verb in (["settings", "show"], ["visits", "today"], ["operator", "list"]):
+        shown = run(*verb, "--json", "--home", home)
+        assert shown.returncode == 0 and "Traceback" not in shown.stderr, (verb, shown.stderr)
+    for verb in (
+        ["member", "add", "--name", "李四"],
+        ["checkin", "13800138000"],
+        ["settings", "set", "repeat_window_minutes", "5"],
+    ):
         refused(run(*verb, "--json", "--home", home), "storage.read_only")
-    assert (home / "waystation.sqlite3").read_bytes() == before
+    # A backup of the failing disk to a USB stick is what a person should do next: it works.
+    saved = run("backup", "--out", small_disk.parent / "usb", "--json", "--home", home)
+    assert saved.returncode == 0, saved.stderr
+    restored_from = Path(json.loads(saved.stdout)["backup"])
+    assert run("restore", restored_from, "--home", small_disk.parent / "new").returncode == 0
+    again = run("member", "find", "张", "--json", "--home", small_disk.parent / "new")
+    assert [m["name"] for m in json.loads(again.stdout)] == ["张三"]
+    plain = run("member", "add", "--name", "李四", "--home", home)
+    assert plain.returncode == EXIT_STORAGE and "只读" in plain.stderr, plain.stderr
+    # Nothing changed, and no -wal/-shm or log file was made (the medium would refuse them).
+    assert {p: p.read_bytes() for p in home.rglob("*") if p.is_file()} == before
+
+
+def test_an_older_schema_on_a_read_only_folder_is_refused_not_migrated(
+    set_up: Path, small_disk: Path
+) -> None:
+    home = copy_of(set_up, small_disk / "home")
+    with sqlite3.connect(home / "waystation.sqlite3") as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0007'")
+    connection.close()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    refused(run("member", "find", "张", "--json", "--home", home), "storage.read_only")
 
 
 def test_a_full_disk_loses_nothing_and_the_desk_carries_on_when_space_returns(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -13,9 +14,12 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
+from desktop import backup as backup_files
 from desktop.bootstrap import Desk, open_desk
 from desktop.domain.errors import AppError
 from desktop.domain.model import DeskContext, Role
+from desktop.identity.keys import DEVICE_KEY_FILE, DeviceKeys
+from desktop.identity.secrets import load_or_create_id_hash_key
 from desktop.paths import resolve_home
 from desktop.services.desk import operators
 from desktop.services.members import commands as members
@@ -125,8 +129,17 @@ def _database_at_previous_revision(home: Path) -> Path:
     return paths.database
 
 
+def _keys_of_the_previous_release(home: Path) -> bytes:
+    """The keys a desk of the previous release had made beside its database."""
+    keys = resolve_home(home).keys
+    DeviceKeys.load_or_create(keys)
+    load_or_create_id_hash_key(keys)
+    return (keys / DEVICE_KEY_FILE).read_bytes()
+
+
 def test_upgrade_from_the_previous_schema_keeps_rows_and_backs_up_first(home: Path) -> None:
     database = _database_at_previous_revision(home)
+    signing_key = _keys_of_the_previous_release(home)
 
     desk = open_desk(home)
     try:
@@ -145,11 +158,15 @@ def test_upgrade_from_the_previous_schema_keeps_rows_and_backs_up_first(home: Pa
         desk.close()
     assert integrity(database) == [("ok",)]
 
-    copies = sorted(desk.paths.backups.iterdir())
-    assert len(copies) == 1
-    assert f"before-migrate-from-{PREVIOUS}" in copies[0].name
-    assert integrity(copies[0]) == [("ok",)]
-    backup = make_engine(copies[0])
+    # The backup is a whole one (database and keys), as restorable as a daily one.
+    (made,) = backup_files.backups_in(desk.paths.backups)
+    info = backup_files.check_backup(made)
+    assert (info.schema, info.device_code) == (PREVIOUS, "OLD123")
+    manifest = json.loads((made / "manifest.json").read_text("utf-8"))
+    assert manifest["reason"] == f"before migrating from {PREVIOUS}"
+    assert (made / "keys" / DEVICE_KEY_FILE).read_bytes() == signing_key
+    assert oct((made / "waystation.sqlite3").stat().st_mode & 0o777) == "0o600"
+    backup = make_engine(made / "waystation.sqlite3")
     try:
         assert current_revision(backup) == PREVIOUS
         assert "member" not in tables(backup)
@@ -161,7 +178,54 @@ def test_upgrade_from_the_previous_schema_keeps_rows_and_backs_up_first(home: Pa
 
     # Opening the now current file again copies nothing.
     open_desk(home).close()
-    assert len(list(desk.paths.backups.iterdir())) == 1
+    assert len(backup_files.backups_in(desk.paths.backups)) == 1
+
+
+def _choose_backup_folder(database: Path, folder: object, keep: object) -> None:
+    """What the settings screen stores (JSON in ``setting``), written into the old file."""
+    with sqlite3.connect(database) as connection:
+        connection.executemany(
+            "INSERT INTO setting (key, value) VALUES (?, ?)",
+            [("backup_folder", json.dumps(folder)), ("backup_keep", json.dumps(keep))],
+        )
+    connection.close()
+
+
+def test_the_backup_before_a_migration_goes_to_the_admins_folder_kept_like_the_daily_ones(
+    home: Path, tmp_path: Path
+) -> None:
+    database = _database_at_previous_revision(home)
+    _keys_of_the_previous_release(home)
+    usb = tmp_path / "usb"
+    _choose_backup_folder(database, str(usb), 2)
+    paths = resolve_home(home)
+    for _ in range(2):  # two daily backups already on the stick
+        backup_files.make_backup(paths, usb)
+    first = backup_files.backups_in(usb)[0]
+
+    open_desk(home).close()
+
+    kept = backup_files.backups_in(usb)
+    assert len(kept) == 2 and first not in kept  # the newest 2 stay, as for daily ones
+    newest = json.loads((kept[-1] / "manifest.json").read_text("utf-8"))
+    assert newest["reason"] == f"before migrating from {PREVIOUS}"
+    assert backup_files.check_backup(kept[-1]).schema == PREVIOUS
+    assert not any(paths.backups.iterdir())
+
+
+def test_with_the_chosen_folder_unwritable_the_backup_goes_to_the_data_folder(
+    home: Path, tmp_path: Path
+) -> None:
+    database = _database_at_previous_revision(home)
+    _keys_of_the_previous_release(home)
+    not_a_folder = tmp_path / "stick-not-plugged-in"
+    not_a_folder.write_text("a file where the folder should be")
+    _choose_backup_folder(database, str(not_a_folder), "many")  # and a keep that is no number
+
+    open_desk(home).close()
+
+    (made,) = backup_files.backups_in(resolve_home(home).backups)
+    assert backup_files.check_backup(made).schema == PREVIOUS
 
 
 def test_opening_an_up_to_date_file_makes_no_backup(home: Path) -> None:
@@ -244,7 +308,10 @@ def test_upgrade_from_0002_keeps_members_visits_and_voids(tmp_path: Path) -> Non
         member = members.resolve_member(desk.uow(), "AAAAAA-0001")
         assert member.name == "张三"
         assert visit_queries.member_visit_count(desk.uow(), member.id) == 1
-        assert list((home / "backups").glob("*before-migrate-from-0002*"))
+        (made,) = backup_files.backups_in(home / "backups")
+        assert json.loads((made / "manifest.json").read_text("utf-8"))["reason"] == (
+            "before migrating from 0002"
+        )
         with sqlite3.connect(database) as connection:
             assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
             assert connection.execute("PRAGMA foreign_key_check").fetchall() == []

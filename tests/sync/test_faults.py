@@ -350,3 +350,107 @@ def test_an_odd_payload_is_answered_without_a_server_error(
     statuses = [r["status"] for r in reply.json()["results"]]
     assert statuses[0] in (EventStatus.REJECTED, EventStatus.ACCEPTED)
     assert statuses[1] == EventStatus.ACCEPTED
+
+
+def _seed_members(server: Server, count: int) -> None:
+    """Member registrations from another desk, written straight into the server's log."""
+    from datetime import UTC
+
+    from sync.server import db, log
+
+    device = "01a20000-0000-7000-8000-00000000beef"
+    now = datetime.now(UTC)
+    database = db.Database(server.database_url)
+    rows = []
+    for i in range(count):
+        payload = {
+            "member_number": f"SEED01-{i + 1:05d}",
+            "name": "测试" + "甲乙丙丁戊己庚辛壬癸"[i % 10] + "子丑寅卯"[i // 10 % 4],
+            "phone": f"139{i:08d}",
+            "occupation": "",
+            "employer": "",
+            "union_branch": "",
+            "tags": [],
+            "active": True,
+            "version": 1,
+        }
+        rows.append(
+            {
+                "event_id": f"01a20000-0000-7000-8000-{i:012d}",
+                "device_id": device,
+                "station_id": device,
+                "seq": i + 1,
+                "kind": "member.registered",
+                "dataset": "members",
+                "entity_id": f"01a20001-0000-7000-8000-{i:012d}",
+                "operator_id": None,
+                "device_time": now,
+                "received_at": now,
+                "payload": log.canonical(payload),
+                "payload_hash": log.digest(payload),
+            }
+        )
+    with database.transaction() as session:
+        log.append(session, rows)
+    database.dispose()
+
+
+def test_desk_killed_mid_first_pull_is_consistent_and_pulls_again(
+    server: Server, make_station: Callable[..., Station]
+) -> None:
+    """A first pull writes its pages without an fsync (durable only at its end): a desk
+    killed mid-way keeps a sound file, pages and cursors together, and pulls the rest."""
+    import signal
+    import sqlite3
+    import subprocess
+
+    from sqlalchemy import text
+
+    from tests.unit.test_cli import COMMAND, REPO
+
+    members = 12_000  # three pages of 5,000
+    _seed_members(server, members)
+    a = enrolled(server, make_station("东湖驿站"))
+    database = a.desk.paths.database
+    process = subprocess.Popen(
+        [*COMMAND, "sync", "--home", str(a.desk.paths.home)],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    held = 0
+    deadline = time.monotonic() + 300
+    while process.poll() is None and held == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        with contextlib.closing(sqlite3.connect(database, timeout=10)) as peek:
+            held = peek.execute("SELECT count(*) FROM member").fetchone()[0]
+    process.send_signal(signal.SIGKILL)  # a power cut at the desk, mid-pull
+    process.wait(30)
+    assert 0 < held < members  # killed after a page and before the last one
+    with a.uow().reading() as uow:
+        assert uow.session.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
+        kept = uow.session.execute(text("SELECT count(*) FROM member")).scalar_one()
+    # What is held is what the cursor says was applied: pages and cursors went together.
+    assert syncing.status(a.uow()).pulled.get("members", 0) == kept
+    report = sync_once(a.desk, timeout=120)
+    assert report.ok and report.pulled["members"] == members - kept
+    assert len(member_queries.member_ids(a.uow())) == members
+    found = member_queries.search_members(a.uow(), f"SEED01{members:05d}")
+    assert [m.member_number for m in found] == [f"SEED01-{members:05d}"]
+
+
+def test_a_relaxed_unit_of_work_skips_only_its_own_fsync(
+    make_station: Callable[..., Station],
+) -> None:
+    from sqlalchemy import text
+
+    a = make_station("东湖驿站")
+    synchronous = text("PRAGMA synchronous")
+    with a.uow().relaxed() as uow:
+        assert uow.session.execute(synchronous).scalar_one() == 1  # NORMAL
+        uow.commit()
+    for _ in range(3):  # whichever pooled connection: every other transaction is FULL
+        with a.uow() as uow:
+            assert uow.session.execute(synchronous).scalar_one() == 2  # FULL
+        with a.uow().reading() as uow:
+            assert uow.session.execute(synchronous).scalar_one() == 2

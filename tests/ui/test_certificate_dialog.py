@@ -169,3 +169,32 @@ def test_the_members_screen_opens_the_dialog_for_the_selected_member(
     screen.certificate_button.click()
     [dialog] = opened
     assert dialog.member.id == zhang.id
+
+
+def test_a_desk_with_no_address_says_so_before_printing(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    from desktop.config import DeskSettings
+
+    zhang = _register(session, ctx, "张三")
+    dialog = _dialog(qtbot, session, zhang)
+    assert dialog.no_address.isVisible() and "查验网址" in dialog.no_address.text()
+    assert "仅驿站可查验" in dialog.ok_button.text()
+    dialog.adjustSize()
+    from tests.ui.test_screenshots import grab, shots_folder
+
+    grab(dialog, shots_folder("zh"), "certificate-no-address")
+    dialog.reject()
+
+    with session.desk.uow() as uow:
+        DeskSettings.certificate_base_url.write(uow, "https://zhengshu.example.cn")
+        uow.commit()
+    known = _dialog(qtbot, session, zhang)
+    assert not known.no_address.isVisible() and known.ok_button.text() == "颁发并打印"
+    shown: list[bytes] = []
+    known.show_pdf = lambda pdf, title: shown.append(pdf)
+    type_text(qtbot, known.purpose, "电动车安全驾驶培训")
+    qtbot.mouseClick(known.ok_button, Qt.MouseButton.LeftButton)
+    assert known.issued is not None
+    assert _decoded(shown[0]) == [known.issued.url]
+    assert known.issued.url.startswith("https://zhengshu.example.cn/v/")

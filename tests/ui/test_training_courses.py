@@ -97,6 +97,7 @@ def test_enrol_by_typing_then_edit_the_grid_and_certify(
 
     shown: list[bytes] = []
     screen.show_pdf = lambda pdf, title: shown.append(pdf)
+    assert not screen.no_address.isHidden()  # said before printing: the QR is for stations
     screen.certify()
     assert len(shown) == 1
     document = pdfium.PdfDocument(shown[0])

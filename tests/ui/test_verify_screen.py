@@ -249,3 +249,37 @@ def test_the_scan_service_says_the_same_as_the_verdicts(
     issued = _certificate(session, ctx, zhang)
     found = verification.scan(session.desk.uow(), issued.url)
     assert found.kind is ScanKind.CERTIFICATE and found.valid and found.fields == issued.fields
+
+
+def test_a_certificate_printed_without_an_address_is_reprinted_with_the_one_known_now(
+    qtbot: QtBot, screen: VerifyScreen, session: DeskSession, ctx: DeskContext
+) -> None:
+    """Same serial, same signature; the QR now leads to the public page."""
+    issued = _certificate(session, ctx, _register(session, ctx, "张三"))
+    assert issued.offline_only and not issued.url.startswith("http")
+    _scan(qtbot, screen, issued.url)
+    assert screen.reprint_button.isVisible()
+
+    from desktop.config import DeskSettings
+
+    with session.desk.uow() as uow:
+        DeskSettings.certificate_base_url.write(uow, "https://zhengshu.example.cn")
+        uow.commit()
+    shown: list[tuple[bytes, str]] = []
+    screen.show_pdf = lambda pdf, title: shown.append((pdf, title))
+    qtbot.mouseClick(screen.reprint_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(shown))
+    [(pdf, title)] = shown
+    assert issued.serial in title
+    import pypdfium2
+    import zxingcpp
+
+    image = pypdfium2.PdfDocument(pdf)[0].render(scale=300 / 72).to_pil()
+    [code] = zxingcpp.read_barcodes(image)
+    assert code.text == "https://zhengshu.example.cn/" + issued.url
+
+    certificates.revoke_certificate(issued.serial, "颁发错误", session.desk.uow(), ctx)
+    _scan(qtbot, screen, issued.url)
+    assert not screen.reprint_button.isVisible()  # a revoked certificate is not reprinted
+    _scan(qtbot, screen, "garbage")
+    assert not screen.reprint_button.isVisible()

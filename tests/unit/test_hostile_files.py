@@ -55,19 +55,24 @@ def test_a_crafted_file_is_refused_with_its_reason(
     assert desk.uow is not None
 
 
-# Passed alone and with its file every time; once, in a whole-suite run on a loaded machine,
-# the far-corner file's import process peaked at 520 MB. Cause not found yet (closing note of
-# session 3): kept visible as xfail rather than letting one unexplained run block every landing.
-@pytest.mark.xfail(strict=False, reason="one unexplained 520 MB peak in a whole-suite run")
 def test_the_worst_files_cost_a_new_process_under_300_mb(tmp_path: Path) -> None:
-    """Peak memory of the whole `waystation member import` process, file by file."""
+    """Peak memory of the whole `waystation member import` process, file by file.
+
+    The figure is the child's own (VmHWM). It was ru_maxrss, which Linux starts at the
+    spawning process's peak: in whole-suite runs, where pytest had grown to 520 and 778 MB,
+    the child "peaked" at just that. This test grows its own process past 300 MB first, so
+    measuring the parent's peak again fails here, not only in a long run.
+    """
+    ballast = bytearray(320 * 1024 * 1024)
+    ballast[::4096] = b"\x01" * len(range(0, len(ballast), 4096))  # touched: resident
+    del ballast  # gone, but this process's high-water mark stays above 300 MB
     home = tmp_path / "desk"
     started = hostile.waystation(home, "init", "--station-name", "t", "--admin-pin", "135790")
     assert started.returncode == 0, started.stderr
     for make in (hostile.far_corner, hostile.xls_corner, hostile.whitespace_bomb):
         code, rss, _cpu, said = hostile.measure_import(home, make(tmp_path))
         assert code == 1 and said.startswith("Error:"), said
-        assert rss < 300, (make.__name__, rss)
+        assert 0 < rss < 300, (make.__name__, rss)
 
 
 def _xls_roster(path: Path) -> Path:

@@ -210,3 +210,30 @@ def test_the_cli_shows_and_sets_every_declared_option(
     assert "Lock after idle (minutes): give a value between 1 and 240." in capsys.readouterr().err
     assert run("settings", "set", "card_layout", "a5") == 1
     assert "「会员卡版式（a4 / cr80）」只能是：a4, cr80。" in capsys.readouterr().err
+
+
+def test_setup_takes_the_verification_address_or_leaves_it_to_enrolment(tmp_path: Path) -> None:
+    from desktop.bootstrap import open_desk
+    from desktop.domain.model import StationKind
+    from desktop.services.desk import setup
+
+    def station(url: str) -> setup.StationSetup:
+        return setup.StationSetup(
+            "望京驿站", StationKind.STATION, "朝阳区总工会", "王站长", "2468", url
+        )
+
+    refused = open_desk(tmp_path / "a")
+    with pytest.raises(InvalidInput):
+        setup.set_up_station(station("zhengshu.example.cn"), refused.uow())
+    assert not setup.is_set_up(refused.uow())  # nothing half made
+    refused.close()
+    desk = open_desk(tmp_path / "b")
+    setup.set_up_station(station(" https://zhengshu.example.cn/ "), desk.uow())
+    with desk.uow().reading() as uow:
+        assert DeskSettings.certificate_base_url.read(uow) == "https://zhengshu.example.cn"
+    desk.close()
+    later = open_desk(tmp_path / "c")
+    setup.set_up_station(station(""), later.uow())
+    with later.uow().reading() as uow:
+        assert DeskSettings.certificate_base_url.read(uow) == ""
+    later.close()

@@ -28,20 +28,23 @@ from desktop.identity.tokens import (
     CARD_TOKEN_LENGTH,
     QR_ALPHANUMERIC_CAPACITY_6M,
     CardToken,
-    CertificateFields,
     CertificateLink,
     Problem,
     Unrecognised,
     Verdict,
-    certificate_serial,
-    certificate_url,
     parse,
-    parse_certificate_serial,
     parse_certificate_url,
     sign_card,
-    sign_certificate,
     verify_card,
     verify_certificate,
+)
+from sync.protocol import certificates
+from sync.protocol.certificates import (
+    CertificateFields,
+    certificate_serial,
+    certificate_url,
+    parse_certificate_serial,
+    sign_certificate,
 )
 
 DEVICE = "7KQ3M2"
@@ -266,13 +269,13 @@ def test_a_changed_version_or_kind_byte_is_refused_even_with_the_signature_redon
     # Fields that disagree with the WS1 prefix (version 2, kind 2) are no v1 card, whoever
     # signed them: a newer format announces itself in the prefix.
     text = card()
-    data = tokens._b32decode(text[len(CARD_PREFIX) :])
+    data = certificates.b32decode(text[len(CARD_PREFIX) :])
     assert data is not None
     for index in (0, 1):
         fields = bytearray(data[: tokens.CARD_FIELDS_LENGTH])
         fields[index] = 2
         signature = KEY.sign(tokens.CARD_DOMAIN + bytes(fields))
-        forged = CARD_PREFIX + tokens._b32encode(bytes(fields) + signature)
+        forged = CARD_PREFIX + certificates.b32encode(bytes(fields) + signature)
         assert parse(forged) == Unrecognised(Problem.MALFORMED)
 
 
@@ -482,3 +485,18 @@ def test_an_unreadable_key_file_is_reported_not_replaced(tmp_path: Path, content
     assert raised.value.code == "identity.key_unreadable"
     assert path.read_bytes() == content
     assert str(path) in i18n.describe(raised.value)
+
+
+def test_the_protocol_spells_device_codes_as_member_numbers_do() -> None:
+    """Serials name devices in the alphabet the desk makes their codes in."""
+    assert certificates.DEVICE_CODE_ALPHABET == MEMBER_NUMBER_ALPHABET
+
+
+def test_the_titles_printed_without_hours_are_the_default_templates() -> None:
+    import json
+    from pathlib import Path
+
+    template = Path(__file__).resolve().parents[2] / "resources/templates/certificate-default.json"
+    bodies = next(f for f in json.loads(template.read_text())["fields"] if f["name"] == "body")
+    without = {t for t, text in bodies["text_by_title"].items() if "{hours}" not in "".join(text)}
+    assert without == certificates.TITLES_WITHOUT_HOURS

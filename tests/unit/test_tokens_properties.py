@@ -17,17 +17,20 @@ from desktop.identity.tokens import (
     CARD_TOKEN_LENGTH,
     CardToken,
     CardVerdict,
-    CertificateFields,
     CertificateVerdict,
     Unrecognised,
     Verdict,
-    certificate_serial,
-    certificate_url,
     parse,
     sign_card,
-    sign_certificate,
     verify_card,
     verify_certificate,
+)
+from sync.protocol import certificates
+from sync.protocol.certificates import (
+    CertificateFields,
+    certificate_serial,
+    certificate_url,
+    sign_certificate,
 )
 
 KEY = generate_private_key()
@@ -187,7 +190,7 @@ certificate_fields = st.builds(
 )
 
 
-@given(certificate_fields, st.integers(1, tokens.CERTIFICATE_NUMBER_MAX), st.data())
+@given(certificate_fields, st.integers(1, certificates.CERTIFICATE_NUMBER_MAX), st.data())
 def test_certificates_verify_and_any_changed_field_is_altered(
     fields: CertificateFields, number: int, data: st.DataObject
 ) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
@@ -29,13 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.config import DeskSettings, Option
+from desktop.config import DeskSettings, Option, verification_address
 from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError
 from desktop.domain.model import Role
 from desktop.i18n import describe, tr
 from desktop.services.desk import backups
 from desktop.services.desk.settings import read_settings, save_settings
+from ui.admin.restore_dialog import RestoreDialog
 from ui.printing import preview
 from ui.session.state import DeskSession
 from ui.tasks import DbOp
@@ -192,6 +194,7 @@ class SettingsScreen(QWidget):
     """A form over ``DeskSettings``' options; admins save, everyone else reads."""
 
     connect_server = Signal()  # the admin asks to connect this desk to the central server
+    restore_requested = Signal(object)  # a checked backup's Path, confirmed by the admin
 
     def __init__(
         self,
@@ -246,6 +249,9 @@ class SettingsScreen(QWidget):
         self.backup_now = QPushButton(tr("settings.backup_now"))
         self.backup_now.setObjectName("backupNow")
         self.backup_now.clicked.connect(self._back_up_now)
+        self.restore_button = QPushButton(tr("settings.restore"))
+        self.restore_button.setObjectName("restoreFromBackup")
+        self.restore_button.clicked.connect(self.open_restore)
 
     def _choose_backup_folder(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, tr(DeskSettings.backup_folder.title))
@@ -269,6 +275,19 @@ class SettingsScreen(QWidget):
             failed
         ).run()
 
+    def open_restore(self) -> None:
+        """Choose and check a backup; once confirmed, the window restores it (admins only:
+        the service refuses anyone else too)."""
+        if not self.editable:
+            return
+        dialog = RestoreDialog(self.session, self)
+        if self.run_dialog(dialog) and dialog.chosen is not None:
+            self.restore_requested.emit(dialog.chosen)
+
+    def run_dialog(self, dialog: QDialog) -> bool:
+        """Shows a dialog until it closes; tests replace this to drive it."""
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
     def _show_last_backup(self) -> None:
         made, old = backups.last_backup(self.session.desk.paths, self.session.desk.uow())
         if made is None:
@@ -287,6 +306,8 @@ class SettingsScreen(QWidget):
         self.accept_unknown = QCheckBox(tr("settings.accept_unknown_hint"))
         self.base_url = QLineEdit()
         self.base_url.setMinimumWidth(320)
+        self.base_url.setPlaceholderText(tr("settings.base_url_hint"))
+        self.base_url.setToolTip(tr("settings.base_url_tip"))
         self.offset_x = _millimetres(DeskSettings.print_offset_x_mm)
         self.offset_y = _millimetres(DeskSettings.print_offset_y_mm)
         self.template = QLineEdit()
@@ -383,6 +404,7 @@ class SettingsScreen(QWidget):
         last_row = QHBoxLayout()
         last_row.addWidget(self.last_backup)
         last_row.addWidget(self.backup_now)
+        last_row.addWidget(self.restore_button)
         backup.addRow(tr("settings.backup_status"), last_row)
         grid.addWidget(_group(tr("settings.backups"), backup), 3, 0, 1, 2)
         grid.setColumnStretch(0, 3)
@@ -428,6 +450,7 @@ class SettingsScreen(QWidget):
             self.backup_browse,
             self.backup_keep,
             self.backup_now,
+            self.restore_button,
             self.offset_x,
             self.offset_y,
             self.template,
@@ -460,7 +483,7 @@ class SettingsScreen(QWidget):
         self.card_layout.setCurrentIndex(max(self.card_layout.findData(values.card_layout), 0))
         self.auto_print.setCurrentIndex(max(self.auto_print.findData(values.auto_print_card), 0))
         self.accept_unknown.setChecked(values.accept_unknown_devices)
-        self.base_url.setText(values.certificate_base_url)
+        self.base_url.setText(verification_address(values.certificate_base_url))
         self.offset_x.setValue(values.print_offset_x_mm)
         self.offset_y.setValue(values.print_offset_y_mm)
         self.template.setText(values.certificate_template)

@@ -135,6 +135,18 @@ class CertificateDialog(QDialog):
         form.addRow(tr("certificate_dialog.starts_on"), self.starts_on)
         form.addRow(tr("certificate_dialog.ends_on"), self.ends_on)
 
+        # Said before anything is printed: with no public address the QR leads nowhere a
+        # phone can go; it is still one any station checks.
+        self.no_address = QLabel(tr("certificate.no_verify_url"))
+        self.no_address.setObjectName("certificateNoAddress")
+        self.no_address.setWordWrap(True)
+        self.no_address.setStyleSheet(
+            "QLabel#certificateNoAddress { background:#fff8c5; color:#7a5200;"
+            " border:1px solid #d4a72c; border-radius:4px; padding:8px; }"
+        )
+        self.offline_only = not certificates.known_address(session.desk.uow())
+        self.no_address.setVisible(self.offline_only)
+
         self.error = QLabel()
         self.error.setObjectName("formError")
         self.error.setStyleSheet("color:#c62828; font-weight:bold;")
@@ -145,7 +157,13 @@ class CertificateDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(tr("certificate_dialog.issue"))
+        self.ok_button.setText(
+            tr(
+                "certificate_dialog.issue_offline"
+                if self.offline_only
+                else "certificate_dialog.issue"
+            )
+        )
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         cancel.setText(tr("certificate_dialog.cancel"))
         self.buttons.accepted.connect(self.issue)
@@ -153,6 +171,7 @@ class CertificateDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.no_address)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.purpose.setFocus()

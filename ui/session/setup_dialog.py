@@ -38,6 +38,9 @@ class SetupDialog(QDialog):
         self.kind.addItem(tr("setup.kind_event"), StationKind.EVENT.value)
         self.union_name = QLineEdit()
         self.union_name.setPlaceholderText(tr("setup.union_hint"))
+        self.verify_url = QLineEdit()
+        self.verify_url.setObjectName("setupVerifyUrl")
+        self.verify_url.setPlaceholderText(tr("setup.verify_url_hint"))
         self.admin_name = QLineEdit()
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
@@ -51,6 +54,7 @@ class SetupDialog(QDialog):
         form.addRow(tr("setup.station_name"), self.station_name)
         form.addRow(tr("setup.kind"), self.kind)
         form.addRow(tr("setup.union"), self.union_name)
+        form.addRow(tr("setup.verify_url"), self.verify_url)
         form.addRow(tr("setup.admin_name"), self.admin_name)
         form.addRow(tr("setup.pin"), self.pin)
         form.addRow(tr("setup.pin_again"), self.pin_again)
@@ -76,6 +80,7 @@ class SetupDialog(QDialog):
             union_name=self.union_name.text(),
             admin_name=self.admin_name.text(),
             admin_pin=self.pin.text(),
+            verify_url=self.verify_url.text(),
         )
         try:
             self.result_pair = setup.set_up_station(command, self.desk.uow())

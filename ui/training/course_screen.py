@@ -33,6 +33,7 @@ from desktop.domain.changes import Changes
 from desktop.domain.clock import shown
 from desktop.domain.training import AttendanceStatus
 from desktop.i18n import tr
+from desktop.services.certificates.commands import known_address
 from desktop.services.desk import operators
 from desktop.services.members import queries as member_queries
 from desktop.services.training import attendance, completion, courses, rosters
@@ -237,8 +238,19 @@ class CourseScreen(QWidget):
         xlsx.clicked.connect(lambda: self.export("xlsx"))
         pdf = QPushButton(tr("course.print_report"))
         pdf.clicked.connect(lambda: self.export("pdf"))
+        # Said before anything is printed (refreshed with the screen): with no public address
+        # known, certificates' QR codes are ones only stations check.
+        self.no_address = QLabel(tr("certificate.no_verify_url"))
+        self.no_address.setObjectName("courseNoAddress")
+        self.no_address.setWordWrap(True)
+        self.no_address.setStyleSheet(
+            "QLabel#courseNoAddress { background:#fff8c5; color:#7a5200;"
+            " border:1px solid #d4a72c; border-radius:4px; padding:6px; }"
+        )
+        self.no_address.hide()
         layout = QVBoxLayout(page)
         layout.addWidget(self.completion, 1)
+        layout.addWidget(self.no_address)
         row = QHBoxLayout()
         for button in (certify, reissue, xlsx, pdf):
             row.addWidget(button)
@@ -250,6 +262,7 @@ class CourseScreen(QWidget):
     def refresh(self) -> None:
         uow = self.session.desk.uow()
         self._courses = courses.courses(uow, station_id=self.session.ctx().station_id)
+        self.no_address.setVisible(not known_address(self.session.desk.uow()))
         _fill(
             self.list,
             [

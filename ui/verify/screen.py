@@ -26,8 +26,9 @@ from desktop.services.cards import verification
 from desktop.services.cards.verification import Scan, ScanKind
 from ui.checkin.band import ResultBand, Tone
 from ui.errors import show_error
+from ui.printing import preview
 from ui.session.state import DeskSession
-from ui.tasks import DbOp
+from ui.tasks import DbOp, PoolOp
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +127,15 @@ class VerifyScreen(QWidget):
         inner.addWidget(self.note)
         inner.addLayout(self.rows)
         self.contents.hide()
+        # A genuine certificate printed before the desk knew the public address (its QR a
+        # phone cannot open) is printed again under the same serial.
+        self.reprint_button = QPushButton(tr("verify_screen.reprint"))
+        self.reprint_button.setObjectName("verifyReprint")
+        self.reprint_button.setToolTip(tr("verify_screen.reprint_tip"))
+        self.reprint_button.setAutoDefault(False)
+        self.reprint_button.clicked.connect(self.reprint)
+        self.reprint_button.hide()
+        self.show_pdf = lambda pdf, title: preview(self, pdf, title)
 
         top = QHBoxLayout()
         top.addWidget(self.input, 1)
@@ -137,6 +147,7 @@ class VerifyScreen(QWidget):
         layout.addWidget(self.band)
         layout.addWidget(self.scanned)
         layout.addWidget(self.contents)
+        layout.addWidget(self.reprint_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
         self.setFocusProxy(self.input)
 
@@ -162,6 +173,33 @@ class VerifyScreen(QWidget):
         self.band.show_result(tone_of(scan), headline(scan), detail, sticky=True)
         self._show_scanned(text)
         self._show_contents(scan)
+        self.reprint_button.setVisible(
+            scan.kind is ScanKind.CERTIFICATE and scan.valid and bool(scan.certificate_serial)
+        )
+
+    def reprint(self) -> None:
+        scan = self.last_scan
+        if scan is None or not scan.certificate_serial:
+            return
+        serial, uow = scan.certificate_serial, self.session.desk.uow
+        from desktop.services.cards import printouts
+        from desktop.services.certificates import commands as certificates
+
+        op = PoolOp(
+            self, lambda: printouts.certificate_pdf_for(uow(), certificates.reprint(uow(), serial))
+        )
+        title = tr("verify_screen.reprint_title", serial=serial)
+        self.reprint_button.setEnabled(False)  # one reprint per press, however often pressed
+
+        def done(pdf: bytes) -> None:
+            self.reprint_button.setEnabled(True)
+            self.show_pdf(pdf, title)
+
+        def failed(error: Exception) -> None:
+            self.reprint_button.setEnabled(True)
+            self._failed(error)
+
+        op.success(done).failure(failed).run()
 
     def clear(self) -> None:
         self.last_scan = None
@@ -169,6 +207,7 @@ class VerifyScreen(QWidget):
         self.band.clear()
         self.scanned.clear()
         self.contents.hide()
+        self.reprint_button.hide()
 
     # --- inside ---------------------------------------------------------------------------
 

@@ -72,6 +72,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli.help.init": ("首次设置：驿站名称、类型与管理员", "first start: station, kind and admin"),
     "cli.help.union": ("所属工会或区县", "union or district"),
+    "cli.help.verify_url": (
+        "中心服务器的证书查验网址（可不填：接入中心时自动设置）",
+        "the central server's certificate check address (optional: set when enrolling)",
+    ),
     "cli.help.admin_pin": ("管理员 PIN 码（不填则随机生成）", "admin PIN (random when omitted)"),
     "cli.help.member": (
         "会员：登记、查找、查看、修改、停用",

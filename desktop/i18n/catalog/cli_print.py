@@ -42,6 +42,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.help.card_reissue": ("补办新卡（原卡作废）", "Reissue a card (the old one is blocked)"),
     "cli.help.certificate": ("证书管理", "Certificates"),
     "cli.help.cert_revoke": ("撤销证书", "Revoke a certificate"),
+    "cli.help.cert_reprint": (
+        "按原编号重印证书（内容与签名不变，二维码指向本机现在的查验网址）",
+        "Reprint a certificate by its serial (same contents and signature; its QR leads to "
+        "the check address this desk knows now)",
+    ),
     "cli.help.verify": ("核验会员卡或证书的二维码内容", "Check a member card or certificate code"),
     "cli.help.verify_image": (
         "从图片中识别二维码再核验",

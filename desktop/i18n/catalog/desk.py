@@ -108,6 +108,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "certificate.dates": ("结束日期不能早于开始日期。", "The end date cannot be before the start."),
     "certificate.reason_required": ("请填写撤销原因。", "Give a reason for revoking."),
     "certificate.not_found": ("找不到证书 {serial}。", "No certificate {serial}."),
+    "certificate.no_verify_url": (
+        "本机还不知道中心的证书查验网址：这张证书的二维码手机打不开，只能在驿站扫码查验。"
+        "接入中心服务器（或在设置里填写查验网址）后，可按原编号重印。",
+        "This desk does not know the central server's certificate check address yet: a "
+        "phone cannot open this certificate's QR code; only a station can check it by "
+        "scanning. Once the desk is enrolled (or the address is set in settings), reprint "
+        "it under the same serial.",
+    ),
     "certificate.already_revoked": ("这张证书已经撤销。", "This certificate was already revoked."),
     "certificate.revoked": (
         "证书已被撤销：{reason}",

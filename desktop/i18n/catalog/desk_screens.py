@@ -23,6 +23,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "setup.kind_event": ("活动签到台", "Event desk"),
     "setup.union": ("所属工会 / 区县", "Union / district"),
     "setup.union_hint": ("如：朝阳区总工会", "e.g. Chaoyang District Federation of Trade Unions"),
+    "setup.verify_url": ("证书查验网址（可不填）", "Certificate check address (optional)"),
+    "setup.verify_url_hint": (
+        "接入中心服务器时自动填写",
+        "Filled in when the desk enrols with the central server",
+    ),
     "setup.admin_name": ("管理员姓名", "Admin's name"),
     "setup.pin": ("管理员 PIN 码（4-8 位数字）", "Admin PIN (4-8 digits)"),
     "setup.pin_again": ("再输一次 PIN 码", "PIN again"),

@@ -145,11 +145,73 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "（已超过 3 天，请插上备份 U 盘并立即备份）",
         "(over 3 days old: plug in the backup USB stick and back up now)",
     ),
+    "settings.restore": ("从备份恢复…", "Restore from a backup…"),
+    "restore.title": ("从备份恢复", "Restore from a backup"),
+    "restore.folder": (
+        "备份文件夹 {folder} 中的备份（最新的在前）：",
+        "Backups in {folder} (newest first):",
+    ),
+    "restore.folder_empty": (
+        "备份文件夹 {folder} 中没有备份。请插上备份 U 盘，点“其他文件夹…”选择它。",
+        "No backups in {folder}. Plug in the backup USB stick and choose it with “Other folder…”.",
+    ),
+    "restore.item": (
+        "{when}　　{members} 名会员　　本机编号 {device}",
+        "{when}    {members} members    device {device}",
+    ),
+    "restore.when_unknown": ("时间不明", "time unknown"),
+    "restore.other_folder": ("其他文件夹…", "Other folder…"),
+    "restore.check": ("检查这份备份", "Check this backup"),
+    "restore.not_checked": (
+        "请先检查这份备份是否完好，再恢复。",
+        "Check that this backup is whole before restoring it.",
+    ),
+    "restore.checking": ("正在检查…", "Checking…"),
+    "restore.whole": (
+        "这份备份完好：备份于 {when}，{members} 名会员，本机编号 {device}。",
+        "This backup is whole: made {when}, {members} members, device {device}.",
+    ),
+    "restore.explained": (
+        "恢复时会：关闭本机的数据库；把现在的数据库和密钥原样移到 {home} 下的 "
+        "replaced-…（恢复时间）文件夹中保存，不删除任何东西；放入 {when} 这份备份的数据库和密钥；"
+        "再重新打开，回到登录页面。{when} 之后在本机录入的记录不在这份备份里"
+        "（它们留在保存的旧文件中）。"
+        "下次同步时，本机先从服务器取回此后用过的编号，不会重复发号。",
+        "Restoring will: close this desk's database; move the present database and keys, "
+        "untouched, into a replaced-… (time of the restore) folder in {home}, deleting "
+        "nothing; put this backup's database and keys (made {when}) in their place; and open "
+        "the desk again at the sign-in page. Records made here after {when} are not in the "
+        "backup (they stay in the files kept aside). At the next sync the desk first learns "
+        "from the server the numbers it used since, so none is handed out twice.",
+    ),
+    "restore.go": ("恢复这份备份", "Restore this backup"),
+    "restore.cancel": ("取消", "Cancel"),
+    "restore.question": (
+        "确定用备份 {path} 恢复本机吗？本机将关闭并重新打开，请重新登录。",
+        "Restore this desk from {path}? The desk closes and opens again; sign in once more.",
+    ),
+    "restore.done": (
+        "已从 {when} 的备份恢复（{members} 名会员）。原有的数据库和密钥保存在 {aside}。"
+        "请重新登录。",
+        "Restored from the backup made {when} ({members} members). The previous database and "
+        "keys are kept in {aside}. Please sign in again.",
+    ),
     "settings.accept_unknown_hint": (
         "接受（核对证件后办理），否则拒绝",
         "Accept (after checking an ID), otherwise refuse",
     ),
     "settings.offsets": ("双面打印背面偏移", "Duplex back shift"),
+    "settings.base_url_hint": (
+        "还不知道：接入中心服务器时自动填写",
+        "Not known yet: filled in when the desk enrols",
+    ),
+    "settings.base_url_tip": (
+        "手机扫描证书二维码时打开的网址，即中心服务器的公开地址，如 https://zhengshu.example.cn。"
+        "接入中心时自动设置。不知道就留空：证书上的二维码仍可在驿站扫码查验。",
+        "The address a phone opens when it scans a certificate's QR code: the central "
+        "server's public address, e.g. https://verify.example.org. Set when the desk enrols. "
+        "Leave it empty if you do not know it: stations can still check the QR code.",
+    ),
     "settings.offset_x": ("左右", "Left-right"),
     "settings.offset_y": ("上下", "Up-down"),
     "settings.print_calibration": ("打印校准页", "Print calibration page"),

@@ -156,6 +156,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Synced: {pushed} up, {pulled} down, {quarantined} refused",
     ),
     "cli.sync_failed": ("同步未完成：{message}", "Sync did not finish: {message}"),
+    "cli.sync_renumbered": (
+        "本机从备份恢复过：会员号 {old} 已被占用，改为 {new}（如已告诉会员，请更正）。",
+        "This desk was restored from a backup: member number {old} was taken, now {new} "
+        "(tell the member if they were given the old one).",
+    ),
+    "cli.sync_reserialled": (
+        "本机从备份恢复过：证书编号 {old} 已被占用，改为 {new}。"
+        "已打印的这张证书无法核验，请重新打印。",
+        "This desk was restored from a backup: certificate serial {old} was taken, now {new}. "
+        "A paper printed with the old serial does not verify: print it again.",
+    ),
     "cli.no_conflicts": ("没有待处理的冲突。", "No open conflicts."),
     "cli.conflict_resolved": ("冲突 {id} 已处理。", "Conflict {id} resolved."),
 }

@@ -67,6 +67,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Optional. Up/Down starts from today; Delete clears it.",
     ),
     "certificate_dialog.issue": ("颁发并打印", "Issue and print"),
+    "certificate_dialog.issue_offline": (
+        "颁发并打印（二维码仅驿站可查验）",
+        "Issue and print (QR for stations only)",
+    ),
+    "verify_screen.reprint": ("按原编号重印", "Reprint (same serial)"),
+    "verify_screen.reprint_tip": (
+        "内容与签名不变，二维码指向本机现在的查验网址。",
+        "Same contents and signature; the QR leads to the check address this desk knows now.",
+    ),
+    "verify_screen.reprint_title": ("重印证书 {serial}", "Reprint certificate {serial}"),
     "certificate_dialog.cancel": ("取消", "Cancel"),
     "certificate_dialog.print_title": ("证书 {serial}", "Certificate {serial}"),
     "certificate_dialog.issued": (

@@ -10,17 +10,19 @@ from typing import Any
 
 from desktop.domain.certificates import shown_hours
 from desktop.identity.tokens import (
-    CertificateFields,
     CertificateLink,
     Problem,
     Verdict,
-    hours_text,
     parse,
 )
 from desktop.services.cards import identity
 from desktop.services.certificates import commands as certificates
 from desktop.storage.members.repositories import MemberRepository
 from desktop.storage.uow import UnitOfWork
+from sync.protocol.certificates import (
+    CertificateFields,
+    hours_text,
+)
 
 
 class ScanKind(StrEnum):

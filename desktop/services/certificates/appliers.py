@@ -4,14 +4,22 @@ See desktop.services.sync.replication for the rules every applier follows."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from desktop.services.sync.replication import Applier, PulledEvent
 from desktop.storage.certificates.repositories import Certificates
 from desktop.storage.certificates.tables import CertificateRow
+from desktop.storage.desk.repositories import PublicKeys
 from desktop.storage.members.repositories import MemberRepository
 from desktop.storage.uow import UnitOfWork
 from sync.protocol import EventKind
+from sync.protocol.certificates import (
+    certificate_signed,
+    fields_of,
+    parse_certificate_serial,
+    signature_of,
+)
 from sync.protocol.events.certificates import (
     CERTIFICATE_ISSUED,
     CERTIFICATE_REVOKED,
@@ -19,10 +27,33 @@ from sync.protocol.events.certificates import (
     CertificateRevoked,
 )
 
+log = logging.getLogger(__name__)
+
+
+def _signed_by_its_device(uow: UnitOfWork, serial: str, p: CertificateIssued) -> bool:
+    """False when the device the serial names is known here and did not sign these fields:
+    a tampered desk's words under another desk's serial, never to stand in for the genuine
+    certificate (which then arrives and is kept). Unknown device: cannot tell, kept."""
+    parsed = parse_certificate_serial(serial)
+    if parsed is None:
+        return False
+    key = uow.repo(PublicKeys).public_key(parsed[0])
+    if key is None:
+        return True
+    signature = signature_of(p.signature)
+    try:
+        fields = fields_of(p)
+    except ValueError:
+        return False
+    return signature is not None and certificate_signed(key, serial, fields, signature)
+
 
 def _certificate_issued(uow: UnitOfWork, event: PulledEvent, p: CertificateIssued) -> None:
     serial = p.serial or event.entity_id
     if uow.repo(Certificates).get(serial) is not None:
+        return
+    if not _signed_by_its_device(uow, serial, p):
+        log.warning("pulled certificate %s not signed by its device: not kept", serial[:40])
         return
     member_id = p.member_id or None
     if member_id is not None and uow.repo(MemberRepository).row(member_id) is None:

@@ -7,20 +7,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from desktop.config import DeskSettings
+from desktop.config import DeskSettings, verification_address
 from desktop.domain.certificates import TITLES, check_hours
 from desktop.domain.clock import local_date, to_iso
 from desktop.domain.errors import InvalidInput, NotFound, RuleViolation
 from desktop.domain.model import DeskContext, Role
 from desktop.identity.keys import DeviceKeys
 from desktop.identity.tokens import (
-    CertificateFields,
     CertificateVerdict,
     Verdict,
-    certificate_serial,
-    certificate_url,
-    hours_text,
-    sign_certificate,
     verify_certificate,
 )
 from desktop.services.desk.operators import require_role
@@ -29,6 +24,13 @@ from desktop.storage.certificates.tables import CertificateRow
 from desktop.storage.desk.repositories import PublicKeys
 from desktop.storage.members.repositories import MemberRepository
 from desktop.storage.uow import UnitOfWork
+from sync.protocol.certificates import (
+    CertificateFields,
+    certificate_serial,
+    certificate_url,
+    hours_text,
+    sign_certificate,
+)
 from sync.protocol.events.certificates import (
     CERTIFICATE_ISSUED,
     CERTIFICATE_REVOKED,
@@ -57,6 +59,18 @@ class IssuedCertificate:
     url: str  # what the QR holds
     revoked: bool = False
 
+    @property
+    def offline_only(self) -> bool:
+        """The QR holds no web address (the desk knew none when it was made): a phone cannot
+        open it, any station checks it offline. Reprint once the address is known."""
+        return not self.url.startswith(("https://", "http://"))
+
+
+def verification_base(uow: UnitOfWork) -> str:
+    """The public verification address certificates' QR codes lead to; "" when this desk
+    knows none yet (never enrolled nor set, or an older desk's placeholder)."""
+    return verification_address(DeskSettings.certificate_base_url.read(uow))
+
 
 def _hours(text: str) -> Decimal | None:
     text = text.strip()
@@ -71,7 +85,8 @@ def _hours(text: str) -> Decimal | None:
     return Decimal(hours_text(hours))  # 40, not 4E+1, wherever it is shown or stored
 
 
-def _fields(row: CertificateRow) -> CertificateFields:
+def certificate_fields(row: CertificateRow) -> CertificateFields:
+    """What the stored certificate says, as its signature covers it."""
     return CertificateFields(
         title=row.title,
         recipient_name=row.recipient_name,
@@ -83,6 +98,25 @@ def _fields(row: CertificateRow) -> CertificateFields:
         starts_on=date.fromisoformat(row.starts_on) if row.starts_on else None,
         ends_on=date.fromisoformat(row.ends_on) if row.ends_on else None,
     )
+
+
+def known_address(uow: UnitOfWork) -> str:
+    """The public verification address this desk knows ("" = none yet): screens say so
+    before a certificate is printed with a QR only a station can check."""
+    with uow.reading():
+        return verification_base(uow)
+
+
+def reprint(uow: UnitOfWork, serial: str) -> IssuedCertificate:
+    """A certificate to print again under its own serial, with the same signed fields and
+    signature; its QR leads to the address the desk knows now. A revoked one is refused."""
+    issued = certificate(uow, serial)
+    if issued.revoked:
+        with uow.reading():
+            row = uow.repo(Certificates).get(issued.serial)
+            reason = (row.revoke_reason if row is not None else "") or ""
+        raise RuleViolation("certificate.revoked", reason=reason)
+    return issued
 
 
 def issue_certificate(
@@ -166,8 +200,8 @@ def issue_in(
         device_time=row.device_time,
     )
     uow.outbox.append(CERTIFICATE_ISSUED, serial, payload, ctx, at)
-    base_url = DeskSettings.certificate_base_url.read(uow)
-    return IssuedCertificate(serial, fields, certificate_url(base_url, serial, signature))
+    url = certificate_url(verification_base(uow), serial, signature)
+    return IssuedCertificate(serial, fields, url)
 
 
 def revoke_certificate(serial: str, reason: str, uow: UnitOfWork, ctx: DeskContext) -> None:
@@ -195,10 +229,10 @@ def certificate(uow: UnitOfWork, serial: str) -> IssuedCertificate:
         row = uow.repo(Certificates).get(serial.strip())
         if row is None:
             raise NotFound("certificate.not_found", serial=serial.strip()[:40])
-        url = certificate_url(
-            DeskSettings.certificate_base_url.read(uow), row.serial, row.signature
+        url = certificate_url(verification_base(uow), row.serial, row.signature)
+        return IssuedCertificate(
+            row.serial, certificate_fields(row), url, revoked=bool(row.revoked_at)
         )
-        return IssuedCertificate(row.serial, _fields(row), url, revoked=bool(row.revoked_at))
 
 
 def verify_certificate_text(uow: UnitOfWork, text: str) -> tuple[CertificateVerdict, str | None]:
@@ -207,7 +241,7 @@ def verify_certificate_text(uow: UnitOfWork, text: str) -> tuple[CertificateVerd
 
         def fields_for(serial: str) -> CertificateFields | None:
             row = uow.repo(Certificates).get(serial)
-            return None if row is None else _fields(row)
+            return None if row is None else certificate_fields(row)
 
         verdict = verify_certificate(text, fields_for, uow.repo(PublicKeys).public_key)
         revoked = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from desktop.config import DeskSettings
 from desktop.domain.clock import to_iso
 from desktop.domain.errors import InvalidInput, RuleViolation
 from desktop.domain.ids import new_device_code, new_id
@@ -28,6 +29,9 @@ class StationSetup:
     union_name: str
     admin_name: str
     admin_pin: str
+    # The central server's public address for certificates, if the admin knows it already
+    # ("" = not yet: enrolment tells the desk).
+    verify_url: str = ""
 
 
 def is_set_up(uow: UnitOfWork) -> bool:
@@ -42,6 +46,7 @@ def set_up_station(command: StationSetup, uow: UnitOfWork) -> tuple[Device, Oper
     if len(name) > 100:
         raise InvalidInput("setup.station_name_too_long", field="station_name", max=100)
     admin_name = validate_operator_name(command.admin_name)
+    verify_url = DeskSettings.certificate_base_url.clean(command.verify_url)
     validate_pin(command.admin_pin)
     with uow:
         if uow.device.row() is not None:
@@ -87,6 +92,8 @@ def set_up_station(command: StationSetup, uow: UnitOfWork) -> tuple[Device, Oper
         uow.outbox.append(
             OPERATOR_CREATED, admin.id, OperatorChanged(name=admin.name, role=admin.role), ctx, at
         )
+        if verify_url:
+            DeskSettings.certificate_base_url.write(uow, verify_url)
         uow.audit.record("setup", admin.id, at, station=station.name)
         uow.commit()
         result = uow.device.get()

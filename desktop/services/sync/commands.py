@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from desktop.config import DeskSettings
 from desktop.domain.clock import to_iso
 from desktop.domain.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from desktop.domain.model import DeskContext, Role
@@ -53,6 +56,8 @@ NOTE_MAX = 500
 
 # Push answers as the server gives them (sync.protocol.EventStatus).
 STORED = ("accepted", "duplicate")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -220,6 +225,7 @@ def apply_enrolment(
         uow.repo(SyncState).set("enrolled_at", at)
         uow.repo(SyncState).set("stopped", None)
         uow.repo(SyncState).set("error", None)
+        _adopt_verify_url(uow, str(reply.get("verify_url") or ""), ctx, at)
         if key_changed or uow.repo(PulledQuarantine).count():
             # What the old key (or no key) could not vouch for is pulled again and checked
             # with the key pinned now.
@@ -231,6 +237,24 @@ def apply_enrolment(
         )
         uow.commit()
     return station_id
+
+
+def _adopt_verify_url(uow: UnitOfWork, url: str, ctx: DeskContext, at: str) -> None:
+    """The server's public verification address: certificates' QR codes lead there from now
+    on. An address the server sends that the desk cannot use (an older server sends none) is
+    left aside, and the desk keeps what it had."""
+    option = DeskSettings.certificate_base_url
+    try:
+        cleaned = option.clean(url) if url else ""
+    except InvalidInput:
+        log.warning("the server's verification address %r is not usable", url[:120])
+        return
+    before = option.read(uow)
+    if cleaned and cleaned != before:
+        option.write(uow, cleaned)
+        uow.audit.record(
+            "settings_changed", ctx.operator_id, at, **{option.key: cleaned}, by="enrolment"
+        )
 
 
 def server(uow: UnitOfWork, keys_folder: Path) -> tuple[str, str, str | None] | None:
@@ -247,10 +271,17 @@ def server(uow: UnitOfWork, keys_folder: Path) -> tuple[str, str, str | None] | 
 # --- push -----------------------------------------------------------------------------------
 
 
-def outbox_batch(uow: UnitOfWork, limit: int, after_seq: int = 0) -> list[dict[str, Any]]:
-    """The next events to push (after ``after_seq``), oldest first, as wire envelopes."""
+def outbox_batch(
+    uow: UnitOfWork, limit: int, after_seq: int = 0, raw_payloads: bool = False
+) -> list[dict[str, Any]]:
+    """The next events to push (after ``after_seq``), oldest first, as wire envelopes.
+
+    ``raw_payloads``: each payload is the stored JSON text itself (an ``orjson.Fragment``,
+    written into the request as it is) instead of parsed data: a push of 100,000 events
+    parses none of them again."""
     with uow.reading():
         rows = uow.outbox.pending_rows(limit, after_seq)
+    read = orjson.Fragment if raw_payloads else json.loads
     return [
         {
             "event_id": event_id,
@@ -261,7 +292,7 @@ def outbox_batch(uow: UnitOfWork, limit: int, after_seq: int = 0) -> list[dict[s
             "device_id": device_id,
             "operator_id": operator_id,
             "device_time": device_time,
-            "payload": json.loads(payload),
+            "payload": read(payload),
         }
         for (
             seq,
@@ -282,20 +313,14 @@ def record_push(uow: UnitOfWork, outcomes: list[PushOutcome]) -> int:
     quarantined = 0
     with uow:
         at = to_iso(uow.now())
-        answers = []
+        answers: list[tuple[str, str, str | None, int | None, int]] = []
         for outcome in outcomes:
-            stored = outcome.status in STORED
-            if not stored:
+            if outcome.status in STORED:
+                answers.append((at, outcome.status, None, outcome.server_seq, outcome.seq))
+            else:
                 quarantined += 1
-            answers.append(
-                {
-                    "seq": outcome.seq,
-                    "at": at,
-                    "result": outcome.status if stored else QUARANTINED,
-                    "reason": None if stored else f"{outcome.status}:{outcome.reason or ''}"[:120],
-                    "server_seq": outcome.server_seq if stored else None,
-                }
-            )
+                reason = f"{outcome.status}:{outcome.reason or ''}"[:120]
+                answers.append((at, QUARANTINED, reason, None, outcome.seq))
         uow.repo(PushResults).record(answers)
         uow.commit()
     return quarantined
@@ -338,10 +363,16 @@ def apply_page(
     next_cursor: str,
     server_key: Ed25519PublicKey | None = None,
     screened: bool = False,
+    durable: bool = True,
 ) -> PageApplied:
     """Check and apply one pulled page and move the cursor, in one transaction (events that
-    fail their check are set aside with the reason, in the same transaction)."""
-    with uow:
+    fail their check are set aside with the reason, in the same transaction).
+
+    ``durable=False`` (pages with more to come: a first pull brings hundreds of them): the
+    commit skips the fsync (``UnitOfWork.relaxed``). A power cut may then lose the last
+    pages with their cursor, never leave one without the other: they are pulled again. The
+    last page of a pull is durable and makes the ones before it durable with it."""
+    with uow if durable else uow.relaxed():
         good, refused = replication.sort_out(events, server_key, screened)
         replication.set_aside(uow, refused)
         # Every area's appliers load with the first pulled page, not with the window.

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from desktop.storage.sync.tables import (
@@ -19,10 +19,7 @@ from desktop.storage.sync.tables import (
 
 QUARANTINED = "quarantined"
 
-_RECORD = text(
-    "UPDATE outbox SET pushed_at = :at, result = :result, reason = :reason, "
-    "server_seq = :server_seq WHERE seq = :seq"
-)
+_RECORD = "UPDATE outbox SET pushed_at = ?, result = ?, reason = ?, server_seq = ? WHERE seq = ?"
 
 
 class SyncState:
@@ -87,10 +84,10 @@ class PushResults:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def record(self, answers: list[dict[str, Any]]) -> None:
-        """Many answers in one statement: dicts of seq, result, at, reason, server_seq."""
+    def record(self, answers: list[tuple[str, str, str | None, int | None, int]]) -> None:
+        """Many answers in one statement: tuples of (at, result, reason, server_seq, seq)."""
         if answers:
-            self.session.execute(_RECORD, answers)
+            self.session.connection().exec_driver_sql(_RECORD, answers)
 
     def quarantined(self, limit: int = 500) -> list[OutboxRow]:
         query = (

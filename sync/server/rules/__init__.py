@@ -5,9 +5,9 @@
 
 from __future__ import annotations
 
-from sync.server.rules import conflicts, handouts, members
+from sync.server.rules import certificates, conflicts, handouts, members
 from sync.server.rules.engine import run
 
-AREAS = (conflicts, handouts, members)
+AREAS = (certificates, conflicts, handouts, members)
 
 __all__ = ["AREAS", "run"]

@@ -9,10 +9,11 @@ handout a station lead overrode at the desk was given knowingly and opens none.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
 from sync.protocol import ConflictKind
@@ -51,24 +52,69 @@ def _summary(handout: HandoutRecorded) -> dict[str, Any]:
     }
 
 
-def _standing(session: Session, member_id: str, campaign_ids: list[str]) -> list[HandoutIndexRow]:
-    query = (
-        select(HandoutIndexRow)
-        .where(
-            HandoutIndexRow.member_id == member_id,
-            HandoutIndexRow.campaign_id.in_(campaign_ids),
-            HandoutIndexRow.voided.is_(False),
-        )
-        .order_by(HandoutIndexRow.server_seq)
-    )
-    return list(session.scalars(query))
+@dataclass(frozen=True)
+class _Standing:
+    """A handout that counts against its person's limits (not voided), as the index holds it."""
+
+    handout_id: str
+    event_id: str
+    member_id: str
+    campaign_id: str
+    device_id: str
+    local_date: str
+    server_seq: int
+
+
+_COLUMNS = (
+    HandoutIndexRow.handout_id,
+    HandoutIndexRow.event_id,
+    HandoutIndexRow.member_id,
+    HandoutIndexRow.campaign_id,
+    HandoutIndexRow.device_id,
+    HandoutIndexRow.local_date,
+    HandoutIndexRow.server_seq,
+)
+
+
+def _chunks(values: list[str], size: int = 900) -> list[list[str]]:
+    return [values[start : start + size] for start in range(0, len(values), size)]
+
+
+def _indexed(
+    session: Session, handout_ids: list[str], member_ids: list[str]
+) -> tuple[set[str], dict[str, list[_Standing]]]:
+    """In one query: which of these handouts the index holds already, and every standing
+    (not voided) handout of these people, by person, in the order received."""
+    wanted = set(handout_ids)
+    known: set[str] = set()
+    standing: dict[str, list[_Standing]] = {member: [] for member in member_ids}
+    rows: list[_Standing] = []
+    for ids in _chunks(handout_ids):
+        for members in _chunks(member_ids):
+            query = select(*_COLUMNS, HandoutIndexRow.voided).where(
+                or_(HandoutIndexRow.handout_id.in_(ids), HandoutIndexRow.member_id.in_(members))
+            )
+            for found in session.execute(query):
+                row = _Standing(*found[:-1])
+                voided = found[-1]
+                if row.handout_id in wanted:
+                    known.add(row.handout_id)
+                if not voided and row.member_id in standing:
+                    rows.append(row)
+    seen: set[str] = set()
+    for row in sorted(rows, key=lambda r: r.server_seq):
+        if row.handout_id not in seen:  # a row can come back in two chunks' answers
+            seen.add(row.handout_id)
+            standing[row.member_id].append(row)
+    return known, standing
 
 
 def _broken(
-    session: Session, this: HandoutIndexRow, limits: HandoutLimits
-) -> tuple[str, dict[str, Any], list[HandoutIndexRow]] | None:
-    """The rule this handout breaks, its figures, and the other handouts it clashes with."""
-    mine = [h for h in _standing(session, this.member_id, [this.campaign_id])]
+    standing: list[_Standing], this: _Standing, limits: HandoutLimits
+) -> tuple[str, dict[str, Any], list[_Standing]] | None:
+    """The rule this handout breaks, its figures, and the other handouts it clashes with
+    (``standing``: the person's standing handouts, this one included)."""
+    mine = [h for h in standing if h.campaign_id == this.campaign_id]
     others = [h for h in mine if h.handout_id != this.handout_id]
     limit = limits.max_per_person
     if limit is not None and len(mine) > limit:
@@ -77,9 +123,9 @@ def _broken(
     same_day = [h for h in others if h.local_date == this.local_date]
     if day_limit is not None and len(same_day) + 1 > day_limit:
         return "max_per_day", {"limit": day_limit, "count": len(same_day) + 1}, same_day
-    excluded = list(limits.not_combinable_with)
+    excluded = set(limits.not_combinable_with)
     if excluded:
-        clashing = _standing(session, this.member_id, excluded)
+        clashing = [h for h in standing if h.campaign_id in excluded]
         if clashing:
             return "not_combinable", {"other_campaign_id": clashing[-1].campaign_id}, clashing
     return None
@@ -89,26 +135,40 @@ def _broken(
 def handout_limits(
     session: Session, device: DeviceRow, accepted: list[Accepted[HandoutRecorded]], key: ServerKey
 ) -> None:
+    """The batch's handouts indexed in one statement, each checked against the person's
+    standing handouts (read once per batch) and the batch's earlier ones, in order."""
+    known, standing = _indexed(
+        session,
+        list({item.event.entity_id for item in accepted}),
+        list({item.payload.member_id for item in accepted}),
+    )
+    new_rows: list[dict[str, Any]] = []
+    checks: list[tuple[Accepted[HandoutRecorded], _Standing, list[_Standing]]] = []
     for item in accepted:
         handout = item.payload
-        member_id, campaign_id = handout.member_id, handout.campaign_id
-        if session.get(HandoutIndexRow, item.event.entity_id) is not None:
+        if item.event.entity_id in known:
             continue
-        this = HandoutIndexRow(
+        known.add(item.event.entity_id)
+        this = _Standing(
             handout_id=item.event.entity_id,
             event_id=item.event.event_id,
-            member_id=member_id,
-            campaign_id=campaign_id,
+            member_id=handout.member_id,
+            campaign_id=handout.campaign_id,
             device_id=device.id,
             local_date=handout.local_date,
             server_seq=item.server_seq,
-            voided=False,
         )
-        session.add(this)
-        session.flush()
-        if handout.override is not None or handout.limits is None:
-            continue
-        broken = _broken(session, this, handout.limits)
+        new_rows.append({**this.__dict__, "voided": False})
+        person = standing[handout.member_id]
+        person.append(this)
+        if handout.override is None and handout.limits is not None:
+            checks.append((item, this, list(person)))
+    if new_rows:
+        session.execute(insert(HandoutIndexRow), new_rows)
+    for item, this, person in checks:
+        handout = item.payload
+        assert handout.limits is not None
+        broken = _broken(person, this, handout.limits)
         if broken is None:
             continue
         which, figures, clashing = broken
@@ -131,8 +191,8 @@ def handout_limits(
             {
                 "rule": which,
                 **figures,
-                "member_id": member_id,
-                "campaign_id": campaign_id,
+                "member_id": handout.member_id,
+                "campaign_id": handout.campaign_id,
                 "campaign_name": handout.campaign_name,
                 "handouts": [other.handout_id, this.handout_id],
             },

@@ -8,7 +8,7 @@ page area is one module with its own router and its own words: ``verify.py``, ``
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from sync.server.web import hq
+from sync.server.web import hq, verify
 from sync.server.web.pages import STATIC
 
 
@@ -18,3 +18,4 @@ def install(app: FastAPI) -> None:
     Each page area adds its ``app.include_router(...)`` line here."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     hq.install(app)
+    app.include_router(verify.router)
