@@ -1,7 +1,7 @@
 """central records: items, campaigns, courses and sessions made at HQ
 
 Revision ID: 0007
-Revises: 0004 (0003 on its own; web-hq merged here: one head)
+Revises: 0005 (0003 on its own; web-hq's 0004 and web-verify's 0005 merged here: one head)
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
