@@ -50,6 +50,7 @@ def register(verbs: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--this-station-only", action="store_true")
     p.set_defaults(run=cmd_campaign_create)
     p = cverbs.add_parser("list", parents=[common], help=tr("aid.cli.help.campaign_list"))
+    p.add_argument("--all-stations", action="store_true", help=tr("cli.help.all_stations"))
     p.set_defaults(run=cmd_campaign_list)
     p = cverbs.add_parser("show", parents=[common], help=tr("aid.cli.help.campaign_show"))
     p.add_argument("campaign")
@@ -145,7 +146,7 @@ def _package(desk: Desk, specs: list[str]) -> tuple[tuple[str, int], ...]:
 
 def campaign_json(desk: Desk, campaign: Campaign) -> dict[str, Any]:
     names = {i.id: i for i in campaigns.list_items(desk.uow())}
-    data = {"id": campaign.id, **campaign.rules()}
+    data = {"id": campaign.id, **campaign.rules(), "central": campaign.central}
     data["package"] = [
         {
             "item_id": p.item_id,
@@ -167,8 +168,9 @@ def campaign_line(campaign: Campaign) -> str:
     if campaign.min_interval_minutes:
         rules.append(tr("aid.cli.rule_interval", minutes=campaign.min_interval_minutes))
     state = "" if campaign.active else "  " + tr("aid.cli.closed")
+    origin = f"［{tr('aid.central')}］" if campaign.central else ""
     return (
-        f"{campaign.name}  {campaign.starts_on}~{campaign.ends_on}  "
+        f"{origin}{campaign.name}  {campaign.starts_on}~{campaign.ends_on}  "
         f"{'，'.join(rules) or '-'}  ({campaign.id}){state}"
     )
 
@@ -198,7 +200,9 @@ def cmd_campaign_create(desk: Desk, args: argparse.Namespace, out: Any) -> int:
 
 
 def cmd_campaign_list(desk: Desk, args: argparse.Namespace, out: Any) -> int:
-    found = campaigns.list_campaigns(desk.uow())
+    device = desk.device()
+    here = None if args.all_stations or device is None else device.station.id
+    found = campaigns.list_campaigns(desk.uow(), station_id=here)
     text = "\n".join(campaign_line(c) for c in found) or tr("cli.nothing_found")
     out.emit([campaign_json(desk, c) for c in found], text)
     return 0

@@ -58,6 +58,7 @@ def register(verbs: Any, common: argparse.ArgumentParser) -> None:
     )
     p.set_defaults(run=cmd_course_create)
     p = cverbs.add_parser("list", parents=[common])
+    p.add_argument("--all-stations", action="store_true", help=tr("cli.help.all_stations"))
     p.set_defaults(run=cmd_course_list)
     p = cverbs.add_parser("show", parents=[common])
     p.add_argument("course")
@@ -235,9 +236,12 @@ def cmd_course_create(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_course_list(desk: Desk, args: argparse.Namespace, out: Output) -> int:
-    found = courses.courses(desk.uow())
+    device = desk.device()
+    here = None if args.all_stations or device is None else device.station.id
+    found = courses.courses(desk.uow(), station_id=here)
     lines = [
-        f"{c.title}  {c.starts_on or '-'}~{c.ends_on or '-'}  "
+        ("［" + tr("training.central") + "］" if c.central else "")
+        + f"{c.title}  {c.starts_on or '-'}~{c.ends_on or '-'}  "
         + tr("cli.course_counts", sessions=c.sessions, enrolled=c.enrolled)
         + f"  {c.id}"
         for c in found

@@ -68,6 +68,11 @@ class Campaign:
     proof: str = "none"  # none, code (typed confirmation), signature (drawn on screen)
     active: bool = True
     version: int = 1
+    central: bool = False  # made at HQ (中心下发): used here, never edited here
+
+    def for_station(self, station_id: str) -> bool:
+        """Whether ``station_id`` takes part (no stations named: every station does)."""
+        return not self.stations or station_id in self.stations
 
     def rules(self) -> dict[str, Any]:
         """Every rule as plain data: what a campaign event carries."""
@@ -89,7 +94,7 @@ class Campaign:
         }
 
     @staticmethod
-    def from_rules(campaign_id: str, data: dict[str, Any]) -> Campaign:
+    def from_rules(campaign_id: str, data: dict[str, Any], central: bool = False) -> Campaign:
         return Campaign(
             id=campaign_id,
             name=str(data["name"]),
@@ -108,6 +113,7 @@ class Campaign:
             proof=str(data.get("proof", "none")),
             active=bool(data.get("active", True)),
             version=int(data.get("version", 1)),
+            central=central,
         )
 
 

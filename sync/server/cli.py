@@ -1,4 +1,5 @@
-"""``waystation-server``: serve, migrate, stations and their enrolment codes, devices, figures."""
+"""``waystation-server``: serve, migrate, stations and their enrolment codes, devices, figures,
+campaigns and courses made centrally (``campaign`` / ``course``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from sync.server import admin, db, log
+from sync.server import admin, central, db, log
 from sync.server.admin import enrolment_link
 from sync.server.settings import (
     DEVELOPMENT_WARNING,
@@ -373,6 +374,245 @@ def cmd_new_epoch(args: argparse.Namespace, settings: ServerSettings) -> int:
     return 0
 
 
+# --- campaigns and courses made at HQ (sync.server.central) --------------------------------
+
+
+def _central_lines(found: central.Central) -> list[str]:
+    where = "、".join(found.station_names) or "every station"
+    lines = [
+        f"{found.kind} {found.name} (version {found.version}): {found.id}",
+        f"  stations: {where}",
+    ]
+    if found.kind == "campaign":
+        rules = found.payload
+        lines.append(
+            f"  {rules['starts_on']} .. {rules['ends_on']}"
+            + ("" if rules.get("active", True) else "  CLOSED")
+        )
+        lines += [f"  item: {n} {q} {u}" for n, u, q in found.items]
+        for name in ("max_per_person", "max_per_day", "min_interval_minutes"):
+            if rules.get(name) is not None:
+                lines.append(f"  {name}: {rules[name]}")
+    else:
+        lines += [
+            f"  session: {s['on_date']} {s['starts_at']}-{s['ends_at']} {s['hours']} h {s['topic']}"
+            for s in found.sessions
+        ]
+    return lines
+
+
+def _campaign_draft(
+    args: argparse.Namespace, base: central.CampaignDraft | None
+) -> central.CampaignDraft:
+    items = tuple(central.parse_item(text) for text in args.item or ())
+    stations = tuple(args.station or ())
+    if base is None:
+        return central.CampaignDraft(
+            name=args.name or "",
+            starts_on=args.starts or "",
+            ends_on=args.ends or "",
+            items=items,
+            stations=stations,
+            tags=tuple(args.tag or ()),
+            occupations=tuple(args.occupation or ()),
+            max_per_person=args.max_per_person,
+            max_per_day=args.max_per_day,
+            min_interval_minutes=args.min_interval,
+            proof=args.proof or "none",
+        )
+    kept = [s for s in base.stations if s not in (args.remove_station or ())]
+    return central.CampaignDraft(
+        name=args.name or base.name,
+        starts_on=args.starts or base.starts_on,
+        ends_on=args.ends or base.ends_on,
+        items=items or base.items,
+        stations=tuple(dict.fromkeys([*kept, *stations])) if not args.every_station else (),
+        tags=tuple(args.tag) if args.tag is not None else base.tags,
+        occupations=tuple(args.occupation) if args.occupation is not None else base.occupations,
+        max_per_person=args.max_per_person
+        if args.max_per_person is not None
+        else base.max_per_person,
+        max_per_day=args.max_per_day if args.max_per_day is not None else base.max_per_day,
+        min_interval_minutes=args.min_interval
+        if args.min_interval is not None
+        else base.min_interval_minutes,
+        proof=args.proof or base.proof,
+        active=False if args.close else (True if args.reopen else base.active),
+    )
+
+
+def _audit_central(
+    session: Any, args: argparse.Namespace, made: central.Central, action: str
+) -> None:
+    audit.record(
+        session, "cli", action, made.name, id=made.id, version=made.version, by=args.by,
+        stations=list(made.stations),
+    )  # fmt: skip
+
+
+def cmd_campaign_create(args: argparse.Namespace, settings: ServerSettings) -> int:
+    database, key = _open(settings)
+    with database.transaction() as session:
+        made = central.create_campaign(session, key, _campaign_draft(args, None), args.by)
+        _audit_central(session, args, made, "central.campaign.create")
+    _emit(args, made.as_json(), _central_lines(made))
+    return 0
+
+
+def cmd_campaign_update(args: argparse.Namespace, settings: ServerSettings) -> int:
+    database, key = _open(settings)
+    with database.transaction() as session:
+        base = central.draft_of(central.campaign(session, args.campaign))
+        made = central.update_campaign(
+            session, key, args.campaign, _campaign_draft(args, base), args.by
+        )
+        _audit_central(session, args, made, "central.campaign.update")
+    _emit(args, made.as_json(), _central_lines(made))
+    return 0
+
+
+def cmd_central_list(args: argparse.Namespace, settings: ServerSettings) -> int:
+    database = _database(settings)
+    with database.transaction() as session:
+        found = central.listing(session, args.kind)
+    lines = [line for each in found for line in _central_lines(each)] or [
+        f"no central {args.kind}s"
+    ]
+    _emit(args, [each.as_json() for each in found], lines)
+    return 0
+
+
+def _course_draft(
+    args: argparse.Namespace, base: central.CourseDraft | None
+) -> central.CourseDraft:
+    sessions = tuple(central.parse_session(text) for text in args.session or ())
+    stations = tuple(args.station or ())
+    if base is None:
+        return central.CourseDraft(
+            title=args.title or "",
+            sessions=sessions,
+            stations=stations,
+            category=args.category or "",
+            organiser=args.organiser or "",
+            venue=args.venue or "",
+            teacher=args.teacher or "",
+            capacity=args.capacity or 0,
+            rule_minimum=args.minimum or "0.8",
+            certificate_title=args.certificate_title or "结业证书",
+        )
+    kept = [s for s in base.stations if s not in (args.remove_station or ())]
+    return central.CourseDraft(
+        title=args.title or base.title,
+        sessions=sessions,
+        stations=tuple(dict.fromkeys([*kept, *stations])) if not args.every_station else (),
+        category=args.category if args.category is not None else base.category,
+        organiser=args.organiser if args.organiser is not None else base.organiser,
+        venue=args.venue if args.venue is not None else base.venue,
+        teacher=args.teacher if args.teacher is not None else base.teacher,
+        capacity=args.capacity if args.capacity is not None else base.capacity,
+        rule_kind=base.rule_kind,
+        rule_minimum=args.minimum or base.rule_minimum,
+        late_counts=base.late_counts,
+        grace_minutes=base.grace_minutes,
+        walk_ins=base.walk_ins,
+        certificate_title=args.certificate_title or base.certificate_title,
+        cancelled=True if args.cancel else base.cancelled,
+    )
+
+
+def cmd_course_create(args: argparse.Namespace, settings: ServerSettings) -> int:
+    database, key = _open(settings)
+    with database.transaction() as session:
+        made = central.create_course(session, key, _course_draft(args, None), args.by)
+        _audit_central(session, args, made, "central.course.create")
+    _emit(args, made.as_json(), _central_lines(made))
+    return 0
+
+
+def cmd_course_update(args: argparse.Namespace, settings: ServerSettings) -> int:
+    database, key = _open(settings)
+    with database.transaction() as session:
+        base = central.course_draft_of(central.course(session, args.course))
+        made = central.update_course(session, key, args.course, _course_draft(args, base), args.by)
+        _audit_central(session, args, made, "central.course.update")
+    _emit(args, made.as_json(), _central_lines(made))
+    return 0
+
+
+def _add_central_verbs(verbs: Any, common: argparse.ArgumentParser) -> None:
+    def number(text: str) -> int | None:
+        try:
+            return central.number(text, "max_per_person")
+        except central.CentralError as error:
+            raise argparse.ArgumentTypeError(error.message) from None
+
+    campaign = verbs.add_parser("campaign", help="aid campaigns made at HQ, sent to the desks")
+    cverbs = campaign.add_subparsers(dest="campaign_verb", required=True)
+    for verb in ("create", "update"):
+        p = cverbs.add_parser(verb, parents=[common], help=f"{verb} a central campaign")
+        if verb == "update":
+            p.add_argument("campaign", help="the campaign's id")
+        p.add_argument("--name", required=verb == "create")
+        p.add_argument("--starts", required=verb == "create", help="first day, 2026-12-01")
+        p.add_argument("--ends", required=verb == "create", help="last day")
+        p.add_argument(
+            "--item", action="append", required=verb == "create", help="name:unit:quantity (repeat)"
+        )
+        p.add_argument(
+            "--station",
+            action="append",
+            help="a station taking part, id or name (repeat; none: every station)",
+        )
+        p.add_argument("--tag", action="append", help="eligible with this tag (repeat)")
+        p.add_argument(
+            "--occupation", action="append", help="eligible with this occupation (repeat)"
+        )
+        p.add_argument("--max-per-person", type=number)
+        p.add_argument("--max-per-day", type=number)
+        p.add_argument("--min-interval", type=number, help="minutes between two handouts")
+        p.add_argument("--proof", choices=central.PROOFS)
+        p.add_argument("--by", default="cli", help="who made it (kept with the record)")
+        if verb == "update":
+            p.add_argument("--remove-station", action="append")
+            p.add_argument("--every-station", action="store_true")
+            p.add_argument("--close", action="store_true", help="no more handouts")
+            p.add_argument("--reopen", action="store_true")
+        p.set_defaults(run=cmd_campaign_create if verb == "create" else cmd_campaign_update)
+    p = cverbs.add_parser("list", parents=[common])
+    p.set_defaults(run=cmd_central_list, kind="campaign")
+
+    course = verbs.add_parser("course", help="courses made at HQ, sent to the desks")
+    kverbs = course.add_subparsers(dest="course_verb", required=True)
+    for verb in ("create", "update"):
+        p = kverbs.add_parser(verb, parents=[common], help=f"{verb} a central course")
+        if verb == "update":
+            p.add_argument("course", help="the course's id")
+        p.add_argument("--title", required=verb == "create")
+        p.add_argument(
+            "--session",
+            action="append",
+            help="'2026-12-05 09:00-11:00 [hours] [topic]' (repeat; update adds)",
+        )
+        p.add_argument(
+            "--station", action="append", help="a station taking part, id or name (repeat)"
+        )
+        p.add_argument("--category")
+        p.add_argument("--organiser")
+        p.add_argument("--venue")
+        p.add_argument("--teacher")
+        p.add_argument("--capacity", type=int)
+        p.add_argument("--minimum", help="completion: share of sessions (0.8 or 80%%)")
+        p.add_argument("--certificate-title", choices=central.CERTIFICATE_TITLES)
+        p.add_argument("--by", default="cli")
+        if verb == "update":
+            p.add_argument("--remove-station", action="append")
+            p.add_argument("--every-station", action="store_true")
+            p.add_argument("--cancel", action="store_true")
+        p.set_defaults(run=cmd_course_create if verb == "create" else cmd_course_update)
+    p = kverbs.add_parser("list", parents=[common])
+    p.set_defaults(run=cmd_central_list, kind="course")
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="print JSON")
@@ -457,6 +697,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = verbs.add_parser("stats", parents=[common], help="records, conflicts, last syncs")
     p.set_defaults(run=cmd_stats)
+
+    _add_central_verbs(verbs, common)
     return parser
 
 
@@ -473,7 +715,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SettingsError, SigningKeyError) as error:
         print(f"waystation-server: {error}", file=sys.stderr)
         return 2
-    except (admin.AdminError, auth.AccountError) as error:
+    except (admin.AdminError, auth.AccountError, central.CentralError) as error:
         if getattr(args, "json", False):
             print(json.dumps({"error": error.code, "message": error.message}), file=sys.stderr)
         else:

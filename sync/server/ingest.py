@@ -7,8 +7,9 @@ find are committed together, or not at all (then the desk sends the batch again 
 Each event is checked on its own before anything is stored, and refused alone (``rejected``
 with the reason) when it fails: the envelope (``contract.Envelope``: ids, sequence 1..2**53-1,
 time), no NUL in its ids, the device's own id and station, a declared kind that a desk may
-author (never ``device.*`` or ``conflict.opened``: only the server says those), and a payload
-that matches the kind's declaration (``sync.protocol.contract``).
+author (never ``device.*`` or ``conflict.opened``: only the server says those), a payload
+that matches the kind's declaration (``sync.protocol.contract``), and no redefinition of a
+campaign, course, session or item HQ made (``central_record``, ``sync.server.central``).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from sync.protocol import (
     signing,
 )
 from sync.protocol.contract import Envelope, Payload, envelope
-from sync.server import log, rewind, rules
+from sync.server import central, log, rewind, rules
 from sync.server.models import DeviceRow
 from sync.server.signing import ServerKey
 
@@ -118,6 +119,10 @@ def push(
         valid.append((i, event, hashed, payload))
 
     ids = [event.event_id for _, event, _, _ in valid]
+    # A campaign, course, session or item HQ made is HQ's to define: a desk's edit of one
+    # is refused (it would diverge from the other stations; the desks refuse to make one).
+    guarded = [e.entity_id for _, e, _, _ in valid if e.kind in central.GUARDED_KINDS]
+    held = central.held(session, guarded) if guarded else set()
     stored = {event_id: (hashed, seq) for event_id, seq, hashed in log.known(session, ids)}
     fresh: list[tuple[int, Envelope, dict[str, Any], Payload]] = []
     seen: dict[str, str] = {}
@@ -135,6 +140,9 @@ def push(
                 None if same else "same_id_different_payload",
                 known[1] if known is not None else None,
             )
+            continue
+        if event.entity_id in held and event.kind in central.GUARDED_KINDS:
+            results[i] = _rejected(event, "central_record")
             continue
         declared = kind_of(event.kind)
         assert declared is not None  # _check refused unknown kinds

@@ -159,6 +159,25 @@ class HandoutIndexRow(Base):
     voided: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class CentralRow(Base):
+    """What HQ made centrally (``sync.server.central``): items, campaigns, courses and their
+    sessions, each as the payload last sent to the desks (its newest version). A desk may
+    not push an edit of one of these (ingest refuses ``central_record``)."""
+
+    __tablename__ = "central_record"
+    __table_args__ = (Index("ix_central_record_kind", "kind", "name"),)
+
+    entity_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # item, campaign, course, session
+    name: Mapped[str] = mapped_column(String(100))
+    parent_id: Mapped[str | None] = mapped_column(String(36), default=None)  # a session's course
+    payload: Mapped[str] = mapped_column(Text)  # canonical JSON of the newest version
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    made_by: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class AccountRow(Base):
     """A named account of the HQ console (sync/server/web/hq/auth.py): argon2 hash only."""
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.aid import Campaign
 from desktop.i18n import tr
 
 
@@ -143,3 +144,8 @@ class SignatureDialog(QDialog):
 
     def png_base64(self) -> str:
         return base64.b64encode(self.pad.png()).decode("ascii")
+
+
+def campaign_label(campaign: Campaign) -> str:
+    """A campaign's name as the pickers list it: one HQ sent says so (中心下发)."""
+    return f"{campaign.name}（{tr('aid.central')}）" if campaign.central else campaign.name

@@ -35,7 +35,7 @@ from desktop.services.aid import campaigns, handouts
 from desktop.services.aid.handouts import AidStatus, HandOut, HandoutRecord, HandoutRefused
 from desktop.services.members import commands as members
 from desktop.services.members import queries as member_queries
-from ui.aid.dialogs import OverrideDialog, SignatureDialog, ask_text
+from ui.aid.dialogs import OverrideDialog, SignatureDialog, ask_text, campaign_label
 from ui.changes import follow
 from ui.checkin.band import ResultBand, Tone
 from ui.desk.scan_desk import (
@@ -214,11 +214,13 @@ class HandoutScreen(QWidget):
 
     def reload_campaigns(self) -> None:
         current = self.campaign.id if self.campaign else None
-        found = campaigns.list_campaigns(self.session.desk.uow(), include_closed=False)
+        found = campaigns.list_campaigns(
+            self.session.desk.uow(), include_closed=False, station_id=self.session.ctx().station_id
+        )
         self.campaign_box.blockSignals(True)
         self.campaign_box.clear()
         for campaign in found:
-            self.campaign_box.addItem(campaign.name, campaign.id)
+            self.campaign_box.addItem(campaign_label(campaign), campaign.id)
         self.campaign_box.blockSignals(False)
         ids = [c.id for c in found]
         self.campaign_box.setCurrentIndex(ids.index(current) if current in ids else 0)
@@ -228,7 +230,9 @@ class HandoutScreen(QWidget):
         """Campaigns, stock or handouts changed elsewhere (the stock screen, a sync): the
         campaign list, counters and latest handouts follow; the person being served stays."""
         current = self.campaign.id if self.campaign else None
-        found = campaigns.list_campaigns(self.session.desk.uow(), include_closed=False)
+        found = campaigns.list_campaigns(
+            self.session.desk.uow(), include_closed=False, station_id=self.session.ctx().station_id
+        )
         ids = [c.id for c in found]
         if current not in ids:
             self.reload_campaigns()
@@ -236,7 +240,7 @@ class HandoutScreen(QWidget):
         self.campaign_box.blockSignals(True)
         self.campaign_box.clear()
         for campaign in found:
-            self.campaign_box.addItem(campaign.name, campaign.id)
+            self.campaign_box.addItem(campaign_label(campaign), campaign.id)
         self.campaign_box.setCurrentIndex(ids.index(current))
         self.campaign_box.blockSignals(False)
         self.campaign = found[ids.index(current)]
@@ -266,6 +270,8 @@ class HandoutScreen(QWidget):
         if c is None:
             return tr("aid.ui.no_campaign")
         parts = [f"{c.starts_on} ~ {c.ends_on}"]
+        if c.central:
+            parts.insert(0, tr("aid.central"))
         if c.max_per_person is not None:
             parts.append(tr("aid.cli.rule_limit", n=c.max_per_person))
         if c.max_per_day is not None:

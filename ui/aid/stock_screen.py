@@ -34,6 +34,7 @@ from desktop.i18n import describe, tr
 from desktop.printing import campaign_report
 from desktop.services.aid import campaigns, stock
 from desktop.services.aid import report as aid_report
+from ui.aid.dialogs import campaign_label
 from ui.changes import follow
 from ui.files import in_documents
 from ui.session.state import DeskSession
@@ -159,11 +160,13 @@ class StockScreen(QWidget):
 
     def reload_campaigns(self) -> None:
         current = self.campaign.id if self.campaign else None
-        found = campaigns.list_campaigns(self.session.desk.uow())
+        found = campaigns.list_campaigns(
+            self.session.desk.uow(), station_id=self.session.ctx().station_id
+        )
         self.campaign_box.blockSignals(True)
         self.campaign_box.clear()
         for campaign in found:
-            self.campaign_box.addItem(campaign.name, campaign.id)
+            self.campaign_box.addItem(campaign_label(campaign), campaign.id)
         self.campaign_box.blockSignals(False)
         ids = [c.id for c in found]
         self.campaign_box.setCurrentIndex(ids.index(current) if current in ids else 0)

@@ -164,6 +164,8 @@ class CourseScreen(QWidget):
         move.clicked.connect(self.move_session)
         cancel = QPushButton(tr("course.cancel_session"))
         cancel.clicked.connect(self.cancel_session)
+        # HQ's course: its sessions are HQ's to change (the service refuses it too).
+        self._hq_only = (add, move, cancel)
         door = QPushButton(tr("course.open_door"))
         door.setObjectName("openDoor")
         door.clicked.connect(self.door_for_selected)
@@ -275,13 +277,13 @@ class CourseScreen(QWidget):
 
     def refresh(self) -> None:
         uow = self.session.desk.uow()
-        self._courses = courses.courses(uow)
+        self._courses = courses.courses(uow, station_id=self.session.ctx().station_id)
         self.no_address.setVisible(not known_address(self.session.desk.uow()))
         _fill(
             self.list,
             [
                 [
-                    c.title,
+                    f"{c.title}（{tr('training.central')}）" if c.central else c.title,
                     f"{c.starts_on or ''} – {c.ends_on or ''}",
                     tr("cli.course_counts", sessions=c.sessions, enrolled=c.enrolled),
                 ]
@@ -316,7 +318,12 @@ class CourseScreen(QWidget):
             else tr("course.rule_hours_text", hours=f"{c.rule.minimum:f}")
         )
         parts = [c.title, c.teacher, c.venue, tr("report.total_hours", hours=f"{c.hours:f}"), rule]
+        if c.central:
+            parts.insert(1, tr("training.central"))
         self.heading.setText(" · ".join(p for p in parts if p))
+        for button in self._hq_only:
+            button.setEnabled(not c.central)
+            button.setToolTip(tr("training.course_central", title=c.title) if c.central else "")
         held = courses.sessions(uow, c.id, include_cancelled=True)
         _fill(
             self.sessions,

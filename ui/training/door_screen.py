@@ -171,7 +171,9 @@ class DoorScreen(QWidget):
 
     def _fill_sessions(self, select: str | None = None) -> None:
         today = self.session.today().isoformat()
-        found = courses.sessions_on(self.session.desk.uow(), today)
+        found = courses.sessions_on(
+            self.session.desk.uow(), today, station_id=self.session.ctx().station_id
+        )
         if select and all(s.id != select for s in found):
             found.insert(0, courses.session(self.session.desk.uow(), select))
         keep = select or self.session_id

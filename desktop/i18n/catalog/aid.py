@@ -26,6 +26,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "这个活动刚被别人修改过，请重新打开后再改。",
         "Someone changed this campaign meanwhile; open it again and redo your change.",
     ),
+    "aid.campaign_central": (
+        "“{name}”是中心下发的活动，规则由工会中心统一修改，本站不能改。",
+        "“{name}” was sent by HQ: only HQ changes its rules, not this station.",
+    ),
+    "aid.central": ("中心下发", "from HQ"),
     "aid.bad_date": (
         "日期“{text}”无效，请按 2026-07-01 这样的格式填写。",
         "“{text}” is not a date; write it like 2026-07-01.",

@@ -7,6 +7,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“{ref}”对应多位会员，请用会员号，或先用 member find 查找。",
         "“{ref}” matches several members; use the member number, or member find first.",
     ),
+    "cli.help.all_stations": (
+        "也列出中心下发给其他驿站的（本站不参与）",
+        "also list those HQ sent to other stations (not taking part here)",
+    ),
     "cli.nothing_found": ("没有找到匹配的会员。", "No matching member."),
     "cli.init_done": (
         "已初始化驿站“{station}”（设备代码 {code}），管理员：{admin}",

@@ -42,6 +42,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "training.session_not_found": ("找不到课时“{ref}”。", "No session “{ref}”."),
     "training.course_cancelled": ("培训班“{title}”已取消。", "The course “{title}” is cancelled."),
+    "training.course_central": (
+        "“{title}”是中心下发的培训班，课程和课时由工会中心统一安排，本站不能改。",
+        "“{title}” was sent by HQ: only HQ changes the course and its sessions.",
+    ),
+    "training.central": ("中心下发", "from HQ"),
     "training.session_cancelled": ("该课时已取消。", "This session is cancelled."),
     "training.session_not_open": (
         "已取消或已结束的课时不能调整。",

@@ -14,10 +14,17 @@ from desktop.domain.ids import new_id
 from desktop.domain.model import DeskContext, Role
 from desktop.services.desk.operators import require_role
 from desktop.services.sync.replication import Applier, PulledEvent
-from desktop.storage.aid.repositories import Campaigns, Items, to_campaign, to_item, unpushed
+from desktop.storage.aid.repositories import (
+    Campaigns,
+    Items,
+    is_central,
+    to_campaign,
+    to_item,
+    unpushed,
+)
 from desktop.storage.aid.tables import AidItemRow, CampaignRow
 from desktop.storage.uow import UnitOfWork
-from sync.protocol import EventKind
+from sync.protocol import SERVER_DEVICE_ID, EventKind
 from sync.protocol.events.aid import (
     CAMPAIGN_CREATED,
     CAMPAIGN_UPDATED,
@@ -198,6 +205,8 @@ def update_campaign(
         row = uow.repo(Campaigns).row(campaign_id)
         if row is None:
             raise NotFound("aid.campaign_not_found", ref=campaign_id[:40])
+        if is_central(row):  # HQ's rules are the same at every station: HQ changes them
+            raise RuleViolation("aid.campaign_central", name=row.name)
         if row.version != version:
             raise RuleViolation("aid.campaign_changed")
         campaign = replace(_campaign_from_form(campaign_id, form, uow), version=row.version + 1)
@@ -249,9 +258,13 @@ def _store(row: CampaignRow, campaign: Campaign) -> None:
     row.version = campaign.version
 
 
-def list_campaigns(uow: UnitOfWork, include_closed: bool = True) -> list[Campaign]:
+def list_campaigns(
+    uow: UnitOfWork, include_closed: bool = True, station_id: str | None = None
+) -> list[Campaign]:
+    """Every campaign; with ``station_id``, only those that station takes part in (what a
+    desk offers: a campaign HQ sent to other stations does not appear)."""
     with uow.reading():
-        return uow.repo(Campaigns).list(include_closed)
+        return uow.repo(Campaigns).list(include_closed, station_id)
 
 
 def find_campaign(uow: UnitOfWork, ref: str) -> Campaign:
@@ -295,6 +308,8 @@ def _apply_item(uow: UnitOfWork, event: PulledEvent, item: ItemPayload) -> None:
                 device_time=event.device_time,
             )
         )
+    elif is_central(row) and event.device_id != SERVER_DEVICE_ID:
+        return  # HQ's item: only HQ redefines it (the server refuses such a push too)
     elif version > row.version and not unpushed(uow.session, row.id):
         row.name, row.unit, row.version = item.name, item.unit, version
 
@@ -328,6 +343,8 @@ def _apply_campaign(uow: UnitOfWork, event: PulledEvent, rules: CampaignRules) -
         )
         _store(row, campaign)
         uow.repo(Campaigns).add(row)
+    elif is_central(row) and event.device_id != SERVER_DEVICE_ID:
+        return  # HQ's campaign: only HQ redefines it (the server refuses such a push too)
     elif campaign.version > row.version and not unpushed(uow.session, row.id):
         _store(row, campaign)
 

@@ -3,6 +3,7 @@ waitlist, withdraw, import a roster from .xlsx. Appliers rebuild them from other
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +23,7 @@ from desktop.storage.sync.tables import OutboxRow
 from desktop.storage.training.repositories import Training
 from desktop.storage.training.tables import CourseRow, CourseSessionRow
 from desktop.storage.uow import UnitOfWork
-from sync.protocol import EventKind
+from sync.protocol import SERVER_DEVICE_ID, EventKind
 from sync.protocol.contract import Payload
 from sync.protocol.events.training import (
     COURSE_CREATED,
@@ -91,6 +92,11 @@ class Course:
     version: int
     enrolled: int = 0
     sessions: int = 0
+    central: bool = False  # made at HQ (中心下发): used here, never edited here
+    stations: tuple[str, ...] = ()  # station ids taking part; empty: every station
+
+    def for_station(self, station_id: str) -> bool:
+        return not self.stations or station_id in self.stations
 
 
 @dataclass(frozen=True)
@@ -139,7 +145,29 @@ def to_course(row: CourseRow, enrolled: int, held: list[CourseSessionRow]) -> Co
         version=row.version,
         enrolled=enrolled,
         sessions=len(held),
+        central=is_central(row),
+        stations=stations_of(row),
     )
+
+
+def is_central(row: CourseRow | CourseSessionRow) -> bool:
+    """Made at HQ: the server made (and signed) the event this row came from."""
+    return row.device_id == SERVER_DEVICE_ID
+
+
+def stations_of(row: CourseRow) -> tuple[str, ...]:
+    try:
+        found = json.loads(row.stations or "[]")
+    except ValueError:
+        return ()
+    return tuple(str(s) for s in found) if isinstance(found, list) else ()
+
+
+def _not_central(row: CourseRow) -> None:
+    """HQ's course is the same at every station taking part: only HQ changes it or its
+    sessions (a station still enrols, marks attendance, closes sessions and certifies)."""
+    if is_central(row):
+        raise RuleViolation("training.course_central", title=row.title)
 
 
 def _course(uow: UnitOfWork, row: CourseRow) -> Course:
@@ -173,6 +201,8 @@ def row_payload(kind: EventKind[P], row: Any, **overrides: Any) -> P:
     """Every column, as the kind's payload type: a pulled event rebuilds the row from it
     alone."""
     values = {c.name: getattr(row, c.name) for c in row.__table__.columns}
+    if isinstance(row, CourseRow):
+        values["stations"] = list(stations_of(row))
     values.update(overrides)
     return kind.decode(values)
 
@@ -323,6 +353,7 @@ def update_course(course_id: str, form: CourseForm, uow: UnitOfWork, ctx: DeskCo
     values = _clean_course(form)
     with uow:
         row = _course_row(uow, course_id)
+        _not_central(row)
         for key, value in values.items():
             if key in ("starts_on", "ends_on") and value is None:
                 continue
@@ -356,6 +387,7 @@ def add_session(
     fields = _clean_session(form)
     with uow:
         course = _course_row(uow, course_id)
+        _not_central(course)
         if course.cancelled:
             raise RuleViolation("training.course_cancelled", title=course.title)
         at = to_iso(uow.now())
@@ -377,6 +409,7 @@ def move_session(
     with uow:
         row = _session_row(uow, session_id)
         course = _course_row(uow, row.course_id)
+        _not_central(course)
         if row.cancelled or row.closed_at:
             raise RuleViolation("training.session_not_open")
         for key, value in fields.items():
@@ -396,6 +429,7 @@ def move_session(
 def cancel_session(session_id: str, uow: UnitOfWork, ctx: DeskContext) -> None:
     with uow:
         row = _session_row(uow, session_id)
+        _not_central(_course_row(uow, row.course_id))
         if row.cancelled:
             raise RuleViolation("training.session_cancelled")
         at = to_iso(uow.now())
@@ -406,9 +440,16 @@ def cancel_session(session_id: str, uow: UnitOfWork, ctx: DeskContext) -> None:
         uow.commit()
 
 
-def courses(uow: UnitOfWork, include_cancelled: bool = False) -> list[Course]:
+def courses(
+    uow: UnitOfWork, include_cancelled: bool = False, station_id: str | None = None
+) -> list[Course]:
+    """Every course; with ``station_id``, only those that station takes part in (a course
+    HQ sent to other stations does not appear there)."""
     with uow.reading():
-        return [_course(uow, r) for r in uow.repo(Training).courses(include_cancelled)]
+        rows = uow.repo(Training).courses(include_cancelled)
+        if station_id is not None:
+            rows = [r for r in rows if not stations_of(r) or station_id in stations_of(r)]
+        return [_course(uow, r) for r in rows]
 
 
 def course(uow: UnitOfWork, course_id: str) -> Course:
@@ -434,13 +475,15 @@ def session(uow: UnitOfWork, session_id: str) -> CourseSession:
         return to_session(row, course, uow.repo(Training).sessions(course.id))
 
 
-def sessions_on(uow: UnitOfWork, day: str) -> list[CourseSession]:
-    """Sessions held on ``day`` (YYYY-MM-DD) at this desk, for the door screen's picker."""
+def sessions_on(uow: UnitOfWork, day: str, station_id: str | None = None) -> list[CourseSession]:
+    """Sessions held on ``day`` (YYYY-MM-DD) at this desk, for the door screen's picker
+    (with ``station_id``: only of courses that station takes part in)."""
     with uow.reading():
         out = []
         for row in uow.repo(Training).sessions_on(day):
             course = _course_row(uow, row.course_id)
-            if not course.cancelled:
+            taking_part = station_id is None or station_id in (stations_of(course) or (station_id,))
+            if not course.cancelled and taking_part:
                 out.append(to_session(row, course, uow.repo(Training).sessions(course.id)))
         return out
 
@@ -516,11 +559,27 @@ def upsert(
         setattr(row, key, value)
 
 
+def _from_desk_for_central(uow: UnitOfWork, model: Any, event: PulledEvent) -> bool:
+    """A desk's event about a row HQ made (the server refuses those; a desk believes only
+    HQ about HQ's rows all the same)."""
+    row = uow.session.get(model, event.entity_id)
+    return row is not None and is_central(row) and event.device_id != SERVER_DEVICE_ID
+
+
 def _apply_course(uow: UnitOfWork, event: PulledEvent, course: CoursePayload) -> None:
-    upsert(uow, CourseRow, event, course)
+    if _from_desk_for_central(uow, CourseRow, event):
+        return
+    upsert(uow, CourseRow, event, course, {"stations": json.dumps(list(course.stations))})
 
 
 def _apply_session(uow: UnitOfWork, event: PulledEvent, session: SessionPayload) -> None:
+    if _from_desk_for_central(uow, CourseSessionRow, event):
+        # Another station closed HQ's session: only that it is closed is taken.
+        row = uow.session.get(CourseSessionRow, event.entity_id)
+        closing = event.kind == SESSION_CLOSED.name and session.closed_at is not None
+        if row is not None and closing and row.closed_at is None and not has_pending(uow, row.id):
+            row.closed_at, row.version = session.closed_at, max(row.version, session.version)
+        return
     upsert(uow, CourseSessionRow, event, session)
 
 

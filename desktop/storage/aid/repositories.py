@@ -23,14 +23,20 @@ from desktop.storage.aid.tables import (
 )
 from desktop.storage.desk.tables import AuditRow
 from desktop.storage.sync.tables import OutboxRow
+from sync.protocol import SERVER_DEVICE_ID
 
 
 def to_item(row: AidItemRow) -> Item:
     return Item(id=row.id, name=row.name, unit=row.unit, version=row.version)
 
 
+def is_central(row: CampaignRow | AidItemRow) -> bool:
+    """Made at HQ: the server made (and signed) the event this row came from."""
+    return row.device_id == SERVER_DEVICE_ID
+
+
 def to_campaign(row: CampaignRow) -> Campaign:
-    return Campaign.from_rules(row.id, json.loads(row.rules))
+    return Campaign.from_rules(row.id, json.loads(row.rules), central=is_central(row))
 
 
 def tally(
@@ -95,11 +101,13 @@ class Campaigns:
         query = select(CampaignRow).where(CampaignRow.name == name).limit(5)
         return list(self.session.scalars(query))
 
-    def list(self, include_closed: bool = True) -> list[Campaign]:
+    def list(self, include_closed: bool = True, station_id: str | None = None) -> list[Campaign]:
+        """Every campaign; with ``station_id``, only those that station takes part in."""
         query = select(CampaignRow).order_by(CampaignRow.starts_on.desc(), CampaignRow.name)
         if not include_closed:
             query = query.where(CampaignRow.active.is_(True))
-        return [to_campaign(row) for row in self.session.scalars(query)]
+        found = [to_campaign(row) for row in self.session.scalars(query)]
+        return found if station_id is None else [c for c in found if c.for_station(station_id)]
 
     def names(self, ids: Sequence[str]) -> dict[str, str]:
         if not ids:

@@ -35,10 +35,12 @@ class CourseRow(Base):
     cancelled: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
     station_id: Mapped[str] = mapped_column(String(36))
-    device_id: Mapped[str] = mapped_column(String(36))
+    device_id: Mapped[str] = mapped_column(String(36))  # SERVER_DEVICE_ID: made at HQ
     operator_id: Mapped[str | None] = mapped_column(String(36))
     device_time: Mapped[str] = mapped_column(String(27))
     updated_at: Mapped[str] = mapped_column(String(27))
+    # JSON list of the station ids taking part (a course made at HQ); []: every station.
+    stations: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
 
 
 class CourseSessionRow(Base):

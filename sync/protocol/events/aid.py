@@ -153,12 +153,14 @@ class HandoutVoided(Payload, frozen=True, kw_only=True):
     reason: Text200 = ""
 
 
-ITEM_CREATED = declare("item.created", ItemPayload, author=Author.DESK, dataset="campaigns")
+# Items and campaigns are made at a desk, or centrally at HQ (sync.server.central: signed by the
+# server; a desk shows them as 中心下发 and does not edit them).
+ITEM_CREATED = declare("item.created", ItemPayload, author=Author.EITHER, dataset="campaigns")
 CAMPAIGN_CREATED = declare(
-    "campaign.created", CampaignRules, author=Author.DESK, dataset="campaigns"
+    "campaign.created", CampaignRules, author=Author.EITHER, dataset="campaigns"
 )
 CAMPAIGN_UPDATED = declare(
-    "campaign.updated", CampaignRules, author=Author.DESK, dataset="campaigns"
+    "campaign.updated", CampaignRules, author=Author.EITHER, dataset="campaigns"
 )
 STOCK_RECEIVED = declare("stock.received", StockReceived, author=Author.DESK, dataset="campaigns")
 STOCK_ADJUSTED = declare("stock.adjusted", StockAdjusted, author=Author.DESK, dataset="campaigns")

@@ -55,6 +55,8 @@ class CoursePayload(Stamped, frozen=True, kw_only=True):
     certificate_title: Text40 = "结业证书"
     cancelled: bool = False
     version: Version = 1
+    # Station ids taking part (a course made at HQ); empty: every station.
+    stations: tuple[Id, ...] = ()
 
     def __post_init__(self) -> None:
         if not (hours_ok(self.hours) and hours_ok(self.rule_minimum)):
@@ -109,12 +111,13 @@ class CourseCertified(Payload, frozen=True, kw_only=True):
     member_id: Id
 
 
-COURSE_CREATED = declare("course.created", CoursePayload, author=Author.DESK, dataset="courses")
-COURSE_UPDATED = declare("course.updated", CoursePayload, author=Author.DESK, dataset="courses")
+# Courses and their sessions are made at a desk, or centrally at HQ (sync.server.central).
+COURSE_CREATED = declare("course.created", CoursePayload, author=Author.EITHER, dataset="courses")
+COURSE_UPDATED = declare("course.updated", CoursePayload, author=Author.EITHER, dataset="courses")
 COURSE_CERTIFIED = declare(
     "course.certified", CourseCertified, author=Author.DESK, dataset="courses"
 )
-SESSION_ADDED = declare("session.added", SessionPayload, author=Author.DESK, dataset="courses")
+SESSION_ADDED = declare("session.added", SessionPayload, author=Author.EITHER, dataset="courses")
 SESSION_UPDATED = declare("session.updated", SessionPayload, author=Author.DESK, dataset="courses")
 SESSION_CLOSED = declare("session.closed", SessionPayload, author=Author.DESK, dataset="courses")
 ENROLMENT_ADDED = declare(
