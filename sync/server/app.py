@@ -241,11 +241,16 @@ def create_app(
     if show_docs:
         docs.install(app, OPENAPI_URL)
 
+    # Used with scope="function": committed before the answer leaves, so that a client acting
+    # on it at once (enrolling with the code a new station's reply carries) finds it stored.
+    # FastAPI's default scope commits after the response is sent.
     def session() -> Iterator[Session]:
         with database.transaction() as s:
             yield s
 
-    def device(request: Request, s: Annotated[Session, Depends(session)]) -> DeviceRow:
+    def device(
+        request: Request, s: Annotated[Session, Depends(session, scope="function")]
+    ) -> DeviceRow:
         return _device(request, s)
 
     def _device(request: Request, s: Session, lock: bool = False) -> DeviceRow:
@@ -275,7 +280,7 @@ def create_app(
             raise ProblemError(401, ProblemCode.UNAUTHORIZED, "admin token required")
 
     @app.get("/v1/health", tags=["desks"])
-    def health(s: Annotated[Session, Depends(session)]) -> dict[str, Any]:
+    def health(s: Annotated[Session, Depends(session, scope="function")]) -> dict[str, Any]:
         """Is the server up: its protocol version and its database's epoch (no token)."""
         return {"status": "ok", "protocol": PROTOCOL_VERSION, "epoch": db.meta(s, "epoch")}
 
@@ -285,7 +290,9 @@ def create_app(
         responses={400: {"model": Problem}, 409: {"model": Problem}, 429: {"model": Problem}},
     )
     def enrol(
-        request: EnrolRequest, http: Request, s: Annotated[Session, Depends(session)]
+        request: EnrolRequest,
+        http: Request,
+        s: Annotated[Session, Depends(session, scope="function")],
     ) -> EnrolReply:
         """A desk joins a station with a one-time enrolment code (made in the HQ console or
         by ``waystation-server station create``) and its public key; it gets its device
@@ -340,7 +347,7 @@ def create_app(
     def pull(
         dataset: Annotated[str, Query(max_length=20)],
         found: Annotated[DeviceRow, Depends(device)],
-        s: Annotated[Session, Depends(session)],
+        s: Annotated[Session, Depends(session, scope="function")],
         cursor: Annotated[str, Query(max_length=200)] = "",
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1000,
     ) -> Response:
@@ -361,7 +368,9 @@ def create_app(
 
     @app.post("/v1/admin/stations", tags=["admin"], dependencies=admin_deps, status_code=201)
     def new_station(
-        request: NewStationRequest, http: Request, s: Annotated[Session, Depends(session)]
+        request: NewStationRequest,
+        http: Request,
+        s: Annotated[Session, Depends(session, scope="function")],
     ) -> NewStationReply:
         """Create a station (or an event site) in a union, with a one-time enrolment code."""
         made = admin.create_station(
@@ -387,7 +396,7 @@ def create_app(
     def new_code(
         ref: Annotated[str, Field(max_length=100)],
         http: Request,
-        s: Annotated[Session, Depends(session)],
+        s: Annotated[Session, Depends(session, scope="function")],
     ) -> dict[str, str]:
         """Another one-time enrolment code for a station (by name or id)."""
         station = admin.station_named(s, ref)
@@ -402,7 +411,7 @@ def create_app(
         return {"enrolment_code": admin.new_code(s, station, settings.enrolment_code_days)}
 
     @app.get("/v1/admin/devices", tags=["admin"], dependencies=admin_deps)
-    def devices(s: Annotated[Session, Depends(session)]) -> list[dict[str, Any]]:
+    def devices(s: Annotated[Session, Depends(session, scope="function")]) -> list[dict[str, Any]]:
         """Every enrolled device: its station, last push and pull, events, revoked or not."""
         return admin.list_devices(s)
 
@@ -410,7 +419,7 @@ def create_app(
     def revoke(
         ref: Annotated[str, Field(max_length=36)],
         http: Request,
-        s: Annotated[Session, Depends(session)],
+        s: Annotated[Session, Depends(session, scope="function")],
     ) -> dict[str, Any]:
         """Refuse a device (by id or code) from now on; desks learn it from a signed event."""
         found = admin.revoke_device(s, ref, key)
@@ -426,12 +435,14 @@ def create_app(
         return {"id": found.id, "code": found.code, "revoked": True}
 
     @app.get("/v1/admin/stats", tags=["admin"], dependencies=admin_deps)
-    def stats(s: Annotated[Session, Depends(session)]) -> Stats:
+    def stats(s: Annotated[Session, Depends(session, scope="function")]) -> Stats:
         """Events by kind and by station, open conflicts, devices."""
         return admin.stats(s)
 
     @app.get("/v1/admin/conflicts", tags=["admin"], dependencies=admin_deps)
-    def conflicts(s: Annotated[Session, Depends(session)]) -> list[dict[str, Any]]:
+    def conflicts(
+        s: Annotated[Session, Depends(session, scope="function")],
+    ) -> list[dict[str, Any]]:
         """Every conflict the rules opened, with its records and its resolution."""
         return admin.list_conflicts(s)
 
