@@ -192,6 +192,14 @@ def generate(url: str, events: int, stations: int, today: date) -> dict[str, flo
             "count(*) FILTER (WHERE kind = 'attendance.marked') "
             f"FROM event GROUP BY station_id, {local}"
         )
+        db.execute(
+            "INSERT INTO figure_month (station_id, month, visits, members, cards_issued, "
+            "cards_printed, certificates, certificates_revoked, handouts, attendance) "
+            "SELECT station_id, substr(day, 1, 7), sum(visits), sum(members), "
+            "sum(cards_issued), sum(cards_printed), sum(certificates), "
+            "sum(certificates_revoked), sum(handouts), sum(attendance) FROM figure_day "
+            "GROUP BY 1, 2"
+        )
         visits = "FROM event WHERE kind = 'visit.recorded'"
         db.execute(
             "INSERT INTO figure_service (station_id, day, service, visits) "
@@ -233,6 +241,7 @@ def sizes(url: str) -> dict[str, tuple[int, int]]:
         "station",
         "device",
         "figure_day",
+        "figure_month",
         "figure_service",
         "figure_occupation",
         "figure_campaign",
@@ -462,6 +471,12 @@ def run_pages(served: Served, url: str, runs: int, today: date, stations: int) -
                 "SELECT * FROM figure_day WHERE day BETWEEN %s AND %s",
                 (f"{_previous(month)}-01", f"{_previous(month)}-31"),
             ),
+            False,
+        ),
+        (
+            "baseline",
+            "SELECT figure_month, month, all stations",
+            select("SELECT * FROM figure_month WHERE month = %s", (month,)),
             False,
         ),
         ("baseline", "SELECT station (all)", select("SELECT * FROM station", ()), False),

@@ -23,7 +23,13 @@ from sync.client.engine import sync_once
 from sync.client.transport import ServerClient
 from sync.server.figures import backfill, queries
 from sync.server.figures.projection import local_day
-from sync.server.figures.tables import FigureDayRow, FigureOccupationRow, FigureServiceRow
+from sync.server.figures.tables import (
+    DAY_COLUMNS,
+    FigureDayRow,
+    FigureMonthRow,
+    FigureOccupationRow,
+    FigureServiceRow,
+)
 from tests.sync.conftest import Server, Station
 from tests.sync.test_sync_e2e import enrolled
 
@@ -142,6 +148,7 @@ def test_visits_services_occupations_and_members_count_after_each_push_and_voids
     assert glance[b.ctx.station_id] == queries.Glance(today=1, month=1)
     assert [r.values["visits"] for r in report.rows] == [2, 1]
     assert report.totals["visits"] == 3
+    months_are_their_days(server)
 
 
 def test_a_duplicate_push_counts_once_and_a_void_counts_once_whatever_the_order(
@@ -195,6 +202,23 @@ def test_a_duplicate_push_counts_once_and_a_void_counts_once_whatever_the_order(
     bad = raw(a, 8, "visit.recorded", str(uuid.uuid4()), {"services": "water", "local_date": day})
     assert push(a, [bad]) == ["rejected"]
     assert on(figures(server, a, day), day)["visits"] == 0
+    months_are_their_days(server)
+
+
+def months_are_their_days(server: Server) -> None:
+    """``figure_month`` (what the pages across every station read) holds the sums of the
+    stations' ``figure_day`` rows, voids and duplicates included."""
+    with central(server) as session:
+        days: dict[tuple[str, str], list[int]] = {}
+        for row in session.scalars(select(FigureDayRow)):
+            sums = days.setdefault((row.station_id, row.day[:7]), [0] * len(DAY_COLUMNS))
+            for i, column in enumerate(DAY_COLUMNS):
+                sums[i] += getattr(row, column)
+        months = {
+            (row.station_id, row.month): [getattr(row, c) for c in DAY_COLUMNS]
+            for row in session.scalars(select(FigureMonthRow))
+        }
+    assert days and months == days
 
 
 def test_cards_certificates_attendance_and_courses(
@@ -293,6 +317,7 @@ def test_the_backfill_of_migration_0006_gives_the_figures_the_pushes_made(
     def everything(session: Session) -> list[Any]:
         return [
             sorted(tuple(r) for r in session.execute(select(FigureDayRow.__table__)).all()),
+            sorted(tuple(r) for r in session.execute(select(FigureMonthRow.__table__)).all()),
             sorted(tuple(r) for r in session.execute(select(FigureServiceRow.__table__)).all()),
             sorted(tuple(r) for r in session.execute(select(FigureOccupationRow.__table__)).all()),
         ]
@@ -306,3 +331,4 @@ def test_the_backfill_of_migration_0006_gives_the_figures_the_pushes_made(
         session.commit()
         assert everything(session) == live
     assert live[0][0][2] == 2  # visits: two kept
+    assert live[1][0][2] == 2  # the month's visits too

@@ -17,6 +17,7 @@ from sync.server.models import EventRow
 PAGE = 5_000
 TABLES = (
     tables.FigureDayRow,
+    tables.FigureMonthRow,
     tables.FigureServiceRow,
     tables.FigureOccupationRow,
     tables.FigureCampaignRow,

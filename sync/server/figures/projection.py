@@ -50,6 +50,7 @@ from sync.server.figures.tables import (
     FigureCourseRow,
     FigureDayRow,
     FigureMemberRow,
+    FigureMonthRow,
     FigureOccupationRow,
     FigureServiceRow,
     FigureVoidRow,
@@ -330,6 +331,18 @@ def _write(session: Session, tally: _Tally) -> None:
         FigureDayRow.__table__,  # type: ignore[arg-type]
         ("station_id", "day"),
         [{"station_id": s, "day": d, **values} for (s, d), values in sorted(days.items())],
+        DAY_COLUMNS,
+    )
+    months: dict[tuple[str, str], dict[str, int]] = {}
+    for (station, day), values in days.items():
+        month = months.setdefault((station, day[:7]), dict.fromkeys(DAY_COLUMNS, 0))
+        for column, n in values.items():
+            month[column] += n
+    _add(
+        session,
+        FigureMonthRow.__table__,  # type: ignore[arg-type]
+        ("station_id", "month"),
+        [{"station_id": s, "month": m, **values} for (s, m), values in sorted(months.items())],
         DAY_COLUMNS,
     )
     _add(

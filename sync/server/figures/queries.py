@@ -21,6 +21,7 @@ from sync.server.figures.tables import (
     FigureCampaignRow,
     FigureCourseRow,
     FigureDayRow,
+    FigureMonthRow,
     FigureOccupationRow,
     FigureServiceRow,
 )
@@ -69,22 +70,21 @@ class Glance:
 
 
 def glances(session: Session, station_ids: Sequence[str] | None, day: str) -> dict[str, Glance]:
-    """Visits today and in the month so far, per station (``None``: every station)."""
-    first = day[:8] + "01"
-    query = (
-        select(
-            FigureDayRow.station_id,
-            func.sum(FigureDayRow.visits).filter(FigureDayRow.day == day),
-            func.sum(FigureDayRow.visits),
-        )
-        .where(FigureDayRow.day >= first, FigureDayRow.day <= day)
-        .group_by(FigureDayRow.station_id)
+    """Visits today and in the month so far, per station (``None``: every station): one
+    row per station from ``figure_day`` (that day) and one from ``figure_month``."""
+    on_day = select(FigureDayRow.station_id, FigureDayRow.visits).where(FigureDayRow.day == day)
+    in_month = select(FigureMonthRow.station_id, FigureMonthRow.visits).where(
+        FigureMonthRow.month == day[:7]
     )
     if station_ids is not None:
-        query = query.where(FigureDayRow.station_id.in_(list(station_ids)))
+        wanted = list(station_ids)
+        on_day = on_day.where(FigureDayRow.station_id.in_(wanted))
+        in_month = in_month.where(FigureMonthRow.station_id.in_(wanted))
+    today_visits = {station: int(n or 0) for station, n in session.execute(on_day)}
+    month_visits = {station: int(n or 0) for station, n in session.execute(in_month)}
     return {
-        station: Glance(int(on_day or 0), int(in_month or 0))
-        for station, on_day, in_month in session.execute(query)
+        station: Glance(today_visits.get(station, 0), month_visits.get(station, 0))
+        for station in set(today_visits) | set(month_visits)
     }
 
 
@@ -211,16 +211,11 @@ def month_report(
     session: Session, stations: Sequence[tuple[str, str]], month: str, title: str
 ) -> MonthReport:
     """``stations``: (id, name) in the order shown; each gets a row, zeros included."""
-    first, last = month_days(month)
-    sums = [func.sum(getattr(FigureDayRow, c)) for c in MONTH_COLUMNS]
-    query = (
-        select(FigureDayRow.station_id, *sums)
-        .where(FigureDayRow.day >= first, FigureDayRow.day <= last)
-        .group_by(FigureDayRow.station_id)
-    )
+    columns = [getattr(FigureMonthRow, c) for c in MONTH_COLUMNS]
+    query = select(FigureMonthRow.station_id, *columns).where(FigureMonthRow.month == month)
     wanted = [station_id for station_id, _ in stations]
     if len(wanted) < 200:  # a union's few stations: by their keys
-        query = query.where(FigureDayRow.station_id.in_(wanted))
+        query = query.where(FigureMonthRow.station_id.in_(wanted))
     found = {
         station: dict(zip(MONTH_COLUMNS, (int(v or 0) for v in values), strict=True))
         for station, *values in session.execute(query)

@@ -39,6 +39,25 @@ class FigureDayRow(Base):
     attendance: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class FigureMonthRow(Base):
+    """One station's figures for one month (``YYYY-MM``): the sums of its ``figure_day``
+    rows, kept beside them so that pages across every station read one row per station."""
+
+    __tablename__ = "figure_month"
+    __table_args__ = (Index("ix_figure_month_month", "month", "station_id"),)
+
+    station_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    visits: Mapped[int] = mapped_column(Integer, default=0)
+    members: Mapped[int] = mapped_column(Integer, default=0)
+    cards_issued: Mapped[int] = mapped_column(Integer, default=0)
+    cards_printed: Mapped[int] = mapped_column(Integer, default=0)
+    certificates: Mapped[int] = mapped_column(Integer, default=0)
+    certificates_revoked: Mapped[int] = mapped_column(Integer, default=0)
+    handouts: Mapped[int] = mapped_column(Integer, default=0)
+    attendance: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class FigureServiceRow(Base):
     """Visits per station, day and service (a visit with two services counts in both)."""
 

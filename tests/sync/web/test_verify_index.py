@@ -38,7 +38,7 @@ def test_certificates_held_before_the_index_are_indexed(server_db: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
-    command.upgrade(config, "0003")
+    command.upgrade(config, "0004")  # the revision before the index (0005)
     with Session(engine) as session, session.begin():
         session.add(StationRow(id="s" * 36, name="东湖驿站", kind="station", created_at=AT))
         session.flush()
@@ -68,7 +68,7 @@ def test_certificates_held_before_the_index_are_indexed(server_db: str) -> None:
         ]
         assert rows[0].event_id == "00000000-0000-7000-8000-000000000002"
         assert rows[0].revoked_at is not None
-    command.downgrade(config, "0003")
+    command.downgrade(config, "0004")
     engine.dispose()
 
 

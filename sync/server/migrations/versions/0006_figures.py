@@ -1,8 +1,8 @@
-"""figures: the console's counts per station and local day (and the indexes counting
-needs), filled from the events already stored
+"""figures: the console's counts per station and local day, and per month (and the
+indexes counting needs), filled from the events already stored
 
 Revision ID: 0006
-Revises: 0004 (0003 before the web-hq merge; the lead re-chains)
+Revises: 0005
 """
 
 from __future__ import annotations
@@ -40,6 +40,21 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("station_id", "day"),
     )
     op.create_index("ix_figure_day_day", "figure_day", ["day", "station_id"])
+    op.create_table(
+        "figure_month",
+        sa.Column("station_id", ID, nullable=False),
+        sa.Column("month", sa.String(length=7), nullable=False),
+        _count("visits"),
+        _count("members"),
+        _count("cards_issued"),
+        _count("cards_printed"),
+        _count("certificates"),
+        _count("certificates_revoked"),
+        _count("handouts"),
+        _count("attendance"),
+        sa.PrimaryKeyConstraint("station_id", "month"),
+    )
+    op.create_index("ix_figure_month_month", "figure_month", ["month", "station_id"])
     op.create_table(
         "figure_service",
         sa.Column("station_id", ID, nullable=False),
@@ -115,4 +130,6 @@ def downgrade() -> None:
     ):
         op.drop_table(table)
     op.drop_index("ix_figure_day_day", table_name="figure_day")
+    op.drop_index("ix_figure_month_month", table_name="figure_month")
+    op.drop_table("figure_month")
     op.drop_table("figure_day")

@@ -1,7 +1,7 @@
 """central records: items, campaigns, courses and sessions made at HQ
 
 Revision ID: 0007
-Revises: 0005 (0003 on its own; web-hq's 0004 and web-verify's 0005 merged here: one head)
+Revises: 0006
 """
 
 from __future__ import annotations
