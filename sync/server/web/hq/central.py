@@ -19,7 +19,7 @@ from sync.server.web import pages
 from sync.server.web.hq import audit, auth, slots
 from sync.server.web.hq.auth import HQ_ADMIN, Account, Db
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 ITEM_ROWS = 4
 SESSION_ROWS = 4
 

@@ -38,9 +38,18 @@ WORDS = {
     ),
     "hq.revoke.submit": ("停用这台设备", "Revoke this device"),
     "hq.revoke.cancel": ("取消", "Cancel"),
+    "hq.devices.page": (
+        "第 {page} / {pages} 页，共 {count} 台",
+        "Page {page} of {pages}, {count} devices",
+    ),
+    "hq.devices.previous": ("‹ 上一页", "‹ Previous"),
+    "hq.devices.next": ("下一页 ›", "Next ›"),
 }
 pages.words.add(WORDS)
 auth.add_nav("hq.nav.devices", "/hq/devices", DISTRICT_VIEWER, order=30)
+
+
+PAGE_SIZE = 100  # devices per page: a district has thousands (bench.hq_console)
 
 
 @router.get("/hq/devices")
@@ -48,13 +57,20 @@ def device_list(
     request: Request,
     session: Db,
     account: Annotated[Account, Depends(auth.require(DISTRICT_VIEWER))],
+    page: int = 1,
 ) -> Response:
+    count = overview.device_count(session, account)
+    last = max(1, -(-count // PAGE_SIZE))
+    page = min(max(page, 1), last)
     return auth.console_page(
         request,
         account,
         "hq/devices.html",
-        devices=overview.devices(session, account),
+        devices=overview.devices(session, account, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE),
         show_station=True,
+        page=page,
+        pages=last,
+        count=count,
     )
 
 

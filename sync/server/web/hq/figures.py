@@ -27,7 +27,7 @@ from sync.server.web import pages
 from sync.server.web.hq import auth, overview, slots
 from sync.server.web.hq.auth import DISTRICT_VIEWER, Account, Db
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 SERVICES = {
     "water": ("饮水", "Water"),

@@ -126,7 +126,15 @@ def stations_of(session: Session, rows: list[StationRow]) -> list[StationLine]:
     ]
 
 
-def devices(session: Session, account: Account, station_id: str | None = None) -> list[DeviceLine]:
+def devices(
+    session: Session,
+    account: Account,
+    station_id: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[DeviceLine]:
+    """The devices the account may see, by station name and code; ``limit``/``offset``: one
+    page of them (a district has thousands)."""
     query = (
         select(DeviceRow, StationRow)
         .join(StationRow, StationRow.id == DeviceRow.station_id)
@@ -136,6 +144,8 @@ def devices(session: Session, account: Account, station_id: str | None = None) -
         query = query.where(DeviceRow.station_id == station_id)
     if not account.is_admin:
         query = query.where(StationRow.union_name == (account.union or "\x00"))
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     return [
         DeviceLine(
             id=device.id,
@@ -153,6 +163,15 @@ def devices(session: Session, account: Account, station_id: str | None = None) -
         )
         for device, station in session.execute(query)
     ]
+
+
+def device_count(session: Session, account: Account) -> int:
+    query = select(func.count()).select_from(DeviceRow)
+    if not account.is_admin:
+        query = query.join(StationRow, StationRow.id == DeviceRow.station_id).where(
+            StationRow.union_name == (account.union or "\x00")
+        )
+    return int(session.scalar(query) or 0)
 
 
 def _line(row: ConflictRow) -> ConflictLine:
