@@ -21,14 +21,9 @@ DAY_COLUMNS = (
 )
 
 
-class FigureDayRow(Base):
-    """One station's figures for one of its local days (voids already taken away)."""
+class _Counts:
+    """The counts a day and a month both hold (``DAY_COLUMNS``), declared once."""
 
-    __tablename__ = "figure_day"
-    __table_args__ = (Index("ix_figure_day_day", "day", "station_id"),)
-
-    station_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    day: Mapped[str] = mapped_column(String(10), primary_key=True)
     visits: Mapped[int] = mapped_column(Integer, default=0)
     members: Mapped[int] = mapped_column(Integer, default=0)
     cards_issued: Mapped[int] = mapped_column(Integer, default=0)
@@ -39,7 +34,17 @@ class FigureDayRow(Base):
     attendance: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class FigureMonthRow(Base):
+class FigureDayRow(_Counts, Base):
+    """One station's figures for one of its local days (voids already taken away)."""
+
+    __tablename__ = "figure_day"
+    __table_args__ = (Index("ix_figure_day_day", "day", "station_id"),)
+
+    station_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+
+
+class FigureMonthRow(_Counts, Base):
     """One station's figures for one month (``YYYY-MM``): the sums of its ``figure_day``
     rows, kept beside them so that pages across every station read one row per station."""
 
@@ -48,14 +53,6 @@ class FigureMonthRow(Base):
 
     station_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
-    visits: Mapped[int] = mapped_column(Integer, default=0)
-    members: Mapped[int] = mapped_column(Integer, default=0)
-    cards_issued: Mapped[int] = mapped_column(Integer, default=0)
-    cards_printed: Mapped[int] = mapped_column(Integer, default=0)
-    certificates: Mapped[int] = mapped_column(Integer, default=0)
-    certificates_revoked: Mapped[int] = mapped_column(Integer, default=0)
-    handouts: Mapped[int] = mapped_column(Integer, default=0)
-    attendance: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class FigureServiceRow(Base):
