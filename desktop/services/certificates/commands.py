@@ -29,6 +29,7 @@ from sync.protocol.certificates import (
     certificate_serial,
     certificate_url,
     hours_text,
+    parse_certificate_serial,
     sign_certificate,
 )
 from sync.protocol.events.certificates import (
@@ -204,6 +205,19 @@ def issue_in(
     return IssuedCertificate(serial, fields, url)
 
 
+def issuing_station_is(uow: UnitOfWork, row: CertificateRow, station_id: str) -> bool:
+    """Whether ``station_id`` (as the server knows stations) issued the certificate: only a
+    desk of that station (or HQ) may revoke it, here as at the server
+    (``sync/server/rules/certificates.py``). This desk's own certificates are its station's
+    (some were recorded under the station id it had before enrolling); a pulled one is the
+    station's that pushed it."""
+    device = uow.device.row()
+    parsed = parse_certificate_serial(row.serial)
+    if device is not None and parsed is not None and parsed[0] == device.code:
+        return station_id == device.station_id
+    return station_id == row.station_id
+
+
 def revoke_certificate(serial: str, reason: str, uow: UnitOfWork, ctx: DeskContext) -> None:
     require_role(ctx, Role.LEAD)
     reason = " ".join(reason.split())
@@ -215,6 +229,15 @@ def revoke_certificate(serial: str, reason: str, uow: UnitOfWork, ctx: DeskConte
             raise NotFound("certificate.not_found", serial=serial.strip()[:40])
         if row.revoked_at:
             raise RuleViolation("certificate.already_revoked")
+        device = uow.device.row()
+        if device is None or not issuing_station_is(uow, row, device.station_id):
+            parsed = parse_certificate_serial(row.serial)
+            raise RuleViolation(
+                "certificate.not_issuer",
+                serial=row.serial,
+                device=parsed[0] if parsed else "",
+                union=row.issuing_union,
+            )
         at = to_iso(uow.now())
         reason = reason[:200]
         row.revoked_at, row.revoke_reason = at, reason
