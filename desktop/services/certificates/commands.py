@@ -259,17 +259,32 @@ def certificate(uow: UnitOfWork, serial: str) -> IssuedCertificate:
 
 
 def verify_certificate_text(uow: UnitOfWork, text: str) -> tuple[CertificateVerdict, str | None]:
-    """The verdict on a scanned certificate link, and the revocation reason if revoked."""
+    """The verdict on a scanned certificate link, and the revocation reason if revoked.
+
+    A certificate of a device revoked since is checked with that device's key all the same:
+    this desk holds only certificates the server received, and the server takes nothing
+    from a device once revoked, so each was issued before the revocation and stays valid
+    (``device_revoked_at`` tells the screen to say so). One this desk does not hold is
+    UNKNOWN_CERTIFICATE, as before."""
     with uow.reading():
 
         def fields_for(serial: str) -> CertificateFields | None:
             row = uow.repo(Certificates).get(serial)
             return None if row is None else certificate_fields(row)
 
-        verdict = verify_certificate(text, fields_for, uow.repo(PublicKeys).public_key)
+        keys = uow.repo(PublicKeys).key_even_if_revoked
+        verdict = verify_certificate(text, fields_for, keys)
         revoked = None
         if verdict.verdict is Verdict.VALID and verdict.serial:
             row = uow.repo(Certificates).get(verdict.serial)
             if row is not None and row.revoked_at:
                 revoked = row.revoke_reason or ""
         return verdict, revoked
+
+
+def device_revoked_at(uow: UnitOfWork, device_code: str | None) -> str | None:
+    """When the server revoked the device a certificate names (UTC ISO), or None."""
+    if not device_code:
+        return None
+    with uow.reading():
+        return uow.repo(PublicKeys).revoked_at(device_code)
