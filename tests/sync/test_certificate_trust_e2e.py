@@ -35,6 +35,7 @@ from sync.protocol.certificates import CertificateFields, sign_certificate
 from tests.sync.conftest import Server, Station, refreshed
 from tests.sync.test_contract_server import _client, _push
 from tests.sync.test_sync_e2e import enrolled, register
+from tests.sync.web.test_verify import run_cli
 
 
 def _issue(station: Station, member_id: str, purpose: str = "电工技能培训") -> Any:
@@ -184,6 +185,11 @@ def test_only_the_issuing_station_revokes_a_certificate(
     finally:
         set_language(before)
     assert "cannot revoke" in said and "contact the issuer" in said and a_code in said
+    for lang, words in (("zh", "不能撤销"), ("en", "cannot revoke")):
+        done = run_cli(b, "--lang", lang, "certificate", "revoke", first.serial, "--reason", "冒领")
+        assert done.returncode == 1 and "Traceback" not in done.stderr
+        answer = json.loads(done.stderr)
+        assert answer["error"] == "certificate.not_issuer" and words in answer["message"]
     with b.uow().reading() as uow:
         row = uow.repo(Certificates).get(first.serial)
         assert row is not None and row.revoked_at is None

@@ -38,7 +38,7 @@ def _signed_by_its_device(uow: UnitOfWork, serial: str, p: CertificateIssued) ->
     parsed = parse_certificate_serial(serial)
     if parsed is None:
         return False
-    key = uow.repo(PublicKeys).public_key(parsed[0])
+    key = uow.repo(PublicKeys).key_even_if_revoked(parsed[0])  # what it signed before too
     if key is None:
         return True
     signature = signature_of(p.signature)
