@@ -16,6 +16,7 @@ from sync.protocol.certificates import parse_certificate_serial
 from sync.protocol.events.certificates import CERTIFICATE_REVOKED, CertificateRevoked
 from sync.server import log
 from sync.server.admin import AdminError
+from sync.server.figures.projection import Fact, project
 from sync.server.models import CertificateIndexRow
 from sync.server.signing import ServerKey
 
@@ -43,5 +44,15 @@ def revoke(session: Session, serial: str, reason: str, key: ServerKey) -> Certif
     row.revoked_at = event["device_time"]
     row.revoke_reason = reason
     log.append(session, [event])
+    if row.station_id:  # the console counts it at the issuing station, as a desk's
+        fact = Fact(
+            CERTIFICATE_REVOKED.name,
+            event["event_id"],
+            serial,
+            row.station_id,
+            event["device_time"],
+            payload,
+        )
+        project(session, [fact])
     session.flush()
     return row

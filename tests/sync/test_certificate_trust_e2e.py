@@ -19,6 +19,8 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from desktop.domain.clock import to_iso
 from desktop.domain.errors import RuleViolation
@@ -32,6 +34,8 @@ from sync.client import transport
 from sync.client.engine import enrol, sync_once
 from sync.protocol import EventStatus
 from sync.protocol.certificates import CertificateFields, sign_certificate
+from sync.server.db import make_engine
+from sync.server.figures.tables import FigureDayRow
 from tests.sync.conftest import Server, Station, refreshed
 from tests.sync.test_contract_server import _client, _push
 from tests.sync.test_sync_e2e import enrolled, register
@@ -260,3 +264,16 @@ def test_only_the_issuing_station_revokes_a_certificate(
         assert sync_once(desk.desk).ok
         assert verification.scan(desk.uow(), first.url).revoked
     assert syncing.status(d.uow()).set_aside == 1  # the old revocation only
+
+    # The console counts both revocations at the issuing station (a2's and HQ's), none at B.
+    engine = make_engine(server.database_url)
+    try:
+        with Session(engine) as session:
+            counted = session.execute(
+                select(FigureDayRow.station_id, func.sum(FigureDayRow.certificates_revoked))
+                .group_by(FigureDayRow.station_id)
+                .having(func.sum(FigureDayRow.certificates_revoked) > 0)
+            ).all()
+    finally:
+        engine.dispose()
+    assert [(station, int(n)) for station, n in counted] == [(a.ctx.station_id, 2)]
