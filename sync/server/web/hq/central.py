@@ -54,6 +54,7 @@ WORDS = {
     "hq.central.limit_person": ("每人限 {n} 次", "at most {n} per person"),
     "hq.central.limit_day": ("每天限 {n} 次", "at most {n} a day"),
     "hq.central.interval": ("间隔 {n} 分钟", "{n} minutes apart"),
+    "hq.central.none_when_out": ("发放台缺货不发", "refused when a desk runs short"),
     "hq.central.who": ("领取条件", "Who may receive"),
     "hq.central.anyone": ("不限", "anyone"),
     "hq.central.saved": (
