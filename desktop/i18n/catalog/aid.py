@@ -120,7 +120,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "aid.refused.out_of_stock": (
         "{name}：本台库存不足（剩 {left}），本活动缺货不发放。",
-        "{name}: not enough stock at this desk ({left} left); this campaign refuses then.",
+        "{name}: not enough stock at this desk ({left} left); the campaign refuses when short.",
     ),
     # the command line
     "aid.cli.help.campaign": ("帮扶活动：创建、列出、查看", "aid campaigns: create, list, show"),
@@ -195,7 +195,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "aid.cli.rule_limit": ("每人限 {n} 次", "{n} per person"),
     "aid.cli.rule_day": ("每天限 {n} 次", "{n} a day"),
     "aid.cli.rule_interval": ("间隔 ≥ {minutes} 分钟", "≥ {minutes} min apart"),
-    "aid.cli.rule_refuse_when_out": ("缺货不发", "none when out of stock"),
+    "aid.cli.rule_refuse_when_out": ("缺货不发", "refused when out of stock"),
     "aid.cli.package": ("默认发放包：{package}", "Default package: {package}"),
     "aid.cli.eligible": ("领取条件：{who}", "Eligible: {who}"),
     "aid.cli.item_added": (
