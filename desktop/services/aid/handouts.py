@@ -15,10 +15,10 @@ from typing import Any
 
 from desktop.domain.aid import (
     Campaign,
-    DeskStock,
     PriorHandout,
     Recipient,
     Refusal,
+    Shortage,
     first_refusal,
     remaining,
     shortages,
@@ -29,11 +29,11 @@ from desktop.domain.errors import InvalidInput, NotFound, PermissionDenied, Rule
 from desktop.domain.ids import new_id
 from desktop.domain.model import DeskContext, Member, Operator, Role
 from desktop.services.aid.campaigns import clean_quantity
-from desktop.services.aid.stock import StockLevel, desk_code, levels, levels_in
+from desktop.services.aid.stock import StockLevel, desk_code, levels
 from desktop.services.desk.operators import MAX_FAILED_SIGN_INS, SIGN_IN_PAUSE, pin_matches
 from desktop.services.members.commands import resolve_member
 from desktop.services.sync.replication import Applier, PulledEvent
-from desktop.storage.aid.repositories import Campaigns, Handouts, Items
+from desktop.storage.aid.repositories import Campaigns, Handouts, Items, Stock
 from desktop.storage.aid.tables import HandoutRefusalRow, HandoutRow, HandoutVoidRow
 from desktop.storage.desk.repositories import to_operator
 from desktop.storage.members.repositories import MemberRepository
@@ -193,6 +193,20 @@ def _record(
     )
 
 
+def _short(
+    uow: UnitOfWork, campaign: Campaign, desk: str, units: Units, wanted: list[tuple[str, int]]
+) -> list[Shortage]:
+    """What this desk has fewer of than ``wanted``: its derived totals (one small read).
+    Stock is this desk's own: the rule is applied where the handout is made, and neither
+    the server nor another desk judges it again (each desk's shelf is its own)."""
+    totals = uow.repo(Stock).totals(campaign.id, desk)
+    held = [
+        StockLevel(i, *units.get(i, (i[:8], "")), moved, out, 0, moved - out)
+        for i, (moved, out) in ((i, totals.get(i, (0, 0))) for i in dict(wanted))
+    ]
+    return shortages(wanted, held, strict=campaign.refuse_when_out)
+
+
 def _status(
     uow: UnitOfWork,
     campaign: Campaign,
@@ -201,6 +215,7 @@ def _status(
     units: Units,
     history: list[tuple[HandoutRow, HandoutVoidRow | None]] | None = None,
     wanted: list[tuple[str, int]] | None = None,
+    desk: str = "",
 ) -> AidStatus:
     """Inside an open transaction: the person's rules first, then this desk's stock of
     ``wanted`` (the default package unless told)."""
@@ -213,14 +228,7 @@ def _status(
     now = uow.now()
     if wanted is None:
         wanted = [(p.item_id, p.quantity) for p in campaign.package]
-    # Stock is this desk's own: the rule is applied where the handout is made, and neither
-    # the server nor another desk judges it again (each desk's shelf is its own).
-    held: list[DeskStock] = list(levels_in(uow, campaign, desk_code(uow)))
-    listed = {s.item_id for s in held}
-    held += [
-        StockLevel(i, *units.get(i, (i[:8], "")), 0, 0, 0, 0) for i, _ in wanted if i not in listed
-    ]
-    short = shortages(wanted, held, strict=campaign.refuse_when_out)
+    short = _short(uow, campaign, desk or desk_code(uow), units, wanted)
     refusal = first_refusal(
         campaign,
         Recipient(tags=member.tags, occupation=member.occupation),
@@ -320,7 +328,7 @@ def hand_out(command: HandOut, uow: UnitOfWork, ctx: DeskContext) -> HandoutResu
         history = uow.repo(Handouts).history(
             member.id, [campaign.id, *campaign.not_combinable_with]
         )
-        before = _status(uow, campaign, member, ctx, units, history, list(items.items()))
+        before = _status(uow, campaign, member, ctx, units, history, list(items.items()), desk)
         refusal = before.refusal
         if refusal is not None and lead is None:
             refusal_id = _refuse(uow, ctx, campaign, member, refusal, desk, at, day)
@@ -352,7 +360,7 @@ def hand_out(command: HandOut, uow: UnitOfWork, ctx: DeskContext) -> HandoutResu
         if lead is not None and refusal is not None:
             uow.audit.record("handout_override", ctx.operator_id, at, handout=row.id, lead=lead.id)
         uow.outbox.append(HANDOUT_RECORDED, row.id, _payload(row, campaign, collector), ctx, at)
-        after = _status(uow, campaign, member, ctx, units, [*history, (row, None)])
+        after = _status(uow, campaign, member, ctx, units, [*history, (row, None)], desk=desk)
         record = _record(units, row, None, member.name)
         uow.commit()
         return HandoutResult(record, member, collector, after)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from desktop.domain.aid import Campaign
 from desktop.domain.aid_report import Discrepancy
 from desktop.domain.clock import local_date, local_day_of, to_iso
 from desktop.domain.errors import InvalidInput, NotFound, RuleViolation
@@ -334,35 +333,31 @@ class StockLevel:
 def levels(uow: UnitOfWork, campaign_id: str, desk: str | None = None) -> list[StockLevel]:
     """Per item of the campaign (its package and anything stocked): this desk unless told."""
     with uow.reading():
+        desk = desk or desk_code(uow)
         campaign = uow.repo(Campaigns).get(campaign_id)
         if campaign is None:
             raise NotFound("aid.campaign_not_found", ref=campaign_id[:40])
-        return levels_in(uow, campaign, desk or desk_code(uow))
-
-
-def levels_in(uow: UnitOfWork, campaign: Campaign, desk: str) -> list[StockLevel]:
-    """``levels`` inside a transaction already open (a handout checks them as it writes)."""
-    totals = uow.repo(Stock).totals(campaign.id, desk)
-    moved = {i: m for i, (m, _) in totals.items() if m}
-    out = {i: h for i, (_, h) in totals.items()}
-    today = uow.repo(Handouts).handed_out(campaign.id, desk, local_date(uow.now()))
-    ids = list(dict.fromkeys([p.item_id for p in campaign.package] + sorted(totals)))
-    known = {i.id: i for i in uow.repo(Items).list()}
-    result = []
-    for item_id in ids:
-        item = known.get(item_id)
-        result.append(
-            StockLevel(
-                item_id=item_id,
-                item_name=item.name if item else item_id[:8],
-                unit=item.unit if item else "",
-                moved_in=moved.get(item_id, 0),
-                handed_out=out.get(item_id, 0),
-                handed_out_today=today.get(item_id, 0),
-                left=moved.get(item_id, 0) - out.get(item_id, 0),
+        totals = uow.repo(Stock).totals(campaign_id, desk)
+        moved = {i: m for i, (m, _) in totals.items() if m}
+        out = {i: h for i, (_, h) in totals.items()}
+        today = uow.repo(Handouts).handed_out(campaign_id, desk, local_date(uow.now()))
+        ids = list(dict.fromkeys([p.item_id for p in campaign.package] + sorted(totals)))
+        known = {i.id: i for i in uow.repo(Items).list()}
+        result = []
+        for item_id in ids:
+            item = known.get(item_id)
+            result.append(
+                StockLevel(
+                    item_id=item_id,
+                    item_name=item.name if item else item_id[:8],
+                    unit=item.unit if item else "",
+                    moved_in=moved.get(item_id, 0),
+                    handed_out=out.get(item_id, 0),
+                    handed_out_today=today.get(item_id, 0),
+                    left=moved.get(item_id, 0) - out.get(item_id, 0),
+                )
             )
-        )
-    return result
+        return result
 
 
 def rebuild_tallies(uow: UnitOfWork) -> None:
