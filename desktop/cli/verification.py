@@ -83,6 +83,7 @@ def _certificate_result(found: Scan, lines: list[str]) -> dict[str, Any]:
             hours = shown_hours(recorded.title, recorded.hours)  # none on an honour
             contents.update(certificate_fields(recorded))
             contents.update(revoked=found.revoked, revoke_reason=found.revoked_reason)
+            contents.update(device_revoked_at=found.device_revoked_at)
             said = {
                 "title": recorded.title,
                 "recipient": recorded.recipient_name,
@@ -110,6 +111,7 @@ def _certificate_result(found: Scan, lines: list[str]) -> dict[str, Any]:
         "verdict": found.verdict.value,
         "problem": found.problem.value if found.problem else None,
         "revoked": found.revoked,
+        "device_revoked_at": found.device_revoked_at,
         "message": lines[0],
         "contents": contents,
     }

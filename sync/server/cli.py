@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from sync.server import admin, central, db, log
+from sync.server import admin, central, certificates, db, log
 from sync.server.admin import enrolment_link
 from sync.server.settings import (
     DEVELOPMENT_WARNING,
@@ -236,6 +236,18 @@ def cmd_device_revoke(args: argparse.Namespace, settings: ServerSettings) -> int
         )
         data = {"id": device.id, "code": device.code, "revoked": True}
     _emit(args, data, [f"device {device.code} revoked; its token is refused from now on"])
+    return 0
+
+
+def cmd_certificate_revoke(args: argparse.Namespace, settings: ServerSettings) -> int:
+    database, key = _open(settings)
+    with database.transaction() as session:
+        row = certificates.revoke(session, args.serial, args.reason, key)
+        audit.record(
+            session, "cli", "certificate.revoke", row.serial, row.station_id, reason=args.reason
+        )
+        data = {"serial": row.serial, "revoked": True, "revoked_at": row.revoked_at}
+    _emit(args, data, [f"certificate {row.serial} revoked; every desk learns it at its next sync"])
     return 0
 
 
@@ -667,6 +679,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = dverbs.add_parser("revoke", parents=[common], help="refuse this device from now on")
     p.add_argument("device", help="device id or device code")
     p.set_defaults(run=cmd_device_revoke)
+
+    certificate = verbs.add_parser("certificate", help="certificates the desks issued")
+    ceverbs = certificate.add_subparsers(dest="certificate_verb", required=True)
+    p = ceverbs.add_parser("revoke", parents=[common], help="revoke one at HQ, with a reason")
+    p.add_argument("serial", help="the certificate's serial, e.g. C-7KQ3M2-0001")
+    p.add_argument("--reason", required=True, help="why (shown on the public page)")
+    p.set_defaults(run=cmd_certificate_revoke)
 
     conflict = verbs.add_parser("conflict", help="conflicts between desks")
     cverbs = conflict.add_subparsers(dest="conflict_verb", required=True)

@@ -9,7 +9,8 @@ with the reason) when it fails: the envelope (``contract.Envelope``: ids, sequen
 time), no NUL in its ids, the device's own id and station, a declared kind that a desk may
 author (never ``device.*`` or ``conflict.opened``: only the server says those), a payload
 that matches the kind's declaration (``sync.protocol.contract``), and no redefinition of a
-campaign, course, session or item HQ made (``central_record``, ``sync.server.central``).
+campaign, course, session or item HQ made (``central_record``, ``sync.server.central``),
+and what a rule refuses (``rules.refused``: e.g. a second certificate under a serial).
 """
 
 from __future__ import annotations
@@ -178,6 +179,13 @@ def push(
             last_seq=device.last_seq,
             rewound=went_back,
         )
+
+    # A few business rules refuse an event outright (rules/engine.py ``refusal``).
+    refusals = rules.refused(session, device, [(i, e, typed) for i, e, _, typed in fresh])
+    for i, event, _row, _typed in fresh:
+        if i in refusals:
+            results[i] = _rejected(event, refusals[i])
+    fresh = [item for item in fresh if item[0] not in refusals]
 
     sequences = log.append(session, [row for _, _, row, _ in fresh])
     for (i, event, _row, _typed), server_seq in zip(fresh, sequences, strict=True):

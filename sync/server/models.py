@@ -236,9 +236,10 @@ class AuditRow(Base):
 
 class CertificateIndexRow(Base):
     """Every certificate the desks issued, by serial, as the public page shows it: the
-    signed fields (``payload``, the ``certificate.issued`` payload as canonical JSON) and,
-    once a desk revoked it, when (the desk's time) and why. ``payload`` is None when a
-    revocation arrived before the certificate itself (pushed by another desk)."""
+    signed fields (``payload``, the ``certificate.issued`` payload as canonical JSON), when
+    the server received it and, once its station revoked it, when (the desk's time) and
+    why. ``payload`` is None when a revocation arrived before the certificate itself
+    (pushed by another desk of its station)."""
 
     __tablename__ = "certificate_index"
 
@@ -249,3 +250,6 @@ class CertificateIndexRow(Base):
     payload: Mapped[str | None] = mapped_column(Text, default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     revoke_reason: Mapped[str | None] = mapped_column(String(200), default=None)
+    # When the server received the certificate (its own clock; None for one indexed before
+    # server migration 0008 whose event was gone): compared with its device's revocation.
+    received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)

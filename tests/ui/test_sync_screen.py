@@ -204,3 +204,17 @@ def test_a_pulled_event_set_aside_shows_with_its_reason(
     assert window.tabs is not None
     window.tabs.setCurrentWidget(screen)
     grab(window, shots_folder("zh"), "14-sync-set-aside")
+
+
+def test_refused_and_set_aside_certificates_read_in_words() -> None:
+    from desktop import i18n
+    from ui.sync.status import refused_reason, set_aside_reason
+
+    assert "发证驿站" in refused_reason("rejected:certificate_not_issuer")
+    assert "同一编号" in refused_reason("rejected:certificate_serial_taken")
+    assert "不是本机" in refused_reason("rejected:certificate_serial_not_own")
+    assert refused_reason("rejected:server_authored") == "rejected:server_authored"
+    assert "发证驿站" in set_aside_reason("certificate:not_issuer")
+    i18n.set_language("en")
+    assert "issuing station" in refused_reason("rejected:certificate_not_issuer")
+    assert "another station" in set_aside_reason("certificate:not_issuer")

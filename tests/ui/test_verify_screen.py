@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
@@ -9,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop import i18n
 from desktop.domain.model import DeskContext, Member
-from desktop.identity.keys import generate_private_key
+from desktop.identity.keys import generate_private_key, public_key_bytes
 from desktop.identity.tokens import Verdict, sign_card
 from desktop.services.cards import commands as cards
 from desktop.services.cards import verification
@@ -17,11 +20,22 @@ from desktop.services.cards.verification import ScanKind
 from desktop.services.certificates import commands as certificates
 from desktop.services.certificates.commands import CertificateForm
 from desktop.services.members import commands as members
+from desktop.storage.certificates.repositories import Certificates
+from desktop.storage.certificates.tables import CertificateRow
+from desktop.storage.desk.repositories import PublicKeys
+from desktop.storage.desk.tables import DeviceKeyRow
+from sync.protocol.certificates import (
+    CertificateFields,
+    certificate_serial,
+    certificate_url,
+    sign_certificate,
+)
 from ui.checkin.band import Tone
 from ui.session.state import DeskSession
 from ui.verify.screen import VerifyScreen
 
 from .keys import type_text
+from .test_screenshots import grab, shots_folder
 
 
 def _register(session: DeskSession, ctx: DeskContext, name: str) -> Member:
@@ -283,3 +297,81 @@ def test_a_certificate_printed_without_an_address_is_reprinted_with_the_one_know
     assert not screen.reprint_button.isVisible()  # a revoked certificate is not reprinted
     _scan(qtbot, screen, "garbage")
     assert not screen.reprint_button.isVisible()
+
+
+OTHER_DEVICE = "7KQ3M2"
+
+
+def _revoked_devices_certificates(session: DeskSession, member: Member) -> tuple[str, str]:
+    """A certificate another desk issued, as this desk pulled it, then its device revoked by
+    the server (as ``device.revoked`` sets it): (link held here, link of one never pulled)."""
+    other = generate_private_key()
+    fields = CertificateFields(
+        title="结业证书",
+        recipient_name=member.name,
+        member_id=member.id,
+        purpose="电工技能提升培训班",
+        hours=Decimal(16),
+        issued_on=date(2026, 11, 20),
+        issuing_union="测试区总工会",
+    )
+    held, unheld = certificate_serial(OTHER_DEVICE, 1), certificate_serial(OTHER_DEVICE, 2)
+    signature = sign_certificate(held, fields, other)
+    with session.desk.uow() as uow:
+        uow.repo(PublicKeys).add(OTHER_DEVICE, public_key_bytes(other), "pulled", "2026-11-01")
+        uow.repo(Certificates).add(
+            CertificateRow(
+                serial=held,
+                member_id=member.id,
+                title=fields.title,
+                recipient_name=fields.recipient_name,
+                purpose=fields.purpose,
+                hours="16",
+                issued_on="2026-11-20",
+                issuing_union=fields.issuing_union,
+                signature=signature,
+                station_id="s" * 36,
+                device_id="d" * 36,
+                operator_id="",
+                device_time="2026-11-20T02:00:00Z",
+            )
+        )
+        key = uow.session.get(DeviceKeyRow, OTHER_DEVICE)
+        assert key is not None
+        key.revoked_at = "2026-12-01T06:30:00Z"
+        uow.commit()
+    return (
+        certificate_url("https://v.example.org", held, signature),
+        certificate_url("https://v.example.org", unheld, sign_certificate(unheld, fields, other)),
+    )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_certificate_of_a_device_revoked_since(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext, lang: str
+) -> None:
+    """Pulled before its device was revoked: still genuine, and the screen says the device
+    was revoked; one never pulled from that device cannot be vouched for."""
+    held, unheld = _revoked_devices_certificates(session, _register(session, ctx, "张三"))
+    i18n.set_language(lang)
+    shown = VerifyScreen(session)
+    qtbot.addWidget(shown)
+    shown.resize(1366, 768)
+    shown.show()
+    shown.verify(held)
+    assert shown.band.tone is Tone.OK
+    detail = shown.band.detail.text()
+    assert ("停用" in detail and "仍然有效" in detail) if lang == "zh" else "stays valid" in detail
+    label = "发证设备停用于" if lang == "zh" else "Issuing device revoked on"
+    assert _contents(shown)[label]
+    folder = shots_folder(lang)
+    assert grab(shown, folder, "verify-certificate-device-revoked").stat().st_size > 1000
+
+    shown.verify(unheld)
+    assert shown.band.tone is Tone.ERROR
+    assert (
+        ("停用" in shown.band.detail.text())
+        if lang == "zh"
+        else ("revoked" in shown.band.detail.text())
+    )
+    assert grab(shown, folder, "verify-certificate-device-revoked-unknown").stat().st_size > 1000

@@ -29,7 +29,7 @@ from ui.session.state import DeskSession
 from ui.sync.enrol_dialog import EnrolDialog
 from ui.sync.resolve_dialog import ResolveDialog, side_text
 from ui.sync.scheduler import SyncScheduler
-from ui.sync.status import TONE_STYLE, set_aside_reason, status_line, when
+from ui.sync.status import TONE_STYLE, refused_reason, set_aside_reason, status_line, when
 from ui.tasks import DbOp
 
 log = logging.getLogger(__name__)
@@ -176,7 +176,9 @@ class SyncScreen(QWidget):
 
         self.quarantine.setRowCount(len(held))
         for row, event in enumerate(held):
-            reason = set_aside_reason(event.reason) if event.pulled else event.reason
+            reason = (
+                set_aside_reason(event.reason) if event.pulled else refused_reason(event.reason)
+            )
             for column, value in enumerate(
                 (str(event.seq), event.kind, when(event.device_time), reason)
             ):

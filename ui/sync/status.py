@@ -28,11 +28,28 @@ def set_aside_reason(reason: str) -> str:
         why = tr("sync_screen.reason_no_server_key")
     elif reason == "unknown_kind":
         why = tr("sync_screen.reason_unknown_kind")
+    elif reason == "certificate:not_issuer":
+        why = tr("sync_screen.reason_not_issuer")
     elif reason.startswith("payload:"):
         why = tr("sync_screen.reason_payload", detail=reason.removeprefix("payload:"))
     else:
         why = reason
     return tr("sync_screen.set_aside", reason=why)
+
+
+# Reasons the server gave for refusing a pushed event that a person can act on, in words;
+# the others are shown as the server said them.
+REFUSED = {
+    "rejected:certificate_serial_taken": "sync_screen.refused_serial_taken",
+    "rejected:certificate_serial_not_own": "sync_screen.refused_serial_not_own",
+    "rejected:certificate_not_issuer": "sync_screen.refused_not_issuer",
+}
+
+
+def refused_reason(reason: str) -> str:
+    """Why the server refused a pushed event: in words when there are some, else its code."""
+    code = REFUSED.get(reason)
+    return tr(code) if code is not None else reason
 
 
 def status_line(state: SyncStatus, running: bool = False) -> tuple[str, str]:

@@ -117,6 +117,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "it under the same serial.",
     ),
     "certificate.already_revoked": ("这张证书已经撤销。", "This certificate was already revoked."),
+    "certificate.not_issuer": (
+        "证书 {serial} 由其他驿站的设备 {device}（{union}）签发，本站不能撤销。"
+        "只有发证驿站的电脑或中心可以撤销它：请联系发证单位。证书未作任何改动。",
+        "Certificate {serial} was issued by device {device} of another station ({union}); "
+        "this station cannot revoke it. Only a computer of the issuing station, or the "
+        "central office, can: contact the issuer. Nothing was changed.",
+    ),
     "certificate.revoked": (
         "证书已被撤销：{reason}",
         "This certificate was revoked: {reason}",

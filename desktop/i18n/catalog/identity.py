@@ -44,6 +44,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "证书真实有效（编号 {serial}），内容以本机记录为准，见下方。",
         "Genuine certificate (serial {serial}); its contents as recorded are shown below.",
     ),
+    "verify.certificate_valid_device_revoked": (
+        "证书真实有效（编号 {serial}），内容以本机记录为准，见下方。发证设备 {device} 已于 "
+        "{revoked_at} 停用；这张证书在停用前已登记到中心，仍然有效。",
+        "Genuine certificate (serial {serial}); its contents as recorded are shown below. "
+        "The issuing device {device} was revoked on {revoked_at}; this certificate reached "
+        "the central server before that, so it stays valid.",
+    ),
+    "verify.unknown_certificate_device_revoked": (
+        "本机没有编号 {serial} 的证书记录。发证设备 {device} 已于 {revoked_at} 停用：停用前"
+        "没有登记到中心的证书无效。请同步后再试，或用手机扫码在线查验。",
+        "This station has no record of certificate {serial}. The issuing device {device} "
+        "was revoked on {revoked_at}: a certificate that had not reached the central server "
+        "by then is not valid. Sync and try again, or scan it with a phone to check online.",
+    ),
     "verify.unknown_certificate": (
         "本机没有编号 {serial} 的证书记录，无法核验。请同步后再试，或用手机扫码在线查验。",
         "This station has no record of certificate {serial}, so it cannot be checked here. "

@@ -28,6 +28,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "本机不认识的记录类型，请升级驿站通",
         "a kind of record this desk does not know: upgrade Waystation",
     ),
+    "sync_screen.reason_not_issuer": (
+        "撤销证书的不是发证驿站的电脑，也不是中心",
+        "the certificate was revoked by a desk of another station than the issuing one",
+    ),
+    "sync_screen.refused_serial_taken": (
+        "中心已有同一编号的另一张证书，这张未被采用",
+        "the server already holds another certificate under this serial: this one was refused",
+    ),
+    "sync_screen.refused_serial_not_own": (
+        "证书编号不是本机的编号，中心不予采用",
+        "the certificate's serial is not this device's: the server refused it",
+    ),
+    "sync_screen.refused_not_issuer": (
+        "只有发证驿站的电脑或中心可以撤销这张证书",
+        "only a desk of the issuing station, or the central office, may revoke this certificate",
+    ),
     "sync_screen.reason_payload": (
         "内容不符合该类记录的格式（{detail}）",
         "its content does not match its kind ({detail})",

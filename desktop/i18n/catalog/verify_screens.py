@@ -6,6 +6,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "scan.member_number": ("会员编号", "Member no."),
     "scan.card_serial": ("第几张卡", "Card no."),
     "scan.device": ("签发设备", "Issuing device"),
+    "scan.device_revoked_at": ("发证设备停用于", "Issuing device revoked on"),
     "scan.member_id": ("会员 ID", "Member ID"),
     "scan.title": ("证书名称", "Title"),
     "scan.recipient": ("获得者", "Awarded to"),

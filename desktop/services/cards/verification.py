@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from desktop.domain.certificates import shown_hours
+from desktop.domain.clock import shown
 from desktop.identity.tokens import (
     CertificateLink,
     Problem,
@@ -23,6 +24,12 @@ from sync.protocol.certificates import (
     CertificateFields,
     hours_text,
 )
+
+# What a certificate's verdict says when its device was revoked since.
+DEVICE_REVOKED_MESSAGES = {
+    Verdict.VALID: "verify.certificate_valid_device_revoked",
+    Verdict.UNKNOWN_CERTIFICATE: "verify.unknown_certificate_device_revoked",
+}
 
 
 class ScanKind(StrEnum):
@@ -53,6 +60,9 @@ class Scan:
     certificate_serial: str | None = None
     fields: CertificateFields | None = None
     revoked_reason: str | None = None  # a genuine certificate that was withdrawn
+    # The issuing device was revoked since (server time, UTC ISO): a certificate this desk
+    # holds was received by the server before that and stays valid; say so.
+    device_revoked_at: str | None = None
 
     @property
     def valid(self) -> bool:
@@ -78,6 +88,7 @@ class Scan:
             rows += [
                 ("scan.certificate_serial", self.certificate_serial or ""),
                 ("scan.device", self.device_code or ""),
+                ("scan.device_revoked_at", shown(self.device_revoked_at)),
                 ("scan.revoked_reason", self.revoked_reason or ""),
             ]
         return tuple((label, value) for label, value in rows if value)
@@ -138,8 +149,12 @@ def _card(uow: UnitOfWork, text: str) -> Scan:
 def _certificate(uow: UnitOfWork, text: str) -> Scan:
     verdict, revoked = certificates.verify_certificate_text(uow, text)
     code, params = verdict.message_code, verdict.message_params
+    device_revoked = certificates.device_revoked_at(uow, verdict.device_code)
     if revoked is not None:  # genuine, but withdrawn: that is the verdict to read
         code, params = "certificate.revoked", {"reason": revoked}
+    elif device_revoked is not None and verdict.verdict in DEVICE_REVOKED_MESSAGES:
+        code = DEVICE_REVOKED_MESSAGES[verdict.verdict]
+        params = {**params, "revoked_at": shown(device_revoked)}
     return Scan(
         kind=ScanKind.CERTIFICATE,
         verdict=verdict.verdict,
@@ -152,4 +167,5 @@ def _certificate(uow: UnitOfWork, text: str) -> Scan:
         certificate_serial=verdict.serial,
         fields=verdict.fields,
         revoked_reason=revoked,
+        device_revoked_at=device_revoked,
     )

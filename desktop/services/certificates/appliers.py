@@ -7,13 +7,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from desktop.services.sync.replication import Applier, PulledEvent
+from desktop.services.certificates.commands import issuing_station_is
+from desktop.services.sync.replication import Applier, NotApplied, PulledEvent
 from desktop.storage.certificates.repositories import Certificates
 from desktop.storage.certificates.tables import CertificateRow
 from desktop.storage.desk.repositories import PublicKeys
 from desktop.storage.members.repositories import MemberRepository
 from desktop.storage.uow import UnitOfWork
-from sync.protocol import EventKind
+from sync.protocol import SERVER_DEVICE_ID, EventKind
 from sync.protocol.certificates import (
     certificate_signed,
     fields_of,
@@ -37,7 +38,7 @@ def _signed_by_its_device(uow: UnitOfWork, serial: str, p: CertificateIssued) ->
     parsed = parse_certificate_serial(serial)
     if parsed is None:
         return False
-    key = uow.repo(PublicKeys).public_key(parsed[0])
+    key = uow.repo(PublicKeys).key_even_if_revoked(parsed[0])  # what it signed before too
     if key is None:
         return True
     signature = signature_of(p.signature)
@@ -82,8 +83,15 @@ def _certificate_issued(uow: UnitOfWork, event: PulledEvent, p: CertificateIssue
 
 
 def _certificate_revoked(uow: UnitOfWork, event: PulledEvent, p: CertificateRevoked) -> None:
+    """Only a revocation by a desk of the station that issued the certificate, or by HQ
+    (made by the server and signed: ``replication.checked`` verified it), is applied; the
+    server refuses the others now, but its log may hold some from before."""
     row = uow.repo(Certificates).get(event.entity_id)
-    if row is not None and row.revoked_at is None:
+    if row is None:
+        return
+    if event.device_id != SERVER_DEVICE_ID and not issuing_station_is(uow, row, event.station_id):
+        raise NotApplied("certificate:not_issuer")
+    if row.revoked_at is None:
         row.revoked_at = event.device_time
         row.revoke_reason = p.reason or "-"
 

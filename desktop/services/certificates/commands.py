@@ -29,6 +29,7 @@ from sync.protocol.certificates import (
     certificate_serial,
     certificate_url,
     hours_text,
+    parse_certificate_serial,
     sign_certificate,
 )
 from sync.protocol.events.certificates import (
@@ -204,6 +205,19 @@ def issue_in(
     return IssuedCertificate(serial, fields, url)
 
 
+def issuing_station_is(uow: UnitOfWork, row: CertificateRow, station_id: str) -> bool:
+    """Whether ``station_id`` (as the server knows stations) issued the certificate: only a
+    desk of that station (or HQ) may revoke it, here as at the server
+    (``sync/server/rules/certificates.py``). This desk's own certificates are its station's
+    (some were recorded under the station id it had before enrolling); a pulled one is the
+    station's that pushed it."""
+    device = uow.device.row()
+    parsed = parse_certificate_serial(row.serial)
+    if device is not None and parsed is not None and parsed[0] == device.code:
+        return station_id == device.station_id
+    return station_id == row.station_id
+
+
 def revoke_certificate(serial: str, reason: str, uow: UnitOfWork, ctx: DeskContext) -> None:
     require_role(ctx, Role.LEAD)
     reason = " ".join(reason.split())
@@ -215,6 +229,15 @@ def revoke_certificate(serial: str, reason: str, uow: UnitOfWork, ctx: DeskConte
             raise NotFound("certificate.not_found", serial=serial.strip()[:40])
         if row.revoked_at:
             raise RuleViolation("certificate.already_revoked")
+        device = uow.device.row()
+        if device is None or not issuing_station_is(uow, row, device.station_id):
+            parsed = parse_certificate_serial(row.serial)
+            raise RuleViolation(
+                "certificate.not_issuer",
+                serial=row.serial,
+                device=parsed[0] if parsed else "",
+                union=row.issuing_union,
+            )
         at = to_iso(uow.now())
         reason = reason[:200]
         row.revoked_at, row.revoke_reason = at, reason
@@ -236,17 +259,32 @@ def certificate(uow: UnitOfWork, serial: str) -> IssuedCertificate:
 
 
 def verify_certificate_text(uow: UnitOfWork, text: str) -> tuple[CertificateVerdict, str | None]:
-    """The verdict on a scanned certificate link, and the revocation reason if revoked."""
+    """The verdict on a scanned certificate link, and the revocation reason if revoked.
+
+    A certificate of a device revoked since is checked with that device's key all the same:
+    this desk holds only certificates the server received, and the server takes nothing
+    from a device once revoked, so each was issued before the revocation and stays valid
+    (``device_revoked_at`` tells the screen to say so). One this desk does not hold is
+    UNKNOWN_CERTIFICATE, as before."""
     with uow.reading():
 
         def fields_for(serial: str) -> CertificateFields | None:
             row = uow.repo(Certificates).get(serial)
             return None if row is None else certificate_fields(row)
 
-        verdict = verify_certificate(text, fields_for, uow.repo(PublicKeys).public_key)
+        keys = uow.repo(PublicKeys).key_even_if_revoked
+        verdict = verify_certificate(text, fields_for, keys)
         revoked = None
         if verdict.verdict is Verdict.VALID and verdict.serial:
             row = uow.repo(Certificates).get(verdict.serial)
             if row is not None and row.revoked_at:
                 revoked = row.revoke_reason or ""
         return verdict, revoked
+
+
+def device_revoked_at(uow: UnitOfWork, device_code: str | None) -> str | None:
+    """When the server revoked the device a certificate names (UTC ISO), or None."""
+    if not device_code:
+        return None
+    with uow.reading():
+        return uow.repo(PublicKeys).revoked_at(device_code)

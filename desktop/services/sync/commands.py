@@ -383,7 +383,9 @@ def apply_page(
         # Every area's appliers load with the first pulled page, not with the window.
         from desktop.services.appliers import APPLIERS
 
-        applied = PageApplied(replication.apply_checked(uow, good, APPLIERS), len(refused))
+        later: list[tuple[PulledEvent, str]] = []  # refused by an applier (NotApplied)
+        taken = replication.apply_checked(uow, good, APPLIERS, later)
+        applied = PageApplied(taken, len(refused) + len(later))
         uow.repo(Cursors).advance(dataset, next_cursor, len(events), to_iso(uow.now()))
         uow.commit()
     return applied

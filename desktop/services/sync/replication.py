@@ -26,7 +26,9 @@ Before any applier runs, each event is checked (``checked``): its kind is declar
 its payload matches the declaration, and a kind only the server may make carries a
 signature that verifies with the server key pinned at enrolment. An event that fails is
 set aside with its reason (``PulledQuarantine``, shown on the sync screen) and the page
-goes on.
+goes on. An applier that finds, against what this desk holds, that the event may not be
+applied (a certificate revoked by a desk of another station than the one that issued it)
+raises ``NotApplied(reason)``: that event is set aside the same way.
 """
 
 from __future__ import annotations
@@ -61,6 +63,11 @@ class PulledEvent:
     received_at: str  # the server's receipt time, ISO 8601 UTC
     payload: dict[str, Any]
     signature: str | None = None  # server-authored kinds: the server key's signature
+
+
+class NotApplied(PayloadError):
+    """Raised by an applier: this event may not be applied here (``reason``, short); it is
+    set aside like an event that failed its check."""
 
 
 Applier = Callable[[UnitOfWork, PulledEvent, Any], None]  # (uow, event, typed payload)
@@ -149,9 +156,13 @@ def set_aside(uow: UnitOfWork, refused: list[tuple[PulledEvent, str]]) -> None:
 
 
 def apply_checked(
-    uow: UnitOfWork, events: list[tuple[PulledEvent, Payload]], appliers: Appliers
+    uow: UnitOfWork,
+    events: list[tuple[PulledEvent, Payload]],
+    appliers: Appliers,
+    not_applied: list[tuple[PulledEvent, str]] | None = None,
 ) -> int:
-    """Apply checked events in order; returns how many had an applier here."""
+    """Apply checked events in order; returns how many had an applier here. Those an
+    applier refused (``NotApplied``) are set aside and added to ``not_applied``."""
     applied = 0
     run: list[tuple[PulledEvent, Any]] = []
     run_with: BatchApplier | None = None
@@ -174,7 +185,13 @@ def apply_checked(
         flush()
         single = appliers.single.get(event.kind)
         if single is not None:
-            single(uow, event, payload)
+            try:
+                single(uow, event, payload)
+            except NotApplied as refused:
+                _set_aside(uow, event, refused.reason)
+                if not_applied is not None:
+                    not_applied.append((event, refused.reason))
+                continue
             applied += 1
     flush()
     return applied

@@ -165,6 +165,17 @@ class PublicKeys:
         row = self.session.get(DeviceKeyRow, device_code)
         return None if row is None or row.revoked_at else row.public_key
 
+    def key_even_if_revoked(self, device_code: str) -> bytes | None:
+        """The device's key, revoked or not: for what it signed before its revocation and
+        the server vouched for (a certificate this desk pulled)."""
+        row = self.session.get(DeviceKeyRow, device_code)
+        return None if row is None else row.public_key
+
+    def revoked_at(self, device_code: str) -> str | None:
+        """When the server revoked the device (its time, UTC ISO), or None."""
+        row = self.session.get(DeviceKeyRow, device_code)
+        return None if row is None else row.revoked_at
+
     def add(self, device_code: str, public_key: bytes, source: str, at: str) -> None:
         row = self.session.get(DeviceKeyRow, device_code)
         if row is None:

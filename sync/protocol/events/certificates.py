@@ -1,5 +1,7 @@
 """Certificates: issued (every field its signature covers, and the signature) and revoked
-(entity id: the serial)."""
+(entity id: the serial). A revocation is made at a desk of the station that issued the
+certificate (the server refuses any other desk's, ``sync/server/rules/certificates.py``), or
+by HQ as the server, signed with its key (``Author.EITHER``)."""
 
 from __future__ import annotations
 
@@ -52,5 +54,5 @@ CERTIFICATE_ISSUED = declare(
     "certificate.issued", CertificateIssued, author=Author.DESK, dataset="certificates"
 )
 CERTIFICATE_REVOKED = declare(
-    "certificate.revoked", CertificateRevoked, author=Author.DESK, dataset="certificates"
+    "certificate.revoked", CertificateRevoked, author=Author.EITHER, dataset="certificates"
 )

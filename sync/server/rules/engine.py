@@ -1,4 +1,5 @@
-"""Business rules that only show once records from several desks meet.
+"""Business rules that only show once records from several desks meet, and the few that
+refuse an event outright.
 
 A rule sees the events just accepted in a push (inside the push's transaction) and may open
 conflicts. Conflicts never refuse an event: the box has left the building, the person has
@@ -8,6 +9,15 @@ payload already decoded to the kind's type), and is listed in ``rules/__init__.p
 
     @rule(HANDOUT_RECORDED)
     def handout_limit(session, device, accepted: list[Accepted[HandoutRecorded]], key): ...
+
+A *refusal* is the exception: it sees the events a push is about to store (after every other
+check, before anything is written) and may refuse some, each alone and with a reason, as
+ingest refuses a bad payload. Only for what must never enter the log because desks would
+act on it (a second certificate under a serial already issued; a revocation by a desk
+that did not issue the certificate)::
+
+    @refusal(CERTIFICATE_ISSUED)
+    def serial_taken(session, device, offered: list[Offered[CertificateIssued]]) -> dict[int, str]
 """
 
 from __future__ import annotations
@@ -51,6 +61,51 @@ class Accepted(Generic[P]):
 
 Rule = Callable[[Session, DeviceRow, list[Accepted[Any]], ServerKey], None]
 _RULES: dict[str, list[Rule]] = {}
+
+
+@dataclass(frozen=True)
+class Offered(Generic[P]):
+    """An event a push is about to store: its place in the batch, envelope and payload."""
+
+    position: int
+    event: Envelope
+    payload: P
+
+
+Refusal = Callable[[Session, DeviceRow, list[Offered[Any]]], dict[int, str]]
+_REFUSALS: dict[str, list[Refusal]] = {}
+
+
+def refusal(
+    *kinds: EventKind[P],
+) -> Callable[
+    [Callable[[Session, DeviceRow, list[Offered[P]]], dict[int, str]]],
+    Callable[[Session, DeviceRow, list[Offered[P]]], dict[int, str]],
+]:
+    def register(
+        function: Callable[[Session, DeviceRow, list[Offered[P]]], dict[int, str]],
+    ) -> Callable[[Session, DeviceRow, list[Offered[P]]], dict[int, str]]:
+        for kind in kinds:
+            _REFUSALS.setdefault(kind.name, []).append(function)
+        return function
+
+    return register
+
+
+def refused(
+    session: Session, device: DeviceRow, offered: list[tuple[int, Envelope, Payload]]
+) -> dict[int, str]:
+    """Position -> reason for the events (position in the batch, envelope, typed payload,
+    in batch order) that a refusal of their kind refuses."""
+    by_refusal: dict[Refusal, list[Offered[Any]]] = {}
+    for position, event, payload in offered:
+        for function in _REFUSALS.get(event.kind, ()):
+            by_refusal.setdefault(function, []).append(Offered(position, event, payload))
+    reasons: dict[int, str] = {}
+    for function, events in by_refusal.items():
+        for position, reason in function(session, device, events).items():
+            reasons.setdefault(position, reason)
+    return reasons
 
 
 def rule(

@@ -15,7 +15,20 @@ signature does not      409     ``private, max-age=3600``: the record is immutab
 match (forged?)                 link's signature never becomes right
 not synced yet          404     ``no-cache``: the issuing desk may sync any minute
 not a link at all       400     ``private, max-age=3600``
+device revoked          410     ``private, max-age=3600``: the issuing device was revoked and
+                                the server did not receive this certificate before that
+uncertain               409     ``no-cache``: the issuing device was revoked and the server
+                                cannot tell when it received the certificate
 ======================  ======  =============================================================
+
+A certificate whose device was revoked later (a PC lost, stolen or retired:
+``device.revoked``) stays valid when the server received it *before* the revocation, by
+the server's own clock (``certificate_index.received_at``; the issue date is the device's
+word, and a stolen key can sign any date): the page says valid and notes the revocation.
+A revoked device's token is refused, so anything it signs afterwards never reaches the
+server: a link of such a device that the server does not hold is not valid (rather than
+"not synced yet": it never will be). With no receipt time (indexed before server
+migration 0008 from an event no longer in the log) the page cannot tell and says so.
 
 The signed fields are shown only when the link's signature matches them: a serial is easy to
 guess (``C-{device}-0001``, ``-0002``...), a signature is not, so nobody reads a holder's
@@ -47,6 +60,7 @@ from sync.protocol.certificates import (
     signature_of,
 )
 from sync.protocol.events.certificates import CERTIFICATE_ISSUED
+from sync.server import log
 from sync.server.db import Database
 from sync.server.models import CertificateIndexRow, DeviceRow, StationRow
 from sync.server.web.pages import render, words
@@ -92,6 +106,36 @@ words.add(
             "can check it offline.",
         ),
         "verify.unknown_station": ("发证驿站：{station}", "Issuing station: {station}"),
+        "verify.device_revoked": (
+            "无效：发证设备已停用",
+            "Not valid: the issuing device was revoked",
+        ),
+        "verify.device_revoked_detail": (
+            "签发这张证书的设备已于 {when} 停用，而中心在此之前没有收到这张证书。停用后签发或"
+            "同步的证书一律无效。请勿采信，并向发证单位核实。",
+            "The device that issued this certificate was revoked on {when}, and the central "
+            "server had not received this certificate before then. Certificates issued or "
+            "synced after a device is revoked are not valid. Do not rely on it; check with "
+            "the issuer.",
+        ),
+        "verify.uncertain": (
+            "无法确认：发证设备已停用",
+            "Cannot be confirmed: the issuing device was revoked",
+        ),
+        "verify.uncertain_detail": (
+            "证书内容与签名一致，但签发它的设备已于 {when} 停用，中心无法确定是否在停用前收到"
+            "这张证书。请向发证单位核实后再采信。",
+            "The contents match the signature, but the device that issued it was revoked on "
+            "{when} and the central server cannot tell whether it received this certificate "
+            "before then. Check with the issuer before relying on it.",
+        ),
+        "verify.device_revoked_note": (
+            "说明：发证设备已于 {revoked} 停用（如电脑丢失或更换）。这张证书中心已于 {received} "
+            "收到，早于停用，仍然有效。",
+            "Note: the issuing device was revoked on {revoked} (a PC lost or replaced, say). "
+            "The central server received this certificate on {received}, before that, so it "
+            "stays valid.",
+        ),
         "verify.malformed": ("链接不完整或有误", "This link is incomplete or wrong"),
         "verify.malformed_detail": (
             "这不是一个完整的证书查验链接，可能被截断或输错。请用手机重新扫描证书上的二维码。",
@@ -125,6 +169,8 @@ class Verdict(StrEnum):
     FORGED = "forged"
     UNKNOWN = "unknown"
     MALFORMED = "malformed"
+    DEVICE_REVOKED = "device_revoked"  # its device was revoked before the server had it
+    UNCERTAIN = "uncertain"  # its device was revoked; when the server had it is unknown
 
 
 STATUS = {
@@ -133,6 +179,8 @@ STATUS = {
     Verdict.FORGED: 409,
     Verdict.UNKNOWN: 404,
     Verdict.MALFORMED: 400,
+    Verdict.DEVICE_REVOKED: 410,
+    Verdict.UNCERTAIN: 409,
 }
 CACHE = {
     Verdict.VALID: "no-cache",
@@ -140,6 +188,8 @@ CACHE = {
     Verdict.REVOKED: "private, max-age=3600",
     Verdict.FORGED: "private, max-age=3600",
     Verdict.MALFORMED: "private, max-age=3600",
+    Verdict.DEVICE_REVOKED: "private, max-age=3600",
+    Verdict.UNCERTAIN: "no-cache",
 }
 BAND = {
     Verdict.VALID: "ok",
@@ -147,6 +197,8 @@ BAND = {
     Verdict.FORGED: "bad",
     Verdict.UNKNOWN: "warn",
     Verdict.MALFORMED: "warn",
+    Verdict.DEVICE_REVOKED: "bad",
+    Verdict.UNCERTAIN: "warn",
 }
 
 
@@ -160,6 +212,8 @@ class Check:
     station: str = ""
     revoked_at: datetime | None = None
     revoke_reason: str = ""
+    device_revoked_at: datetime | None = None  # the issuing device's revocation
+    received_at: datetime | None = None  # when the server received the certificate
 
 
 def check(database: Database, serial_text: str, signature_text: str) -> Check:
@@ -178,7 +232,15 @@ def check(database: Database, serial_text: str, signature_text: str) -> Check:
             station_id = device.station_id
         station = session.get(StationRow, station_id) if station_id else None
         station_name = station.name if station is not None else ""
+        device_revoked = log.aware(device.revoked_at) if device and device.revoked_at else None
         if row is None or row.payload is None or device is None:
+            if device_revoked is not None:  # it can never reach the server now
+                return Check(
+                    Verdict.DEVICE_REVOKED,
+                    serial,
+                    station=station_name,
+                    device_revoked_at=device_revoked,
+                )
             return Check(Verdict.UNKNOWN, serial, station=station_name)
         fields = _fields(row.payload)
         key = _raw_key(device.public_key)
@@ -193,7 +255,23 @@ def check(database: Database, serial_text: str, signature_text: str) -> Check:
                 row.revoked_at,
                 row.revoke_reason or "",
             )
-        return Check(Verdict.VALID, serial, fields, station_name)
+        if device_revoked is None:
+            return Check(Verdict.VALID, serial, fields, station_name)
+        received = log.aware(row.received_at) if row.received_at is not None else None
+        if received is None:
+            verdict = Verdict.UNCERTAIN
+        elif received < device_revoked:
+            verdict = Verdict.VALID  # received before: stays valid, with a note
+        else:
+            verdict = Verdict.DEVICE_REVOKED
+        return Check(
+            verdict,
+            serial,
+            fields,
+            station_name,
+            device_revoked_at=device_revoked,
+            received_at=received,
+        )
 
 
 def _fields(payload: str) -> CertificateFields | None:
@@ -261,6 +339,8 @@ def verify_page(request: Request, serial: str) -> HTMLResponse:
         band=BAND[result.verdict],
         facts=_facts,
         when=_when(result.revoked_at),
+        device_revoked=_when(result.device_revoked_at),
+        received=_when(result.received_at),
     )
     response.headers["Cache-Control"] = CACHE[result.verdict]
     response.headers["Vary"] = "Accept-Language, Cookie"

@@ -24,6 +24,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from desktop.config import DeskSettings
 from desktop.domain.clock import to_iso
 from desktop.services.cards import verification
+from desktop.services.sync import commands as syncing
 from desktop.storage.sync.tables import OutboxRow
 from sync.client.engine import sync_once
 from sync.protocol.certificates import CertificateFields, certificate_url, sign_certificate
@@ -273,7 +274,8 @@ def test_a_desk_cannot_put_words_under_another_desks_serial(
     server: Server, make_station: Callable[..., Station], tmp_path: Path
 ) -> None:
     """A tampered desk pushes, before the genuine one syncs, a certificate under a serial that
-    names another device, signed with its own key: the page never shows its words."""
+    names another device, signed with its own key: the server refuses it, and the page
+    never shows its words."""
     attacker = enrolled(server, make_station("东湖驿站"))
     victim = enrolled(server, make_station("光谷驿站"))
     bystander = enrolled(server, make_station("花山驿站"))
@@ -318,6 +320,8 @@ def test_a_desk_cannot_put_words_under_another_desks_serial(
         )
         uow.commit()
     assert sync_once(attacker.desk).ok
+    refused = [q.reason for q in syncing.quarantined(attacker.uow()) if q.entity_id == serial]
+    assert refused == ["rejected:certificate_serial_not_own"]
     forged_link = certificate_url(server.url, serial, signature)
     for link in (forged_link, genuine["url"]):
         answer = httpx.get(link)
@@ -329,8 +333,8 @@ def test_a_desk_cannot_put_words_under_another_desks_serial(
     fake = httpx.get(forged_link)
     assert fake.status_code == 409 and "冒名者" not in fake.text and "王小红" not in fake.text
 
-    # A third desk pulls the lie first (it was pushed first) and the genuine one after: it
-    # keeps the genuine one, and checks each link offline as the page does.
+    # A third desk pulls the genuine one (the lie never entered the log), and checks each
+    # link offline as the page does.
     assert sync_once(bystander.desk).ok
     assert verification.scan(bystander.uow(), genuine["url"]).valid
     assert not verification.scan(bystander.uow(), forged_link).valid

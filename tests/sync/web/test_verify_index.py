@@ -86,3 +86,81 @@ def test_the_verification_address_the_server_hands_out() -> None:
     for bad in ("zs.example.cn", "ftp://zs.example.cn", "https://zs example.cn", "https://"):
         with pytest.raises(ValidationError):
             ServerSettings(verify_url=bad)
+
+
+def test_migration_0008_keeps_receipt_times_and_only_the_issuing_stations_revocations(
+    server_db: str,
+) -> None:
+    """Before 0008 the index took the first revocation from any desk: made again by the
+    rule (a desk of the issuing device's station), and each certificate's receipt time."""
+    from sqlalchemy import text
+
+    from sync.server import log
+
+    engine = make_engine(server_db)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    command.upgrade(config, "0007")
+    here, there = "s" * 36, "t" * 36
+    with Session(engine) as session, session.begin():
+        for station, name in ((here, "东湖驿站"), (there, "光谷驿站")):
+            session.add(StationRow(id=station, name=name, kind="station", created_at=AT))
+        session.flush()
+        for device, code, station in (
+            ("a" * 36, "AAAAAA", here),  # issues
+            ("b" * 36, "BBBBBB", there),  # another station
+            ("c" * 36, "CCCCCC", here),  # another desk of the issuing station
+        ):
+            session.add(
+                DeviceRow(
+                    id=device,
+                    code=code,
+                    station_id=station,
+                    local_station_id=station,
+                    public_key="k",
+                    token_hash=device[:64],
+                    enrolled_at=AT,
+                )
+            )
+        session.flush()
+        for n in (1, 2):
+            serial = f"C-AAAAAA-000{n}"
+            issued = {"serial": serial, "title": "结业证书", "recipient_name": "李春生"}
+            session.add(_event(n, "a" * 36, "certificate.issued", serial, issued))
+        revocations = [
+            (3, "b" * 36, "C-AAAAAA-0001", "冒领"),
+            (4, "c" * 36, "C-AAAAAA-0001", "写错了"),
+            (5, "b" * 36, "C-AAAAAA-0002", "冒领"),
+        ]
+        for seq, device, serial, reason in revocations:
+            session.add(_event(seq, device, "certificate.revoked", serial, {"reason": reason}))
+        session.flush()
+        for n, reason in ((1, "冒领"), (2, "冒领")):  # as the index held them before
+            session.execute(
+                text(
+                    "INSERT INTO certificate_index (serial, event_id, device_id, station_id, "
+                    "payload, revoked_at, revoke_reason) VALUES (:serial, :event, :device, "
+                    ":station, '{}', :at, :reason)"
+                ),
+                {
+                    "serial": f"C-AAAAAA-000{n}",
+                    "event": f"00000000-0000-7000-8000-{n:012d}",
+                    "device": "a" * 36,
+                    "station": here,
+                    "at": AT,
+                    "reason": reason,
+                },
+            )
+    command.upgrade(config, "head")
+    with Session(engine) as session:
+        rows = {r.serial: r for r in session.query(CertificateIndexRow)}
+        assert rows["C-AAAAAA-0001"].revoke_reason == "写错了"
+        assert rows["C-AAAAAA-0001"].revoked_at is not None
+        assert rows["C-AAAAAA-0002"].revoked_at is None
+        assert rows["C-AAAAAA-0002"].revoke_reason is None
+        for row in rows.values():
+            assert row.received_at is not None
+            assert log.aware(row.received_at) == AT
+    command.downgrade(config, "0007")
+    engine.dispose()

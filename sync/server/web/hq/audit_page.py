@@ -30,6 +30,7 @@ WORDS = {
     "hq.action.station.code": ("生成登记码", "made an enrolment code"),
     "hq.action.station.union": ("更改所属工会", "moved a station to a union"),
     "hq.action.device.revoke": ("停用设备", "revoked a device"),
+    "hq.action.certificate.revoke": ("撤销证书", "revoked a certificate"),
     "hq.action.conflict.resolve": ("处理冲突", "resolved a conflict"),
     "hq.action.account.create": ("新建账号", "created an account"),
     "hq.action.account.password": ("重设密码", "set a password"),
