@@ -30,7 +30,6 @@ from desktop.services.desk.settings import DeskSettings, read_settings
 from desktop.services.sync import commands as syncing
 from ui import files
 from ui.changes import ChangesBus
-from ui.checkin.screen import CheckInScreen
 from ui.desk.scan_router import ScanRouter
 from ui.desk.search_box import SearchBox
 from ui.later_tabs import LaterTabs
@@ -44,6 +43,7 @@ if TYPE_CHECKING:
     from ui.admin.settings_screen import SettingsScreen
     from ui.aid.handout_screen import HandoutScreen
     from ui.aid.stock_screen import StockScreen
+    from ui.checkin.screen import CheckInScreen
     from ui.members.list_screen import MembersScreen
     from ui.sync.screen import SyncScreen
     from ui.training.screen import TrainingScreen
@@ -157,6 +157,9 @@ class Shell(QMainWindow):
         """Desk work first (check-in, members, training, handouts), then checking and
         figures, then the machinery (sync, operators, settings). Only the check-in desk is
         built now; each other screen when its tab is first shown (ui.later_tabs)."""
+        from ui.checkin.screen import CheckInScreen  # not needed to show the sign-in page
+
+        self.sounds.load()  # sounds are for the desks on duty; loading them takes a moment
         tabs = QTabWidget()
         tabs.setObjectName("deskTabs")
         tabs.setStyleSheet("QTabBar::tab { min-width:90px; padding:8px 14px; font-size:15px; }")
