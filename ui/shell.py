@@ -28,6 +28,7 @@ from desktop.i18n import tr
 from desktop.services.desk import operators
 from desktop.services.desk.settings import DeskSettings, read_settings
 from desktop.services.sync import commands as syncing
+from desktop.services.sync.commands import SyncStatus
 from ui import files
 from ui.changes import ChangesBus
 from ui.desk.scan_router import ScanRouter
@@ -38,6 +39,7 @@ from ui.session.state import DeskSession
 from ui.sound import Sounds
 from ui.sync.scheduler import SyncScheduler
 from ui.sync.status import TONE_STYLE, status_line
+from ui.tasks import DbOp
 
 if TYPE_CHECKING:
     from ui.admin.settings_screen import SettingsScreen
@@ -361,7 +363,12 @@ class Shell(QMainWindow):
         log.info("desk locked (%s)", reason)
 
     def refresh_status(self) -> None:
-        state = syncing.status(self.desk.uow())
+        """The sync line, read on the database worker: counting the events waiting (a million
+        on a desk that never synced) is no reason to hold the window or a check-in."""
+        uow = self.desk.uow
+        DbOp(self, lambda: syncing.status(uow())).success(self._show_status).run()
+
+    def _show_status(self, state: SyncStatus) -> None:
         text, tone = status_line(state, self.scheduler.running)
         self.outbox_label.setText(text)
         self.outbox_label.setStyleSheet(TONE_STYLE[tone])
