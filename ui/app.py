@@ -23,7 +23,6 @@ from desktop.services.desk import backups
 from desktop.services.desk.settings import read_settings
 from ui.errors import install_exception_hook, show_error
 from ui.fonts import install_app_font
-from ui.session.setup_dialog import SetupDialog
 from ui.shell import Shell
 from ui.tasks import DbOp
 
@@ -105,6 +104,8 @@ class DeskApp:
     def ensure_setup(self) -> bool:
         if self.desk.device() is not None:
             return True
+        from ui.session.setup_dialog import SetupDialog  # only on a desk's first start
+
         dialog = SetupDialog(self.desk)
         return dialog.exec() == QDialog.DialogCode.Accepted
 

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut, QWindow
@@ -27,16 +28,27 @@ from desktop.i18n import tr
 from desktop.services.desk import operators
 from desktop.services.desk.settings import DeskSettings, read_settings
 from desktop.services.sync import commands as syncing
+from desktop.services.sync.commands import SyncStatus
 from ui import files
 from ui.changes import ChangesBus
-from ui.checkin.screen import CheckInScreen
 from ui.desk.scan_router import ScanRouter
 from ui.desk.search_box import SearchBox
+from ui.later_tabs import LaterTabs
 from ui.session.sign_in import SignInPage
 from ui.session.state import DeskSession
 from ui.sound import Sounds
 from ui.sync.scheduler import SyncScheduler
 from ui.sync.status import TONE_STYLE, status_line
+from ui.tasks import DbOp
+
+if TYPE_CHECKING:
+    from ui.admin.settings_screen import SettingsScreen
+    from ui.aid.handout_screen import HandoutScreen
+    from ui.aid.stock_screen import StockScreen
+    from ui.checkin.screen import CheckInScreen
+    from ui.members.list_screen import MembersScreen
+    from ui.sync.screen import SyncScreen
+    from ui.training.screen import TrainingScreen
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +89,7 @@ class Shell(QMainWindow):
         self.stack.addWidget(self.sign_in)
         self.tabs: QTabWidget | None = None
         self.checkin_screen: CheckInScreen | None = None
+        self.later: LaterTabs | None = None  # the other tabs, built when first shown
         self.desks: dict[QWidget, Callable[[], SearchBox | None]] = {}
         self.setCentralWidget(self.stack)
         # A card scanned on any tab reaches a scan desk (ui.desk.scan_router).
@@ -144,51 +157,119 @@ class Shell(QMainWindow):
 
     def _build_tabs(self, session: DeskSession) -> QTabWidget:
         """Desk work first (check-in, members, training, handouts), then checking and
-        figures, then the machinery (sync, operators, settings)."""
-        from ui.admin.operators_screen import OperatorsScreen
-        from ui.admin.settings_screen import SettingsScreen
-        from ui.aid.tabs import add_aid_tabs
-        from ui.members.list_screen import MembersScreen
-        from ui.reports.screen import ReportScreen
-        from ui.sync.screen import SyncScreen
-        from ui.training.screen import TrainingScreen
-        from ui.verify.screen import VerifyScreen
+        figures, then the machinery (sync, operators, settings). Only the check-in desk is
+        built now; each other screen when its tab is first shown (ui.later_tabs)."""
+        from ui.checkin.screen import CheckInScreen  # not needed to show the sign-in page
 
+        self.sounds.load()  # sounds are for the desks on duty; loading them takes a moment
         tabs = QTabWidget()
         tabs.setObjectName("deskTabs")
         tabs.setStyleSheet("QTabBar::tab { min-width:90px; padding:8px 14px; font-size:15px; }")
-        self.checkin_screen = CheckInScreen(session, self.sounds)
-        tabs.addTab(self.checkin_screen, tr("shell.tab_checkin"))
-        self.members_screen = MembersScreen(session)
-        tabs.addTab(self.members_screen, tr("shell.tab_members"))
-        self.training_screen = training = TrainingScreen(session, self.sounds)
-        tabs.addTab(self.training_screen, tr("shell.tab_training"))
-        self.handout_screen = handout = add_aid_tabs(tabs, session, self.sounds)
-        checkin = self.checkin_screen
-        self.desks = {
-            checkin: lambda: checkin.search,
-            handout: lambda: handout.search,
-            training: lambda: (
-                training.door.search if training.pages.currentWidget() is training.door else None
-            ),
-        }
-        tabs.addTab(VerifyScreen(session), tr("shell.tab_verify"))
-        tabs.addTab(ReportScreen(session), tr("report.tab"))
-        self.sync_screen = SyncScreen(session, self.scheduler)
-        tabs.addTab(self.sync_screen, tr("shell.tab_sync"))
+        self.checkin_screen = checkin = CheckInScreen(session, self.sounds)
+        tabs.addTab(checkin, tr("shell.tab_checkin"))
+        self.desks = {checkin: lambda: checkin.search}
+        self.later = later = LaterTabs(tabs)
+        later.add("members", tr("shell.tab_members"), lambda: self._members_tab(session))
+        later.add("training", tr("shell.tab_training"), lambda: self._training_tab(session))
+        later.add("handout", tr("aid.ui.tab_handout"), lambda: self._handout_tab(session))
+        later.add("stock", tr("aid.ui.tab_stock"), lambda: self._stock_tab(session))
+        later.add("verify", tr("shell.tab_verify"), lambda: self._verify_tab(session))
+        later.add("report", tr("report.tab"), lambda: self._report_tab(session))
+        later.add("sync", tr("shell.tab_sync"), lambda: self._sync_tab(session))
         if session.can(Role.ADMIN):
-            tabs.addTab(OperatorsScreen(session), tr("shell.tab_operators"))
+            later.add("operators", tr("shell.tab_operators"), lambda: self._operators_tab(session))
+        later.add("settings", tr("shell.tab_settings"), lambda: self._settings_tab(session))
+        tabs.currentChanged.connect(self._tab_changed)
+        for index in range(min(tabs.count(), 9)):
+            tabs.setTabToolTip(index, f"Ctrl+{index + 1}")
+        return tabs
+
+    # Each tab's screen, built the first time it is shown or asked for.
+
+    def _members_tab(self, session: DeskSession) -> QWidget:
+        from ui.members.list_screen import MembersScreen
+
+        return MembersScreen(session)
+
+    def _training_tab(self, session: DeskSession) -> QWidget:
+        from ui.training.screen import TrainingScreen
+
+        training = TrainingScreen(session, self.sounds)
+        self.desks[training] = lambda: (
+            training.door.search if training.pages.currentWidget() is training.door else None
+        )
+        return training
+
+    def _handout_tab(self, session: DeskSession) -> QWidget:
+        from ui.aid.handout_screen import HandoutScreen
+
+        handout = HandoutScreen(session, self.sounds)
+        self.desks[handout] = lambda: handout.search
+        return handout
+
+    def _stock_tab(self, session: DeskSession) -> QWidget:
+        from ui.aid.stock_screen import StockScreen
+
+        return StockScreen(session)
+
+    def _verify_tab(self, session: DeskSession) -> QWidget:
+        from ui.verify.screen import VerifyScreen
+
+        return VerifyScreen(session)
+
+    def _report_tab(self, session: DeskSession) -> QWidget:
+        from ui.reports.screen import ReportScreen
+
+        return ReportScreen(session)
+
+    def _sync_tab(self, session: DeskSession) -> QWidget:
+        from ui.sync.screen import SyncScreen
+
+        return SyncScreen(session, self.scheduler)
+
+    def _operators_tab(self, session: DeskSession) -> QWidget:
+        from ui.admin.operators_screen import OperatorsScreen
+
+        return OperatorsScreen(session)
+
+    def _settings_tab(self, session: DeskSession) -> QWidget:
+        from ui.admin.settings_screen import SettingsScreen
+
         settings_screen = SettingsScreen(session, on_language_changed=self.on_language_changed)
         settings_screen.connect_server.connect(self._open_enrolment)
         settings_screen.restore_button.setVisible(self.on_restore is not None)
         if self.on_restore is not None:
             settings_screen.restore_requested.connect(self.on_restore)
-        self.settings_screen = settings_screen
-        tabs.addTab(settings_screen, tr("shell.tab_settings"))
-        tabs.currentChanged.connect(self._tab_changed)
-        for index in range(min(tabs.count(), 9)):
-            tabs.setTabToolTip(index, f"Ctrl+{index + 1}")
-        return tabs
+        return settings_screen
+
+    def _screen(self, name: str) -> QWidget:
+        if self.later is None:  # no one on duty yet: no screens
+            raise AttributeError(name)
+        return self.later.screen(name)
+
+    @property
+    def members_screen(self) -> MembersScreen:
+        return cast("MembersScreen", self._screen("members"))
+
+    @property
+    def training_screen(self) -> TrainingScreen:
+        return cast("TrainingScreen", self._screen("training"))
+
+    @property
+    def handout_screen(self) -> HandoutScreen:
+        return cast("HandoutScreen", self._screen("handout"))
+
+    @property
+    def stock_screen(self) -> StockScreen:
+        return cast("StockScreen", self._screen("stock"))
+
+    @property
+    def sync_screen(self) -> SyncScreen:
+        return cast("SyncScreen", self._screen("sync"))
+
+    @property
+    def settings_screen(self) -> SettingsScreen:
+        return cast("SettingsScreen", self._screen("settings"))
 
     def show_tab(self, index: int) -> None:
         """Ctrl+1 … Ctrl+9: that tab, with the cursor in its scan field if it has one."""
@@ -253,6 +334,8 @@ class Shell(QMainWindow):
     def _tab_changed(self, index: int) -> None:
         if self.tabs is None:
             return
+        if self.later is not None:
+            self.later.build_shown()
         widget = self.tabs.widget(index)
         if widget is self.checkin_screen and self.checkin_screen is not None:
             self.checkin_screen.refresh_today()
@@ -280,7 +363,12 @@ class Shell(QMainWindow):
         log.info("desk locked (%s)", reason)
 
     def refresh_status(self) -> None:
-        state = syncing.status(self.desk.uow())
+        """The sync line, read on the database worker: counting the events waiting (a million
+        on a desk that never synced) is no reason to hold the window or a check-in."""
+        uow = self.desk.uow
+        DbOp(self, lambda: syncing.status(uow())).success(self._show_status).run()
+
+    def _show_status(self, state: SyncStatus) -> None:
         text, tone = status_line(state, self.scheduler.running)
         self.outbox_label.setText(text)
         self.outbox_label.setStyleSheet(TONE_STYLE[tone])

@@ -16,9 +16,18 @@ SOUNDS = ("ok", "repeat", "error")
 
 
 class Sounds:
+    """Loaded by ``load`` (the shell does when someone comes on duty) or at the first sound:
+    QtMultimedia takes a moment to start, which the sign-in page need not wait for."""
+
     def __init__(self, enabled: bool = True) -> None:
         self.enabled = enabled
         self._effects: dict[str, Any] = {}
+        self._loaded = False
+
+    def load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
         try:
             from PySide6.QtMultimedia import QSoundEffect
         except ImportError as error:  # e.g. libpulse.so.0 missing on a bare Linux
@@ -33,6 +42,7 @@ class Sounds:
     def play(self, name: str) -> None:
         if not self.enabled:
             return
+        self.load()
         effect = self._effects.get(name)
         if effect is not None:
             effect.play()

@@ -9,17 +9,17 @@ from __future__ import annotations
 import argparse
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop.bootstrap import Desk
 from desktop.cli.common import EXIT_OK, context, member_json, sub_verbs
 from desktop.domain.aid import PROOFS, Campaign
 from desktop.domain.clock import shown
 from desktop.domain.errors import InvalidInput
 from desktop.i18n import tr
-from desktop.services.aid import campaigns, handouts, stock
-from desktop.services.aid import report as aid_report
-from desktop.services.aid.handouts import HandOut, HandoutRecord, HandoutRefused
+
+if TYPE_CHECKING:
+    from desktop.bootstrap import Desk
+    from desktop.services.aid.handouts import HandoutRecord
 
 # Exit status of a handout the campaign's rules refused (nothing handed out).
 EXIT_HANDOUT_REFUSED = 4
@@ -134,6 +134,8 @@ def _interval(text: str) -> int:
 
 
 def _package(desk: Desk, specs: list[str]) -> tuple[tuple[str, int], ...]:
+    from desktop.services.aid import campaigns
+
     lines = []
     for spec in specs:
         name, _, qty = spec.rpartition("=")
@@ -148,6 +150,8 @@ def _package(desk: Desk, specs: list[str]) -> tuple[tuple[str, int], ...]:
 
 
 def campaign_json(desk: Desk, campaign: Campaign) -> dict[str, Any]:
+    from desktop.services.aid import campaigns
+
     names = {i.id: i for i in campaigns.list_items(desk.uow())}
     data = {"id": campaign.id, **campaign.rules(), "central": campaign.central}
     data["package"] = [
@@ -181,6 +185,8 @@ def campaign_line(campaign: Campaign) -> str:
 
 
 def cmd_campaign_create(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+    from desktop.services.aid import campaigns
+
     ctx = context(desk, args)
     others = tuple(campaigns.find_campaign(desk.uow(), ref).id for ref in args.not_combinable_with)
     form = campaigns.CampaignForm(
@@ -206,6 +212,8 @@ def cmd_campaign_create(desk: Desk, args: argparse.Namespace, out: Any) -> int:
 
 
 def cmd_campaign_list(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+    from desktop.services.aid import campaigns
+
     device = desk.device()
     here = None if args.all_stations or device is None else device.station.id
     found = campaigns.list_campaigns(desk.uow(), station_id=here)
@@ -215,6 +223,8 @@ def cmd_campaign_list(desk: Desk, args: argparse.Namespace, out: Any) -> int:
 
 
 def cmd_campaign_show(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+    from desktop.services.aid import campaigns
+
     campaign = campaigns.find_campaign(desk.uow(), args.campaign)
     data = campaign_json(desk, campaign)
     package = "，".join(f"{p['item']} × {p['quantity']}{p['unit'] or ''}" for p in data["package"])
@@ -226,6 +236,8 @@ def cmd_campaign_show(desk: Desk, args: argparse.Namespace, out: Any) -> int:
 
 
 def cmd_campaign_close(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+    from desktop.services.aid import campaigns
+
     campaign = campaigns.find_campaign(desk.uow(), args.campaign)
     closed = campaigns.close_campaign(campaign.id, desk.uow(), context(desk, args))
     out.emit(campaign_json(desk, closed), tr("aid.cli.campaign_closed", line=campaign_line(closed)))
@@ -233,12 +245,16 @@ def cmd_campaign_close(desk: Desk, args: argparse.Namespace, out: Any) -> int:
 
 
 def cmd_item_add(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+    from desktop.services.aid import campaigns
+
     item = campaigns.create_item(args.name, args.unit, desk.uow(), context(desk, args))
     out.emit(item, tr("aid.cli.item_added", name=item.name, unit=item.unit, id=item.id))
     return 0
 
 
 def cmd_item_list(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+    from desktop.services.aid import campaigns
+
     found = campaigns.list_items(desk.uow())
     text = "\n".join(f"{i.name}  {i.unit}  ({i.id})" for i in found) or tr("cli.nothing_found")
     out.emit(found, text)
@@ -246,11 +262,15 @@ def cmd_item_list(desk: Desk, args: argparse.Namespace, out: Any) -> int:
 
 
 def _refs(desk: Desk, args: argparse.Namespace) -> tuple[str, str]:
+    from desktop.services.aid import campaigns
+
     campaign = campaigns.find_campaign(desk.uow(), args.campaign)
     return campaign.id, campaigns.find_item(desk.uow(), args.item).id
 
 
 def _levels_text(desk: Desk, campaign_id: str, desk_code: str | None = None) -> tuple[Any, str]:
+    from desktop.services.aid import stock
+
     found = stock.levels(desk.uow(), campaign_id, desk=desk_code)
     lines = [
         tr(
@@ -268,6 +288,8 @@ def _levels_text(desk: Desk, campaign_id: str, desk_code: str | None = None) -> 
 
 
 def cmd_stock_receive(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+    from desktop.services.aid import stock
+
     campaign_id, item_id = _refs(desk, args)
     move_id = stock.receive(
         campaign_id,
@@ -284,6 +306,8 @@ def cmd_stock_receive(desk: Desk, args: argparse.Namespace, out: Any) -> int:
 
 
 def cmd_stock_transfer(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+    from desktop.services.aid import stock
+
     campaign_id, item_id = _refs(desk, args)
     ctx = context(desk, args)
     transfer_id = stock.transfer(
@@ -297,6 +321,8 @@ def cmd_stock_transfer(desk: Desk, args: argparse.Namespace, out: Any) -> int:
 
 
 def cmd_stock_adjust(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+    from desktop.services.aid import stock
+
     campaign_id, item_id = _refs(desk, args)
     ctx = context(desk, args)
     move_id = stock.adjust(campaign_id, item_id, args.delta, args.reason, desk.uow(), ctx)
@@ -306,6 +332,8 @@ def cmd_stock_adjust(desk: Desk, args: argparse.Namespace, out: Any) -> int:
 
 
 def cmd_stock_count(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+    from desktop.services.aid import stock
+
     campaign_id, item_id = _refs(desk, args)
     found = stock.count(campaign_id, item_id, args.qty, desk.uow(), context(desk, args))
     data = {
@@ -320,6 +348,8 @@ def cmd_stock_count(desk: Desk, args: argparse.Namespace, out: Any) -> int:
 
 
 def cmd_stock_show(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+    from desktop.services.aid import campaigns, stock
+
     campaign = campaigns.find_campaign(desk.uow(), args.campaign)
     levels, text = _levels_text(desk, campaign.id, args.desk)
     counts = stock.discrepancies(desk.uow(), campaign.id, args.desk)
@@ -348,6 +378,9 @@ def handout_line(record: HandoutRecord) -> str:
 
 
 def cmd_handout(desk: Desk, args: argparse.Namespace, out: Any) -> int:
+    from desktop.services.aid import campaigns, handouts
+    from desktop.services.aid.handouts import HandOut, HandoutRefused
+
     ctx = context(desk, args)
     if args.campaign == "void":
         void_id = handouts.void_handout(args.ref, args.reason, desk.uow(), ctx)
@@ -404,6 +437,8 @@ def cmd_handout(desk: Desk, args: argparse.Namespace, out: Any) -> int:
 
 def cmd_report_campaign(desk: Desk, args: argparse.Namespace, out: Any) -> int:
     from desktop.printing import campaign_report  # ReportLab and openpyxl: only when run
+    from desktop.services.aid import campaigns
+    from desktop.services.aid import report as aid_report
 
     campaign = campaigns.find_campaign(desk.uow(), args.campaign)
     path = Path(args.out)

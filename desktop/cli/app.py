@@ -13,12 +13,9 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
-
-from sqlalchemy.exc import DBAPIError
+from typing import TYPE_CHECKING, Any, Protocol
 
 from desktop import i18n
-from desktop.bootstrap import Desk, open_desk
 from desktop.cli import (
     aid,
     cards,
@@ -41,7 +38,9 @@ from desktop.cli.common import (
 )
 from desktop.domain.errors import AppError, SetupRequired, StorageFault
 from desktop.i18n import tr
-from desktop.storage.faults import storage_fault
+
+if TYPE_CHECKING:
+    from desktop.bootstrap import Desk
 
 
 class Area(Protocol):
@@ -187,6 +186,12 @@ def main(argv: Sequence[str] | None = None, areas: Sequence[ExtraArea] = ()) -> 
             setattr(args, option, default)
     out = Output(args.json)
     run: Callable[[Desk, argparse.Namespace, Output], int] = args.run
+    # The database and its machinery are loaded only once the words were understood: a
+    # usage error or --help costs no more than the parser (bench.startup).
+    from sqlalchemy.exc import DBAPIError
+
+    from desktop.storage.faults import storage_fault
+
     try:
         if getattr(args, "without_desk", False):  # restore: the database may be the damage
             return int(args.run(args.home, args, out))
@@ -211,6 +216,8 @@ def main(argv: Sequence[str] | None = None, areas: Sequence[ExtraArea] = ()) -> 
 def _open(home: str | None) -> Desk:
     """The desk; on a folder that cannot be written, the desk opened read-only: reading verbs
     work, and a writing verb is refused at its first write with the same plain message."""
+    from desktop.bootstrap import open_desk
+
     try:
         return open_desk(home)
     except StorageFault as error:

@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop.bootstrap import Desk
 from desktop.cli.common import EXIT_OK, Output, context, find_one, member_json, pdf_out, station
 from desktop.domain.errors import InvalidInput, RuleViolation
 from desktop.domain.model import Member
 from desktop.i18n import join, tr
-from desktop.services.cards import commands as cards
-from desktop.services.members import commands as members
-from desktop.services.members import queries as member_queries
-from desktop.storage.cards.repositories import Cards
+
+if TYPE_CHECKING:
+    from desktop.bootstrap import Desk
 
 LAYOUTS = ("cr80", "a4-10up")
 
@@ -53,6 +51,10 @@ def register(verbs: Any, common: argparse.ArgumentParser) -> None:
 
 def _card_members(desk: Desk, args: argparse.Namespace) -> list[Member]:
     """The members whose cards are to be printed, in the order asked, each once."""
+    from desktop.services.cards import commands as cards
+    from desktop.services.members import commands as members
+    from desktop.services.members import queries as member_queries
+
     if args.member:
         chosen = [find_one(desk, ref) for ref in args.member]
     else:
@@ -74,6 +76,8 @@ def _names(names: list[str], most: int = 10) -> str:
 
 def _check_card_job(desk: Desk, chosen: list[Member], reason: str) -> None:
     """Refuse the whole job, before any card is marked printed, if one card would be refused."""
+    from desktop.storage.cards.repositories import Cards
+
     inactive = [m.name for m in chosen if not m.active]
     if inactive:
         raise RuleViolation("cli.cards_deactivated", names=_names(inactive), n=len(inactive))
@@ -100,6 +104,7 @@ def _check_card_job(desk: Desk, chosen: list[Member], reason: str) -> None:
 
 def cmd_print_cards(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     from desktop.printing import compose
+    from desktop.services.cards import commands as cards
     from desktop.services.cards import printouts
 
     ctx = context(desk, args)
@@ -150,6 +155,8 @@ def cmd_print_calibration(desk: Desk, args: argparse.Namespace, out: Output) -> 
 
 
 def cmd_card_lost(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.cards import commands as cards
+
     ctx = context(desk, args)
     member = find_one(desk, args.ref)
     serial = cards.report_lost(member.id, args.reason, desk.uow(), ctx)
@@ -159,6 +166,8 @@ def cmd_card_lost(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_card_reissue(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.cards import commands as cards
+
     ctx = context(desk, args)
     member = find_one(desk, args.ref)
     serial = cards.reissue(member.id, desk.uow(), ctx)

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop.bootstrap import Desk
 from desktop.cli.common import EXIT_OK, Output, context, find_one, optional_day, pdf_out, sub_verbs
 from desktop.domain.certificates import TITLES, shown_hours
 from desktop.domain.errors import InvalidInput
 from desktop.i18n import tr
-from desktop.services.certificates import commands as certificates
-from sync.protocol.certificates import hours_text
+
+if TYPE_CHECKING:
+    from desktop.bootstrap import Desk
 
 
 def register(verbs: Any, common: argparse.ArgumentParser) -> None:
@@ -46,6 +46,8 @@ def register(verbs: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_print_certificate(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.certificates import commands as certificates
+
     ctx = context(desk, args)
     with pdf_out(args.out) as write:
         if getattr(args, "serial", None):
@@ -85,6 +87,8 @@ def cmd_print_certificate(desk: Desk, args: argparse.Namespace, out: Output) -> 
 
 
 def cmd_certificate_revoke(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.certificates import commands as certificates
+
     ctx = context(desk, args)
     certificates.revoke_certificate(args.serial, args.reason, desk.uow(), ctx)
     serial = args.serial.strip()
@@ -95,6 +99,8 @@ def cmd_certificate_revoke(desk: Desk, args: argparse.Namespace, out: Output) ->
 def certificate_fields(recorded: Any) -> dict[str, Any]:
     """A certificate's recorded fields as JSON (``print certificate``, ``verify``); no hours
     where the paper states none (an honour)."""
+    from sync.protocol.certificates import hours_text
+
     hours = shown_hours(recorded.title, recorded.hours)
     return {
         "title": recorded.title,

@@ -12,18 +12,17 @@ from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop import i18n
-from desktop.bootstrap import Desk
 from desktop.domain.clock import local_date
 from desktop.domain.errors import InvalidInput, NotFound, RuleViolation, SetupRequired
 from desktop.domain.model import DeskContext, Member, Station
 from desktop.domain.people import mask_phone
 from desktop.i18n import tr
-from desktop.services.desk import operators
-from desktop.services.members import commands as members
-from desktop.services.members import queries as member_queries
+
+if TYPE_CHECKING:
+    from desktop.bootstrap import Desk
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_REPEAT = 0, 1, 2, 3
 EXIT_STORAGE = 5  # the data folder cannot be used (desktop/storage/faults.py); 4 is aid's
@@ -94,6 +93,8 @@ def context(desk: Desk, args: argparse.Namespace) -> DeskContext:
     The command line runs with the rights of whoever may read the data folder, so it does
     not ask for a PIN; records still name an operator.
     """
+    from desktop.services.desk import operators
+
     device = desk.device()
     if device is None:
         raise SetupRequired()
@@ -117,6 +118,9 @@ def today(desk: Desk) -> date:
 
 def find_one(desk: Desk, ref: str) -> Member:
     """The member a REF names exactly, or else the only one a search for it finds."""
+    from desktop.services.members import commands as members
+    from desktop.services.members import queries as member_queries
+
     try:
         return members.resolve_member(desk.uow(), ref)
     except NotFound:

@@ -6,15 +6,16 @@ from __future__ import annotations
 import argparse
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop.bootstrap import Desk
 from desktop.cli.common import EXIT_OK, Output, context
+from desktop.config import DeskSettings
 from desktop.domain.errors import NotFound
 from desktop.domain.model import Operator, Role, StationKind
 from desktop.i18n import tr
-from desktop.services.desk import operators, setup
-from desktop.services.desk.settings import DeskSettings, read_settings, save_settings
+
+if TYPE_CHECKING:
+    from desktop.bootstrap import Desk
 
 
 def register(verbs: Any, common: argparse.ArgumentParser) -> None:
@@ -82,6 +83,8 @@ def _count(text: str) -> int:
 
 
 def cmd_init(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.desk import setup
+
     pin = args.admin_pin or f"{secrets.randbelow(10**6):06d}"
     device, admin = setup.set_up_station(
         setup.StationSetup(
@@ -115,6 +118,8 @@ def cmd_init(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_operator_list(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.desk import operators
+
     found = operators.list_operators(desk.uow(), include_inactive=True)
     text = "\n".join(
         f"{o.name}  {tr('role.' + o.role.value)}"
@@ -126,6 +131,8 @@ def cmd_operator_list(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_operator_add(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.desk import operators
+
     ctx = context(desk, args)
     form = operators.OperatorForm(name=args.name, role=Role(args.role), pin=args.pin)
     added = operators.add_operator(form, desk.uow(), ctx)
@@ -134,6 +141,8 @@ def cmd_operator_add(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def _operator_named(desk: Desk, name: str) -> Operator:
+    from desktop.services.desk import operators
+
     for operator in operators.list_operators(desk.uow(), include_inactive=True):
         if operator.name == " ".join(name.split()):
             return operator
@@ -141,6 +150,8 @@ def _operator_named(desk: Desk, name: str) -> Operator:
 
 
 def cmd_operator_edit(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.desk import operators
+
     ctx = context(desk, args)
     current = _operator_named(desk, args.name)
     form = operators.OperatorForm(
@@ -154,6 +165,8 @@ def cmd_operator_edit(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_operator_active(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.desk import operators
+
     ctx = context(desk, args)
     current = _operator_named(desk, args.name)
     saved = operators.set_operator_active(current.id, args.active, desk.uow(), ctx)
@@ -172,6 +185,8 @@ def _settings_lines(values: DeskSettings) -> str:
 
 
 def cmd_settings_show(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.desk.settings import read_settings
+
     values = read_settings(desk.uow())
     out.emit(values.as_dict(), _settings_lines(values))
     return EXIT_OK
@@ -179,6 +194,8 @@ def cmd_settings_show(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 def cmd_settings_set(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     """One setting, typed as declared (lists comma-separated, on/off), checked as declared."""
+    from desktop.services.desk.settings import read_settings, save_settings
+
     ctx = context(desk, args)
     current = read_settings(desk.uow())
     value = DeskSettings.option(args.key).parse(args.value)

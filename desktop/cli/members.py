@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop.bootstrap import Desk
 from desktop.cli.common import EXIT_OK, Output, context, find_one, member_json, member_line
 from desktop.domain.model import Member
 from desktop.i18n import join, tr
-from desktop.services.members import commands as members
-from desktop.services.members import queries as member_queries
-from desktop.services.visits import queries as visit_queries
+
+if TYPE_CHECKING:
+    from desktop.bootstrap import Desk
+    from desktop.services.members import commands as members
 
 
 def register(verbs: Any, common: argparse.ArgumentParser) -> None:
@@ -60,6 +60,8 @@ def _member_fields(p: argparse.ArgumentParser, name_required: bool) -> None:
 
 
 def _form(args: argparse.Namespace, base: Member | None = None) -> members.MemberForm:
+    from desktop.services.members import commands as members
+
     def pick(value: str | None, current: str) -> str:
         return current if value is None else value
 
@@ -85,6 +87,8 @@ def _id_number(value: str | None) -> str:
 
 
 def cmd_member_add(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.members import commands as members
+
     ctx = context(desk, args)
     member = members.register_member(
         _form(args), desk.uow(), ctx, confirm_duplicates=args.allow_same_phone
@@ -94,6 +98,8 @@ def cmd_member_add(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_member_edit(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.members import commands as members
+
     ctx = context(desk, args)
     current = members.resolve_member(desk.uow(), args.ref)
     member = members.update_member(
@@ -109,6 +115,8 @@ def cmd_member_edit(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_member_find(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.members import queries as member_queries
+
     found = member_queries.search_members(
         desk.uow(), args.query, limit=max(1, min(args.limit, 500))
     )
@@ -118,6 +126,8 @@ def cmd_member_find(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_member_show(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.visits import queries as visit_queries
+
     member = find_one(desk, args.ref)
     visits = visit_queries.member_visit_count(desk.uow(), member.id)
     data = {**member_json(member), "visits": visits}
@@ -136,6 +146,8 @@ def cmd_member_show(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_member_deactivate(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.members import commands as members
+
     ctx = context(desk, args)
     current = members.resolve_member(desk.uow(), args.ref)
     member = members.set_member_active(current.id, False, args.reason, desk.uow(), ctx)
@@ -144,6 +156,8 @@ def cmd_member_deactivate(desk: Desk, args: argparse.Namespace, out: Output) -> 
 
 
 def cmd_member_reactivate(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.members import commands as members
+
     ctx = context(desk, args)
     current = members.resolve_member(desk.uow(), args.ref)
     member = members.set_member_active(current.id, True, "", desk.uow(), ctx)

@@ -12,12 +12,14 @@ from __future__ import annotations
 import argparse
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop.bootstrap import Desk
 from desktop.cli.common import context, day, sub_verbs
 from desktop.domain.errors import InvalidInput
 from desktop.i18n import tr
+
+if TYPE_CHECKING:
+    from desktop.bootstrap import Desk
 
 
 def register(verbs: Any, common: argparse.ArgumentParser) -> None:

@@ -13,9 +13,8 @@ import argparse
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop.bootstrap import Desk
 from desktop.cli.common import (
     EXIT_OK,
     EXIT_REFUSED,
@@ -36,9 +35,10 @@ from desktop.domain.certificates import TITLES
 from desktop.domain.errors import InvalidInput
 from desktop.domain.training import AttendanceStatus, LateCounts, RuleKind, WalkIns
 from desktop.i18n import tr
-from desktop.services.training import attendance, completion, courses, rosters
-from desktop.services.training import report as course_report
-from desktop.services.training.attendance import DoorOutcome
+
+if TYPE_CHECKING:
+    from desktop.bootstrap import Desk
+    from desktop.services.training import courses
 
 _SESSION_SPEC = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(\S+)\s*[-–~]\s*(\S+)(?:\s+(.*))?$")
 
@@ -168,11 +168,15 @@ def _session_fields(p: argparse.ArgumentParser) -> None:
 
 
 def _session_form(args: argparse.Namespace) -> courses.SessionForm:
+    from desktop.services.training import courses
+
     on = day(args.date, "date")
     return courses.SessionForm(on, args.start, args.end, args.hours, args.topic)
 
 
 def _session_spec(text: str) -> courses.SessionForm:
+    from desktop.services.training import courses
+
     match = _SESSION_SPEC.match(text.strip())
     if match is None:
         raise InvalidInput("cli.session_spec", field="session", text=text[:60])
@@ -207,6 +211,8 @@ def session_line(s: courses.CourseSession) -> str:
 
 
 def cmd_course_create(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.training import courses
+
     ctx = context(desk, args)
     form = courses.CourseForm(
         title=args.title,
@@ -236,6 +242,8 @@ def cmd_course_create(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_course_list(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.training import courses
+
     device = desk.device()
     here = None if args.all_stations or device is None else device.station.id
     found = courses.courses(desk.uow(), station_id=here)
@@ -251,6 +259,8 @@ def cmd_course_list(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_course_show(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.training import courses, rosters
+
     found = courses.find_course(desk.uow(), args.course)
     held = courses.sessions(desk.uow(), found.id, include_cancelled=True)
     people = rosters.roster(desk.uow(), found.id, ("enrolled", "waitlisted"))
@@ -270,6 +280,8 @@ def cmd_course_show(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_session_add(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.training import courses
+
     ctx = context(desk, args)
     found = courses.find_course(desk.uow(), args.course)
     made = courses.add_session(found.id, _session_form(args), desk.uow(), ctx)
@@ -278,6 +290,8 @@ def cmd_session_add(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_session_move(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.training import courses
+
     ctx = context(desk, args)
     found = courses.find_session(desk.uow(), args.session)
     moved = courses.move_session(found.id, _session_form(args), desk.uow(), ctx)
@@ -286,6 +300,8 @@ def cmd_session_move(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_session_cancel(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.training import courses
+
     ctx = context(desk, args)
     found = courses.find_session(desk.uow(), args.session)
     courses.cancel_session(found.id, desk.uow(), ctx)
@@ -294,6 +310,8 @@ def cmd_session_cancel(desk: Desk, args: argparse.Namespace, out: Output) -> int
 
 
 def cmd_course_enrol(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.training import courses, rosters
+
     ctx = context(desk, args)
     found = courses.find_course(desk.uow(), args.course)
     member = find_one(desk, args.ref)
@@ -304,6 +322,8 @@ def cmd_course_enrol(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_course_withdraw(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.training import courses, rosters
+
     ctx = context(desk, args)
     found = courses.find_course(desk.uow(), args.course)
     member = find_one(desk, args.ref)
@@ -316,6 +336,8 @@ def cmd_course_withdraw(desk: Desk, args: argparse.Namespace, out: Output) -> in
 
 
 def cmd_course_import(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.training import courses, rosters
+
     ctx = context(desk, args)
     found = courses.find_course(desk.uow(), args.course)
     report = rosters.import_roster(found.id, args.file, desk.uow(), ctx)
@@ -342,6 +364,9 @@ def cmd_course_import(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_course_completion(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.training import completion, courses
+    from desktop.services.training import report as course_report
+
     found = courses.find_course(desk.uow(), args.course)
     people = completion.course_completion(desk.uow(), found.id)
     data, lines = [], []
@@ -368,6 +393,8 @@ def cmd_course_completion(desk: Desk, args: argparse.Namespace, out: Output) -> 
 
 
 def cmd_course_certify(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.training import completion, courses
+
     ctx = context(desk, args)
     found = courses.find_course(desk.uow(), args.course)
     with pdf_out(args.out) as write:
@@ -397,6 +424,8 @@ def cmd_course_certify(desk: Desk, args: argparse.Namespace, out: Output) -> int
 
 
 def cmd_course_reissue(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.training import completion
+
     ctx = context(desk, args)
     with pdf_out(args.out) as write:
         issued = completion.reissue_certificate(
@@ -412,6 +441,10 @@ def cmd_course_reissue(desk: Desk, args: argparse.Namespace, out: Output) -> int
 
 
 def cmd_attend(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.training import attendance, courses
+    from desktop.services.training import report as course_report
+    from desktop.services.training.attendance import DoorOutcome
+
     ctx = context(desk, args)
     session = courses.find_session(desk.uow(), args.session)
     member = find_one(desk, args.ref)
@@ -443,6 +476,9 @@ def cmd_attend(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_session_close(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.training import attendance, courses
+    from desktop.services.training import report as course_report
+
     ctx = context(desk, args)
     session = courses.find_session(desk.uow(), args.session)
     absent = attendance.close_session(session.id, desk.uow(), ctx)
@@ -456,6 +492,9 @@ def cmd_session_close(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_session_show(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.training import attendance, courses
+    from desktop.services.training import report as course_report
+
     session = courses.find_session(desk.uow(), args.session)
     lines_ = attendance.session_sheet(desk.uow(), session.id)
     counts = attendance.counters(desk.uow(), session.id)
@@ -475,6 +514,7 @@ def cmd_session_show(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 def cmd_session_sheet(desk: Desk, args: argparse.Namespace, out: Output) -> int:
     """The paper sign-in sheet (签到表) of a session: its roster, a line to sign each."""
     from desktop.printing import compose, signin_sheet_pdf
+    from desktop.services.training import courses, rosters
 
     session = courses.find_session(desk.uow(), args.session)
     people = rosters.roster(desk.uow(), session.course_id)
@@ -517,6 +557,9 @@ def cmd_print_signin(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_report_course(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.training import courses
+    from desktop.services.training import report as course_report
+
     found = courses.find_course(desk.uow(), args.course)
     suffix = Path(args.out).suffix.lower()
     if suffix not in (".xlsx", ".pdf"):

@@ -6,17 +6,17 @@ Exit status 0 when every code found is valid, else 1 (refused).
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop.bootstrap import Desk
 from desktop.cli.certificates import certificate_fields
 from desktop.cli.common import EXIT_OK, EXIT_REFUSED, Output
 from desktop.domain.certificates import shown_hours
 from desktop.domain.errors import InvalidInput
 from desktop.i18n import tr
-from desktop.services.cards import verification
-from desktop.services.cards.verification import Scan, ScanKind
-from sync.protocol.certificates import hours_text
+
+if TYPE_CHECKING:
+    from desktop.bootstrap import Desk
+    from desktop.services.cards.verification import Scan
 
 
 def register(verbs: Any, common: argparse.ArgumentParser) -> None:
@@ -75,6 +75,8 @@ def _card_result(found: Scan, lines: list[str]) -> dict[str, Any]:
 
 
 def _certificate_result(found: Scan, lines: list[str]) -> dict[str, Any]:
+    from sync.protocol.certificates import hours_text
+
     contents: dict[str, Any] | None = None
     if found.certificate_serial is not None:
         contents = {"serial": found.certificate_serial, "device": found.device_code}
@@ -118,6 +120,9 @@ def _certificate_result(found: Scan, lines: list[str]) -> dict[str, Any]:
 
 
 def cmd_verify(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.cards import verification
+    from desktop.services.cards.verification import ScanKind
+
     results, blocks = [], []
     for text in _scanned_texts(args):
         found = verification.scan(desk.uow(), text)

@@ -4,17 +4,16 @@ visits today. (``visits export`` is the reports area's.)"""
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop.bootstrap import Desk
 from desktop.cli.common import EXIT_OK, EXIT_REPEAT, Output, context, member_json
 from desktop.domain.clock import SECONDS, shown
 from desktop.domain.errors import AppError
 from desktop.domain.model import SERVICES
 from desktop.i18n import tr
-from desktop.services.desk.settings import read_settings
-from desktop.services.visits import checkin
-from desktop.services.visits import queries as visit_queries
+
+if TYPE_CHECKING:
+    from desktop.bootstrap import Desk
 
 
 def register(verbs: Any, common: argparse.ArgumentParser) -> None:
@@ -42,10 +41,14 @@ def register(verbs: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _default_services(desk: Desk) -> tuple[str, ...]:
+    from desktop.services.desk.settings import read_settings
+
     return read_settings(desk.uow()).default_services
 
 
 def cmd_checkin(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.visits import checkin
+
     ctx = context(desk, args)
     services = tuple(args.service) if args.service else _default_services(desk)
     if args.anonymous:
@@ -78,6 +81,8 @@ def cmd_checkin(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_visit_void(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.visits import checkin
+
     ctx = context(desk, args)
     void_id = checkin.void_visit(args.id, args.reason, desk.uow(), ctx)
     out.emit({"void_id": void_id, "visit_id": args.id}, tr("cli.visit_voided"))
@@ -85,6 +90,8 @@ def cmd_visit_void(desk: Desk, args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_visits_today(desk: Desk, args: argparse.Namespace, out: Output) -> int:
+    from desktop.services.visits import queries as visit_queries
+
     summary = visit_queries.today_summary(desk.uow())
     latest = visit_queries.recent_visits(desk.uow(), limit=max(1, min(args.limit, 1000)))
     lines = [tr("cli.today", day=summary.date, visits=summary.visits, people=summary.people)]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop.bootstrap import Desk
 from desktop.i18n import tr
+
+if TYPE_CHECKING:
+    from desktop.bootstrap import Desk
 
 VERBS: tuple[str, ...] = ("enroll", "sync", "conflicts", "conflict")
 

@@ -15,8 +15,6 @@ from desktop.i18n import tr
 from desktop.services.aid import campaigns, handouts, stock
 from desktop.services.aid.campaigns import CampaignForm
 from desktop.services.members import queries as member_queries
-from ui.aid.handout_screen import HandoutScreen
-from ui.aid.stock_screen import StockScreen
 from ui.app import DeskApp
 
 from .keys import type_text
@@ -68,9 +66,7 @@ def test_aid_screenshots(
     window.start_duty(admin)
     tabs = window.tabs
     assert tabs is not None
-    screen = next(
-        tabs.widget(i) for i in range(tabs.count()) if isinstance(tabs.widget(i), HandoutScreen)
-    )
+    screen = window.handout_screen
     tabs.setCurrentWidget(screen)
     assert tabs.tabText(tabs.currentIndex()) == tr("aid.ui.tab_handout")
 
@@ -109,9 +105,7 @@ def test_aid_screenshots(
         grab(window, folder, "24-handout-out-of-stock" if refuse else "25-handout-short-asks")
         qtbot.keyClick(screen.search, Qt.Key.Key_Escape)
 
-    stock_screen = next(
-        tabs.widget(i) for i in range(tabs.count()) if isinstance(tabs.widget(i), StockScreen)
-    )
+    stock_screen = window.stock_screen
     tabs.setCurrentWidget(stock_screen)
     grab(window, folder, "22-stock")
 

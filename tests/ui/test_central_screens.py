@@ -34,10 +34,7 @@ from sync.protocol.events.training import (
     CoursePayload,
     SessionPayload,
 )
-from ui.aid.handout_screen import HandoutScreen
-from ui.aid.stock_screen import StockScreen
 from ui.app import DeskApp
-from ui.training.screen import TrainingScreen
 
 from .test_screenshots import SIZE, grab, shots_folder
 
@@ -174,23 +171,20 @@ def test_hq_campaign_and_course_at_the_desk(
     tabs = window.tabs
     assert tabs is not None
 
-    def tab(kind: type) -> Any:
-        found = next(
-            tabs.widget(i) for i in range(tabs.count()) if isinstance(tabs.widget(i), kind)
-        )
-        tabs.setCurrentWidget(found)
-        return found
+    def tab(screen: Any) -> Any:
+        tabs.setCurrentWidget(screen)
+        return screen
 
-    desk_screen = tab(HandoutScreen)
+    desk_screen = tab(window.handout_screen)
     names = [desk_screen.campaign_box.itemText(i) for i in range(desk_screen.campaign_box.count())]
     assert names == [f"冬送温暖·市总工会（{tr('aid.central')}）"]  # not the other station's
     assert tr("aid.central") in desk_screen.campaign_rules.text()
     grab(window, folder, "60-hq-campaign-handout")
-    stock_screen = tab(StockScreen)
+    stock_screen = tab(window.stock_screen)
     assert stock_screen.campaign_box.currentText().endswith(f"（{tr('aid.central')}）")
     grab(window, folder, "61-hq-campaign-stock")
 
-    training = tab(TrainingScreen)
+    training = tab(window.training_screen)
     training.pages.setCurrentWidget(training.courses)
     courses_screen = training.courses
     courses_screen.course_id = course_id

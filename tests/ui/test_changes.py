@@ -266,11 +266,7 @@ def test_a_mark_at_the_door_reaches_the_courses_page(window: Window, ctx: DeskCo
 
 
 def test_saved_settings_publish_and_take_effect(window: Window) -> None:
-    from ui.admin.settings_screen import SettingsScreen
-
-    tabs = window.shell.tabs
-    assert tabs is not None
-    screen = next(w for i in range(tabs.count()) if isinstance(w := tabs.widget(i), SettingsScreen))
+    screen = window.shell.settings_screen
     window.show(screen)
     screen.idle_lock.setValue(7)
     screen.save()

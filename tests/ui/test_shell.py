@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.bootstrap import Desk
 from desktop.domain.model import DeskContext, Device, Operator, Role, StationKind
+from desktop.i18n import tr
 from desktop.services.desk import operators
 from ui.app import DeskApp
 from ui.session.setup_dialog import SetupDialog
@@ -80,6 +81,36 @@ def test_an_attendant_sees_no_operator_management(
     assert shell.tabs is not None
     titles = [shell.tabs.tabText(i) for i in range(shell.tabs.count())]
     assert "值班员" not in titles and "签到" in titles
+
+
+def test_on_duty_only_the_check_in_desk_is_built_the_other_tabs_when_first_shown(
+    qtbot: QtBot, desk: Desk, station: tuple[Device, Operator]
+) -> None:
+    from ui.members.list_screen import MembersScreen
+    from ui.reports.screen import ReportScreen
+
+    device, admin = station
+    shell = _shell(qtbot, desk, device)
+    shell.start_duty(admin)
+    tabs, later = shell.tabs, shell.later
+    assert tabs is not None and later is not None
+    assert tabs.currentWidget() is shell.checkin_screen
+    assert all(later.built(name) is None for name in ("members", "report", "sync", "settings"))
+    titles = [tabs.tabText(i) for i in range(tabs.count())]
+
+    members, report_at = titles.index(tr("shell.tab_members")), titles.index(tr("report.tab"))
+    shell.show_tab(members)  # Ctrl+2
+    screen = tabs.widget(members)
+    assert isinstance(screen, MembersScreen) and tabs.currentIndex() == members
+    assert later.built("members") is screen and shell.members_screen is screen
+    assert later.built("report") is None
+
+    # Asked for by the window (or a test) without being shown: built in its place.
+    report = later.screen("report")
+    assert isinstance(report, ReportScreen) and tabs.widget(report_at) is report
+    assert tabs.currentWidget() is screen  # the tab on show stays
+    assert [tabs.tabText(i) for i in range(tabs.count())] == titles
+    assert tabs.tabToolTip(report_at) == f"Ctrl+{report_at + 1}"
 
 
 def test_ctrl_l_locks_and_records_it(
@@ -193,17 +224,11 @@ def test_locking_closes_a_dialog_left_open(
 def test_saved_settings_take_effect_at_once(
     qtbot: QtBot, desk: Desk, station: tuple[Device, Operator]
 ) -> None:
-    from ui.admin.settings_screen import SettingsScreen
-
     device, admin = station
     shell = _shell(qtbot, desk, device)
     shell.start_duty(admin)
     assert shell.tabs is not None and shell.checkin_screen is not None
-    settings = next(
-        shell.tabs.widget(i)
-        for i in range(shell.tabs.count())
-        if isinstance(shell.tabs.widget(i), SettingsScreen)
-    )
+    settings = shell.settings_screen
     settings.offered.set_checked(("water", "toilet"))
     settings.defaults.set_checked(("toilet",))
     settings.idle_lock.setValue(3)
@@ -231,3 +256,47 @@ def test_the_window_loads_the_network_client_only_when_it_first_syncs() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_coming_on_duty_loads_no_module_of_a_tab_not_yet_shown(
+    desk: Desk, station: tuple[Device, Operator]
+) -> None:
+    """Start-up (bench.startup), in a fresh process: the sign-in page without the check-in
+    desk and the sounds; on duty, the check-in desk without the modules of the other tabs
+    (ReportLab, spreadsheets, the network client, their screens)."""
+    import subprocess
+    import sys
+
+    program = (
+        "import os, sys\n"
+        "os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from desktop.bootstrap import open_desk\n"
+        "from desktop.services.desk import operators\n"
+        "from ui.app import DeskApp\n"
+        "app = QApplication([])\n"
+        "desk = open_desk(sys.argv[1])\n"
+        "controller = DeskApp(app, desk)\n"
+        "controller.apply_language('zh')\n"
+        "window = controller.build_window()\n"
+        "window.show()\n"
+        "app.processEvents()\n"
+        "duty = ('ui.checkin.screen', 'PySide6.QtMultimedia')\n"
+        "print(sorted(m for m in duty if m in sys.modules))\n"
+        "window.start_duty(operators.first_admin(desk.uow()))\n"
+        "app.processEvents()\n"
+        "assert window.checkin_screen is not None and window.checkin_screen.isVisible()\n"
+        "late = ('reportlab', 'openpyxl', 'qrcode', 'httpx', 'alembic', 'sync.client.engine',\n"
+        "        'ui.members.list_screen', 'ui.reports.screen', 'ui.sync.screen',\n"
+        "        'ui.training.screen', 'ui.aid.handout_screen', 'ui.admin.settings_screen')\n"
+        "print(sorted(m for m in late if m in sys.modules))\n"
+        "desk.close()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program, str(desk.paths.home)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-2:] == ["[]", "[]"]

@@ -80,3 +80,28 @@ def test_every_verb_has_a_help_page(language: str) -> None:
     assert len(parsers) > 60
     for parser in parsers:
         assert parser.format_help()
+
+
+@pytest.mark.parametrize("words", [["frobnicate"], ["--help"], ["visits", "--help"]])
+def test_a_usage_error_or_the_help_loads_no_database_nor_service(words: list[str]) -> None:
+    """Start-up (bench.startup): the verbs' modules import their services when they run."""
+    import subprocess
+    import sys
+
+    program = (
+        "import sys\n"
+        "from ui.main import main\n"
+        "try:\n"
+        f"    main({words!r})\n"
+        "except SystemExit as done:\n"
+        "    print('exit', done.code, file=sys.stderr)\n"
+        "heavy = ('sqlalchemy', 'alembic', 'desktop.bootstrap', 'desktop.storage',\n"
+        "         'desktop.services', 'desktop.printing', 'reportlab', 'httpx')\n"
+        "print(sorted({m for m in sys.modules if m.startswith(heavy)}), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=False
+    )
+    exit_line, loaded = done.stderr.strip().splitlines()[-2:]
+    assert exit_line == ("exit 2" if words == ["frobnicate"] else "exit 0"), done.stderr
+    assert loaded == "[]"
