@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import i18n
 from desktop.config import DeskSettings, Option, verification_address
 from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError
@@ -473,7 +474,9 @@ class SettingsScreen(QWidget):
     def load(self) -> None:
         values = read_settings(self.session.desk.uow())
         self._loaded = values
-        index = self.language.findData(values.language)
+        # The language the desk runs in (``--lang`` or WAYSTATION_LANG may differ from the
+        # saved one): the box never says 中文 on an English screen.
+        index = self.language.findData(i18n.language())
         self.language.setCurrentIndex(max(index, 0))
         self.idle_lock.setValue(values.idle_lock_minutes)
         self.repeat_window.setValue(values.repeat_window_minutes)
@@ -531,11 +534,10 @@ class SettingsScreen(QWidget):
 
     def _saved(self, values: DeskSettings) -> None:
         self.save_button.setEnabled(True)
-        language_before = self._loaded.language if self._loaded else None
         self._loaded = values
         self._show_status(tr("settings.saved"))
         log.info("settings saved by %s", self.session.operator.id)
-        if values.language != language_before and self.on_language_changed is not None:
+        if values.language != i18n.language() and self.on_language_changed is not None:
             self.on_language_changed(values.language)
 
     def _failed(self, error: Exception) -> None:
