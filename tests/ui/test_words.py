@@ -182,6 +182,7 @@ def test_the_verify_tab_shows_the_members_name_and_the_desk_never_ids_or_codes(
     screen.verify(token)
 
     shown = _verify_rows(screen)
+    assert screen.scanned.text() == ""  # not the signed token's letters
     assert shown[tr("scan.member_name")] == "张三"
     assert shown[tr("scan.member_number")] == zhang.member_number
     assert shown[tr("scan.device")] == tr("desk_name.this_desk")
@@ -265,3 +266,35 @@ def test_the_members_toolbar_buttons_are_not_clipped_at_1366(
         text = button.fontMetrics().horizontalAdvance(button.text())
         # the text, its margins and the menu arrow beside it (not drawn over its last letter)
         assert button.width() >= text + 24, (button.text(), button.width(), text)
+
+
+def test_counts_in_english_read_well_for_one_and_for_none() -> None:
+    i18n.set_language("en")
+    try:
+        for n in (0, 1, 2):
+            text = tr("aid.ui.remaining", n=n)
+            assert "1 more handouts" not in text and "0 more" not in text, text
+    finally:
+        i18n.set_language("zh")
+
+
+def test_the_import_file_field_takes_a_typed_path(
+    qtbot: QtBot, session: DeskSession, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from tests.unit.test_services_imports import messy_roster
+    from ui.imports.wizard import ImportWizard
+
+    roster = messy_roster(tmp_path / "花名册.xlsx")
+    wizard = ImportWizard(session)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    field = wizard.file_page.path
+    assert not field.isReadOnly()
+    field.setText(f'"{roster}"')  # as Windows' "copy as path" gives it
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert wizard.layout_ is not None and wizard.layout_.header_row == 4
+    field.setText(str(tmp_path / "没有这个文件.xlsx"))
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert wizard.layout_ is None and wizard.file_page.info.text()  # said in words

@@ -110,7 +110,9 @@ class StockScreen(QWidget):
             ]
         )
         # 入库净额 is the report's word; said in plain words on the header and under the table.
-        self.levels.horizontalHeaderItem(1).setToolTip(tr("stock_words.stocked_tip"))
+        stocked = QTableWidgetItem(tr("aid.ui.col_stocked"))
+        stocked.setToolTip(tr("stock_words.stocked_tip"))
+        self.levels.setHorizontalHeaderItem(1, stocked)
         read_only_rows(self.levels)
         self.levels.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.levels.setStyleSheet("font-size:16px;")

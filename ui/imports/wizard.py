@@ -71,7 +71,9 @@ class FilePage(QWizardPage):
         self.setSubTitle(tr("import.page_file_hint"))
         self.path = QLineEdit()
         self.path.setObjectName("importPath")
-        self.path.setReadOnly(True)
+        # A path typed or pasted (from the file manager's address bar) is read on Enter.
+        self.path.setPlaceholderText(tr("import.path_hint"))
+        self.path.returnPressed.connect(self._typed)
         browse = QPushButton(tr("import.browse"))
         browse.clicked.connect(self.browse)
         self.sheet = QComboBox()
@@ -99,6 +101,11 @@ class FilePage(QWizardPage):
         form.addRow(tr("import.header_row_label"), self.header_row)
         form.addRow(self.info)
         form.addRow(self.top)
+
+    def _typed(self) -> None:
+        typed = self.path.text().strip().strip('"')
+        if typed:
+            self.load(typed)
 
     def _sheet_chosen(self, _index: int) -> None:
         self.load(self.path.text(), self.sheet.currentText())
@@ -177,7 +184,11 @@ class MappingPage(QWizardPage):
         self.columns = QTableWidget(0, 2)
         self.columns.setObjectName("importColumns")
         self.columns.setHorizontalHeaderLabels([tr("import.heading"), tr("import.field")])
-        self.columns.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # The file's heading may be cut short; what it is imported as may not ("(not importec").
+        self.columns.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.columns.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.columns.verticalHeader().hide()
         self.preview = QTableWidget(0, len(FIELDS) + 1)
         self.preview.setObjectName("importPreview")
@@ -212,8 +223,8 @@ class MappingPage(QWizardPage):
         right.addLayout(matches)
         right.addWidget(self.consent)
         right.addWidget(self.problem)
-        layout.addLayout(left, 2)
-        layout.addLayout(right, 5)
+        layout.addLayout(left, 3)
+        layout.addLayout(right, 7)
 
     def initializePage(self) -> None:
         layout = self.owner.layout_
@@ -268,6 +279,7 @@ class MappingPage(QWizardPage):
             self.preview.setItem(r, 0, QTableWidgetItem(str(shown.row)))
             if shown.problem is not None:
                 item = QTableWidgetItem(shown.problem.reason())
+                item.setToolTip(shown.problem.reason())  # a long reason is cut at the edge
                 item.setForeground(QColor("#b3261e"))
                 self.preview.setItem(r, 1, item)
                 self.preview.setSpan(r, 1, 1, len(FIELDS))

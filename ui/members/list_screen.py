@@ -111,7 +111,9 @@ class MembersScreen(QWidget):
         self.filter.setObjectName("memberFilter")
         self.filter.setPlaceholderText(tr("members.filter_hint"))
         self.filter.setClearButtonEnabled(True)
-        self.filter.setMinimumWidth(220)
+        # Wide enough for its hint in either language (it was cut at "last 4 of pho…").
+        hint = self.filter.fontMetrics().horizontalAdvance(self.filter.placeholderText())
+        self.filter.setMinimumWidth(max(220, hint + 36))
         self.filter.textChanged.connect(self.model.set_filter)
         self.filter.installEventFilter(self)
 

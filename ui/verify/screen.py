@@ -171,7 +171,8 @@ class VerifyScreen(QWidget):
             return scan, desk_names(uow(), [scan.device_code or ""])
 
         op = DbOp(self, check)
-        op.success(lambda found: self.show_scan(*found, text=text)).failure(self._failed).run()
+        op.success(lambda found: self.show_scan(found[0], found[1], text))
+        op.failure(self._failed).run()
 
     def show_scan(self, scan: Scan, names: DeskNames | None = None, text: str = "") -> None:
         self.last_scan = scan
@@ -180,7 +181,9 @@ class VerifyScreen(QWidget):
         plain_valid = scan.message_code == "verify.card_valid"
         detail = "" if plain_valid else tr(scan.message_code, **scan.message_params)
         self.band.show_result(tone_of(scan), headline(scan), detail, sticky=True)
-        self._show_scanned(text)
+        # What came in is echoed when it did not read as a good code (a valid one's signed
+        # text is a line of letters an attendant has no use for).
+        self._show_scanned("" if scan.valid else text)
         self._show_contents(scan)
         self.reprint_button.setVisible(
             scan.kind is ScanKind.CERTIFICATE and scan.valid and bool(scan.certificate_serial)

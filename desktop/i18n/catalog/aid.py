@@ -260,7 +260,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No campaign is open; a station lead creates one first.",
     ),
     "aid.ui.placeholder": (
-        "扫会员卡，或输入姓名、拼音、手机尾号、会员号",
+        "扫卡，或输入姓名、拼音、手机尾号",
         "Scan a card, or type a name or phone",
     ),
     "aid.ui.idle": ("请扫卡或搜索领取人", "Scan a card or search for the recipient"),
@@ -294,7 +294,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "aid.ui.col_stocked": ("入库净额", "Stocked (net)"),
     "aid.ui.col_today": ("今日已发", "Out today"),
     "aid.ui.eligible": ("符合领取条件", "Eligible"),
-    "aid.ui.remaining": ("本活动还可领取 {n} 次", "{n} more handouts allowed in this campaign"),
+    "aid.ui.remaining": ("本活动还可领取 {n} 次", "Handouts still allowed in this campaign: {n}"),
     "aid.ui.voided": ("已作废：{reason}", "Voided: {reason}"),
     "aid.ui.overridden": ("特批", "Override"),
     "aid.ui.may_receive": ("{name} 可领取：{items}", "{name} may receive: {items}"),

@@ -5,6 +5,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "desk_name.this_desk": ("本机", "This desk"),
     "desk_name.other_desk": ("其他服务台", "Another desk"),
     "desk_name.code_tip": ("设备码 {code}", "Device code {code}"),
+    "desk_name.person_role": ("{name}（{role}）", "{name} ({role})"),
     "stock_words.stocked_tip": (
         "入库净额：本台收到的数量，减去调出到其他发放台的，加减站长的调整。",
         "Stocked (net): what this desk received, minus what it transferred to other desks, "
@@ -26,6 +27,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stock_words.own_desk": (
         "本发放台编号：{desk}（调拨时对方填写此编号）",
         "This desk's code: {desk} (the other desk types it for a transfer)",
+    ),
+    "import.path_hint": (
+        "点“浏览…”选择文件，或在此粘贴文件路径后按回车",
+        "Choose a file with Browse…, or paste its path here and press Enter",
     ),
     "verify_words.member_elsewhere": (
         "（在其他服务台登记，本机尚未同步）",
