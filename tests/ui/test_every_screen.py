@@ -11,7 +11,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QComboBox, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from desktop.bootstrap import Desk
@@ -31,6 +38,7 @@ from ui.imports.export_dialog import ExportDialog
 from ui.imports.wizard import ImportWizard
 from ui.members.certificate_dialog import CertificateDialog
 from ui.members.form import MemberFormDialog
+from ui.session.setup_dialog import SetupDialog
 from ui.sync.enrol_dialog import EnrolDialog
 from ui.training.course_dialog import CourseDialog
 from ui.verify.screen import VerifyScreen
@@ -49,6 +57,13 @@ def _dialog(qtbot: QtBot, dialog: QWidget, folder: Path, name: str) -> None:
     if folder.name == "en":  # buttons (Qt's own Save, Cancel, ... too) in English
         for button in dialog.findChildren(QPushButton):
             assert not any(ord(c) in CJK for c in button.text()), (name, button.text())
+    for label in dialog.findChildren(QLabel):  # labels read whole
+        if label.isVisible() and label.text() and not label.wordWrap():
+            assert label.width() >= label.sizeHint().width(), (name, label.text(), label.width())
+    for field in dialog.findChildren(QLineEdit):  # hints read whole, not "e.g. Chaoyang …"
+        if field.isVisible() and field.placeholderText():
+            hint = field.fontMetrics().horizontalAdvance(field.placeholderText())
+            assert hint + 12 <= field.width(), (name, field.placeholderText(), field.width())
     dialog.close()
 
 
@@ -161,6 +176,8 @@ def test_every_other_screen(
     _dialog(qtbot, OperatorDialog(lambda form: admin), folder, "41-new-operator")
     _dialog(qtbot, CertificateDialog(session, member), folder, "42-certificate-by-hand")
     _dialog(qtbot, RestoreDialog(session), folder, "43-restore")
+
+    _dialog(qtbot, SetupDialog(desk), folder, "45-first-start")
 
     window.lock("idle")
     grab(window, folder, "44-locked")
