@@ -242,6 +242,7 @@ class SettingsScreen(QWidget):
     def _build_backup_widgets(self) -> None:
         self.backup_folder = QLineEdit()
         self.backup_folder.setPlaceholderText(str(self.session.desk.paths.backups))
+        self.backup_folder.setToolTip(str(self.session.desk.paths.backups))  # a long path
         self.backup_folder.setMinimumWidth(320)
         self.backup_browse = QPushButton(tr("settings.backup_browse"))
         self.backup_browse.clicked.connect(self._choose_backup_folder)
@@ -317,6 +318,7 @@ class SettingsScreen(QWidget):
         self.template = QLineEdit()
         self.template.setMinimumWidth(320)
         self.template.setPlaceholderText(tr("settings.template_default"))
+        self.template.setToolTip(tr("settings_words.template_tip"))
         self.template_button = QPushButton(tr("settings.template_browse"))
         self.template_button.clicked.connect(self._choose_template)
         self.seal = QLineEdit()

@@ -215,9 +215,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "settings.offset_x": ("左右", "Left-right"),
     "settings.offset_y": ("上下", "Up-down"),
     "settings.print_calibration": ("打印校准页", "Print calibration page"),
-    "settings.template_default": (
-        "默认模板（可复制 resources/templates 中的文件修改后选用）",
-        "Default (copy the file in resources/templates, change it, choose it here)",
-    ),
+    "settings.template_default": ("默认模板", "The default template"),
     "settings.template_browse": ("选择…", "Choose…"),
 }

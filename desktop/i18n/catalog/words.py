@@ -32,6 +32,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "点“浏览…”选择文件，或在此粘贴文件路径后按回车",
         "Choose a file with Browse…, or paste its path here and press Enter",
     ),
+    "settings_words.template_tip": (
+        "留空用默认模板。要改版式：复制 resources/templates 中的文件，修改后在此选用。",
+        "Empty: the default template. To change the layout, copy the file in "
+        "resources/templates, change it and choose it here.",
+    ),
     "verify_words.member_elsewhere": (
         "（在其他服务台登记，本机尚未同步）",
         "(registered at another desk, not synced here yet)",
