@@ -126,10 +126,10 @@ def test_every_other_screen(
     _dialog(qtbot, MemberFormDialog(session, member=member), folder, "31-member-edit")
 
     tabs = window.tabs
-    verify = next(
-        tabs.widget(i) for i in range(tabs.count()) if isinstance(tabs.widget(i), VerifyScreen)
-    )
-    tabs.setCurrentWidget(verify)
+    titles = [tabs.tabText(i) for i in range(tabs.count())]
+    tabs.setCurrentIndex(titles.index(tr("shell.tab_verify")))  # built when first shown
+    verify = tabs.currentWidget()
+    assert isinstance(verify, VerifyScreen)
     verify.verify(cards.card_to_print(member.id, desk.uow(), ctx, desk.keys).qr_text)
     grab(window, folder, "32-verify-card")
     issued = certificates.issue_certificate(

@@ -298,3 +298,4 @@ def test_the_import_file_field_takes_a_typed_path(
     field.setText(str(tmp_path / "没有这个文件.xlsx"))
     qtbot.keyClick(field, Qt.Key.Key_Return)
     assert wizard.layout_ is None and wizard.file_page.info.text()  # said in words
+    assert wizard.currentPage() is wizard.file_page  # Enter read the file, no more

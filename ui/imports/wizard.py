@@ -14,8 +14,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -71,9 +71,10 @@ class FilePage(QWizardPage):
         self.setSubTitle(tr("import.page_file_hint"))
         self.path = QLineEdit()
         self.path.setObjectName("importPath")
-        # A path typed or pasted (from the file manager's address bar) is read on Enter.
+        # A path typed or pasted (from the file manager's address bar) is read on Enter; the
+        # Enter goes no further (not to the wizard's Next before the file is read).
         self.path.setPlaceholderText(tr("import.path_hint"))
-        self.path.returnPressed.connect(self._typed)
+        self.path.installEventFilter(self)
         browse = QPushButton(tr("import.browse"))
         browse.clicked.connect(self.browse)
         self.sheet = QComboBox()
@@ -101,6 +102,17 @@ class FilePage(QWizardPage):
         form.addRow(tr("import.header_row_label"), self.header_row)
         form.addRow(self.info)
         form.addRow(self.top)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.path
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self._typed()
+            return True
+        return super().eventFilter(watched, event)
 
     def _typed(self) -> None:
         typed = self.path.text().strip().strip('"')
