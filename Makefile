@@ -30,7 +30,7 @@ test: $(STAMP) lint typecheck
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen WAYSTATION_README_SHOTS=1 $(BIN)/pytest \
-		tests/ui/test_screenshots.py tests/ui/test_aid_screenshots.py
+		tests/ui/test_screenshots.py tests/ui/test_aid_screenshots.py tests/ui/test_every_screen.py
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.search

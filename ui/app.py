@@ -68,6 +68,9 @@ class QtGaps(QTranslator):
         return False
 
 
+_INSTALLED: list[QTranslator] = []  # Qt translators on the application, by any DeskApp
+
+
 class DeskApp:
     """Owns the window; rebuilds it when the language changes."""
 
@@ -80,9 +83,11 @@ class DeskApp:
 
     def apply_language(self, lang: str) -> None:
         i18n.set_language(lang)
-        for installed in (self._qt_translator, self._qt_gaps):
-            if installed is not None:
-                self.app.removeTranslator(installed)
+        # Every Qt translator a controller installed on this application, not only this
+        # one's: a second controller (tests make one each) must not keep 保存 on English
+        # dialogs.
+        while _INSTALLED:
+            self.app.removeTranslator(_INSTALLED.pop())
         self._qt_translator = self._qt_gaps = None
         if lang == "zh":
             # Qt's own dialogs and buttons (Cancel, Yes, No, ...) in Chinese too.
@@ -93,8 +98,10 @@ class DeskApp:
             ):
                 self.app.installTranslator(translator)
                 self._qt_translator = translator
+                _INSTALLED.append(translator)
             self._qt_gaps = QtGaps(self.app)
             self.app.installTranslator(self._qt_gaps)  # asked first: it was installed last
+            _INSTALLED.append(self._qt_gaps)
         QLocale.setDefault(
             QLocale(QLocale.Language.Chinese, QLocale.Country.China)
             if lang == "zh"

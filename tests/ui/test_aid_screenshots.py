@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
-from desktop import i18n
 from desktop.bootstrap import Desk
 from desktop.demo import generate
 from desktop.domain.model import DeskContext, Device, Operator
@@ -18,7 +17,7 @@ from desktop.services.members import queries as member_queries
 from ui.app import DeskApp
 
 from .keys import type_text
-from .test_screenshots import SIZE, grab, shots_folder
+from .test_screenshots import SIZE, grab, release, shots_folder
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -119,4 +118,9 @@ def test_aid_screenshots(
     dialog.when_out.setCurrentIndex(dialog.when_out.findData(True))
     dialog.show()
     grab(dialog, folder, "23-new-campaign")
-    i18n.set_language("zh")
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    saved = box.button(QDialogButtonBox.StandardButton.Save)
+    assert saved is not None  # Qt's own word, in the desk's language (not a Chinese run's)
+    assert (saved.text() == "保存") == (lang == "zh"), saved.text()
+    release(controller)

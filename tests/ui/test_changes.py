@@ -19,6 +19,7 @@ from desktop.i18n import tr
 from desktop.services.members import commands as members
 from desktop.services.sync import commands as syncing
 from desktop.services.training import courses, rosters
+from desktop.storage.sync.repositories import SyncState
 from sync.client.report import SyncReport
 from sync.protocol import DATASETS
 from tests.unit.test_services_imports import messy_roster
@@ -32,16 +33,25 @@ from ui.sync.scheduler import AFTER_WRITES_MS, PULLED, SyncScheduler, pulled_cha
 
 
 class Window:
-    """The window signed in, with sync's nudges counted instead of timed."""
+    """The window signed in, with sync's nudges counted instead of timed. The desk is
+    connected to a server (none answers: sync never runs here), so that the status bar
+    counts the records waiting to go up."""
 
-    def __init__(self, qtbot: QtBot, desk: Desk, station: tuple[Device, Operator]) -> None:
+    def __init__(
+        self, qtbot: QtBot, desk: Desk, station: tuple[Device, Operator], connected: bool = True
+    ) -> None:
         device, admin = station
         self.desk = desk
+        if connected:
+            with desk.uow() as uow:
+                uow.repo(SyncState).set("server_url", "http://127.0.0.1:9")
+                uow.commit()
         self.shell = Shell(desk, device)
         qtbot.addWidget(self.shell)
         self.shell.resize(1366, 768)
         self.shell.show()
         self.shell.start_duty(admin)
+        self.shell.scheduler.timer.stop()  # no sync of its own during a test
         self.nudges = 0
         self.published: list[Changes] = []
         self.shell.changes.changed.connect(lambda value, _origin: self.published.append(value))
@@ -56,7 +66,11 @@ class Window:
         self.shell.tabs.setCurrentWidget(screen)
 
     def waiting_line(self) -> str:
-        return tr("sync_bar.offline_only", waiting=syncing.status(self.desk.uow()).waiting)
+        """What the status bar starts with: the count of records waiting to go up."""
+        return tr("sync_bar.waiting", waiting=syncing.status(self.desk.uow()).waiting)
+
+    def status_bar_counts_the_waiting(self) -> bool:
+        return self.shell.outbox_label.text().startswith(self.waiting_line() + " · ")
 
 
 @pytest.fixture
@@ -152,8 +166,21 @@ def test_a_member_edit_nudges_sync_and_the_status_line_counts_it(
 
     assert window.published == [Changes(members=True, outbox=True)]
     assert window.nudges == 1
-    assert window.shell.outbox_label.text() == window.waiting_line()
+    assert window.status_bar_counts_the_waiting()
     assert members.resolve_member(window.desk.uow(), member.id).employer == "美团"
+
+
+def test_a_standalone_desks_status_bar_says_so_and_never_talks_of_uploads(
+    qtbot: QtBot, desk: Desk, station: tuple[Device, Operator], ctx: DeskContext
+) -> None:
+    window = Window(qtbot, desk, station, connected=False)
+    standalone = tr("sync_bar.offline_only")
+    assert window.shell.outbox_label.text() == standalone
+    _register(window.desk, ctx, "张三", "13900000001")
+    window.shell.changes.publish(Changes(members=True, outbox=True), None)
+    assert syncing.status(desk.uow()).waiting > 0  # queued, in case it is ever connected
+    assert window.shell.outbox_label.text() == standalone
+    assert window.waiting_line() not in window.shell.outbox_label.text()
 
 
 def test_a_walk_in_registered_at_check_in_shows_in_the_member_list(
@@ -214,7 +241,7 @@ def test_an_import_nudges_sync_and_fills_the_member_list(
     assert window.published == [Changes(members=True, outbox=True)]
     assert window.nudges == 1
     assert imported[0] > 0 and screen.model.rowCount() == imported[0]
-    assert window.shell.outbox_label.text() == window.waiting_line()
+    assert window.status_bar_counts_the_waiting()
     assert sync_screen.details.text() == waiting_before  # hidden: not redrawn for nothing
     window.show(sync_screen)
     assert tr("cli.sync_waiting", count=syncing.status(window.desk.uow()).waiting) in (
@@ -238,7 +265,7 @@ def test_printing_a_card_records_it_and_nudges_sync(window: Window, ctx: DeskCon
     assert window.published == [Changes(cards=True, outbox=True)]
     assert window.nudges == 1
     assert syncing.status(window.desk.uow()).waiting > waiting  # the card's print event
-    assert window.shell.outbox_label.text() == window.waiting_line()
+    assert window.status_bar_counts_the_waiting()
 
 
 def test_a_mark_at_the_door_reaches_the_courses_page(window: Window, ctx: DeskContext) -> None:

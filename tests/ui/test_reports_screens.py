@@ -207,6 +207,9 @@ def test_report_screen_counts_draws_prints_and_saves(
     [hours_axis] = screen.hours_chart.axes(Qt.Orientation.Horizontal)
     assert hours_axis.categoriesLabels() == [f"{h}时" for h in range(0, 24, 3)]
     assert hours_axis.labelsAngle() == 0  # level, not squeezed upright into "⋮"
+    [services_axis] = screen.services_chart.axes(Qt.Orientation.Vertical)
+    assert services_axis.categories() == [t.label for t in report.services[:8]][::-1]
+    assert not services_axis.truncateLabels()  # every service read "..." at 1366x768
     assert screen.breakdown.rowCount() == len(report.occupations) + len(report.tags)
     printed: list[tuple[bytes, str]] = []
     screen.show_pdf = lambda pdf, title: printed.append((pdf, title))

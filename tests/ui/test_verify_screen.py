@@ -94,8 +94,8 @@ def test_a_real_card_is_green_with_the_members_name_and_the_input_is_ready_again
     assert shown["会员姓名"] == "张三"
     assert shown["会员编号"] == zhang.member_number
     assert shown["第几张卡"] == "1"
-    assert shown["会员 ID"] == zhang.id
-    assert shown["签发设备"] == session.device.code
+    assert shown["签发处"] == "本机"  # not the device code, nor the member's id (issue 15)
+    assert zhang.id not in shown.values()
     assert screen.input.text() == "" and screen.input.hasFocus()
     assert not screen.note.isVisible()
 

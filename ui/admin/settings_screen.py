@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import i18n
 from desktop.config import DeskSettings, Option, verification_address
 from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError
@@ -241,6 +242,7 @@ class SettingsScreen(QWidget):
     def _build_backup_widgets(self) -> None:
         self.backup_folder = QLineEdit()
         self.backup_folder.setPlaceholderText(str(self.session.desk.paths.backups))
+        self.backup_folder.setToolTip(str(self.session.desk.paths.backups))  # a long path
         self.backup_folder.setMinimumWidth(320)
         self.backup_browse = QPushButton(tr("settings.backup_browse"))
         self.backup_browse.clicked.connect(self._choose_backup_folder)
@@ -316,6 +318,7 @@ class SettingsScreen(QWidget):
         self.template = QLineEdit()
         self.template.setMinimumWidth(320)
         self.template.setPlaceholderText(tr("settings.template_default"))
+        self.template.setToolTip(tr("settings_words.template_tip"))
         self.template_button = QPushButton(tr("settings.template_browse"))
         self.template_button.clicked.connect(self._choose_template)
         self.seal = QLineEdit()
@@ -473,7 +476,9 @@ class SettingsScreen(QWidget):
     def load(self) -> None:
         values = read_settings(self.session.desk.uow())
         self._loaded = values
-        index = self.language.findData(values.language)
+        # The language the desk runs in (``--lang`` or WAYSTATION_LANG may differ from the
+        # saved one): the box never says 中文 on an English screen.
+        index = self.language.findData(i18n.language())
         self.language.setCurrentIndex(max(index, 0))
         self.idle_lock.setValue(values.idle_lock_minutes)
         self.repeat_window.setValue(values.repeat_window_minutes)
@@ -531,11 +536,10 @@ class SettingsScreen(QWidget):
 
     def _saved(self, values: DeskSettings) -> None:
         self.save_button.setEnabled(True)
-        language_before = self._loaded.language if self._loaded else None
         self._loaded = values
         self._show_status(tr("settings.saved"))
         log.info("settings saved by %s", self.session.operator.id)
-        if values.language != language_before and self.on_language_changed is not None:
+        if values.language != i18n.language() and self.on_language_changed is not None:
             self.on_language_changed(values.language)
 
     def _failed(self, error: Exception) -> None:

@@ -33,6 +33,7 @@ from desktop.domain.model import Member, Role
 from desktop.i18n import describe, tr
 from desktop.services.aid import campaigns, handouts
 from desktop.services.aid.handouts import AidStatus, HandOut, HandoutRecord, HandoutRefused
+from desktop.services.desk.desks import desk_names
 from desktop.services.members import commands as members
 from desktop.services.members import queries as member_queries
 from ui.aid.dialogs import OverrideDialog, SignatureDialog, ask_text, campaign_label
@@ -47,6 +48,7 @@ from ui.desk.scan_desk import (
 )
 from ui.desk.scan_queue import ScanQueue
 from ui.desk.search_box import key_time
+from ui.desk_names import desk_label, desk_tip
 from ui.session.state import DeskSession
 from ui.sound import Sounds
 from ui.tables import read_only_rows
@@ -372,16 +374,20 @@ class HandoutScreen(QWidget):
             parts.append(tr("aid.ui.remaining", n=status.remaining))
         self.person.setText("<br>".join(parts))
         self.history.setRowCount(len(status.history))
+        names = desk_names(self.session.desk.uow(), (r.desk for r in status.history))
         for row, record in enumerate(status.history):
             state = (
                 tr("aid.ui.voided", reason=record.void_reason or "")
                 if record.voided
                 else (tr("aid.ui.overridden") if record.overridden else "")
             )
-            cells = [when(record.device_time), record.desk, record.operator_name]
-            cells += [lines_text(record), state]
+            cells = [when(record.device_time), desk_label(record.desk, names)]
+            cells += [record.operator_name, lines_text(record), state]
             for column, value in enumerate(cells):
-                self.history.setItem(row, column, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                if column == 1:
+                    item.setToolTip(desk_tip(record.desk))
+                self.history.setItem(row, column, item)
 
     def _state_key(self, event: QKeyEvent) -> None:
         key = event.key()

@@ -34,8 +34,10 @@ from desktop.i18n import describe, tr
 from desktop.printing import campaign_report
 from desktop.services.aid import campaigns, stock
 from desktop.services.aid import report as aid_report
+from desktop.services.desk.desks import desk_names
 from ui.aid.dialogs import campaign_label
 from ui.changes import follow
+from ui.desk_names import desk_label, desk_tip
 from ui.files import in_documents
 from ui.session.state import DeskSession
 from ui.tables import read_only_rows
@@ -107,6 +109,10 @@ class StockScreen(QWidget):
                 tr("aid.report.left"),
             ]
         )
+        # 入库净额 is the report's word; said in plain words on the header and under the table.
+        stocked = QTableWidgetItem(tr("aid.ui.col_stocked"))
+        stocked.setToolTip(tr("stock_words.stocked_tip"))
+        self.levels.setHorizontalHeaderItem(1, stocked)
         read_only_rows(self.levels)
         self.levels.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.levels.setStyleSheet("font-size:16px;")
@@ -135,6 +141,7 @@ class StockScreen(QWidget):
             buttons.addWidget(button)
             self.buttons[kind] = button
         self.buttons["adjust"].setEnabled(session.can(Role.LEAD))
+        self.buttons["count"].setToolTip(tr("stock_words.count_tip"))
         buttons.addStretch(1)
         for suffix in ("xlsx", "pdf"):
             button = QPushButton(tr(f"aid.ui.report_{suffix}"))
@@ -151,8 +158,14 @@ class StockScreen(QWidget):
         layout.addLayout(head)
         layout.addWidget(QLabel(tr("aid.ui.levels_title")))
         layout.addWidget(self.levels, 2)
+        self.levels_hint = QLabel(tr("stock_words.levels_hint"))
+        self.levels_hint.setObjectName("stockLevelsHint")
+        self.levels_hint.setStyleSheet("QLabel#stockLevelsHint { color:#546e7a; }")
+        layout.addWidget(self.levels_hint)
         layout.addLayout(buttons)
-        layout.addWidget(QLabel(tr("aid.report.sheet_counts")))
+        counts_title = QLabel(tr("aid.report.sheet_counts"))
+        counts_title.setToolTip(tr("stock_words.counts_hint"))
+        layout.addWidget(counts_title)
         layout.addWidget(self.counts, 1)
         self.reload_campaigns()
         # Handouts at the desk, campaigns made there, and what sync pulled in.
@@ -181,7 +194,7 @@ class StockScreen(QWidget):
 
     def refresh(self) -> None:
         uow = self.session.desk.uow
-        self.desk_label.setText(tr("aid.ui.this_desk", desk=stock.own_desk(uow())))
+        self.desk_label.setText(tr("stock_words.own_desk", desk=stock.own_desk(uow())))
         if self.campaign is None:
             self.levels.setRowCount(0)
             self.counts.setRowCount(0)
@@ -202,12 +215,16 @@ class StockScreen(QWidget):
                     item.setForeground(Qt.GlobalColor.red)
                 self.levels.setItem(row, column, item)
         counts = stock.discrepancies(uow(), self.campaign.id, "*")
+        names = desk_names(uow(), (c.desk for c in counts))
         self.counts.setRowCount(len(counts))
         for row, c in enumerate(counts):
-            cells = [c.local_date, c.desk, c.item_name, str(c.counted), str(c.expected)]
+            cells = [c.local_date, desk_label(c.desk, names), c.item_name]
+            cells += [str(c.counted), str(c.expected)]
             cells.append(f"{c.difference:+d}" if c.difference else "0")
             for column, value in enumerate(cells):
                 item = QTableWidgetItem(value)
+                if column == 1:
+                    item.setToolTip(desk_tip(c.desk))
                 if column == 5 and c.difference:
                     item.setForeground(Qt.GlobalColor.red)
                 self.counts.setItem(row, column, item)

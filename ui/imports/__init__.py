@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import QMenu, QPushButton, QWidget
 
 from desktop.domain.model import Role
 from desktop.i18n import tr
 from ui.session.state import DeskSession
 
 
-def roster_menu(parent: QWidget, session: DeskSession, refresh: Callable[[], None]) -> QToolButton:
+def roster_menu(parent: QWidget, session: DeskSession, refresh: Callable[[], None]) -> QPushButton:
     """The members screen's 导入/导出 button: import a roster (leads and admins), export."""
-    button = QToolButton(parent)
+    # A push button with a menu: its width makes room for the menu arrow (a tool button's
+    # arrow sat on the last character).
+    button = QPushButton(tr("import.menu"), parent)
     button.setObjectName("rosterMenu")
-    button.setText(tr("import.menu"))
-    button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
     menu = QMenu(button)
     action = menu.addAction(tr("import.open"), lambda: open_import(parent, session, refresh))
     action.setEnabled(session.can(Role.LEAD))

@@ -14,8 +14,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -71,7 +71,10 @@ class FilePage(QWizardPage):
         self.setSubTitle(tr("import.page_file_hint"))
         self.path = QLineEdit()
         self.path.setObjectName("importPath")
-        self.path.setReadOnly(True)
+        # A path typed or pasted (from the file manager's address bar) is read on Enter; the
+        # Enter goes no further (not to the wizard's Next before the file is read).
+        self.path.setPlaceholderText(tr("import.path_hint"))
+        self.path.installEventFilter(self)
         browse = QPushButton(tr("import.browse"))
         browse.clicked.connect(self.browse)
         self.sheet = QComboBox()
@@ -99,6 +102,22 @@ class FilePage(QWizardPage):
         form.addRow(tr("import.header_row_label"), self.header_row)
         form.addRow(self.info)
         form.addRow(self.top)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.path
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self._typed()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _typed(self) -> None:
+        typed = self.path.text().strip().strip('"')
+        if typed:
+            self.load(typed)
 
     def _sheet_chosen(self, _index: int) -> None:
         self.load(self.path.text(), self.sheet.currentText())
@@ -177,7 +196,11 @@ class MappingPage(QWizardPage):
         self.columns = QTableWidget(0, 2)
         self.columns.setObjectName("importColumns")
         self.columns.setHorizontalHeaderLabels([tr("import.heading"), tr("import.field")])
-        self.columns.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # The file's heading may be cut short; what it is imported as may not ("(not importec").
+        self.columns.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.columns.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.columns.verticalHeader().hide()
         self.preview = QTableWidget(0, len(FIELDS) + 1)
         self.preview.setObjectName("importPreview")
@@ -212,8 +235,8 @@ class MappingPage(QWizardPage):
         right.addLayout(matches)
         right.addWidget(self.consent)
         right.addWidget(self.problem)
-        layout.addLayout(left, 2)
-        layout.addLayout(right, 5)
+        layout.addLayout(left, 3)
+        layout.addLayout(right, 7)
 
     def initializePage(self) -> None:
         layout = self.owner.layout_
@@ -268,6 +291,7 @@ class MappingPage(QWizardPage):
             self.preview.setItem(r, 0, QTableWidgetItem(str(shown.row)))
             if shown.problem is not None:
                 item = QTableWidgetItem(shown.problem.reason())
+                item.setToolTip(shown.problem.reason())  # a long reason is cut at the edge
                 item.setForeground(QColor("#b3261e"))
                 self.preview.setItem(r, 1, item)
                 self.preview.setSpan(r, 1, 1, len(FIELDS))

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -111,7 +111,9 @@ class MembersScreen(QWidget):
         self.filter.setObjectName("memberFilter")
         self.filter.setPlaceholderText(tr("members.filter_hint"))
         self.filter.setClearButtonEnabled(True)
-        self.filter.setMinimumWidth(220)
+        # Wide enough for its hint in either language (it was cut at "last 4 of pho…").
+        hint = self.filter.fontMetrics().horizontalAdvance(self.filter.placeholderText())
+        self.filter.setMinimumWidth(max(220, hint + 36))
         self.filter.textChanged.connect(self.model.set_filter)
         self.filter.installEventFilter(self)
 
@@ -138,9 +140,7 @@ class MembersScreen(QWidget):
         self.print_unprinted_button.setObjectName("printUnprinted")
         self.print_unprinted_button.clicked.connect(self.print_unprinted_cards)
         # Lost and reissued cards: less frequent, so in one menu rather than two buttons.
-        self.card_menu_button = QToolButton()
-        self.card_menu_button.setText(tr("cards.menu"))
-        self.card_menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.card_menu_button = QPushButton(tr("cards.menu"))
         card_menu = QMenu(self.card_menu_button)
         self.lost_action = card_menu.addAction(tr("cards.report_lost"), self.report_card_lost)
         self.reissue_action = card_menu.addAction(tr("cards.reissue"), self.reissue_card)
@@ -171,7 +171,12 @@ class MembersScreen(QWidget):
         top.addWidget(self.certificate_button)
         from ui.imports import roster_menu  # member import and export (reports area)
 
-        top.addWidget(roster_menu(self, session, self.refresh))
+        self.roster_button = roster_menu(self, session, self.refresh)
+        top.addWidget(self.roster_button)
+        # Menu buttons are push buttons (room for the arrow) that keep their width when the
+        # row is tight: the filter gives way.
+        for button in (self.card_menu_button, self.roster_button):
+            button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)

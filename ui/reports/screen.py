@@ -138,6 +138,9 @@ def _fill_rows(chart: QChart, tallies: tuple[Tally, ...], colour: QColor) -> Non
     chart.addSeries(series)
     y = QBarCategoryAxis()
     y.append([t.label for t in shown] or [""])
+    # Qt elides a category name to "..." when it guesses the plot needs the room: every
+    # service read "..." at 1366x768. The names are short; the plot gives way.
+    y.setTruncateLabels(False)
     x = QValueAxis()
     x.setRange(0, max([t.visits for t in shown] + [1]) * 1.15)
     x.setLabelFormat("%d")

@@ -27,7 +27,6 @@ class SetupDialog(QDialog):
         self.result_pair: tuple[Device, Operator] | None = None
         self.setObjectName("setupDialog")
         self.setWindowTitle(tr("setup.title"))
-        self.setMinimumWidth(520)
 
         intro = QLabel(tr("setup.intro"))
         intro.setWordWrap(True)
@@ -46,6 +45,9 @@ class SetupDialog(QDialog):
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin_again = QLineEdit()
         self.pin_again.setEchoMode(QLineEdit.EchoMode.Password)
+        for hinted in (self.station_name, self.union_name, self.verify_url):  # hints read whole
+            hint = hinted.fontMetrics().horizontalAdvance(hinted.placeholderText())
+            hinted.setMinimumWidth(hint + 24)
         self.error = QLabel()
         self.error.setStyleSheet("color:#c62828; font-weight:bold;")
         self.error.setWordWrap(True)
@@ -68,6 +70,8 @@ class SetupDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        # As wide as its labels and hints need (a fixed 520 cut both in English), never less.
+        self.setMinimumWidth(max(520, layout.sizeHint().width()))
 
     def save(self) -> None:
         if self.pin.text() != self.pin_again.text():

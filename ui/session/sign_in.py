@@ -78,7 +78,8 @@ class SignInPage(QWidget):
     def reload(self, select_id: str | None = None) -> None:
         self.people.clear()
         for operator in operators.list_operators(self.desk.uow()):
-            item = QListWidgetItem(f"{operator.name}（{tr('role.' + operator.role.value)}）")
+            role = tr("role." + operator.role.value)
+            item = QListWidgetItem(tr("desk_name.person_role", name=operator.name, role=role))
             item.setData(Qt.ItemDataRole.UserRole, operator.id)
             self.people.addItem(item)
             if operator.id == select_id:

@@ -77,6 +77,16 @@ def _fill(table: QTableWidget, rows: list[list[str]], keys: list[str] | None = N
             table.setItem(r, c, item)
 
 
+def _span(start: str | None, end: str | None) -> str:
+    """A course's dates, without the year when it is this year's (12-01 – 12-06)."""
+    year = f"{date.today().year}-"
+
+    def short(day: str | None) -> str:
+        return (day or "")[len(year) :] if (day or "").startswith(year) else day or ""
+
+    return f"{short(start)} – {short(end)}"
+
+
 def _selected_key(table: QTableWidget) -> str | None:
     rows = table.selectionModel().selectedRows()
     if not rows:
@@ -284,13 +294,21 @@ class CourseScreen(QWidget):
             [
                 [
                     f"{c.title}（{tr('training.central')}）" if c.central else c.title,
-                    f"{c.starts_on or ''} – {c.ends_on or ''}",
-                    tr("cli.course_counts", sessions=c.sessions, enrolled=c.enrolled),
+                    _span(c.starts_on, c.ends_on),
+                    f"{c.sessions} / {c.enrolled}",
                 ]
                 for c in self._courses
             ],
             [c.id for c in self._courses],
         )
+        # The list is narrow: the title gets the room, the whole line is in the tooltip.
+        for row, c in enumerate(self._courses):
+            tip = f"{c.title}\n{c.starts_on or ''} – {c.ends_on or ''}\n"
+            tip += tr("cli.course_counts", sessions=c.sessions, enrolled=c.enrolled)
+            for column in range(3):
+                cell = self.list.item(row, column)
+                if cell is not None:
+                    cell.setToolTip(tip)
         if self.course_id is None and self._courses:
             self.course_id = self._courses[0].id
         for row, c in enumerate(self._courses):

@@ -24,7 +24,9 @@ from desktop.i18n import describe, tr
 from desktop.identity.tokens import Problem, Verdict
 from desktop.services.cards import verification
 from desktop.services.cards.verification import Scan, ScanKind
+from desktop.services.desk.desks import DeskNames, desk_names
 from ui.checkin.band import ResultBand, Tone
+from ui.desk_names import desk_label, desk_tip
 from ui.errors import show_error
 from ui.printing import preview
 from ui.session.state import DeskSession
@@ -92,6 +94,7 @@ class VerifyScreen(QWidget):
         self.setObjectName("verifyScreen")
         self.session = session
         self.last_scan: Scan | None = None
+        self.names = DeskNames(session.device.code)  # of the desk that issued what is shown
 
         self.input = ScanInput()
         self.input.returnPressed.connect(self.submit)
@@ -162,16 +165,25 @@ class VerifyScreen(QWidget):
 
     def verify(self, text: str) -> None:
         uow = self.session.desk.uow
-        op = DbOp(self, lambda: verification.scan(uow(), text))
-        op.success(lambda found: self.show_scan(found, text)).failure(self._failed).run()
 
-    def show_scan(self, scan: Scan, text: str = "") -> None:
+        def check() -> tuple[Scan, DeskNames]:
+            scan = verification.scan(uow(), text)
+            return scan, desk_names(uow(), [scan.device_code or ""])
+
+        op = DbOp(self, check)
+        op.success(lambda found: self.show_scan(found[0], found[1], text))
+        op.failure(self._failed).run()
+
+    def show_scan(self, scan: Scan, names: DeskNames | None = None, text: str = "") -> None:
         self.last_scan = scan
+        self.names = names or DeskNames(self.session.device.code)
         # "Valid member card." would only repeat the headline.
         plain_valid = scan.message_code == "verify.card_valid"
         detail = "" if plain_valid else tr(scan.message_code, **scan.message_params)
         self.band.show_result(tone_of(scan), headline(scan), detail, sticky=True)
-        self._show_scanned(text)
+        # What came in is echoed when it did not read as a good code (a valid one's signed
+        # text is a line of letters an attendant has no use for).
+        self._show_scanned("" if scan.valid else text)
         self._show_contents(scan)
         self.reprint_button.setVisible(
             scan.kind is ScanKind.CERTIFICATE and scan.valid and bool(scan.certificate_serial)
@@ -231,8 +243,14 @@ class VerifyScreen(QWidget):
         # What a code claims without a matching signature is shown, but said to be unchecked.
         self.note.setText(tr("verify_screen.unchecked"))
         self.note.setVisible(scan.verdict in UNCHECKED)
+        if card and scan.member_id and not scan.member_name:
+            rows = (("scan.member_name", tr("verify_words.member_elsewhere")), *rows)
         for label_code, value in rows:
+            tip = ""
+            if label_code == "scan.device":  # which desk, in words; the code for support
+                value, tip = desk_label(value, self.names), desk_tip(value)
             shown = QLabel(value)
+            shown.setToolTip(tip)
             shown.setTextFormat(Qt.TextFormat.PlainText)
             shown.setWordWrap(True)
             shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

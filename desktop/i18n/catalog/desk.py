@@ -173,7 +173,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "接受尚未同步的设备签发的会员卡",
         "Accept cards from devices not yet synced",
     ),
-    "option.card_layout": ("会员卡版式（a4 / cr80）", "Card layout (a4 / cr80)"),
+    "option.card_layout": ("会员卡版式", "Card layout"),
     "option.card_layout.a4": ("A4 纸，每页 10 张（办公打印机）", "A4, 10 a sheet (office printer)"),
     "option.card_layout.cr80": ("CR80，每页 1 张（制卡机）", "CR80, one a page (card printer)"),
     "option.auto_print_card": ("登记后打印会员卡", "Print the card after registering"),

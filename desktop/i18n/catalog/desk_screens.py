@@ -69,8 +69,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "checkin.col_phone": ("手机", "Phone"),
     "checkin.col_occupation": ("职业", "Occupation"),
     "checkin.col_state": ("状态", "Status"),
-    "checkin.state_active": ("在册", "active"),
-    "checkin.state_inactive": ("已停用", "deactivated"),
+    "checkin.state_active": ("在册", "Active"),
+    "checkin.state_inactive": ("已停用", "Deactivated"),
     "checkin.services_hint": (
         "本次使用的服务（选中会员后按数字键切换，Enter 确认签到）",
         "Services used (after picking: number keys toggle, Enter confirms)",
@@ -120,7 +120,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "today.reason_test": ("测试记录", "Test record"),
     # printing
     "print.card": ("打印会员卡", "Print card"),
-    "print.unprinted": ("打印未打印的卡", "Print unprinted cards"),
+    "print.unprinted": ("打印未打印的卡", "Print new cards"),
     "print.none_unprinted": ("所有会员都已打印过会员卡。", "Every member's card is printed."),
     "print.cards_ready": ("已生成 {n} 张会员卡", "{n} cards ready"),
     "print.cards_title": ("会员卡（{n} 张）", "Member cards ({n})"),

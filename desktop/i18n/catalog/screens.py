@@ -4,7 +4,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the member list
     "members.filter_hint": (
         "姓名 / 拼音 / 手机尾号 / 会员号",
-        "Name / pinyin / last 4 of phone / member number",
+        "Name / pinyin / phone / no.",
     ),
     "members.loading": ("正在读取会员名单……", "Loading members…"),
     "members.count": ("共 {n:,} 位会员", "{n:,} members"),
@@ -32,8 +32,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "点击按此列排序，再点一次倒序",
         "Click to sort by this column; again to reverse",
     ),
-    "members.status_active": ("在册", "active"),
-    "members.status_inactive": ("已停用", "deactivated"),
+    "members.status_active": ("在册", "Active"),
+    "members.status_inactive": ("已停用", "Deactivated"),
     "members.tag_separator": ("、", ", "),
     "members.register": ("登记新会员", "Register member"),
     "members.edit": ("修改", "Edit"),
@@ -79,8 +79,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "operators.col_name": ("姓名", "Name"),
     "operators.col_role": ("角色", "Role"),
     "operators.col_status": ("状态", "Status"),
-    "operators.status_active": ("在岗", "active"),
-    "operators.status_inactive": ("已停用", "deactivated"),
+    "operators.status_active": ("在岗", "Active"),
+    "operators.status_inactive": ("已停用", "Deactivated"),
     "operators.you": ("（本人）", " (you)"),
     "operators.add": ("添加值班员", "Add operator"),
     "operators.edit": ("修改", "Edit"),
@@ -215,9 +215,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "settings.offset_x": ("左右", "Left-right"),
     "settings.offset_y": ("上下", "Up-down"),
     "settings.print_calibration": ("打印校准页", "Print calibration page"),
-    "settings.template_default": (
-        "默认模板（可复制 resources/templates 中的文件修改后选用）",
-        "Default (copy the file in resources/templates, change it, choose it here)",
-    ),
+    "settings.template_default": ("默认模板", "The default template"),
     "settings.template_browse": ("选择…", "Choose…"),
 }

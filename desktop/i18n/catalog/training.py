@@ -308,7 +308,7 @@ MESSAGES.update(
             "“{text}” does not name exactly one person; type more of the name or the number.",
         ),
         "course.import": ("从 Excel 导入名单", "Import roster from Excel"),
-        "course.withdraw": ("退出", "Withdraw"),
+        "course.withdraw": ("所选学员退出培训班", "Withdraw the selected person"),
         "course.grid_hint": (
             "双击格子修改考勤（原记录保留，修改留痕）；橙色底为两台签到机记录冲突。",
             "Double-click a cell to change a mark (the old one is kept); orange cells are "

@@ -74,14 +74,15 @@ class Scan:
 
     @property
     def rows(self) -> tuple[tuple[str, str], ...]:
-        """The contents as (label message code, value) rows, empty values left out."""
+        """The contents as (label message code, value) rows, empty values left out. The
+        member's id is not one: a person reads the name and number (``member_id`` is there
+        for scripts); ``scan.device`` holds the code, which the screen names."""
         if self.kind is ScanKind.CARD:
             rows = [
                 ("scan.member_name", self.member_name or ""),
                 ("scan.member_number", self.member_number or ""),
                 ("scan.card_serial", "" if self.card_serial is None else str(self.card_serial)),
                 ("scan.device", self.device_code or ""),
-                ("scan.member_id", self.member_id or ""),
             ]
         else:
             rows = [*_certificate_rows(self.fields)]

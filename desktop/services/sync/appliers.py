@@ -49,8 +49,11 @@ def _device_enrolled(uow: UnitOfWork, event: PulledEvent, payload: DeviceEnrolle
                 public_key=key,
                 source="pulled",
                 registered_at=event.device_time,
+                station_name=payload.station_name,
             )
         )
+    elif not row.station_name and row.public_key == key:
+        row.station_name = payload.station_name  # pulled again (a reset): names it now
     # A code already known with another key is not replaced: cards it signed keep their owner.
 
 

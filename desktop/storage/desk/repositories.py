@@ -4,6 +4,7 @@ and the public keys of devices."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -175,6 +176,16 @@ class PublicKeys:
         """When the server revoked the device (its time, UTC ISO), or None."""
         row = self.session.get(DeviceKeyRow, device_code)
         return None if row is None else row.revoked_at
+
+    def station_names(self, codes: Iterable[str]) -> dict[str, str]:
+        """Device code -> the station the server enrolled it for, for those of ``codes`` it
+        named."""
+        rows = self.session.execute(
+            select(DeviceKeyRow.device_code, DeviceKeyRow.station_name).where(
+                DeviceKeyRow.device_code.in_(set(codes)), DeviceKeyRow.station_name != ""
+            )
+        )
+        return {code: name for code, name in rows}
 
     def add(self, device_code: str, public_key: bytes, source: str, at: str) -> None:
         row = self.session.get(DeviceKeyRow, device_code)

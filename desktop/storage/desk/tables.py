@@ -81,3 +81,6 @@ class DeviceKeyRow(Base):
     source: Mapped[str] = mapped_column(String(10))  # "own" or "pulled"
     registered_at: Mapped[str] = mapped_column(String(27))
     revoked_at: Mapped[str | None] = mapped_column(String(27), default=None)
+    # The station the server enrolled the device for (empty: this desk's own key, or pulled
+    # before desks kept it): what screens show instead of the code.
+    station_name: Mapped[str] = mapped_column(String(100), default="")
