@@ -213,6 +213,7 @@ def test_a_demo_desk_is_whole_durable_and_searchable(desk: Desk, ctx: DeskContex
         assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
         # The generation's relaxed durability is not left on the desk's connection.
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar_one() == 2  # FULL
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
         late = connection.exec_driver_sql(
             "SELECT count(*) FROM visit v JOIN member m ON m.id = v.member_id "
             "WHERE v.device_time < m.device_time"
