@@ -40,8 +40,7 @@ from desktop.domain.errors import InvalidInput, RuleViolation, SetupRequired
 from desktop.domain.ids import new_ids
 from desktop.domain.model import DeskContext
 from desktop.domain.people import format_member_number
-from desktop.domain.pinyin import sort_key
-from desktop.services.members.commands import name_keys, payload_of
+from desktop.services.members.commands import name_keys_and_sort_key, payload_of
 from desktop.storage.database import RELAXED
 from desktop.storage.members.bulk import insert_members
 from desktop.storage.members.tables import MemberRow
@@ -302,7 +301,7 @@ def _generate_members(
             registered.append((registered_at[i], member_id))
             known = keys_of.get(name)
             if known is None:
-                known = keys_of[name] = (name_keys(name), sort_key(name))
+                known = keys_of[name] = name_keys_and_sort_key(name)
             keys, name_sort = known
             row = {
                 "id": member_id,

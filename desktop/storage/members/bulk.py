@@ -9,6 +9,7 @@ written here too (or the insert fails on a missing value, never silently).
 from __future__ import annotations
 
 import json
+import operator
 import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
@@ -29,6 +30,7 @@ def _insert(table: str, columns: Sequence[str]) -> str:
 # Every column of ``member``, in the table's order (the order of a revision's JSON too).
 MEMBER_COLUMNS = _columns(MemberRow)
 _INSERT_MEMBER = _insert(MemberRow.__tablename__, MEMBER_COLUMNS)
+_member_values = operator.itemgetter(*MEMBER_COLUMNS)  # a dict's values in column order
 _INSERT_KEY = _insert(MemberSearchKeyRow.__tablename__, ("key", "member_id"))
 _INSERT_REVISION = _insert(
     MemberRevisionRow.__tablename__, ("member_id", "version", "data", "operator_id", "device_time")
@@ -50,7 +52,7 @@ def insert_members(
     its own operator at its own ``device_time``: the same row ``add_revision`` writes at
     registration.
     """
-    rows = [tuple(member[c] for c in MEMBER_COLUMNS) for member in members]
+    rows = [_member_values(member) for member in members]
     cursor.executemany(_INSERT_MEMBER, rows)
     # In key order: the primary key's B-tree is filled from left to right, not at random.
     cursor.executemany(_INSERT_KEY, sorted(keys))

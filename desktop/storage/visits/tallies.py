@@ -6,8 +6,9 @@ A standing visit (one not voided) counts once in ``visits`` of its station day, 
 ``anonymous``, ``service_anonymous`` and ``occupation_anonymous``. ``people`` counts the
 members with at least one standing visit that day. A void takes all of that back and counts
 in ``voided``. `VisitRepository` keeps the tallies with every visit and void it adds;
-`rebuild` makes them from the visits themselves, for data written with plain SQL (the demo
-generator, benches) and as the check the tests hold the running tallies to.
+`rebuild` makes them from the visits themselves, for data written with plain SQL (benches)
+and as the check the tests hold the running tallies to; `count_bulk` adds what a bulk
+writer (the demo generator) counted itself.
 """
 
 from __future__ import annotations
