@@ -123,6 +123,7 @@ SERVICE_WEIGHTS = (
     ("reading", 5),
 )
 ANONYMOUS_OCCUPATIONS = tuple(EMPLOYERS)  # what a visitor who declines to register is noted as
+PEOPLE = tallies.Kind.PEOPLE.value
 SERVICES_PER_VISIT = (1, 1, 2, 2, 3)  # services picked (by weight; the same one may come twice)
 BATCH = 50_000
 DEMO_FLAG = "demo_data"
@@ -153,28 +154,33 @@ def _name(rng: random.Random) -> str:
 
 
 class _Moments:
-    """Stored UTC times, local days and local hours of epoch microseconds, for times
-    handed over in increasing order (each minute's text is made once): the same text as
-    `to_iso` and `local_date` and the hour `tallies.lines` finds, without a datetime each."""
+    """Stored UTC times, local days and local hours of epoch microseconds: the same text as
+    `to_iso` and `local_date` and the hour `tallies.lines` finds, without a datetime each.
+
+    Every time zone's offset (and every change of it) is a whole number of quarter hours, so
+    within a quarter hour of UTC the local day and hour stay the same: those and the UTC
+    text up to the hour are worked out once per quarter (times come in increasing order).
+    """
 
     def __init__(self) -> None:
-        self._minute = -1
+        self._quarter = -1
         self._parts = ("", "", 0)
 
     def at(self, epoch_us: int) -> tuple[str, str, int]:
         """(stored time, local day, local hour)."""
         seconds, micro = divmod(epoch_us, _US)
-        minute, second = divmod(seconds, 60)
-        if minute != self._minute:
-            self._minute = minute
+        quarter = seconds // 900
+        if quarter != self._quarter:
+            self._quarter = quarter
             utc, local = time.gmtime(seconds), time.localtime(seconds)
             self._parts = (
-                time.strftime("%Y-%m-%dT%H:%M:", utc),
+                time.strftime("%Y-%m-%dT%H:", utc),
                 time.strftime("%Y-%m-%d", local),
                 local.tm_hour,
             )
         prefix, day, hour = self._parts
-        return f"{prefix}{second:02d}.{micro:06d}Z", day, hour
+        minute, second = divmod(seconds % 3600, 60)
+        return f"{prefix}{minute:02d}:{second:02d}.{micro:06d}Z", day, hour
 
 
 def generate(
@@ -453,7 +459,7 @@ def _generate_visits(
                 member_text = f'"{member_id}"'
                 if member_id not in people:
                     people.add(member_id)
-                    counts[(day, tallies.Kind.PEOPLE.value, "")] += 1
+                    counts[(day, PEOPLE, "")] += 1
             kind = kinds.draw(random_, hour, member_id is None, occupation)
             day_kinds[kind] += 1
             codes = kind[3]
