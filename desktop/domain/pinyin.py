@@ -237,10 +237,26 @@ def name_search_keys(name: str) -> set[str]:
     ``Ali Musa`` gives ``alimusa`` and ``am``. Keys are ASCII for Chinese and Latin-script
     names; letters of other scripts stay as they are, so typing them still matches.
     """
+    return _keys_of(_readings(name)[1])
+
+
+def name_search_keys_and_sort_key(name: str) -> tuple[set[str], str]:
+    """`name_search_keys` and `sort_key` of ``name`` from one reading of it (bulk writers:
+    the reading is most of the cost of either)."""
+    text, variants = _readings(name)
+    return _keys_of(variants), _sort_of(text, variants)
+
+
+def _readings(name: str) -> tuple[str, list[tuple[tuple[str, ...], ...]]]:
+    """The normalised name and its spellings (`_variants`)."""
     text = unicodedata.normalize("NFKC", name).casefold()
     tokens = _tokens(text)
+    return text, _variants(tokens) if tokens else []
+
+
+def _keys_of(variants: list[tuple[tuple[str, ...], ...]]) -> set[str]:
     keys: set[str] = set()
-    for variant in _variants(tokens) if tokens else []:
+    for variant in variants:
         syllables = [s for spelling in variant for s in spelling if s]
         if syllables:
             keys.add("".join(syllables))
@@ -263,9 +279,11 @@ def sort_key(name: str) -> str:
 
     Falls back to the case-folded name for names that give no syllables.
     """
-    text = unicodedata.normalize("NFKC", name).casefold()
-    tokens = _tokens(text)
-    variants = _variants(tokens) if tokens else []
+    text, variants = _readings(name)
+    return _sort_of(text, variants)
+
+
+def _sort_of(text: str, variants: list[tuple[tuple[str, ...], ...]]) -> str:
     if variants:
         syllables = [s for spelling in variants[0] for s in spelling if s]
         if syllables:

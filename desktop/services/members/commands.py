@@ -21,7 +21,7 @@ from desktop.domain.people import (
     normalise_phone,
     phone_tail,
 )
-from desktop.domain.pinyin import name_search_keys, sort_key
+from desktop.domain.pinyin import name_search_keys, name_search_keys_and_sort_key, sort_key
 from desktop.services.cards import identity
 from desktop.services.desk.operators import require_role
 from desktop.storage.members.repositories import MemberRepository, to_member
@@ -116,7 +116,11 @@ def name_keys(name: str) -> tuple[str, ...]:
 
 def search_keys(name: str, member_number: str) -> set[str]:
     """Everything a person may start typing to find this member."""
-    keys = set(name_search_keys(name))
+    return _search_keys(name_search_keys(name), name, member_number)
+
+
+def _search_keys(readings: set[str], name: str, member_number: str) -> set[str]:
+    keys = set(readings)
     lowered = name.lower()
     keys.add(lowered)
     if len(lowered) >= 2:
@@ -173,6 +177,13 @@ def _try(normalise: Callable[[str], str], raw: str) -> str:
         return normalise(raw)
     except InvalidInput:
         return ""
+
+
+def name_keys_and_sort_key(name: str) -> tuple[tuple[str, ...], str]:
+    """`name_keys` and `sort_key` of a name from one pinyin reading of it: for bulk writers
+    (the demo data), which need both for each new name."""
+    readings, sort = name_search_keys_and_sort_key(name)
+    return tuple(sorted(_search_keys(readings, name, ""))), sort
 
 
 def payload_of(row: MemberRow, keys: Sequence[str] | None = None) -> MemberPayload:

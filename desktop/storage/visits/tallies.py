@@ -6,14 +6,16 @@ A standing visit (one not voided) counts once in ``visits`` of its station day, 
 ``anonymous``, ``service_anonymous`` and ``occupation_anonymous``. ``people`` counts the
 members with at least one standing visit that day. A void takes all of that back and counts
 in ``voided``. `VisitRepository` keeps the tallies with every visit and void it adds;
-`rebuild` makes them from the visits themselves, for data written with plain SQL (the demo
-generator, benches) and as the check the tests hold the running tallies to.
+`rebuild` makes them from the visits themselves, for data written with plain SQL (benches)
+and as the check the tests hold the running tallies to; `count_bulk` adds what a bulk
+writer (the demo generator) counted itself.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Iterator, Mapping
 from enum import StrEnum
 
 from sqlalchemy import Connection, text
@@ -58,16 +60,25 @@ def lines(
 ) -> Iterator[tuple[Kind, str]]:
     """The tallies one standing visit counts in, except ``people`` (which depends on the
     member's other visits that day)."""
+    hour = parse_stored(device_time).astimezone().hour
+    return lines_at(hour, member_id is None, occupation, services)
+
+
+def lines_at(
+    hour: int, anonymous: bool, occupation: str | None, services: str | None
+) -> Iterator[tuple[Kind, str]]:
+    """`lines` of a visit at this local ``hour``: what bulk writers that know the hour
+    already (`count_bulk`'s callers) look up once per kind of visit."""
     try:
         codes = json.loads(services or "[]")
     except (TypeError, ValueError):
         codes = []
     codes = [c for c in codes if isinstance(c, str)] if isinstance(codes, list) else []
     yield Kind.VISITS, ""
-    yield Kind.HOUR, f"{parse_stored(device_time).astimezone().hour:02d}"
+    yield Kind.HOUR, f"{hour:02d}"
     for code in codes:
         yield Kind.SERVICE, code
-    if member_id is None:
+    if anonymous:
         yield Kind.ANONYMOUS, ""
         yield Kind.OCCUPATION_ANONYMOUS, occupation or ""
         for code in codes:
@@ -98,6 +109,21 @@ def count(
     if sign < 0:
         bumps.append({"day": day, "kind": Kind.VOIDED.value, "key": "", "n": 1})
     session.execute(_BUMP, bumps)
+
+
+# What `count_bulk` adds to the tallies: (local_date, kind, key, visits) per row.
+BUMP_ROWS = (
+    "INSERT INTO visit_tally (local_date, kind, key, visits) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (local_date, kind, key) DO UPDATE SET visits = visits + excluded.visits"
+)
+
+
+def count_bulk(cursor: sqlite3.Cursor, counts: Mapping[tuple[str, str, str], int]) -> None:
+    """Add ``counts`` ((local_date, kind, key) -> visits) to the tallies in the cursor's
+    transaction: for bulk writers (the demo data) that tallied the standing visits they
+    wrote themselves, `lines_at` for each and ``people`` once per member and day, counting
+    only members without a visit stored on that day before."""
+    cursor.executemany(BUMP_ROWS, [(*line, n) for line, n in counts.items()])
 
 
 # The same tallies of the days :first..:last made from the visits in one statement
