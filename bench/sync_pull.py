@@ -5,7 +5,7 @@
 The server (own process; PostgreSQL when one answers, else a SQLite file) holds
 ``--members`` member registrations made at another station (generated people, written
 straight into its event log). A new desk enrols and pulls them in pages of 5,000, each page
-written in local transactions of 1,000 events (rows, pinyin search keys, phone tails), its
+written in local transactions of 2,500 events (rows, pinyin search keys, phone tails), its
 cursor with the last. Target (QUALITY.md / the sync issue): ≥ 20,000 rows/s.
 
 Beside it, in the same run: the same pages fetched and decoded with nothing applied, the
