@@ -44,7 +44,7 @@ from desktop.domain.model import DeskContext
 from desktop.domain.people import format_member_number
 from desktop.services.members.commands import name_keys_and_sort_key, payload_of
 from desktop.storage.database import RELAXED
-from desktop.storage.members.bulk import insert_members
+from desktop.storage.members.bulk import insert_registrations
 from desktop.storage.members.tables import MemberRow
 from desktop.storage.sync.outbox import payload_json
 from desktop.storage.visits import tallies
@@ -357,7 +357,7 @@ def _generate_members(
                 )
             )
         cursor.execute("BEGIN IMMEDIATE")
-        insert_members(cursor, rows, key_rows)
+        insert_registrations(cursor, rows, key_rows)
         _insert_outbox(cursor, outbox_rows)
         cursor.execute("COMMIT")
         if progress:

@@ -258,6 +258,9 @@ def normalise_member_number(raw: str) -> str:
 
     Does not refuse anything: the search box calls this on partial input as it is typed.
     """
+    compact = raw.replace("-", "")
+    if compact.isascii() and compact.isalnum():  # as printed (a first pull has 200,000)
+        return compact.upper().translate(_MEMBER_LOOKALIKES)
     text = _MEMBER_SEPARATORS.sub("", normalise_digits(raw).upper())
     return text.translate(_MEMBER_LOOKALIKES)
 

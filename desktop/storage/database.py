@@ -29,7 +29,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 5000
 # The newest migration under migrations/versions; tests/integration/test_storage.py checks it
 # against Alembic's own idea of the head. Bump it with every new migration.
-HEAD_REVISION = "0011"
+HEAD_REVISION = "0012"
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:

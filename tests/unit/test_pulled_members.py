@@ -7,7 +7,7 @@ from desktop.bootstrap import Desk
 from desktop.domain.model import DeskContext
 from desktop.services.appliers import APPLIERS
 from desktop.services.members import queries as member_queries
-from desktop.services.members.commands import KEYS_VERSION
+from desktop.services.members.commands import KEYS_VERSION, search_keys
 from desktop.services.sync import replication
 from desktop.services.sync.replication import PulledEvent
 
@@ -58,3 +58,37 @@ def test_sent_keys_of_this_version_are_used_others_recomputed(desk: Desk, ctx: D
     assert found("nonsense") == []
     assert found("zgl") == [bare.entity_id]  # an older desk sent none: computed here
     assert found("abcdef0001") == [sent.entity_id]  # the number is always a key
+
+
+def test_a_page_cut_off_part_way_is_applied_again_whole(desk: Desk, ctx: DeskContext) -> None:
+    """A page is written in several transactions, its cursor with the last: when the desk
+    stops after the first ones, the page comes again and is applied over what it wrote."""
+    from sqlalchemy import text
+
+    from desktop.services.sync import commands as syncing
+
+    names = ["张三", "李四", "王五", "赵六", "钱七"]
+    page = [
+        event(f"01a20000-0000-7000-8000-00000000010{i}", name, f"ABCDEF-01{i:02d}")
+        for i, name in enumerate(names)
+    ]
+    with desk.uow() as uow:  # the first transaction of the page, then the desk went off
+        replication.apply_page(uow, page[:2], APPLIERS)
+        uow.commit()
+    assert syncing.status(desk.uow()).pulled.get("members", 0) == 0
+    applied = syncing.apply_page(desk.uow(), "members", page, "cursor-1", write_size=2)
+    assert applied.applied == len(page)
+    assert syncing.cursor(desk.uow(), "members") == "cursor-1"
+    assert syncing.status(desk.uow()).pulled["members"] == len(page)
+    found = lambda typed: [m.id for m in member_queries.search_members(desk.uow(), typed)]  # noqa: E731
+    assert found("zs") == [page[0].entity_id]
+    assert found("qianqi") == [page[4].entity_id]
+    with desk.uow().reading() as uow:
+        counts = uow.session.execute(
+            text("SELECT count(*), count(DISTINCT member_id) FROM member_search_key")
+        ).one()
+        members = uow.session.execute(text("SELECT count(*) FROM member")).scalar_one()
+    assert members == len(page) and counts[1] == len(page)
+    assert counts[0] == sum(
+        len(search_keys(e.payload["name"], e.payload["member_number"])) for e in page
+    )

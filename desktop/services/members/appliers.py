@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from operator import itemgetter
 from typing import Any
-
-from sqlalchemy import select
 
 from desktop.domain.people import normalise_member_number, phone_tail
 from desktop.domain.pinyin import sort_key
 from desktop.services.members.commands import KEYS_VERSION, search_keys
 from desktop.services.sync.replication import BatchApplier, PulledEvent
+from desktop.storage.members.bulk import MEMBER_COLUMNS, existing_members, insert_members
 from desktop.storage.members.repositories import MemberRepository
 from desktop.storage.members.tables import MemberRow
 from desktop.storage.sync.repositories import PushResults
@@ -25,24 +23,17 @@ from sync.protocol.events.members import MEMBER_KINDS, MemberPayload
 
 
 def _member_fields(member: MemberPayload) -> dict[str, Any]:
-    """A pulled member's columns (runs once per member on a first pull of hundreds of
-    thousands: kept plain)."""
+    """A pulled member's columns, for a member this desk holds already."""
     phone = member.phone or None
-    if phone is None:
-        tail = None
-    elif phone.isascii() and phone.isdigit():
-        tail = phone[-4:]  # as every desk stores it: 11 ASCII digits
-    else:
-        tail = phone_tail(phone)
     return {
         "member_number": member.member_number,
         "name": member.name,
         "phone": phone,
-        "phone_tail": tail,
+        "phone_tail": _tail(phone),
         "occupation": member.occupation,
         "employer": member.employer,
         "union_branch": member.union_branch,
-        "tags": json.dumps(list(member.tags), ensure_ascii=False) if member.tags else "[]",
+        "tags": _tags(member.tags),
         "id_hash": member.id_hash or None,
         "id_last4": member.id_last4 or None,
         "consent_at": member.consent_at or None,
@@ -50,6 +41,18 @@ def _member_fields(member: MemberPayload) -> dict[str, Any]:
         "deactivated_reason": member.deactivated_reason or None,
         "version": member.version,
     }
+
+
+def _tail(phone: str | None) -> str | None:
+    if phone is None:
+        return None
+    if phone.isascii() and phone.isdigit():
+        return phone[-4:]  # as every desk stores it: 11 ASCII digits
+    return phone_tail(phone)
+
+
+def _tags(tags: tuple[str, ...]) -> str:
+    return json.dumps(list(tags), ensure_ascii=False) if tags else "[]"
 
 
 @lru_cache(maxsize=200_000)
@@ -65,65 +68,74 @@ def _keys_of(member: MemberPayload) -> tuple[tuple[str, ...], str]:
     return _name_keys(member.name)
 
 
+def _new_row(event: PulledEvent, member: MemberPayload, name_sort: str) -> tuple[Any, ...]:
+    """A member this desk does not hold yet, in ``MEMBER_COLUMNS`` order (runs once per
+    member on a first pull of hundreds of thousands: kept plain)."""
+    phone = member.phone or None
+    return (
+        event.entity_id,
+        member.member_number,
+        member.name,
+        name_sort,
+        phone,
+        _tail(phone),
+        member.occupation,
+        member.employer,
+        member.union_branch,
+        _tags(member.tags),
+        member.id_hash or None,
+        member.id_last4 or None,
+        member.consent_at or None,
+        member.active,
+        member.deactivated_reason or None,
+        member.version,
+        event.station_id,
+        event.device_id,
+        event.operator_id,
+        event.device_time,
+        event.received_at,
+        False,  # from_card
+        None,  # merged_into
+    )
+
+
+_NUMBER = MEMBER_COLUMNS.index("member_number")
+_VERSION = MEMBER_COLUMNS.index("version")
+_AUTHOR = slice(MEMBER_COLUMNS.index("station_id"), MEMBER_COLUMNS.index("updated_at"))
+
+
 def _members(uow: UnitOfWork, events: list[tuple[PulledEvent, MemberPayload]]) -> None:
     """New members in bulk (a first pull brings hundreds of thousands); members this desk
     already holds one by one, by the rules of ``_member``."""
-    ids = list({event.entity_id for event, _member in events})
-    existing: set[str] = set()
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
-        existing.update(uow.session.scalars(select(MemberRow.id).where(MemberRow.id.in_(chunk))))
-    queued: dict[str, dict[str, Any]] = {}
+    connection = uow.session.connection()
+    existing = existing_members(connection, list({event.entity_id for event, _m in events}))
+    # A page may hold an entity twice (registered, then edited): the newest version is kept,
+    # with the author and device time of the first.
+    queued: dict[str, tuple[tuple[Any, ...], tuple[str, ...]]] = {}
     for event, member in events:
-        if event.entity_id in existing:
+        entity = event.entity_id
+        if entity in existing:
             _member(uow, event, member)
             continue
-        fields = _member_fields(member)
-        if not fields["name"] or not fields["member_number"]:
+        if not member.name or not member.member_number:
             continue
-        earlier = queued.get(event.entity_id)
+        earlier = queued.get(entity)
+        if earlier is not None and member.version <= earlier[0][_VERSION]:
+            continue
+        name_keys, name_sort = _keys_of(member)
+        row = _new_row(event, member, name_sort)
         if earlier is not None:
-            if fields["version"] > earlier["version"]:
-                keys_of_name, name_sort = _keys_of(member)
-                earlier.update(
-                    fields, updated_at=event.received_at, _keys=keys_of_name, name_sort=name_sort
-                )
-            continue
-        keys_of_name, name_sort = _keys_of(member)
-        queued[event.entity_id] = {
-            "name_sort": name_sort,
-            "_keys": keys_of_name,
-            "id": event.entity_id,
-            "station_id": event.station_id,
-            "device_id": event.device_id,
-            "operator_id": event.operator_id,
-            "device_time": event.device_time,
-            "updated_at": event.received_at,
-            "from_card": False,
-            "merged_into": None,
-            **fields,
-        }
+            row = (*row[: _AUTHOR.start], *earlier[0][_AUTHOR], *row[_AUTHOR.stop :])
+        queued[entity] = (row, name_keys)
     if not queued:
         return
     keys: list[tuple[str, str]] = []
-    for row in queued.values():
-        name_keys = row.pop("_keys")
-        number_key = normalise_member_number(row["member_number"]).lower()
+    for entity, (row, name_keys) in queued.items():
+        number_key = normalise_member_number(row[_NUMBER]).lower()
         for key in {*name_keys, number_key}:
             if key:
-                keys.append((key[:60], row["id"]))
-    rows = list(queued.values())
-    columns = list(rows[0])
-    values = itemgetter(*columns)
-    connection = uow.session.connection()
-    connection.exec_driver_sql(
-        f"INSERT INTO member ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-        [values(row) for row in rows],
-    )
-    keys.sort()  # in key order: each leaf of the key index is visited once, not per key
-    connection.exec_driver_sql(
-        "INSERT OR IGNORE INTO member_search_key (key, member_id) VALUES (?, ?)", keys
-    )
+                keys.append((key[:60], entity))
+    insert_members(connection, [row for row, _keys in queued.values()], keys)
 
 
 def _member(uow: UnitOfWork, event: PulledEvent, member: MemberPayload) -> None:

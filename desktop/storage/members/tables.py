@@ -50,10 +50,12 @@ class MemberRow(Base):
 class MemberSearchKeyRow(Base):
     """Lowercase keys a person may type (pinyin, initials, name, given name, member number).
 
-    A prefix range scan on (key) answers search-as-you-type with an index lookup.
+    A prefix range scan on (key) answers search-as-you-type with an index lookup. Without
+    rowid (migration 0011): the primary key is the table, one b-tree less per key.
     """
 
     __tablename__ = "member_search_key"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     member_id: Mapped[str] = mapped_column(
