@@ -308,7 +308,7 @@ class CheckInScreen(QWidget):
         self._saving_for = member
         self._saving_later.start()
         uow, ctx = self.session.desk.uow(), self.session.ctx()
-        DbOp(self, lambda: checkin.check_in(command, uow, ctx)).publish(
+        DbOp(self, lambda: checkin.check_in(command, uow, ctx)).urgent().publish(
             self.session.changes, _recorded_changes
         ).success(self._recorded).failure(self._failed).run()
 
@@ -353,9 +353,19 @@ class CheckInScreen(QWidget):
         self.band.show_result(
             Tone.OK, tr("checkin.recorded", name=member.name, n=result.visit_number), detail
         )
+        self.band.repaint()  # the result first; the today panel's refresh after it
         self.sounds.play("ok")
-        self.reset()
+        self._ready_for_next(member)
         self.refresh_today()
+
+    def _ready_for_next(self, written: Member) -> None:
+        """Back to SEARCH for the next person, unless the attendant moved on while the
+        write was saving: a name being typed, or another member picked, stays as it is."""
+        typing = self.state is State.SEARCH and bool(self.search.text())
+        other = self.state is State.CONFIRM and self.picked is not None
+        if typing or (other and self.picked is not None and self.picked.id != written.id):
+            return
+        self.reset()
 
     def _failed(self, error: Exception) -> None:
         self._saving_later.stop()

@@ -27,6 +27,7 @@ from desktop.services.desk.operators import require_role
 from desktop.services.members import commands as members_commands
 from desktop.services.sync import replication
 from desktop.services.sync.replication import PulledEvent
+from desktop.storage import turns
 from desktop.storage.desk.tables import StationRow
 from desktop.storage.members.repositories import MemberRepository
 from desktop.storage.sync.outbox import payload_json
@@ -50,6 +51,9 @@ from sync.protocol.events.conflicts import (
 )
 
 DEMO_FLAG = "demo_data"
+# Events of a pulled page checked, then applied, between two looks at whether a desk write
+# (a check-in) waits for the page's transaction to give way (``apply_page``).
+PAGE_SLICE = 100
 # The datasets that carry kinds only the server may make (their events are signed).
 SERVER_DATASETS = tuple(
     sorted({k.dataset for k in contract.kinds() if k.author is Author.SERVER and k.dataset})
@@ -370,23 +374,45 @@ def apply_page(
     screened: bool = False,
     durable: bool = True,
 ) -> PageApplied:
-    """Check and apply one pulled page and move the cursor, in one transaction (events that
-    fail their check are set aside with the reason, in the same transaction).
+    """Check and apply one pulled page and move the cursor (events that fail their check are
+    set aside with the reason, with the cursor).
 
     ``durable=False`` (pages with more to come: a first pull brings hundreds of them): the
     commit skips the fsync (``UnitOfWork.relaxed``). A power cut may then lose the last
     pages with their cursor, never leave one without the other: they are pulled again. The
-    last page of a pull is durable and makes the ones before it durable with it."""
-    with uow if durable else uow.relaxed():
-        good, refused = replication.sort_out(events, server_key, screened)
-        replication.set_aside(uow, refused)
-        # Every area's appliers load with the first pulled page, not with the window.
-        from desktop.services.appliers import APPLIERS
+    last page of a pull is durable and makes the ones before it durable with it.
 
-        applied = PageApplied(replication.apply_checked(uow, good, APPLIERS), len(refused))
-        uow.repo(Cursors).advance(dataset, next_cursor, len(events), to_iso(uow.now()))
-        uow.commit()
-    return applied
+    The desk goes first (``desktop.storage.turns``): events are checked, then applied,
+    ``PAGE_SLICE`` at a time; when a desk write (a check-in) is waiting, the rows applied so
+    far are committed without the cursor and the rest follows once the desk has written.
+    A page cut off there is pulled again and applied whole: appliers are idempotent."""
+    good: list[tuple[PulledEvent, Any]] = []
+    refused: list[tuple[PulledEvent, str]] = []
+    for start in range(0, len(events), PAGE_SLICE):  # no transaction open: pure work
+        turns.pause_for_desk()
+        checked, failed = replication.sort_out(
+            events[start : start + PAGE_SLICE], server_key, screened
+        )
+        good += checked
+        refused += failed
+    # Every area's appliers load with the first pulled page, not with the window.
+    from desktop.services.appliers import APPLIERS
+
+    applied = done = 0
+    while True:
+        with (uow if durable else uow.relaxed()).giving_way():
+            # At least one slice a transaction: a busy desk slows a pull, never stops it.
+            start = done
+            while done < len(good) and (done == start or not turns.desk_waiting()):
+                applied += replication.apply_checked(uow, good[done : done + PAGE_SLICE], APPLIERS)
+                done += PAGE_SLICE
+            finished = done >= len(good)
+            if finished:
+                replication.set_aside(uow, refused)
+                uow.repo(Cursors).advance(dataset, next_cursor, len(events), to_iso(uow.now()))
+            uow.commit()  # the page and its cursor; or, a desk write waiting, the rows so far
+        if finished:
+            return PageApplied(applied, len(refused))
 
 
 def reset(uow: UnitOfWork, epoch: str | None) -> None:
