@@ -67,7 +67,7 @@ def test_a_page_applies_a_slice_per_transaction_while_a_person_waits_and_whole_i
     desk: Desk, ctx: DeskContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(turns, "BULK_WAITS_S", 0.05)  # the person below never stops waiting
-    page = [_registered(i) for i in range(1, 2 * syncing.PAGE_SLICE + 51)]
+    page = [_registered(i) for i in range(1, 3 * syncing.PAGE_SLICE + 2)]
     commits: list[int] = []
     event.listen(desk.engine, "commit", lambda _connection: commits.append(1))
     turns.desk_work_began()
@@ -76,7 +76,7 @@ def test_a_page_applies_a_slice_per_transaction_while_a_person_waits_and_whole_i
     finally:
         turns.desk_work_ended()
     assert applied.applied == len(page)
-    assert len(commits) == 3  # one slice each: the rows of two, then the last with the cursor
+    assert len(commits) == 4  # a slice each: three of rows, then the last event with the cursor
     assert syncing.cursor(desk.uow(), "members") == "cursor-2"
     assert len(member_queries.member_ids(desk.uow())) == len(page)
 

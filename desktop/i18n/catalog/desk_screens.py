@@ -108,7 +108,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The data file is busy (a sync, for instance): the check-in is recorded as soon as "
         "it is free. Keep scanning: no scan is lost.",
     ),
-    "checkin.saving_queued": ("另有 {n} 张卡排队等待记录", "{n} more scans waiting their turn"),
+    "checkin.saving_queued": ("另有 {n} 张卡排队等待记录", "Scans waiting their turn: {n}"),
     "checkin.voided": ("已撤销该到访记录", "The visit was undone"),
     # today panel
     "today.title": ("今日", "Today"),

@@ -53,7 +53,7 @@ from sync.protocol.events.conflicts import (
 DEMO_FLAG = "demo_data"
 # Events of a pulled page checked, then applied, between two looks at whether a desk write
 # (a check-in) waits for the page's transaction to give way (``apply_page``).
-PAGE_SLICE = 100
+PAGE_SLICE = 25
 # The datasets that carry kinds only the server may make (their events are signed).
 SERVER_DATASETS = tuple(
     sorted({k.dataset for k in contract.kinds() if k.author is Author.SERVER and k.dataset})
