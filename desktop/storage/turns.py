@@ -24,10 +24,12 @@ a CLI script on the same file, is not seen here at all).
 from __future__ import annotations
 
 import threading
+import time
 
 _turns = threading.Condition()
 _desk = 0  # desk writes under way: waiting for the lock, or writing
 _bulk = 0  # bulk transactions open (a pull's page)
+_desk_last = -1e9  # when the desk last wrote or worked (time.monotonic)
 
 DESK_WAITS_S = 5.0  # at most, for a bulk transaction to end (it ends within one slice)
 BULK_WAITS_S = 5.0  # at most, for desk writes to end before a bulk transaction
@@ -49,9 +51,10 @@ def desk_work_began() -> None:
 
 
 def desk_write_ended() -> None:
-    global _desk
+    global _desk, _desk_last
     with _turns:
         _desk -= 1
+        _desk_last = time.monotonic()
         if _desk == 0:
             _turns.notify_all()
 
@@ -73,6 +76,12 @@ def bulk_ended() -> None:
         _bulk -= 1
         if _bulk == 0:
             _turns.notify_all()
+
+
+def desk_in_use(within_s: float = 30.0) -> bool:
+    """Whether the desk wrote lately (a queue at the desk): bulk work then takes small
+    slices, each a short wait for the next scan; at a quiet desk, larger ones (faster)."""
+    return _desk > 0 or time.monotonic() - _desk_last < within_s
 
 
 def desk_waiting() -> bool:
