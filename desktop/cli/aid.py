@@ -48,6 +48,9 @@ def register(verbs: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--not-combinable-with", action="append", default=[], metavar="CAMPAIGN")
     p.add_argument("--proof", choices=PROOFS, default="none", help=tr("aid.cli.help.proof"))
     p.add_argument("--this-station-only", action="store_true")
+    p.add_argument(
+        "--refuse-when-out", action="store_true", help=tr("aid.cli.help.refuse_when_out")
+    )
     p.set_defaults(run=cmd_campaign_create)
     p = cverbs.add_parser("list", parents=[common], help=tr("aid.cli.help.campaign_list"))
     p.add_argument("--all-stations", action="store_true", help=tr("cli.help.all_stations"))
@@ -167,6 +170,8 @@ def campaign_line(campaign: Campaign) -> str:
         rules.append(tr("aid.cli.rule_day", n=campaign.max_per_day))
     if campaign.min_interval_minutes:
         rules.append(tr("aid.cli.rule_interval", minutes=campaign.min_interval_minutes))
+    if campaign.refuse_when_out:
+        rules.append(tr("aid.cli.rule_refuse_when_out"))
     state = "" if campaign.active else "  " + tr("aid.cli.closed")
     origin = f"［{tr('aid.central')}］" if campaign.central else ""
     return (
@@ -191,6 +196,7 @@ def cmd_campaign_create(desk: Desk, args: argparse.Namespace, out: Any) -> int:
         not_combinable_with=others,
         proof=args.proof,
         stations=(ctx.station_id,) if args.this_station_only else (),
+        refuse_when_out=args.refuse_when_out,
     )
     campaign = campaigns.create_campaign(form, desk.uow(), ctx)
     out.emit(

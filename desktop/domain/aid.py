@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from desktop.domain.clock import from_iso
 
@@ -27,6 +27,9 @@ class RefusalCode(StrEnum):
     TOO_SOON = "too_soon"  # minimum interval between two handouts
     DAY_MAX = "day_max"  # at most N per person per day
     NOT_COMBINABLE = "not_combinable"  # already received from an exclusive campaign
+    # This desk has fewer left than the handout needs and the campaign refuses then (its
+    # ``refuse_when_out``; without it the desk asks before handing out beyond its stock).
+    OUT_OF_STOCK = "out_of_stock"
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,9 @@ class Campaign:
     max_per_day: int | None = None  # handouts per person per local day
     not_combinable_with: tuple[str, ...] = ()  # campaign ids
     proof: str = "none"  # none, code (typed confirmation), signature (drawn on screen)
+    # A handout beyond this desk's stock is refused (a lead may still override); False:
+    # the desk shows it in orange and hands out on a second Enter.
+    refuse_when_out: bool = False
     active: bool = True
     version: int = 1
     central: bool = False  # made at HQ (中心下发): used here, never edited here
@@ -89,6 +95,7 @@ class Campaign:
             "max_per_day": self.max_per_day,
             "not_combinable_with": list(self.not_combinable_with),
             "proof": self.proof,
+            "refuse_when_out": self.refuse_when_out,
             "active": self.active,
             "version": self.version,
         }
@@ -111,6 +118,7 @@ class Campaign:
             max_per_day=_optional_int(data.get("max_per_day")),
             not_combinable_with=tuple(data.get("not_combinable_with", [])),
             proof=str(data.get("proof", "none")),
+            refuse_when_out=bool(data.get("refuse_when_out", False)),
             active=bool(data.get("active", True)),
             version=int(data.get("version", 1)),
             central=central,
@@ -240,6 +248,67 @@ def first_refusal(
         or day_refusal(campaign, prior, today)
         or interval_refusal(campaign, prior, now)
     )
+
+
+@dataclass(frozen=True)
+class Shortage:
+    """An item this desk has fewer of than a handout needs (``left`` may be below zero)."""
+
+    item_id: str
+    item_name: str
+    unit: str
+    left: int
+    wanted: int
+
+
+class DeskStock(Protocol):
+    """What this desk holds of one item (``services.aid.stock.StockLevel``): ``moved_in``
+    nets receipts, transfers and adjustments; 0 means the desk keeps no stock of the item
+    (it hands out from elsewhere: nothing to run out of here)."""
+
+    @property
+    def item_id(self) -> str: ...
+    @property
+    def item_name(self) -> str: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def moved_in(self) -> int: ...
+    @property
+    def left(self) -> int: ...
+
+
+def shortages(
+    wanted: Sequence[tuple[str, int]], stock: Sequence[DeskStock], *, strict: bool = False
+) -> list[Shortage]:
+    """The items of ``wanted`` (item id, quantity) this desk has fewer of than wanted. Stock
+    is per desk: another desk's shelf never covers this one's.
+
+    By default an item this desk has no stock moves of is left out (a desk that does not
+    keep stock of it has nothing to run out of). ``strict`` (a campaign that refuses when
+    out) counts it as none left: the desk hands out only what its records hold."""
+    held = {s.item_id: s for s in stock}
+    found = []
+    for item_id, n in wanted:
+        level = held.get(item_id)
+        if level is None or not level.moved_in:
+            if not strict:
+                continue
+            name, unit = (level.item_name, level.unit) if level else (item_id[:8], "")
+            left = level.left if level else 0
+        else:
+            name, unit, left = level.item_name, level.unit, level.left
+        if left < n:
+            found.append(Shortage(item_id, name, unit, left, n))
+    return found
+
+
+def stock_refusal(campaign: Campaign, short: Sequence[Shortage]) -> Refusal | None:
+    """Refused when the campaign says so and this desk is short of an item of the handout."""
+    if not campaign.refuse_when_out or not short:
+        return None
+    left = "，".join(f"{s.item_name} {max(s.left, 0)}{s.unit}" for s in short)
+    return Refusal(RefusalCode.OUT_OF_STOCK, {"left": left})
 
 
 def remaining(campaign: Campaign, prior: Sequence[PriorHandout]) -> int | None:

@@ -168,6 +168,9 @@ class CampaignDraft:
     max_per_day: int | None = None
     min_interval_minutes: int | None = None
     proof: str = "none"
+    # A handout beyond the stock of the desk making it is refused there (the server never
+    # judges stock: each desk's shelf is its own).
+    refuse_when_out: bool = False
     active: bool = True
 
 
@@ -440,6 +443,7 @@ def _rules(
         max_per_day=max_per_day,
         min_interval_minutes=interval,
         proof=draft.proof,
+        refuse_when_out=draft.refuse_when_out,
         active=draft.active,
         version=version,
     )
@@ -496,6 +500,7 @@ def draft_of(found: Central) -> CampaignDraft:
         max_per_day=rules.get("max_per_day"),
         min_interval_minutes=rules.get("min_interval_minutes"),
         proof=str(rules.get("proof", "none")),
+        refuse_when_out=bool(rules.get("refuse_when_out", False)),
         active=bool(rules.get("active", True)),
     )
 

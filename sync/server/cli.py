@@ -393,6 +393,8 @@ def _central_lines(found: central.Central) -> list[str]:
         for name in ("max_per_person", "max_per_day", "min_interval_minutes"):
             if rules.get(name) is not None:
                 lines.append(f"  {name}: {rules[name]}")
+        if rules.get("refuse_when_out"):
+            lines.append("  refused when the desk is out of stock")
     else:
         lines += [
             f"  session: {s['on_date']} {s['starts_at']}-{s['ends_at']} {s['hours']} h {s['topic']}"
@@ -419,6 +421,7 @@ def _campaign_draft(
             max_per_day=args.max_per_day,
             min_interval_minutes=args.min_interval,
             proof=args.proof or "none",
+            refuse_when_out=bool(args.refuse_when_out),
         )
     kept = [s for s in base.stations if s not in (args.remove_station or ())]
     return central.CampaignDraft(
@@ -437,6 +440,9 @@ def _campaign_draft(
         if args.min_interval is not None
         else base.min_interval_minutes,
         proof=args.proof or base.proof,
+        refuse_when_out=base.refuse_when_out
+        if args.refuse_when_out is None
+        else args.refuse_when_out,
         active=False if args.close else (True if args.reopen else base.active),
     )
 
@@ -571,6 +577,12 @@ def _add_central_verbs(verbs: Any, common: argparse.ArgumentParser) -> None:
         p.add_argument("--max-per-day", type=number)
         p.add_argument("--min-interval", type=number, help="minutes between two handouts")
         p.add_argument("--proof", choices=central.PROOFS)
+        p.add_argument(
+            "--refuse-when-out",
+            action=argparse.BooleanOptionalAction,
+            help="refuse a handout beyond the stock of the desk making it (default: the desk "
+            "asks, then hands out); the desk judges its own stock, the server never does",
+        )
         p.add_argument("--by", default="cli", help="who made it (kept with the record)")
         if verb == "update":
             p.add_argument("--remove-station", action="append")

@@ -15,7 +15,7 @@ from desktop.services.members import commands as members
 from desktop.services.sync import commands as syncing
 from sync.client.engine import sync_once
 from tests.printing.pdfcheck import page_texts
-from tests.sync.conftest import Server, Station
+from tests.sync.conftest import PIN, Server, Station
 from tests.sync.test_sync_e2e import enrolled
 
 
@@ -170,3 +170,63 @@ def test_not_combinable_and_daily_limits_are_checked_across_desks(
         c["detail"]["detail"]["rule"] for c in server.conflicts() if c["kind"] == "handout.limit"
     )
     assert rules == ["max_per_day", "not_combinable"]
+
+
+def test_refuse_when_out_travels_and_each_desk_judges_its_own_stock(
+    server: Server, make_station: Callable[..., Station]
+) -> None:
+    """The rule reaches the other desk with the campaign; stock stays each desk's own (A's
+    full shelf does not cover B's empty one); the server does not judge stock, but a lead's
+    override of stock alone still counts against the person's limit across desks."""
+    a = enrolled(server, make_station("东湖发放点"))
+    b = enrolled(server, make_station("光谷发放点"))
+    desk_a, desk_b = stock.own_desk(a.uow()), stock.own_desk(b.uow())
+    coat = campaigns.create_item("棉衣", "件", a.uow(), a.ctx)
+    campaign = campaigns.create_campaign(
+        CampaignForm(
+            name="冬送温暖 2026",
+            starts_on="2020-01-01",
+            ends_on="2099-12-31",
+            package=((coat.id, 1),),
+            max_per_person=1,
+            refuse_when_out=True,
+        ),
+        a.uow(),
+        a.ctx,
+    )
+    stock.receive(campaign.id, coat.id, 10, a.uow(), a.ctx)
+    stock.transfer(campaign.id, coat.id, 1, desk_b, a.uow(), a.ctx)
+    people = [
+        members.register_member(
+            members.MemberForm(name=name, phone=phone, consent=True), a.uow(), a.ctx
+        )
+        for name, phone in (("刘建国", "13611112222"), ("陈立", "13611113333"))
+    ]
+    liu, chen = people
+    assert sync_once(a.desk).ok and sync_once(b.desk).ok
+    assert campaigns.find_campaign(b.uow(), "冬送温暖").refuse_when_out
+
+    handouts.hand_out(HandOut(campaign.id, member_id=liu.id), b.uow(), b.ctx)  # B's one coat
+    status = handouts.status(b.uow(), campaign.id, chen, b.ctx)
+    assert status.refusal is not None and status.refusal.code is RefusalCode.OUT_OF_STOCK
+    assert levels(b, campaign.id, desk_a) == {"棉衣": 9}  # A's shelf is A's
+    at_a = handouts.hand_out(HandOut(campaign.id, member_id=chen.id), a.uow(), a.ctx)
+
+    # Offline, B's lead hands 陈立 a coat beyond B's stock (a delivery not yet recorded).
+    at_b = handouts.hand_out(
+        HandOut(campaign.id, member_id=chen.id, override_pin=PIN, override_reason="货到未入库"),
+        b.uow(),
+        b.ctx,
+    )
+    assert at_b.record.overridden == "out_of_stock"
+    for station in (a, b, a):
+        report = sync_once(station.desk)
+        assert report.ok, report.error
+    (clash,) = [c for c in server.conflicts() if c["kind"] == "handout.limit"]
+    assert {s["entity_id"] for s in clash["detail"]["records"]} == {
+        at_a.record.id,
+        at_b.record.id,
+    }
+    for station in (a, b):
+        assert levels(station, campaign.id, desk_a) == {"棉衣": 8}
+        assert levels(station, campaign.id, desk_b) == {"棉衣": -1}

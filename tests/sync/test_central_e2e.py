@@ -135,6 +135,24 @@ def test_a_campaign_from_hq_reaches_the_stations_taking_part_and_is_used_like_th
     listed = hq(server, "campaign", "list")
     assert [x["id"] for x in listed] == [made["id"]]
 
+    # HQ makes the desks refuse beyond their own stock; a later update keeps the rule.
+    hq(server, "campaign", "update", made["id"], "--refuse-when-out")
+    kept = hq(server, "campaign", "update", made["id"], "--max-per-person", "3")
+    assert kept["version"] == 4 and kept["rules"]["refuse_when_out"] is True
+    synced(b)
+    at_b_now = campaigns.find_campaign(b.uow(), made["id"])
+    assert at_b_now.version == 4 and at_b_now.refuse_when_out
+    # B never recorded a delivery of HQ's coats: with the rule, it holds none to give (the
+    # person's own rules still speak first: the guard is not eligible at all)
+    status = handouts.status_for(b.uow(), made["id"], "13611113333", b.ctx)
+    assert status.refusal is not None and status.refusal.code is RefusalCode.NOT_ELIGIBLE
+    newcomer = courier(b, "孙快递", "13700002222")
+    with pytest.raises(HandoutRefused) as empty:
+        handouts.hand_out(HandOut(made["id"], member_id=newcomer), b.uow(), b.ctx)
+    assert empty.value.refusal.code is RefusalCode.OUT_OF_STOCK
+    off = hq(server, "campaign", "update", made["id"], "--no-refuse-when-out")
+    assert off["rules"]["refuse_when_out"] is False
+
 
 def test_a_course_from_hq_is_enrolled_marked_and_certified_at_a_station(
     server: Server, make_station: Callable[..., Station]

@@ -52,6 +52,17 @@ def _campaign(session: DeskSession, ctx: DeskContext, **rules: object) -> Campai
     return campaign
 
 
+def _kinds(session: DeskSession) -> dict[str, int]:
+    """The handout events in this desk's outbox, by kind."""
+    from collections import Counter
+
+    from desktop.storage.sync.tables import OutboxRow
+
+    with session.desk.uow().reading() as u:
+        kinds = u.session.query(OutboxRow.kind).filter(OutboxRow.kind.like("handout.%"))
+        return dict(Counter(kind for (kind,) in kinds))
+
+
 def _screen(qtbot: QtBot, session: DeskSession) -> HandoutScreen:
     screen = HandoutScreen(session)
     qtbot.addWidget(screen)
@@ -231,6 +242,8 @@ def test_a_lead_creates_a_campaign_with_a_new_item_at_the_desk(
     dialog.min_interval_hours.setValue(24)
     next(b for b in dialog.tags if b.text() == "困难职工").setChecked(True)
     dialog.this_station_only.setChecked(True)
+    assert dialog.when_out.currentData() is False  # the default: ask in orange
+    dialog.when_out.setCurrentIndex(dialog.when_out.findData(True))
     dialog.save()
     created = dialog.created
     assert created is not None
@@ -242,6 +255,7 @@ def test_a_lead_creates_a_campaign_with_a_new_item_at_the_desk(
     assert created.max_per_person == 1 and created.min_interval_minutes == 24 * 60
     assert created.tags == ("困难职工",) and created.package[0].quantity == 2
     assert created.stations == (ctx.station_id,)
+    assert created.refuse_when_out
 
 
 def test_a_signature_drawn_on_screen_becomes_a_png(qtbot: QtBot) -> None:
@@ -360,3 +374,49 @@ def test_with_the_shelf_empty_a_scan_asks_in_orange_and_only_enter_hands_out(
     qtbot.keyClick(screen.search, Qt.Key.Key_Return)  # the attendant decides: hand out
     assert screen.band.tone is Tone.OK
     assert len(handouts.recent(uow(), campaign.id)) == 2
+
+
+def test_a_campaign_that_refuses_when_out_refuses_in_red_and_the_next_scan_is_served(
+    qtbot: QtBot, session: DeskSession, ctx: DeskContext
+) -> None:
+    uow = session.desk.uow
+    water = campaigns.create_item("清凉包", "个", uow(), ctx)
+    campaign = campaigns.create_campaign(
+        CampaignForm(
+            name="夏送清凉 2026",
+            starts_on="2020-01-01",
+            ends_on="2099-12-31",
+            package=((water.id, 1),),
+            refuse_when_out=True,
+        ),
+        uow(),
+        ctx,
+    )
+    stock.receive(campaign.id, water.id, 1, uow(), ctx)
+    first = _member(session, ctx, "张三", "13800138000")
+    second = _member(session, ctx, "李四", "13900139000")
+    third = _member(session, ctx, "王五", "13700137000")
+    screen = _screen(qtbot, session)
+    assert "缺货不发" in screen.campaign_rules.text()
+    type_text(qtbot, screen.search, first.member_number)
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    assert screen.band.tone is Tone.OK  # the last one on the shelf
+
+    type_text(qtbot, screen.search, second.member_number)  # a scan: nothing left
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    assert screen.band.tone is Tone.ERROR
+    assert "李四" in screen.band.title.text() and "剩 清凉包 0个" in screen.band.title.text()
+    assert "缺货不发放" in screen.band.title.text()
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)  # Enter does not push it through
+    assert screen.band.tone is Tone.ERROR
+    assert [r.member_id for r in handouts.recent(uow(), campaign.id)] == [first.id]
+    assert stock.levels(uow(), campaign.id)[0].left == 0  # never −1
+    assert _kinds(session) == {"handout.recorded": 1}  # nothing recorded for 李四
+
+    # the scan field is ready for the next person: a delivery arrives, the next card is served
+    stock.receive(campaign.id, water.id, 5, uow(), ctx)
+    type_text(qtbot, screen.search, third.member_number)
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    assert screen.band.tone is Tone.OK and "王五" in screen.band.title.text()
+    assert [r.member_id for r in handouts.recent(uow(), campaign.id)] == [third.id, first.id]
+    assert stock.levels(uow(), campaign.id)[0].left == 4

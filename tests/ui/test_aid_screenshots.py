@@ -88,6 +88,27 @@ def test_aid_screenshots(
     qtbot.keyClick(screen.search, Qt.Key.Key_Return)
     grab(window, folder, "21-handout-done")
 
+    # A campaign that refuses when this desk runs short, and one that asks (the default).
+    for name, refuse in (("冬送温暖 2026", True), ("金秋助学 2026", False)):
+        made = campaigns.create_campaign(
+            CampaignForm(
+                name=name,
+                starts_on="2020-07-01",
+                ends_on="2099-08-31",
+                package=((towel.id, 2),),
+                refuse_when_out=refuse,
+            ),
+            uow(),
+            ctx,
+        )
+        stock.receive(made.id, towel.id, 1, uow(), ctx, source="区总工会")
+        screen.reload_campaigns()
+        screen.campaign_box.setCurrentIndex(screen.campaign_box.findData(made.id))
+        type_text(qtbot, screen.search, fresh.member_number)
+        qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+        grab(window, folder, "24-handout-out-of-stock" if refuse else "25-handout-short-asks")
+        qtbot.keyClick(screen.search, Qt.Key.Key_Escape)
+
     stock_screen = next(
         tabs.widget(i) for i in range(tabs.count()) if isinstance(tabs.widget(i), StockScreen)
     )
@@ -101,6 +122,7 @@ def test_aid_screenshots(
     qtbot.addWidget(dialog)
     dialog.name.setText("冬送温暖 2026")
     dialog.quantities[0].setValue(1)
+    dialog.when_out.setCurrentIndex(dialog.when_out.findData(True))
     dialog.show()
     grab(dialog, folder, "23-new-campaign")
     i18n.set_language("zh")

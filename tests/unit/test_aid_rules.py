@@ -1,7 +1,9 @@
-"""The handout rules as pure functions: dates, eligibility, limit, interval, day, combinable."""
+"""The handout rules as pure functions: dates, eligibility, limit, interval, day, combinable,
+and this desk's stock when the campaign refuses beyond it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from desktop.domain.aid import (
@@ -12,8 +14,11 @@ from desktop.domain.aid import (
     RefusalCode,
     first_refusal,
     remaining,
+    shortages,
+    stock_refusal,
 )
 from desktop.domain.clock import to_iso
+from sync.protocol.events.aid import CAMPAIGN_CREATED, OUT_OF_STOCK
 
 NOW = datetime(2026, 7, 15, 4, 0, tzinfo=UTC)
 TODAY = "2026-07-15"
@@ -132,5 +137,47 @@ def test_rules_survive_the_trip_through_an_event_payload() -> None:
         not_combinable_with=("winter",),
         stations=(HERE,),
         proof="code",
+        refuse_when_out=True,
     )
     assert Campaign.from_rules("c1", full.rules()) == full
+    assert CAMPAIGN_CREATED.decode(full.rules()).refuse_when_out is True
+
+
+def test_an_older_desks_campaign_event_decodes_without_the_stock_rule() -> None:
+    """Rules written before ``refuse_when_out`` existed: the desk asks, as it always did."""
+    older = campaign().rules()
+    del older["refuse_when_out"]
+    assert CAMPAIGN_CREATED.decode(older).refuse_when_out is False
+    assert Campaign.from_rules("c1", older).refuse_when_out is False
+
+
+@dataclass(frozen=True)
+class Held:
+    item_id: str
+    item_name: str
+    unit: str
+    moved_in: int
+    left: int
+
+
+def test_shortages_are_of_this_desks_stock_only() -> None:
+    stock = [Held("water", "矿泉水", "瓶", 10, 1), Held("towel", "毛巾", "条", 0, -3)]
+    short = shortages([("water", 2), ("towel", 1)], stock)
+    # water: 1 left of 2 wanted; towel: this desk keeps none, so nothing to run out of
+    assert [(s.item_id, s.left, s.wanted) for s in short] == [("water", 1, 2)]
+    assert shortages([("water", 1)], stock) == []
+    assert shortages([("gloves", 1)], stock) == []  # not stocked here at all
+    # a campaign that refuses when out: what the records do not hold is not there
+    strict = shortages([("water", 1), ("towel", 1), ("gloves", 1)], stock, strict=True)
+    assert [(s.item_id, s.left) for s in strict] == [("towel", -3), ("gloves", 0)]
+
+
+def test_out_of_stock_refuses_only_when_the_campaign_says_so() -> None:
+    short = shortages([("water", 2)], [Held("water", "矿泉水", "瓶", 5, -1)])
+    assert stock_refusal(campaign(), short) is None  # the default: the desk asks instead
+    found = stock_refusal(campaign(refuse_when_out=True), short)
+    assert found is not None and found.code is RefusalCode.OUT_OF_STOCK
+    assert found.params == {"left": "矿泉水 0瓶"}  # never "-1" on the screen
+    assert stock_refusal(campaign(refuse_when_out=True), []) is None
+    # the code a lead's override carries on the wire, which the server does not waive
+    assert RefusalCode.OUT_OF_STOCK.value == OUT_OF_STOCK

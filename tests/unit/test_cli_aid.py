@@ -103,3 +103,32 @@ def test_an_aid_day_end_to_end(tmp_path: Path) -> None:
     ok(run("report", "campaign", "夏送清凉", "--out", pdf, "--home", home))
     text = "".join(page_texts(pdf.read_bytes()))
     assert "夏送清凉 2026 发放报表" in text and "盘点差异" in text
+
+
+def test_a_campaign_that_refuses_when_out_on_the_command_line(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    ok(run("init", "--station-name", "测试驿站", "--admin-pin", "2468", "--home", home))
+
+    def aid(*args: object, code: int = 0) -> Any:
+        return as_json(run(*args, "--home", home, "--json"), code)
+
+    rider = aid("member", "add", "--name", "张三", "--phone", "13800138000")
+    friend = aid("member", "add", "--name", "李四", "--phone", "13900139000")
+    aid("item", "add", "--name", "清凉包", "--unit", "个")
+    campaign = aid(
+        "campaign", "create", "--name", "夏送清凉 2026", "--from", "2020-01-01",
+        "--to", "2099-12-31", "--package", "清凉包=1", "--refuse-when-out",
+    )  # fmt: skip
+    assert campaign["refuse_when_out"] is True
+    assert "缺货不发" in ok(run("campaign", "show", "夏送清凉", "--home", home))
+    aid("stock", "receive", "夏送清凉", "清凉包", "1")
+    assert aid("handout", "夏送清凉", rider["member_number"])["status"] == "handed_out"
+
+    refused = aid("handout", "夏送清凉", friend["member_number"], code=4)
+    assert refused["status"] == "refused" and refused["refusal"] == "out_of_stock"
+    assert refused["params"] == {"left": "清凉包 0个"}
+    assert "本活动缺货不发放" in refused["message"]
+    english = run("handout", "夏送清凉", friend["member_number"], "--home", home, "--lang", "en")
+    assert english.returncode == 4 and "not enough stock at this desk" in english.stdout
+    levels = {s["item_name"]: s["left"] for s in aid("stock", "show", "夏送清凉")["levels"]}
+    assert levels == {"清凉包": 0}  # never below zero

@@ -203,6 +203,86 @@ def test_limit_reached_is_refused_recorded_and_overridden_by_a_lead(
     assert len(result.status.history) == 2
 
 
+def test_a_campaign_that_refuses_when_out_refuses_beyond_this_desks_stock(
+    desk: Desk,
+    uow: UnitOfWorkFactory,
+    ctx: DeskContext,
+    attendant: DeskContext,
+    member: Member,
+    friend: Member,
+    lead: None,
+) -> None:
+    campaign = make_campaign(uow, ctx, refuse_when_out=True, max_per_person=1)
+    assert campaign.refuse_when_out
+    water, towel = (p.item_id for p in campaign.package)
+    stock.receive(campaign.id, water, 3, uow(), ctx)
+    stock.receive(campaign.id, towel, 5, uow(), ctx)
+    handouts.hand_out(HandOut(campaign.id, member_id=member.id), uow(), attendant)
+    assert left(uow, campaign) == {"矿泉水": 1, "毛巾": 4}
+    status = handouts.status(uow(), campaign.id, friend, attendant)
+    assert status.refusal is not None and status.refusal.code is RefusalCode.OUT_OF_STOCK
+    assert status.refusal.params == {"left": "矿泉水 1瓶"}
+    # the person's own rules speak first: 张三 has had his one
+    again = handouts.status(uow(), campaign.id, member, attendant)
+    assert again.refusal is not None and again.refusal.code is RefusalCode.LIMIT_REACHED
+
+    with pytest.raises(HandoutRefused) as refused:
+        handouts.hand_out(HandOut(campaign.id, member_id=friend.id), uow(), attendant)
+    assert refused.value.refusal.code is RefusalCode.OUT_OF_STOCK
+    assert refused.value.code == "aid.refused.out_of_stock"
+    assert len(outbox(desk, "handout.recorded")) == 1  # nothing handed out ...
+    assert left(uow, campaign) == {"矿泉水": 1, "毛巾": 4}  # ... nothing taken from stock
+    (refusal,) = outbox(desk, "handout.refused")  # the refusal itself is in the report
+    assert json.loads(refusal.payload)["code"] == "out_of_stock"
+
+    # what the shelf still holds may go: a towel alone
+    handouts.hand_out(
+        HandOut(campaign.id, member_id=friend.id, items=((towel, 1),)), uow(), attendant
+    )
+    assert left(uow, campaign) == {"矿泉水": 1, "毛巾": 3}
+
+
+def test_a_lead_may_hand_out_beyond_the_stock_and_the_server_still_sees_the_limits(
+    desk: Desk,
+    uow: UnitOfWorkFactory,
+    attendant: DeskContext,
+    ctx: DeskContext,
+    member: Member,
+    lead: None,
+) -> None:
+    campaign = make_campaign(uow, ctx, refuse_when_out=True, max_per_person=1)
+    # this desk recorded no delivery: with the rule, an item it holds no record of is none
+    with pytest.raises(HandoutRefused) as refused:
+        handouts.hand_out(HandOut(campaign.id, member_id=member.id), uow(), attendant)
+    assert refused.value.params["left"] == "矿泉水 0瓶，毛巾 0条"
+    result = handouts.hand_out(
+        HandOut(
+            campaign.id, member_id=member.id, override_pin=LEAD_PIN, override_reason="货已到未入库"
+        ),
+        uow(),
+        attendant,
+    )
+    assert result.record.overridden == "out_of_stock"
+    assert left(uow, campaign) == {"矿泉水": -2, "毛巾": -1}
+    payload = json.loads(outbox(desk, "handout.recorded")[-1].payload)
+    assert payload["override"]["refusal"] == "out_of_stock"
+    assert payload["limits"]["max_per_person"] == 1
+
+
+def test_without_the_rule_a_short_desk_only_warns(
+    uow: UnitOfWorkFactory, ctx: DeskContext, member: Member
+) -> None:
+    campaign = make_campaign(uow, ctx)
+    water = campaign.package[0].item_id
+    stock.receive(campaign.id, water, 1, uow(), ctx)
+    status = handouts.status(uow(), campaign.id, member, ctx)
+    assert status.refusal is None
+    # water is short (1 of 2); the towel is kept by no record here, so it is not counted
+    assert [(x.item_name, x.quantity) for x in status.short] == [("矿泉水", 1)]
+    handouts.hand_out(HandOut(campaign.id, member_id=member.id), uow(), ctx)  # the desk asked
+    assert left(uow, campaign) == {"矿泉水": -1, "毛巾": -1}
+
+
 def test_interval_and_day_maximum(
     uow: UnitOfWorkFactory, ctx: DeskContext, member: Member, clock: ManualClock
 ) -> None:

@@ -1,4 +1,5 @@
-"""A station lead creates a campaign at the desk: dates, default package, eligibility, rules."""
+"""A station lead creates a campaign at the desk: dates, default package, eligibility, rules
+(and what the desk does when its stock runs short)."""
 
 from __future__ import annotations
 
@@ -92,6 +93,11 @@ class CampaignDialog(QDialog):
         self.proof = QComboBox()
         for proof in PROOFS:
             self.proof.addItem(tr(f"aid.ui.proof_{proof}"), proof)
+        # The default asks (orange band, Enter); a campaign can refuse instead (red band).
+        self.when_out = QComboBox()
+        self.when_out.setObjectName("whenOut")
+        self.when_out.addItem(tr("aid.ui.when_out_ask"), False)
+        self.when_out.addItem(tr("aid.ui.when_out_refuse"), True)
         self.problem = QLabel()
         self.problem.setStyleSheet("color:#c62828;")
         self.problem.setWordWrap(True)
@@ -113,6 +119,7 @@ class CampaignDialog(QDialog):
             form.addRow(tr("aid.ui.not_combinable"), self._row([b for b, _ in self.others]))
         form.addRow(tr("aid.ui.stations"), self.this_station_only)
         form.addRow(tr("aid.ui.proof"), self.proof)
+        form.addRow(tr("aid.ui.when_out"), self.when_out)
         form.addRow(QLabel(tr("aid.ui.rules_hint")))
         form.addRow(self.problem)
         buttons = QDialogButtonBox(
@@ -190,6 +197,7 @@ class CampaignDialog(QDialog):
             not_combinable_with=tuple(i for b, i in self.others if b.isChecked()),
             proof=str(self.proof.currentData()),
             stations=(self.session.ctx().station_id,) if self.this_station_only.isChecked() else (),
+            refuse_when_out=bool(self.when_out.currentData()),
         )
 
     def save(self) -> None:

@@ -280,6 +280,8 @@ class HandoutScreen(QWidget):
             parts.append(tr("aid.cli.rule_interval", minutes=c.min_interval_minutes))
         if c.tags or c.occupations:
             parts.append(tr("aid.cli.eligible", who="、".join([*c.tags, *c.occupations])))
+        if c.refuse_when_out:
+            parts.append(tr("aid.cli.rule_refuse_when_out"))
         return " · ".join(parts)
 
     # --- search ---------------------------------------------------------------------------

@@ -118,6 +118,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name}：已领取“{other}”，不能同时领取本活动。",
         "{name} already received “{other}”, which does not combine with this campaign.",
     ),
+    "aid.refused.out_of_stock": (
+        "{name}：本台库存不足（剩 {left}），本活动缺货不发放。",
+        "{name}: not enough stock at this desk ({left} left); the campaign refuses when short.",
+    ),
     # the command line
     "aid.cli.help.campaign": ("帮扶活动：创建、列出、查看", "aid campaigns: create, list, show"),
     "aid.cli.help.campaign_create": ("创建帮扶活动（站长）", "create a campaign (station lead)"),
@@ -139,6 +143,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "aid.cli.help.max_per_day": ("每人每天最多领取次数", "handouts per person per day at most"),
     "aid.cli.help.proof": ("签收方式", "proof of receipt"),
+    "aid.cli.help.refuse_when_out": (
+        "本发放台库存不足时拒绝发放（默认：发放台先提示，确认后仍发放）",
+        "refuse a handout when this desk's stock is short (default: the desk asks first, "
+        "then hands out)",
+    ),
     "aid.cli.help.item": ("物资：添加、列出", "items: add, list"),
     "aid.cli.help.stock": (
         "库存：入库、调拨、调整、盘点、查看",
@@ -186,6 +195,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "aid.cli.rule_limit": ("每人限 {n} 次", "{n} per person"),
     "aid.cli.rule_day": ("每天限 {n} 次", "{n} a day"),
     "aid.cli.rule_interval": ("间隔 ≥ {minutes} 分钟", "≥ {minutes} min apart"),
+    "aid.cli.rule_refuse_when_out": ("缺货不发", "refused when out of stock"),
     "aid.cli.package": ("默认发放包：{package}", "Default package: {package}"),
     "aid.cli.eligible": ("领取条件：{who}", "Eligible: {who}"),
     "aid.cli.item_added": (
@@ -373,6 +383,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "aid.ui.proof_none": ("无需签收", "None"),
     "aid.ui.proof_code": ("输入确认码", "Typed confirmation code"),
     "aid.ui.proof_signature": ("屏幕签名", "Signature on screen"),
+    "aid.ui.when_out": ("本台库存不足时", "When this desk runs short"),
+    "aid.ui.when_out_ask": (
+        "橙色提示，再按 Enter 仍可发放",
+        "Warn in orange; a second Enter hands out anyway",
+    ),
+    "aid.ui.when_out_refuse": (
+        "拒绝发放（站长可按 F6 特批）",
+        "Refuse (a station lead may override with F6)",
+    ),
     "aid.ui.rules_hint": (
         "不勾选标签和职业：所有会员均可领取。",
         "No tag and no occupation ticked: every member is eligible.",

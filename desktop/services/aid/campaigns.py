@@ -123,6 +123,7 @@ class CampaignForm:
     not_combinable_with: tuple[str, ...] = ()  # campaign ids
     proof: str = "none"
     stations: tuple[str, ...] = ()
+    refuse_when_out: bool = False  # beyond this desk's stock: refused, not asked
     active: bool = True
 
 
@@ -165,6 +166,7 @@ def _campaign_from_form(campaign_id: str, form: CampaignForm, uow: UnitOfWork) -
         max_per_day=form.max_per_day,
         not_combinable_with=tuple(dict.fromkeys(form.not_combinable_with)),
         proof=form.proof,
+        refuse_when_out=form.refuse_when_out,
         active=form.active,
     )
 
@@ -234,6 +236,7 @@ def form_of(campaign: Campaign) -> CampaignForm:
         not_combinable_with=campaign.not_combinable_with,
         proof=campaign.proof,
         stations=campaign.stations,
+        refuse_when_out=campaign.refuse_when_out,
         active=campaign.active,
     )
 
@@ -329,6 +332,7 @@ def _apply_campaign(uow: UnitOfWork, event: PulledEvent, rules: CampaignRules) -
         max_per_day=rules.max_per_day,
         not_combinable_with=rules.not_combinable_with,
         proof=rules.proof,
+        refuse_when_out=rules.refuse_when_out,
         active=rules.active,
         version=rules.version,
     )

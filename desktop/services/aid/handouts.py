@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from desktop.domain.aid import (
@@ -18,19 +18,22 @@ from desktop.domain.aid import (
     PriorHandout,
     Recipient,
     Refusal,
+    Shortage,
     first_refusal,
     remaining,
+    shortages,
+    stock_refusal,
 )
 from desktop.domain.clock import from_iso, local_date, local_day_of, to_iso
 from desktop.domain.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from desktop.domain.ids import new_id
 from desktop.domain.model import DeskContext, Member, Operator, Role
 from desktop.services.aid.campaigns import clean_quantity
-from desktop.services.aid.stock import desk_code, levels
+from desktop.services.aid.stock import StockLevel, desk_code, levels
 from desktop.services.desk.operators import MAX_FAILED_SIGN_INS, SIGN_IN_PAUSE, pin_matches
 from desktop.services.members.commands import resolve_member
 from desktop.services.sync.replication import Applier, PulledEvent
-from desktop.storage.aid.repositories import Campaigns, Handouts, Items
+from desktop.storage.aid.repositories import Campaigns, Handouts, Items, Stock
 from desktop.storage.aid.tables import HandoutRefusalRow, HandoutRow, HandoutVoidRow
 from desktop.storage.desk.repositories import to_operator
 from desktop.storage.members.repositories import MemberRepository
@@ -107,7 +110,8 @@ class AidStatus:
     remaining: int | None  # handouts left; None: no per-person limit
     package: tuple[HandoutLine, ...]  # what Enter hands out
     # Items of the package this desk keeps stock of and has fewer of than the package
-    # needs (quantity: what is left): the desk asks before handing out beyond its stock.
+    # needs (quantity: what is left): the desk asks before handing out beyond its stock,
+    # or refuses (``refusal`` out_of_stock) when the campaign says so.
     short: tuple[HandoutLine, ...] = ()
 
 
@@ -189,6 +193,20 @@ def _record(
     )
 
 
+def _short(
+    uow: UnitOfWork, campaign: Campaign, desk: str, units: Units, wanted: list[tuple[str, int]]
+) -> list[Shortage]:
+    """What this desk has fewer of than ``wanted``: its derived totals (one small read).
+    Stock is this desk's own: the rule is applied where the handout is made, and neither
+    the server nor another desk judges it again (each desk's shelf is its own)."""
+    totals = uow.repo(Stock).totals(campaign.id, desk)
+    held = [
+        StockLevel(i, *units.get(i, (i[:8], "")), moved, out, 0, moved - out)
+        for i, (moved, out) in ((i, totals.get(i, (0, 0))) for i in dict(wanted))
+    ]
+    return shortages(wanted, held, strict=campaign.refuse_when_out)
+
+
 def _status(
     uow: UnitOfWork,
     campaign: Campaign,
@@ -196,7 +214,11 @@ def _status(
     ctx: DeskContext,
     units: Units,
     history: list[tuple[HandoutRow, HandoutVoidRow | None]] | None = None,
+    wanted: list[tuple[str, int]] | None = None,
+    desk: str = "",
 ) -> AidStatus:
+    """Inside an open transaction: the person's rules first, then this desk's stock of
+    ``wanted`` (the default package unless told)."""
     ids = [campaign.id, *campaign.not_combinable_with]
     if history is None:
         history = uow.repo(Handouts).history(member.id, ids)
@@ -204,6 +226,9 @@ def _status(
         PriorHandout(h.campaign_id, h.device_time, h.local_date) for h, v in history if v is None
     ]
     now = uow.now()
+    if wanted is None:
+        wanted = [(p.item_id, p.quantity) for p in campaign.package]
+    short = _short(uow, campaign, desk or desk_code(uow), units, wanted)
     refusal = first_refusal(
         campaign,
         Recipient(tags=member.tags, occupation=member.occupation),
@@ -214,27 +239,26 @@ def _status(
         names=uow.repo(Campaigns).names(campaign.not_combinable_with)
         if campaign.not_combinable_with
         else {},
-    )
+    ) or stock_refusal(campaign, short)
     shown = tuple(
         _record(units, h, v, member.name) for h, v in history if h.campaign_id == campaign.id
     )
     package = _lines(units, [(p.item_id, p.quantity) for p in campaign.package])
-    return AidStatus(member, campaign, refusal, shown, remaining(campaign, prior), package)
+    return AidStatus(
+        member,
+        campaign,
+        refusal,
+        shown,
+        remaining(campaign, prior),
+        package,
+        tuple(HandoutLine(x.item_id, x.item_name, x.unit, x.left) for x in short),
+    )
 
 
 def status(uow: UnitOfWork, campaign_id: str, member: Member, ctx: DeskContext) -> AidStatus:
     """Eligible or not and why, what was received (when, where, by whom), what may be now."""
     with uow.reading():
-        found = _status(uow, _campaign(uow, campaign_id), member, ctx, _units(uow))
-    stocked = {s.item_id: s for s in levels(uow, campaign_id) if s.moved_in or s.handed_out}
-    short = tuple(
-        HandoutLine(line.item_id, line.item_name, line.unit, stocked[line.item_id].left)
-        for line in found.package
-        if line.item_id in stocked
-        and stocked[line.item_id].moved_in
-        and stocked[line.item_id].left < line.quantity
-    )
-    return replace(found, short=short)
+        return _status(uow, _campaign(uow, campaign_id), member, ctx, _units(uow))
 
 
 def status_for(uow: UnitOfWork, campaign_id: str, ref: str, ctx: DeskContext) -> AidStatus:
@@ -304,7 +328,7 @@ def hand_out(command: HandOut, uow: UnitOfWork, ctx: DeskContext) -> HandoutResu
         history = uow.repo(Handouts).history(
             member.id, [campaign.id, *campaign.not_combinable_with]
         )
-        before = _status(uow, campaign, member, ctx, units, history)
+        before = _status(uow, campaign, member, ctx, units, history, list(items.items()), desk)
         refusal = before.refusal
         if refusal is not None and lead is None:
             refusal_id = _refuse(uow, ctx, campaign, member, refusal, desk, at, day)
@@ -336,7 +360,7 @@ def hand_out(command: HandOut, uow: UnitOfWork, ctx: DeskContext) -> HandoutResu
         if lead is not None and refusal is not None:
             uow.audit.record("handout_override", ctx.operator_id, at, handout=row.id, lead=lead.id)
         uow.outbox.append(HANDOUT_RECORDED, row.id, _payload(row, campaign, collector), ctx, at)
-        after = _status(uow, campaign, member, ctx, units, [*history, (row, None)])
+        after = _status(uow, campaign, member, ctx, units, [*history, (row, None)], desk=desk)
         record = _record(units, row, None, member.name)
         uow.commit()
         return HandoutResult(record, member, collector, after)

@@ -57,6 +57,9 @@ class CampaignRules(Payload, frozen=True, kw_only=True):
     max_per_day: Limit | None = None
     not_combinable_with: tuple[Id, ...] = ()
     proof: Text20 = "none"
+    # A handout beyond the stock of the desk making it is refused (at that desk: stock is
+    # per desk and the server does not judge it). Absent in an older desk's event: False.
+    refuse_when_out: bool = False
     active: bool = True
     version: Version = 1
 
@@ -109,6 +112,11 @@ class HandoutLimits(Payload, frozen=True, kw_only=True):
     max_per_day: Limit | None = None
     min_interval_minutes: Limit | None = None
     not_combinable_with: tuple[Id, ...] = ()
+
+
+# ``HandoutOverride.refusal`` of a lead's handout beyond the desk's stock: it overrode no
+# rule about the person, so the server still checks the campaign's limits across desks.
+OUT_OF_STOCK = "out_of_stock"
 
 
 class HandoutOverride(Payload, frozen=True, kw_only=True):

@@ -4,7 +4,9 @@ already handed out to the same person: both are kept; one conflict names both.
 Works from event payloads only: a handout event carries its campaign's limits
 (``limits``: max_per_person, max_per_day, not_combinable_with). The desk checked its own
 handouts and those it had pulled; only handouts from *other* desks make a conflict here. A
-handout a station lead overrode at the desk was given knowingly and opens none.
+handout a station lead overrode at the desk was given knowingly and opens none, unless the
+override was only of the desk's stock (``out_of_stock``): stock is each desk's own, judged
+where the handout is made, and says nothing about the person's limits.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sync.protocol import ConflictKind
 from sync.protocol.events.aid import (
     HANDOUT_RECORDED,
     HANDOUT_VOIDED,
+    OUT_OF_STOCK,
     HandoutLimits,
     HandoutRecorded,
     HandoutVoided,
@@ -161,7 +164,10 @@ def handout_limits(
         new_rows.append({**this.__dict__, "voided": False})
         person = standing[handout.member_id]
         person.append(this)
-        if handout.override is None and handout.limits is not None:
+        # A lead's override waives the person's limits, unless all it overrode was the
+        # desk's own stock (which the server does not judge).
+        waived = handout.override is not None and handout.override.refusal != OUT_OF_STOCK
+        if not waived and handout.limits is not None:
             checks.append((item, this, list(person)))
     if new_rows:
         session.execute(insert(HandoutIndexRow), new_rows)

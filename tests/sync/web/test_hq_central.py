@@ -53,6 +53,14 @@ def _top(page: WebDriver) -> WebDriver:
     return page
 
 
+def _rules(page: WebDriver) -> WebDriver:
+    """Down to the form's rules (limits, proof, what a desk short of stock does)."""
+    page.execute_script(
+        "arguments[0].closest('fieldset').scrollIntoView();", _field(page, "refuse_when_out")
+    )
+    return page
+
+
 def _set(page: WebDriver, element: WebElement, value: str) -> None:
     """Date and time inputs take typed text in the browser's locale format; set the value
     the way a picker does."""
@@ -147,11 +155,17 @@ def test_hq_creates_a_campaign_by_clicking_and_the_stations_taking_part_get_it(
     page.get(campaign_url)
     _type(page, "max_per_person", "2")
     _tick(page, "汉口驿站")
+    refuse = _field(page, "refuse_when_out")
+    assert not refuse.is_selected()  # the default: the desk asks, then hands out
+    page.execute_script("arguments[0].click();", refuse)  # desks short of stock refuse
     _submit(page)
     assert page.find_element(By.CSS_SELECTOR, ".band.ok").text.startswith("已保存（第 2 版）")
+    assert _field(page, "refuse_when_out").is_selected()
+    screenshot(_rules(page), "hq-central-campaign-rules-zh", DESKTOP)
     assert sync_once(a.desk).ok and sync_once(c.desk).ok
     (at_c,) = campaigns.list_campaigns(c.uow(), station_id=c.ctx.station_id)
     assert at_c.id == campaign_id and at_c.version == 2 and at_c.max_per_person == 2
+    assert at_c.refuse_when_out
     assert campaigns.find_campaign(a.uow(), campaign_id).max_per_person == 2
 
     # The one-station page lists what HQ sent to that station.
@@ -164,6 +178,7 @@ def test_hq_creates_a_campaign_by_clicking_and_the_stations_taking_part_get_it(
     page.find_element(By.LINK_TEXT, "← 回到列表").click()
     row = page.find_element(By.CSS_SELECTOR, "table.campaigns tbody tr")
     assert "东湖驿站、光谷驿站、汉口驿站" in row.text and "每人限 2 次" in row.text
+    assert "发放台缺货不发" in row.text
     screenshot(page, "hq-central-list-zh", DESKTOP)
     screenshot(page, "hq-central-list-zh", PHONE)
     page.get(server.url + "/hq/central?lang=en")
@@ -174,6 +189,7 @@ def test_hq_creates_a_campaign_by_clicking_and_the_stations_taking_part_get_it(
     assert page.find_element(By.TAG_NAME, "h1").text == "Aid campaign: 冬送温暖·市总工会"
     screenshot(page, "hq-central-campaign-en", DESKTOP)
     screenshot(page, "hq-central-campaign-en", PHONE)
+    screenshot(_rules(page), "hq-central-campaign-rules-en", DESKTOP)
 
     # A course, by clicking too (in English this time).
     page.get(server.url + "/hq/central/courses/new")

@@ -54,6 +54,7 @@ WORDS = {
     "hq.central.limit_person": ("每人限 {n} 次", "at most {n} per person"),
     "hq.central.limit_day": ("每天限 {n} 次", "at most {n} a day"),
     "hq.central.interval": ("间隔 {n} 分钟", "{n} minutes apart"),
+    "hq.central.none_when_out": ("发放台缺货不发", "refused when a desk runs short"),
     "hq.central.who": ("领取条件", "Who may receive"),
     "hq.central.anyone": ("不限", "anyone"),
     "hq.central.saved": (
@@ -95,6 +96,14 @@ WORDS = {
     "hq.central.proof.none": ("不需要", "none"),
     "hq.central.proof.code": ("输入确认码", "a typed code"),
     "hq.central.proof.signature": ("手写签名", "a signature"),
+    "hq.central.refuse_when_out": (
+        "发放台库存不足时拒绝发放（不勾选：先提示，确认后仍发放）",
+        "Refuse a handout when the desk runs short (unticked: it asks, then hands out)",
+    ),
+    "hq.central.stock_hint": (
+        "库存按每个发放台自己的账判断：由发放的那台电脑决定，中心不再核对。",
+        "Each desk judges its own stock when it hands out; the server does not check it again.",
+    ),
     "hq.central.active": ("进行中（取消勾选即结束发放）", "Running (untick to stop handouts)"),
     "hq.central.create": ("创建并下发", "Create and send"),
     "hq.central.save": ("保存并下发", "Save and send"),
@@ -212,6 +221,7 @@ def _campaign_values(found: central.Central | None) -> dict[str, Any]:
             "stations": [],
             "active": True,
             "proof": "none",
+            "refuse_when_out": False,
             "draft_id": central.new_id(),
         }
     rules = found.payload
@@ -231,6 +241,7 @@ def _campaign_values(found: central.Central | None) -> dict[str, Any]:
         "max_per_day": shown(rules.get("max_per_day")),
         "min_interval": shown(rules.get("min_interval_minutes")),
         "proof": rules.get("proof", "none"),
+        "refuse_when_out": bool(rules.get("refuse_when_out", False)),
         "active": rules.get("active", True),
         "version": found.version,
     }
@@ -269,6 +280,7 @@ def _campaign_draft(
     min_interval: str,
     proof: str,
     active: bool,
+    refuse_when_out: bool = False,
 ) -> central.CampaignDraft:
     items = []
     for item, unit, quantity in _rows(item_name, item_unit, item_quantity):
@@ -287,6 +299,7 @@ def _campaign_draft(
         max_per_day=_whole(max_per_day, "max_per_day"),
         min_interval_minutes=_whole(min_interval, "min_interval_minutes"),
         proof=proof,
+        refuse_when_out=refuse_when_out,
         active=active,
     )
 
@@ -310,6 +323,7 @@ def save_campaign(
     max_per_day: Annotated[str, Form(max_length=40)] = "",
     min_interval: Annotated[str, Form(max_length=40)] = "",
     proof: Annotated[str, Form(max_length=20)] = "none",
+    refuse_when_out: Annotated[str, Form(max_length=10)] = "",
     active: Annotated[str, Form(max_length=10)] = "",
     version: Annotated[int, Form(ge=0, le=2**31)] = 0,
     draft_id: Annotated[str, Form(pattern=UUID)] = "",
@@ -332,6 +346,7 @@ def save_campaign(
         "max_per_day": max_per_day,
         "min_interval": min_interval,
         "proof": proof,
+        "refuse_when_out": bool(refuse_when_out),
         "active": bool(active) or creating,
         "version": version,
         "draft_id": draft_id,
@@ -343,7 +358,7 @@ def save_campaign(
         draft = _campaign_draft(
             name, starts_on, ends_on, item_name, item_unit, item_quantity, stations, tags,
             occupations, max_per_person, max_per_day, min_interval, proof,
-            bool(active) or creating,
+            bool(active) or creating, bool(refuse_when_out),
         )  # fmt: skip
         with session.begin_nested():  # a refusal half-way leaves nothing behind
             if creating:
