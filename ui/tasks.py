@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, Signal
 from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError
 from desktop.services.desk.faults import as_expected
+from desktop.storage import turns
 from ui.changes import ChangesBus
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ class _Op:
         self._failure: Callable[[Exception], None] | None = None
         self._bus: ChangesBus | None = None
         self._changes: Changes | Callable[[Any], Changes] = Changes()
+        self._urgent = False
 
     def success(self, callback: Callable[[Any], object]) -> _Op:
         self._success = callback
@@ -68,7 +70,17 @@ class _Op:
         self._changes = changes
         return self
 
+    def urgent(self) -> _Op:
+        """A person at the desk waits for this result (a scan's check-in): bulk work of a
+        sync in this process pauses from now until the callbacks have run (it gives way at
+        its next slice; see ``desktop.storage.turns``). Not for work whose callback waits
+        on a person (a dialog): the sync would wait with it."""
+        self._urgent = True
+        return self
+
     def run(self) -> None:
+        if self._urgent:
+            turns.desk_work_began()
         if _synchronous:
             try:
                 result = self._fn()
@@ -93,6 +105,13 @@ class _Op:
         type(self).executor().submit(work)
 
     def _finish(self, result: Any, error: Exception | None) -> None:
+        try:
+            self._report(result, error)
+        finally:
+            if self._urgent:
+                turns.desk_work_ended()
+
+    def _report(self, result: Any, error: Exception | None) -> None:
         _pending.discard(self)
         relay = getattr(self, "_relay", None)
         if relay is not None:

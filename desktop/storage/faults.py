@@ -40,6 +40,9 @@ def storage_fault(error: BaseException, home: Path | None) -> AppError | None:
         return StorageFault("storage.disk_full", path=where)
     if "readonly" in text or "read-only" in text:
         return StorageFault("storage.read_only", path=where)
+    if "database is locked" in text or "database table is locked" in text:
+        # The busy timeout ran out: another connection kept the write lock that long.
+        return StorageFault("storage.busy", path=where)
     if "unable to open" in text:
         return StorageFault("storage.cannot_open", path=where)
     if "disk i/o error" in text:

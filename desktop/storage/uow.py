@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.domain.clock import Clock, system_clock
+from desktop.storage import turns
 from desktop.storage.database import IMMEDIATE, RELAXED
 from desktop.storage.desk.repositories import (
     AuditLog,
@@ -51,6 +52,8 @@ class UnitOfWork:
         self._keys = id_hash_key if isinstance(id_hash_key, IdHashKeys) else IdHashKeys(id_hash_key)
         self.immediate = True
         self.durable = True
+        self.gives_way = False
+        self._turn: str | None = None
 
     @property
     def id_hash_key(self) -> bytes:
@@ -72,13 +75,29 @@ class UnitOfWork:
         self.durable = False
         return self
 
+    def giving_way(self) -> UnitOfWork:
+        """Use this unit of work for bulk writes (a pulled page) that let the desk's own
+        writes go first: it begins after them, and its caller ends it early (committing
+        what it has) when ``turns.desk_waiting()``; see ``desktop.storage.turns``."""
+        self.gives_way = True
+        return self
+
     def now(self) -> datetime:
         return self.clock()
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._session_factory()
         if self.immediate:
-            self.session.connection(execution_options={IMMEDIATE: True, RELAXED: not self.durable})
+            self._take_turn()
+            try:
+                self.session.connection(
+                    execution_options={IMMEDIATE: True, RELAXED: not self.durable}
+                )
+            except BaseException:
+                self._end_turn()
+                self.session.close()
+                self.immediate, self.durable, self.gives_way = True, True, False
+                raise
         # The desk's own records, which every area writes through; each area's repositories
         # are made on first use by ``repo`` (so adding an area never edits this class).
         self.device = DeviceRepository(self.session)
@@ -95,10 +114,29 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.session.rollback()
-        self.session.close()
-        self.immediate = True  # reading() and relaxed() last one block
-        self.durable = True
+        try:
+            self.session.rollback()
+            self.session.close()
+        finally:
+            self._end_turn()
+            self.immediate = True  # reading(), relaxed() and giving_way() last one block
+            self.durable = True
+            self.gives_way = False
+
+    def _take_turn(self) -> None:
+        if self.gives_way:
+            turns.bulk_began()
+            self._turn = "bulk"
+        else:
+            turns.desk_write_began()
+            self._turn = "desk"
+
+    def _end_turn(self) -> None:
+        turn, self._turn = self._turn, None
+        if turn == "bulk":
+            turns.bulk_ended()
+        elif turn == "desk":
+            turns.desk_write_ended()
 
     def repo(self, kind: Callable[[Session], R]) -> R:
         """This transaction's repository of one kind (a class taking the session)."""

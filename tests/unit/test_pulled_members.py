@@ -61,7 +61,7 @@ def test_sent_keys_of_this_version_are_used_others_recomputed(desk: Desk, ctx: D
 
 
 def test_a_page_cut_off_part_way_is_applied_again_whole(desk: Desk, ctx: DeskContext) -> None:
-    """A page is written in several transactions, its cursor with the last: when the desk
+    """A page may be written in several transactions, its cursor with the last: when the desk
     stops after the first ones, the page comes again and is applied over what it wrote."""
     from sqlalchemy import text
 
@@ -76,7 +76,7 @@ def test_a_page_cut_off_part_way_is_applied_again_whole(desk: Desk, ctx: DeskCon
         replication.apply_page(uow, page[:2], APPLIERS)
         uow.commit()
     assert syncing.status(desk.uow()).pulled.get("members", 0) == 0
-    applied = syncing.apply_page(desk.uow(), "members", page, "cursor-1", write_size=2)
+    applied = syncing.apply_page(desk.uow(), "members", page, "cursor-1")
     assert applied.applied == len(page)
     assert syncing.cursor(desk.uow(), "members") == "cursor-1"
     assert syncing.status(desk.uow()).pulled["members"] == len(page)

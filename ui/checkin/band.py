@@ -1,4 +1,5 @@
-"""The full-width result band: green recorded, orange repeat, red refused, blue waiting."""
+"""The full-width result band: green recorded, orange repeat, red refused, blue asking,
+grey-blue saving (a write waiting its turn on the database)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ class Tone(StrEnum):
     OK = "ok"
     REPEAT = "repeat"
     ERROR = "error"
+    WAIT = "wait"
 
 
 COLOURS = {
@@ -22,6 +24,7 @@ COLOURS = {
     Tone.OK: ("#2e7d32", "#ffffff"),
     Tone.REPEAT: ("#ef6c00", "#ffffff"),
     Tone.ERROR: ("#c62828", "#ffffff"),
+    Tone.WAIT: ("#546e7a", "#ffffff"),
 }
 
 STYLES = {

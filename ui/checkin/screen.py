@@ -32,7 +32,6 @@ from desktop.domain.model import Member, Visit
 from desktop.i18n import describe, join, tr
 from desktop.services.cards import printouts
 from desktop.services.desk.settings import DeskSettings, read_settings
-from desktop.services.members import commands as members
 from desktop.services.visits import checkin
 from desktop.services.visits import queries as visit_queries
 from ui.changes import follow
@@ -58,6 +57,9 @@ log = logging.getLogger(__name__)
 
 VISITS = Changes(visits=True, outbox=True)
 CARD_PRINTED = Changes(cards=True, outbox=True)  # each card's print event
+# A check-in comes back in a few milliseconds; one that waits for the database longer than
+# this (another connection holds the write lock) shows "saving" until it is recorded.
+SAVING_AFTER_MS = 150
 
 
 class State(Enum):
@@ -79,6 +81,11 @@ class CheckInScreen(QWidget):
         # A check-in being written: a second Enter must not double it, and cards scanned
         # meanwhile wait their turn (none is lost).
         self.scans: ScanQueue[str] = ScanQueue(self._check_in_now)
+        self._saving_for: Member | None = None
+        self._saving_later = QTimer(self)
+        self._saving_later.setSingleShot(True)
+        self._saving_later.setInterval(SAVING_AFTER_MS)
+        self._saving_later.timeout.connect(self._show_saving)
         # While a member is picked, a number key toggles a service, unless more keys follow
         # at scanner speed: then it was the first character of the next card.
         self._held: list[tuple[str, float]] = []
@@ -276,33 +283,48 @@ class CheckInScreen(QWidget):
         if self.scans.busy:  # the previous card is still being written: this one is next
             self.search.clear()
         self.scans.offer(text)
+        if self.band.tone is Tone.WAIT:
+            self._show_saving()  # with the count of scans waiting
 
     def _check_in_now(self, text: str) -> None:
-        try:
-            member = members.resolve_member(self.session.desk.uow(), text)
-        except NotFound:
-            self._refuse(tr("checkin.unknown_code_title"), tr("checkin.unknown_code_detail"))
-            return
-        except AppError as error:
-            self._refuse(tr("checkin.refused_title"), describe(error))
-            return
+        """A scanned text: who it names and the visit, resolved and recorded together on the
+        database worker (a card of a member synced here later needs a write of its own)."""
         self.services.reset()
-        self.picked = member
-        self.record(member, confirm_repeat=False)
+        self._write(checkin.CheckIn(member_ref=text, services=self.services.selected()), None)
 
     def record(self, member: Member, confirm_repeat: bool) -> None:
-        if self.scans.busy:
-            return
-        self.scans.start()
         command = checkin.CheckIn(
             member_id=member.id, services=self.services.selected(), confirm_repeat=confirm_repeat
         )
+        self._write(command, member)
+
+    def _write(self, command: checkin.CheckIn, member: Member | None) -> None:
+        """Record on the database worker; the GUI thread never waits for SQLite's write lock
+        (a sync applying a pulled page holds it). If the write is slow to come back, the band
+        says it is being saved; scans made meanwhile wait their turn in ``scans``."""
+        if self.scans.busy:
+            return
+        self.scans.start()
+        self._saving_for = member
+        self._saving_later.start()
         uow, ctx = self.session.desk.uow(), self.session.ctx()
-        DbOp(self, lambda: checkin.check_in(command, uow, ctx)).publish(
+        DbOp(self, lambda: checkin.check_in(command, uow, ctx)).urgent().publish(
             self.session.changes, _recorded_changes
         ).success(self._recorded).failure(self._failed).run()
 
+    def _show_saving(self) -> None:
+        """The write has not come back yet: say so (a scan is never silently pending)."""
+        if not self.scans.busy:
+            return
+        member = self._saving_for
+        title = tr("checkin.saving", name=member.name) if member else tr("checkin.saving_scan")
+        detail = tr("checkin.saving_detail")
+        if self.scans.waiting:
+            detail += "\n" + tr("checkin.saving_queued", n=self.scans.waiting)
+        self.band.show_result(Tone.WAIT, title, detail, sticky=True)
+
     def _recorded(self, result: checkin.CheckInResult) -> None:
+        self._saving_later.stop()
         self.scans.stop()
         try:
             self._show_recorded(result)
@@ -331,11 +353,22 @@ class CheckInScreen(QWidget):
         self.band.show_result(
             Tone.OK, tr("checkin.recorded", name=member.name, n=result.visit_number), detail
         )
+        self.band.repaint()  # the result first; the today panel's refresh after it
         self.sounds.play("ok")
-        self.reset()
+        self._ready_for_next(member)
         self.refresh_today()
 
+    def _ready_for_next(self, written: Member) -> None:
+        """Back to SEARCH for the next person, unless the attendant moved on while the
+        write was saving: a name being typed, or another member picked, stays as it is."""
+        typing = self.state is State.SEARCH and bool(self.search.text())
+        other = self.state is State.CONFIRM and self.picked is not None
+        if typing or (other and self.picked is not None and self.picked.id != written.id):
+            return
+        self.reset()
+
     def _failed(self, error: Exception) -> None:
+        self._saving_later.stop()
         self.scans.stop()
         try:
             self._show_failure(error)
@@ -345,15 +378,15 @@ class CheckInScreen(QWidget):
     def _show_failure(self, error: Exception) -> None:
         if not isinstance(error, AppError):
             raise error
-        title = (
-            tr("checkin.inactive_title", name=error.params.get("name", ""))
-            if isinstance(error, RuleViolation) and error.code == "member.deactivated"
-            else tr("checkin.refused_title")
-        )
-        detail = (
-            str(error.params.get("reason", "")) if "reason" in error.params else describe(error)
-        )
-        self._refuse(title, detail)
+        if isinstance(error, RuleViolation) and error.code == "member.deactivated":
+            name = str(error.params.get("name", ""))
+            self._refuse(
+                tr("checkin.inactive_title", name=name), str(error.params.get("reason", ""))
+            )
+        elif isinstance(error, NotFound) and error.code == "member.not_found":
+            self._refuse(tr("checkin.unknown_code_title"), tr("checkin.unknown_code_detail"))
+        else:
+            self._refuse(tr("checkin.refused_title"), describe(error))
 
     def _refuse(self, title: str, detail: str) -> None:
         self.band.show_result(Tone.ERROR, title, detail)

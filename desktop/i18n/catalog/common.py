@@ -112,6 +112,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A file could not be read or written ({path}): {problem}. This action was not "
         "saved; everything recorded before is kept.",
     ),
+    "storage.busy": (
+        "数据文件正被另一个程序长时间占用（{path}），这次操作没有保存，之前的记录都还在。"
+        "请稍后再试；若一直如此，请关闭同时打开本机数据的其他驿站通窗口或命令。",
+        "The data file is held by another program for too long ({path}): this action was "
+        "not saved; everything recorded before is kept. Try again in a moment; if it "
+        "persists, close any other Waystation window or command using this desk's data.",
+    ),
     "setup.required": (
         "本机尚未初始化，请先完成首次设置（waystation init）。",
         "This device is not set up yet. Run the first-start setup (waystation init).",

@@ -101,6 +101,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "checkin.inactive_title": ("{name} 的会员资格已停用", "{name}'s membership is deactivated"),
     "checkin.refused_title": ("未能签到", "Not checked in"),
+    "checkin.saving": ("{name} 正在保存…", "{name}: saving…"),
+    "checkin.saving_scan": ("正在保存…", "Saving…"),
+    "checkin.saving_detail": (
+        "数据文件正忙（例如正在同步），签到会在其空闲后立即记录。可以继续扫码，不会丢失。",
+        "The data file is busy (a sync, for instance): the check-in is recorded as soon as "
+        "it is free. Keep scanning: no scan is lost.",
+    ),
+    "checkin.saving_queued": ("另有 {n} 张卡排队等待记录", "Scans waiting their turn: {n}"),
     "checkin.voided": ("已撤销该到访记录", "The visit was undone"),
     # today panel
     "today.title": ("今日", "Today"),

@@ -75,6 +75,10 @@ def member_from_card(uow: UnitOfWork, text: str) -> Member:
     if not accepted(uow, verdict):
         raise RuleViolation(verdict.message_code, **verdict.message_params)
     assert verdict.member_id is not None and verdict.device_code is not None
+    with uow.reading():  # the usual case, a member known here: no write lock to wait for
+        known = uow.repo(MemberRepository).row(verdict.member_id)
+        if known is not None:
+            return to_member(known)
     with uow:
         row = uow.repo(MemberRepository).row(verdict.member_id)
         if row is None:

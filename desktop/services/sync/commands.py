@@ -27,6 +27,7 @@ from desktop.services.desk.operators import require_role
 from desktop.services.members import commands as members_commands
 from desktop.services.sync import replication
 from desktop.services.sync.replication import PulledEvent
+from desktop.storage import turns
 from desktop.storage.desk.tables import StationRow
 from desktop.storage.members.repositories import MemberRepository
 from desktop.storage.sync.outbox import payload_json
@@ -50,6 +51,12 @@ from sync.protocol.events.conflicts import (
 )
 
 DEMO_FLAG = "demo_data"
+# Events of a pulled page checked, then applied, between two looks at whether a desk write
+# (a check-in) waits for the page's transaction to give way (``apply_page``): few while the
+# desk is in use (a scan waits for one slice), more at a quiet desk (fewer, larger batches
+# for the appliers: the first pull's own speed).
+PAGE_SLICE = 25
+PAGE_SLICE_QUIET = 1000
 # The datasets that carry kinds only the server may make (their events are signed).
 SERVER_DATASETS = tuple(
     sorted({k.dataset for k in contract.kinds() if k.author is Author.SERVER and k.dataset})
@@ -361,13 +368,6 @@ def cursor(uow: UnitOfWork, dataset: str) -> str:
         return uow.repo(Cursors).get(dataset)
 
 
-# A pulled page is written in transactions of at most this many events: SQLite has one
-# writer, and a check-in at this desk waits for the pull's transaction under way to end. Half
-# a page halves that wait at no cost measured at 50,000 members; 1,000 cut it to a quarter
-# but cost a fifth more CPU (each commit writes the key index's touched pages again).
-PAGE_WRITE = 2500
-
-
 def apply_page(
     uow: UnitOfWork,
     dataset: str,
@@ -376,39 +376,49 @@ def apply_page(
     server_key: Ed25519PublicKey | None = None,
     screened: bool = False,
     durable: bool = True,
-    write_size: int = PAGE_WRITE,
 ) -> PageApplied:
     """Check and apply one pulled page and move the cursor (events that fail their check are
-    set aside with the reason, in the transaction that moves the cursor).
-
-    The page is written in transactions of ``write_size`` events, the cursor with the last
-    of them: a page cut off part-way (power, a crash) is pulled and applied again, and
-    appliers are idempotent, so what was written of it already is left as it is.
+    set aside with the reason, with the cursor).
 
     ``durable=False`` (pages with more to come: a first pull brings hundreds of them): the
-    commits skip the fsync (``UnitOfWork.relaxed``). A power cut may then lose the last
+    commit skips the fsync (``UnitOfWork.relaxed``). A power cut may then lose the last
     pages with their cursor, never leave one without the other: they are pulled again. The
-    last page of a pull is durable and makes the ones before it durable with it."""
-    # Checked before the write lock is taken: a check-in at this desk waits only for the
-    # writing itself.
-    good, refused = replication.sort_out(events, server_key, screened)
+    last page of a pull is durable and makes the ones before it durable with it.
+
+    The desk goes first (``desktop.storage.turns``): events are checked, then applied,
+    ``PAGE_SLICE`` at a time (``PAGE_SLICE_QUIET`` when nobody used the desk lately); when
+    a desk write (a check-in) is waiting, the rows applied so far are committed without the
+    cursor and the rest follows once the desk has written.
+    A page cut off there is pulled again and applied whole: appliers are idempotent."""
+    good: list[tuple[PulledEvent, Any]] = []
+    refused: list[tuple[PulledEvent, str]] = []
+    for start in range(0, len(events), PAGE_SLICE):  # no transaction open: pure work
+        turns.pause_for_desk()
+        checked, failed = replication.sort_out(
+            events[start : start + PAGE_SLICE], server_key, screened
+        )
+        good += checked
+        refused += failed
     # Every area's appliers load with the first pulled page, not with the window.
     from desktop.services.appliers import APPLIERS
 
-    applied = 0
+    applied = done = 0
     later: list[tuple[PulledEvent, str]] = []  # refused by an applier (NotApplied)
-    last = max(0, len(good) - write_size)
-    for start in range(0, last, write_size):
-        with uow.relaxed():
-            part = good[start : min(start + write_size, last)]
-            applied += replication.apply_checked(uow, part, APPLIERS, later)
-            uow.commit()
-    with uow if durable else uow.relaxed():
-        replication.set_aside(uow, refused)
-        applied += replication.apply_checked(uow, good[last:], APPLIERS, later)
-        uow.repo(Cursors).advance(dataset, next_cursor, len(events), to_iso(uow.now()))
-        uow.commit()
-    return PageApplied(applied, len(refused) + len(later))
+    while True:
+        with (uow if durable else uow.relaxed()).giving_way():
+            # At least one slice a transaction: a busy desk slows a pull, never stops it.
+            start = done
+            while done < len(good) and (done == start or not turns.desk_waiting()):
+                size = PAGE_SLICE if turns.desk_in_use() else PAGE_SLICE_QUIET
+                applied += replication.apply_checked(uow, good[done : done + size], APPLIERS, later)
+                done += size
+            finished = done >= len(good)
+            if finished:
+                replication.set_aside(uow, refused)
+                uow.repo(Cursors).advance(dataset, next_cursor, len(events), to_iso(uow.now()))
+            uow.commit()  # the page and its cursor; or, a desk write waiting, the rows so far
+        if finished:
+            return PageApplied(applied, len(refused) + len(later))
 
 
 def reset(uow: UnitOfWork, epoch: str | None) -> None:

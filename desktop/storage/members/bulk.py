@@ -35,7 +35,9 @@ row's values in, and the order of a revision's JSON."""
 _INSERT_MEMBER = _insert(MemberRow.__tablename__, MEMBER_COLUMNS)
 _member_values = operator.itemgetter(*MEMBER_COLUMNS)  # a dict's values in column order
 _INSERT_KEY = _insert(MemberSearchKeyRow.__tablename__, ("key", "member_id"))
-_INSERT_KEY_ONCE = _insert(MemberSearchKeyRow.__tablename__, ("key", "member_id"), "INSERT OR IGNORE")
+_INSERT_KEY_ONCE = _insert(
+    MemberSearchKeyRow.__tablename__, ("key", "member_id"), "INSERT OR IGNORE"
+)
 _INSERT_REVISION = _insert(
     MemberRevisionRow.__tablename__, ("member_id", "version", "data", "operator_id", "device_time")
 )
