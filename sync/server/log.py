@@ -2,8 +2,18 @@
 
 On PostgreSQL, concurrent transactions could commit their sequence numbers out of order, and a
 puller that saw 101 committed before 100 would skip 100 for ever. So every writer of the log
-takes one transaction-scoped advisory lock before it inserts: sequence numbers are then
-handed out and committed in order, and a pull cursor never passes an uncommitted event.
+takes one transaction-scoped advisory lock (``LOG_LOCK``) in the statement that takes its
+numbers, and holds it until its commit: whoever takes numbers after it waits for that
+commit, so sequence numbers are committed in the order they were handed out, and a pull
+cursor never passes an event still being written. (A number taken by a transaction that
+then rolls back is a gap no event will ever fill: a puller may pass it.)
+
+The lock is held from the numbers to the commit, and for nothing before: a push does its
+checks, its look-ups and (for a batch of station-local kinds, ``rules.STATION_LOCAL``) its
+rules first, side by side with other devices' pushes, and takes the lock last
+(``ingest.push``). Locks are always taken in one order: a push takes its station's lock
+(``STATION_LOCK``, with its device row) before the log's, and nothing that holds the log's
+lock waits for a station's.
 """
 
 from __future__ import annotations
@@ -18,12 +28,16 @@ from sqlalchemy.orm import Session
 
 from sync.protocol import SERVER_DEVICE_ID, EventKind, kind_of
 from sync.protocol.contract import Payload
+from sync.server import bulk
 from sync.server.models import EventRow
 
 if TYPE_CHECKING:
     from sync.server.signing import ServerKey
 
 LOG_LOCK = 0x5753_594E  # "WSYN"
+# With a hash of the station's id, the two-key advisory lock of one station's pushes (the
+# two-key locks are a space of their own: never the same lock as LOG_LOCK).
+STATION_LOCK = 0x5753_5354  # "WSST"
 
 
 def now() -> datetime:
@@ -81,12 +95,17 @@ def append(session: Session, rows: list[dict[str, Any]]) -> list[int]:
         # The log lock and the sequence numbers in one round trip (the lock is an InitPlan:
         # a one-time filter PostgreSQL evaluates before the first number is taken), then one
         # COPY: about twice as fast as a pipelined executemany, and no lookup afterwards.
-        taken = connection.exec_driver_sql(
+        # What the push gathered to write (``bulk.deferred``: its figures, its device's
+        # counters) goes in the same statement, as CTEs.
+        statement, params = bulk.statement_with_pending(
+            session,
+            [],
             "SELECT nextval(pg_get_serial_sequence('event', 'server_seq')) "
             "FROM generate_series(1, %s) "
             "WHERE (SELECT pg_advisory_xact_lock(%s)::text) IS NOT NULL",
             (len(values), LOG_LOCK),
         )
+        taken = connection.exec_driver_sql(statement, params)
         sequences = sorted(int(seq) for (seq,) in taken)
         raw = connection.connection.driver_connection
         assert raw is not None
