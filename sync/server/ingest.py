@@ -224,7 +224,7 @@ def _store(
         # follows at once: numbers are still committed in the order they were taken.
         rules.run(session, device, [(e, 0, row, typed) for _, e, row, typed in fresh], key)
         session.flush()  # what the rules changed through the ORM: before the lock
-        return log.append(session, rows)
+        return log.append_and_commit(session, rows)
     else:
         # Rules that read what other stations' pushes wrote (a person's handouts elsewhere,
         # the same phone registered at another desk, a conflict resolved by HQ) run after
