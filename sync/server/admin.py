@@ -23,7 +23,14 @@ from sync.protocol.events.keys import (
     DeviceRevoked,
 )
 from sync.server import db, log
-from sync.server.models import ConflictRow, DeviceRow, EnrolmentCodeRow, EventRow, StationRow
+from sync.server.models import (
+    ConflictRow,
+    DeviceRow,
+    EnrolmentCodeRow,
+    EventRow,
+    MetaRow,
+    StationRow,
+)
 from sync.server.settings import ServerSettings
 from sync.server.signing import ServerKey
 
@@ -224,6 +231,27 @@ def device_by_token(session: Session, token: str, lock: bool = False) -> DeviceR
     two processes pushing for one device take turns)."""
     query = select(DeviceRow).where(DeviceRow.token_hash == hashed(token))
     return session.scalar(query.with_for_update() if lock else query)
+
+
+def device_for_push(session: Session, token: str) -> tuple[DeviceRow | None, str]:
+    """The pushing device, its row locked for the transaction, and the server's epoch: one
+    round trip. On PostgreSQL the same statement takes its station's lock too
+    (``log.STATION_LOCK``): the pushes of one station take
+    turns from here to their commit, those of different stations run side by side until
+    they take the log's lock (``ingest``)."""
+    epoch = select(MetaRow.value).where(MetaRow.key == "epoch").scalar_subquery()
+    columns: list[Any] = [DeviceRow, epoch]
+    if session.get_bind().dialect.name == "postgresql":
+        columns.append(
+            func.pg_advisory_xact_lock(log.STATION_LOCK, func.hashtext(DeviceRow.station_id))
+        )
+    query = (
+        select(*columns).where(DeviceRow.token_hash == hashed(token)).with_for_update(of=DeviceRow)
+    )
+    found = session.execute(query).first()
+    if found is None:
+        return None, ""
+    return found[0], str(found[1] or "")
 
 
 def list_devices(session: Session) -> list[dict[str, Any]]:

@@ -253,16 +253,23 @@ def create_app(
     ) -> DeviceRow:
         return _device(request, s)
 
-    def _device(request: Request, s: Session, lock: bool = False) -> DeviceRow:
+    def _device(request: Request, s: Session, push: bool = False) -> DeviceRow:
+        """The device of the request's token; ``push``: locked for this transaction, with
+        its station's lock, and the epoch read in the same round trip."""
         header = request.headers.get("authorization", "")
         token = header[7:] if header.lower().startswith("bearer ") else ""
-        found = admin.device_by_token(s, token, lock) if token else None
+        found: DeviceRow | None = None
+        epoch: str | None = None
+        if token and push:
+            found, epoch = admin.device_for_push(s, token)
+        elif token:
+            found = admin.device_by_token(s, token)
         if found is None:
             raise ProblemError(401, ProblemCode.UNAUTHORIZED, "unknown device token")
         if found.revoked_at is not None:
             raise ProblemError(403, ProblemCode.DEVICE_REVOKED, "this device has been revoked")
-        epoch = request.headers.get(EPOCH_HEADER)
-        if epoch and epoch != db.meta(s, "epoch"):
+        sent = request.headers.get(EPOCH_HEADER)
+        if sent and sent != (epoch if epoch is not None else db.meta(s, "epoch")):
             raise ProblemError(409, ProblemCode.RESET, "the server's database changed; resync")
         version = request.headers.get(APP_HEADER)
         if version and version[:40] != found.app_version:
@@ -334,7 +341,7 @@ def create_app(
     def _push(request: Request, events: list[dict[str, Any]]) -> PushReply:
         with database.transaction() as s:
             # Locked as it is found: one batch per device at a time, across processes.
-            found = _device(request, s, lock=True)
+            found = _device(request, s, push=True)
             return ingest.push(s, found, events, key)
 
     @app.get(

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from sync.protocol import (
     EventResult,
@@ -30,11 +32,12 @@ from sync.protocol import (
     signing,
 )
 from sync.protocol.contract import Envelope, Payload, envelope
-from sync.server import central, log, rewind, rules
+from sync.server import bulk, central, log, rewind, rules
 from sync.server.models import DeviceRow
 from sync.server.signing import ServerKey
 
 MAX_PAYLOAD_BYTES = 64 * 1024
+DEVICE: Table = DeviceRow.__table__  # type: ignore[assignment]
 
 
 def _result(
@@ -180,32 +183,68 @@ def push(
             rewound=went_back,
         )
 
-    # A few business rules refuse an event outright (rules/engine.py ``refusal``).
+    # A few business rules refuse an event outright (rules/engine.py ``refusal``). They read
+    # only what the pushing device's own serials and the certificate index name, so they run
+    # before the log's lock (pushes of one device take turns on its row's lock).
     refusals = rules.refused(session, device, [(i, e, typed) for i, e, _, typed in fresh])
     for i, event, _row, _typed in fresh:
         if i in refusals:
             results[i] = _rejected(event, refusals[i])
     fresh = [item for item in fresh if item[0] not in refusals]
 
-    sequences = log.append(session, [row for _, _, row, _ in fresh])
-    for (i, event, _row, _typed), server_seq in zip(fresh, sequences, strict=True):
-        results[i] = _result(event.event_id, event.seq, EventStatus.ACCEPTED, None, server_seq)
-
     gap = None
+    counters: dict[str, Any] = {"last_push_at": received}
     if fresh:
         first = min(event.seq for _, event, _, _ in fresh)
         if first > device.last_seq + 1:
             gap = SequenceGap(expected=device.last_seq + 1, received=first)
-        device.last_seq = max(device.last_seq, max(event.seq for _, event, _, _ in fresh))
-        device.events += len(fresh)
-    device.last_push_at = received
-
-    accepted = [
-        (event, server_seq, row, typed)
-        for (_i, event, row, typed), server_seq in zip(fresh, sequences, strict=True)
-    ]
-    rules.run(session, device, accepted, key)
-    session.flush()
+        counters["last_seq"] = max(device.last_seq, max(event.seq for _, event, _, _ in fresh))
+        counters["events"] = device.events + len(fresh)
+    with bulk.deferred(session):
+        # The device's counters, the rules' writes and the log's numbers: one round trip on
+        # PostgreSQL (the device row is locked by this push: no one else writes it).
+        bulk.write(session, [bulk.Update(DEVICE, {"id": device.id}, counters)], later=True)
+        for name, value in counters.items():
+            set_committed_value(device, name, value)
+        sequences = _store(session, device, fresh, key)
+    for (i, event, _row, _typed), server_seq in zip(fresh, sequences, strict=True):
+        results[i] = _result(event.event_id, event.seq, EventStatus.ACCEPTED, None, server_seq)
     final = [result for result in results if result is not None]
     assert len(final) == len(raw_events)
     return PushReply(results=final, last_seq=device.last_seq, gap=gap)
+
+
+def _store(
+    session: Session,
+    device: DeviceRow,
+    fresh: list[tuple[int, Envelope, dict[str, Any], Payload]],
+    key: ServerKey,
+) -> list[int]:
+    """Append the fresh events to the log and run their rules; their server sequences.
+
+    The log's lock (``log.py``) is held from the numbers to the commit, which follows this
+    at once; the question is only what runs before it."""
+
+    rows = [row for _, _, row, _ in fresh]
+    if rules.station_local(event.kind for _, event, _, _ in fresh):
+        # Rules that touch only this station's rows (its figures), serialised with the
+        # station's other pushes by the station's lock (taken with the device row): they run
+        # before the log's lock, side by side with other stations' pushes. The log's lock is
+        # taken last, for the numbers and the COPY, and held only until the commit that
+        # follows at once: numbers are still committed in the order they were taken.
+        rules.run(session, device, [(e, 0, row, typed) for _, e, row, typed in fresh], key)
+        session.flush()  # what the rules changed through the ORM: before the lock
+        return log.append_and_commit(session, rows)
+    else:
+        # Rules that read what other stations' pushes wrote (a person's handouts elsewhere,
+        # the same phone registered at another desk, a conflict resolved by HQ) run after
+        # the log's lock is taken: everything committed before is visible to them, and
+        # nothing another push writes meanwhile (it waits for the lock).
+        sequences = log.append(session, rows)
+        accepted = [
+            (event, server_seq, row, typed)
+            for (_i, event, row, typed), server_seq in zip(fresh, sequences, strict=True)
+        ]
+        rules.run(session, device, accepted, key)
+        session.flush()
+        return sequences

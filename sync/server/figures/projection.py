@@ -26,13 +26,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import Table, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from sync.protocol import decode
@@ -43,6 +41,8 @@ from sync.protocol.events.certificates import CertificateIssued, CertificateRevo
 from sync.protocol.events.members import MemberPayload
 from sync.protocol.events.training import AttendanceMarked, CourseCertified, CoursePayload
 from sync.protocol.events.visits import VisitRecorded, VisitVoided
+from sync.server import bulk
+from sync.server.bulk import Upsert
 from sync.server.figures.tables import (
     DAY_COLUMNS,
     FigureAttendanceRow,
@@ -260,7 +260,7 @@ def _known_occupations(session: Session, member_ids: set[str]) -> dict[str, str]
     if not member_ids:
         return {}
     query = select(FigureMemberRow.member_id, FigureMemberRow.occupation).where(
-        FigureMemberRow.member_id.in_(sorted(member_ids))
+        bulk.among(session, FigureMemberRow.member_id, sorted(member_ids))
     )
     return {member_id: occupation for member_id, occupation in session.execute(query)}
 
@@ -269,7 +269,7 @@ def _known_voids(session: Session, ids: set[str]) -> dict[str, bool]:
     if not ids:
         return {}
     query = select(FigureVoidRow.entity_id, FigureVoidRow.counted).where(
-        FigureVoidRow.entity_id.in_(sorted(ids))
+        bulk.among(session, FigureVoidRow.entity_id, sorted(ids))
     )
     return {entity_id: counted for entity_id, counted in session.execute(query)}
 
@@ -287,7 +287,7 @@ def _records(session: Session, ids: set[str]) -> dict[str, _Record]:
     if not ids:
         return {}
     query = select(EventRow).where(
-        EventRow.entity_id.in_(sorted(ids)),
+        bulk.among(session, EventRow.entity_id, sorted(ids)),
         EventRow.kind.in_(("visit.recorded", "handout.recorded")),
     )
     return {
@@ -312,7 +312,9 @@ def _standing_marks(
     if not keys:
         return {}
     sessions = sorted({session_id for session_id, _ in keys})
-    query = select(FigureAttendanceRow).where(FigureAttendanceRow.session_id.in_(sessions))
+    query = select(FigureAttendanceRow).where(
+        bulk.among(session, FigureAttendanceRow.session_id, sessions)
+    )
     found = {}
     for row in session.scalars(query):
         key = (row.session_id, row.member_id)
@@ -323,151 +325,120 @@ def _standing_marks(
 
 
 def _write(session: Session, tally: _Tally) -> None:
+    """Every table the batch changed, in one statement on PostgreSQL (``bulk.write``)."""
     days: dict[tuple[str, str], dict[str, int]] = {}
     for (station, day, column), n in tally.day.items():
         days.setdefault((station, day), dict.fromkeys(DAY_COLUMNS, 0))[column] += n
-    _add(
-        session,
-        FigureDayRow.__table__,  # type: ignore[arg-type]
-        ("station_id", "day"),
-        [{"station_id": s, "day": d, **values} for (s, d), values in sorted(days.items())],
-        DAY_COLUMNS,
-    )
     months: dict[tuple[str, str], dict[str, int]] = {}
     for (station, day), values in days.items():
         month = months.setdefault((station, day[:7]), dict.fromkeys(DAY_COLUMNS, 0))
         for column, n in values.items():
             month[column] += n
-    _add(
-        session,
-        FigureMonthRow.__table__,  # type: ignore[arg-type]
-        ("station_id", "month"),
-        [{"station_id": s, "month": m, **values} for (s, m), values in sorted(months.items())],
-        DAY_COLUMNS,
-    )
-    _add(
-        session,
-        FigureServiceRow.__table__,  # type: ignore[arg-type]
-        ("station_id", "day", "service"),
-        [
-            {"station_id": s, "day": d, "service": v, "visits": n}
-            for (s, d, v), n in sorted(tally.service.items())
-        ],
-        ("visits",),
-    )
-    _add(
-        session,
-        FigureOccupationRow.__table__,  # type: ignore[arg-type]
-        ("station_id", "day", "occupation"),
-        [
-            {"station_id": s, "day": d, "occupation": v, "visits": n}
-            for (s, d, v), n in sorted(tally.occupation.items())
-        ],
-        ("visits",),
-    )
     campaigns = sorted(set(tally.campaign) | set(tally.campaign_name))
-    _add(
-        session,
-        FigureCampaignRow.__table__,  # type: ignore[arg-type]
-        ("station_id", "campaign_id"),
-        [
-            {
-                "station_id": s,
-                "campaign_id": c,
-                "name": tally.campaign_name.get((s, c), ""),
-                "handouts": tally.campaign[(s, c)],
-            }
-            for s, c in campaigns
-        ],
-        ("handouts",),
-        replace=("name",),
-    )
     courses = sorted(
         set(tally.course_attendance) | set(tally.course_certified) | set(tally.course_title)
     )
-    _add(
+    attendance_columns = ("mark_id", "status", "station_id", "course_id", "day")
+    bulk.write(
         session,
-        FigureCourseRow.__table__,  # type: ignore[arg-type]
-        ("station_id", "course_id"),
         [
-            {
-                "station_id": s,
-                "course_id": c,
-                "title": tally.course_title.get((s, c), ""),
-                "attendance": tally.course_attendance[(s, c)],
-                "certified": tally.course_certified[(s, c)],
-            }
-            for s, c in courses
+            Upsert(
+                _table(FigureDayRow),
+                [{"station_id": s, "day": d, **values} for (s, d), values in sorted(days.items())],
+                keys=("station_id", "day"),
+                added=DAY_COLUMNS,
+            ),
+            Upsert(
+                _table(FigureMonthRow),
+                [
+                    {"station_id": s, "month": m, **values}
+                    for (s, m), values in sorted(months.items())
+                ],
+                keys=("station_id", "month"),
+                added=DAY_COLUMNS,
+            ),
+            Upsert(
+                _table(FigureServiceRow),
+                [
+                    {"station_id": s, "day": d, "service": v, "visits": n}
+                    for (s, d, v), n in sorted(tally.service.items())
+                ],
+                keys=("station_id", "day", "service"),
+                added=("visits",),
+            ),
+            Upsert(
+                _table(FigureOccupationRow),
+                [
+                    {"station_id": s, "day": d, "occupation": v, "visits": n}
+                    for (s, d, v), n in sorted(tally.occupation.items())
+                ],
+                keys=("station_id", "day", "occupation"),
+                added=("visits",),
+            ),
+            Upsert(
+                _table(FigureCampaignRow),
+                [
+                    {
+                        "station_id": s,
+                        "campaign_id": c,
+                        "name": tally.campaign_name.get((s, c), ""),
+                        "handouts": tally.campaign[(s, c)],
+                    }
+                    for s, c in campaigns
+                ],
+                keys=("station_id", "campaign_id"),
+                added=("handouts",),
+                kept=("name",),
+            ),
+            Upsert(
+                _table(FigureCourseRow),
+                [
+                    {
+                        "station_id": s,
+                        "course_id": c,
+                        "title": tally.course_title.get((s, c), ""),
+                        "attendance": tally.course_attendance[(s, c)],
+                        "certified": tally.course_certified[(s, c)],
+                    }
+                    for s, c in courses
+                ],
+                keys=("station_id", "course_id"),
+                added=("attendance", "certified"),
+                kept=("title",),
+            ),
+            Upsert(
+                _table(FigureMemberRow),
+                [{"member_id": m, "occupation": o[:100]} for m, o in sorted(tally.members.items())],
+                keys=("member_id",),
+                overwritten=("occupation",),
+            ),
+            Upsert(
+                _table(FigureVoidRow),
+                [{"entity_id": e, "counted": c} for e, c in sorted(tally.voids.items())],
+                keys=("entity_id",),
+                overwritten=("counted",),
+            ),
+            Upsert(
+                _table(FigureAttendanceRow),
+                [
+                    {
+                        "session_id": r.session_id,
+                        "member_id": r.member_id,
+                        "mark_id": r.mark_id,
+                        "status": r.status,
+                        "station_id": r.station_id,
+                        "course_id": r.course_id,
+                        "day": r.day,
+                    }
+                    for _, r in sorted(tally.attendance.items())
+                ],
+                keys=("session_id", "member_id"),
+                overwritten=attendance_columns,
+            ),
         ],
-        ("attendance", "certified"),
-        replace=("title",),
-    )
-    _put(
-        session,
-        FigureMemberRow.__table__,  # type: ignore[arg-type]
-        ("member_id",),
-        [{"member_id": m, "occupation": o[:100]} for m, o in sorted(tally.members.items())],
-    )
-    _put(
-        session,
-        FigureVoidRow.__table__,  # type: ignore[arg-type]
-        ("entity_id",),
-        [{"entity_id": e, "counted": c} for e, c in sorted(tally.voids.items())],
-    )
-    _put(
-        session,
-        FigureAttendanceRow.__table__,  # type: ignore[arg-type]
-        ("session_id", "member_id"),
-        [
-            {
-                "session_id": r.session_id,
-                "member_id": r.member_id,
-                "mark_id": r.mark_id,
-                "status": r.status,
-                "station_id": r.station_id,
-                "course_id": r.course_id,
-                "day": r.day,
-            }
-            for _, r in sorted(tally.attendance.items())
-        ],
+        later=True,  # read again only by the next push's projection
     )
 
 
-def _insert(session: Session, table: Table) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
-
-
-def _add(
-    session: Session,
-    table: Table,
-    keys: tuple[str, ...],
-    rows: list[dict[str, Any]],
-    added: Iterable[str],
-    replace: tuple[str, ...] = (),
-) -> None:
-    """Insert these rows, or add their counts to the rows already there (a non-empty
-    ``replace`` column overwrites)."""
-    if not rows:
-        return
-    statement = _insert(session, table)
-    sets: dict[str, Any] = {c: table.c[c] + statement.excluded[c] for c in added}
-    for column in replace:
-        sets[column] = _nonempty(statement.excluded[column], table.c[column])
-    session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=sets), rows)
-
-
-def _nonempty(new: Any, old: Any) -> Any:
-    from sqlalchemy import case
-
-    return case((new == "", old), else_=new)
-
-
-def _put(session: Session, table: Table, keys: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
-    """Insert these rows, or overwrite the rows with the same keys."""
-    if not rows:
-        return
-    statement = _insert(session, table)
-    sets = {c.name: statement.excluded[c.name] for c in table.c if c.name not in keys}
-    session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=sets), rows)
+def _table(row: type[Any]) -> Table:
+    return row.__table__  # type: ignore[no-any-return]

@@ -50,7 +50,7 @@ P = TypeVar("P", bound=Payload)
 @dataclass(frozen=True)
 class Accepted(Generic[P]):
     event: Envelope
-    server_seq: int
+    server_seq: int  # 0 for the station-local kinds, whose rules run before numbering
     row: dict[str, Any]  # the stored columns (station_id is the server's station)
     payload: P  # the event's payload, decoded to its kind's type
 
@@ -124,6 +124,10 @@ def rule(
     return register
 
 
+def has_rules(kind: str) -> bool:
+    return kind in _RULES
+
+
 def run(
     session: Session,
     device: DeviceRow,
@@ -131,7 +135,8 @@ def run(
     key: ServerKey,
 ) -> None:
     """The rules of the accepted events' kinds, each with its events (event, server
-    sequence, stored row, typed payload) in the order accepted."""
+    sequence, stored row, typed payload) in the order accepted. The server sequence is 0 when
+    the rules run before the batch is numbered (``rules.STATION_LOCAL``: none reads it)."""
     by_rule: dict[Rule, list[Accepted[Any]]] = {}
     for event, server_seq, row, payload in accepted:
         for function in _RULES.get(event.kind, ()):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import msgspec
-from sqlalchemy import insert, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from sync.protocol import ConflictKind
@@ -27,6 +27,7 @@ from sync.protocol.events.aid import (
     HandoutRecorded,
     HandoutVoided,
 )
+from sync.server import bulk
 from sync.server.models import DeviceRow, HandoutIndexRow
 from sync.server.rules.engine import (
     Accepted,
@@ -92,10 +93,15 @@ def _indexed(
     known: set[str] = set()
     standing: dict[str, list[_Standing]] = {member: [] for member in member_ids}
     rows: list[_Standing] = []
-    for ids in _chunks(handout_ids):
-        for members in _chunks(member_ids):
+    # PostgreSQL takes each list as one array, whatever its length: one chunk each.
+    size = max(len(handout_ids), len(member_ids), 1) if bulk.is_postgres(session) else 900
+    for ids in _chunks(handout_ids, size):
+        for members in _chunks(member_ids, size):
             query = select(*_COLUMNS, HandoutIndexRow.voided).where(
-                or_(HandoutIndexRow.handout_id.in_(ids), HandoutIndexRow.member_id.in_(members))
+                or_(
+                    bulk.among(session, HandoutIndexRow.handout_id, ids),
+                    bulk.among(session, HandoutIndexRow.member_id, members),
+                )
             )
             for found in session.execute(query):
                 row = _Standing(*found[:-1])
@@ -169,8 +175,7 @@ def handout_limits(
         waived = handout.override is not None and handout.override.refusal != OUT_OF_STOCK
         if not waived and handout.limits is not None:
             checks.append((item, this, list(person)))
-    if new_rows:
-        session.execute(insert(HandoutIndexRow), new_rows)
+    bulk.write(session, [bulk.Upsert(HandoutIndexRow.__table__, new_rows)])  # type: ignore[arg-type]
     for item, this, person in checks:
         handout = item.payload
         assert handout.limits is not None
