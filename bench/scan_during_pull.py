@@ -81,6 +81,7 @@ class Watch:
 
         self.turns: list[float] = []
         self.checkpoints: list[float] = []
+        self.desk_waits: list[float] = []  # a desk write (a scan's) waiting for its turn
         began, ended, checkpoint = turns.bulk_began, turns.bulk_ended, database.checkpoint
         opened: dict[int, float] = {}
 
@@ -99,7 +100,15 @@ class Watch:
             checkpoint(engine)
             self.checkpoints.append((time.perf_counter() - at) * 1000)
 
+        desk_began = turns.desk_write_began
+
+        def desk_write_began() -> None:
+            at = time.perf_counter()
+            desk_began()
+            self.desk_waits.append((time.perf_counter() - at) * 1000)
+
         turns.bulk_began, turns.bulk_ended = bulk_began, bulk_ended
+        turns.desk_write_began = desk_write_began
         database.checkpoint = timed_checkpoint
         if commit_checkpoints:
             setattr(client, "checkpoints_held", lambda _engine: nullcontext())  # noqa: B010
@@ -396,6 +405,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{held:,} members held after it"
         )
         say(figure("the pull's transactions (turn held)", stats(watch.turns)))
+        say(figure("desk writes waiting for their turn", stats(watch.desk_waits)))
         say(
             figure("the pull's own checkpoints (no turn)", stats(watch.checkpoints))
             if watch.checkpoints

@@ -123,7 +123,9 @@ class UnitOfWork:
             self.immediate = True  # reading(), relaxed() and giving_way() last one block
             self.durable = True
             self.gives_way = False
-        if bulk:  # its transaction and turn over: the checkpoint its commit did not do
+        # Its transaction and turn over: the checkpoint its commits did not do; not while a
+        # desk write goes ahead (its fsync would queue behind the checkpoint's writes).
+        if bulk and not turns.desk_waiting():
             bind = self.session.get_bind()
             if isinstance(bind, Engine):
                 checkpoint_if_due(bind)
