@@ -62,6 +62,7 @@ from desktop.domain.model import DeskContext
 from desktop.services.members import queries as member_queries
 
 TARGET_P95_MS = 50.0
+SMALL_SLICE = 25  # desktop.services.sync.commands.PAGE_SLICE
 NEXT_SCAN_MS = 200
 
 
@@ -82,6 +83,8 @@ class Watch:
         self.turns: list[float] = []
         self.checkpoints: list[float] = []
         self.desk_waits: list[float] = []  # a desk write (a scan's) waiting for its turn
+        self.slices: list[float] = []  # applying one small slice (a busy desk's), wall
+        self.slices_cpu: list[float] = []  # the same, CPU of the pull thread
         began, ended, checkpoint = turns.bulk_began, turns.bulk_ended, database.checkpoint
         opened: dict[int, float] = {}
 
@@ -107,6 +110,19 @@ class Watch:
             desk_began()
             self.desk_waits.append((time.perf_counter() - at) * 1000)
 
+        from desktop.services.sync import replication
+
+        apply_checked = replication.apply_checked
+
+        def timed_apply(uow: Any, events: Any, *more: Any) -> int:
+            at, cpu = time.perf_counter(), time.thread_time()
+            done = apply_checked(uow, events, *more)
+            if len(events) <= SMALL_SLICE:
+                self.slices.append((time.perf_counter() - at) * 1000)
+                self.slices_cpu.append((time.thread_time() - cpu) * 1000)
+            return done
+
+        replication.apply_checked = timed_apply
         turns.bulk_began, turns.bulk_ended = bulk_began, bulk_ended
         turns.desk_write_began = desk_write_began
         database.checkpoint = timed_checkpoint
@@ -406,6 +422,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         say(figure("the pull's transactions (turn held)", stats(watch.turns)))
         say(figure("desk writes waiting for their turn", stats(watch.desk_waits)))
+        if watch.slices:
+            say(figure("a slice of 25 applied, wall", stats(watch.slices)))
+            say(figure("a slice of 25 applied, its CPU", stats(watch.slices_cpu)))
         say(
             figure("the pull's own checkpoints (no turn)", stats(watch.checkpoints))
             if watch.checkpoints

@@ -80,11 +80,21 @@ def test_a_page_applies_a_slice_per_transaction_while_a_person_waits_and_whole_i
     assert syncing.cursor(desk.uow(), "members") == "cursor-2"
     assert len(member_queries.member_ids(desk.uow())) == len(page)
 
-    # Nobody waiting: a page is one transaction, as before.
+    # Nobody waiting: a page is one transaction, as before (however long it takes here).
+    monkeypatch.setattr(syncing, "BUSY_TRANSACTION_S", 3600.0)
     commits.clear()
     more = [_registered(i) for i in range(len(page) + 1, len(page) + 301)]
     syncing.apply_page(desk.uow(), "members", more, "cursor-3", durable=False)
     assert len(commits) == 1
+
+    # Nobody waiting at a desk used lately: a transaction lasts BUSY_TRANSACTION_S at most
+    # (here none: a slice each), the commit the next scan would wait for stays short.
+    monkeypatch.setattr(syncing, "BUSY_TRANSACTION_S", 0.0)
+    commits.clear()
+    last = [_registered(i) for i in range(401, 401 + 2 * syncing.PAGE_SLICE)]
+    syncing.apply_page(desk.uow(), "members", last, "cursor-4", durable=False)
+    assert len(commits) == 2
+    assert syncing.cursor(desk.uow(), "members") == "cursor-4"
 
 
 def _wal_pages(desk: Desk) -> int:
