@@ -114,9 +114,9 @@ class Watch:
 
         apply_checked = replication.apply_checked
 
-        def timed_apply(uow: Any, events: Any, *more: Any) -> int:
+        def timed_apply(uow: Any, events: Any, appliers: Any, not_applied: Any = None) -> int:
             at, cpu = time.perf_counter(), time.thread_time()
-            done = apply_checked(uow, events, *more)
+            done = apply_checked(uow, events, appliers, not_applied)
             if len(events) <= SMALL_SLICE:
                 self.slices.append((time.perf_counter() - at) * 1000)
                 self.slices_cpu.append((time.thread_time() - cpu) * 1000)
