@@ -22,8 +22,8 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop.domain.changes import Changes
 from desktop.domain.errors import AppError
+from desktop.services.desk import waiting as turns
 from desktop.services.desk.faults import as_expected
-from desktop.storage import turns
 from ui.changes import ChangesBus
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ class _Op:
     def urgent(self) -> _Op:
         """A person at the desk waits for this result (a scan's check-in): bulk work of a
         sync in this process pauses from now until the callbacks have run (it gives way at
-        its next slice; see ``desktop.storage.turns``). Not for work whose callback waits
+        its next slice; see ``desktop.services.desk.waiting``). Not for work whose callback waits
         on a person (a dialog): the sync would wait with it."""
         self._urgent = True
         return self
