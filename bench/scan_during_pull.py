@@ -33,13 +33,14 @@ import argparse
 import random
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from bench.checkin import member_numbers
 from bench.common import (
@@ -61,7 +62,72 @@ from desktop.domain.model import DeskContext
 from desktop.services.members import queries as member_queries
 
 TARGET_P95_MS = 50.0
+SMALL_SLICE = 25  # desktop.services.sync.commands.PAGE_SLICE
 NEXT_SCAN_MS = 200
+
+
+class Watch:
+    """How long each of the pull's transactions kept the desk waiting (its turn at writing,
+    ``desktop.storage.turns``: from before BEGIN IMMEDIATE to after it ended, commit and any
+    checkpoint at commit included), and how long the pull's own checkpoints took (outside
+    any turn: ``desktop.storage.database.checkpoints_held``). The two functions are wrapped
+    for the run; what they do is unchanged. ``--commit-checkpoints``: the pull leaves the
+    checkpoints to its commits, as before (the comparison)."""
+
+    def __init__(self, commit_checkpoints: bool) -> None:
+        from contextlib import nullcontext
+
+        import sync.client.engine as client
+        from desktop.storage import database, turns
+
+        self.turns: list[float] = []
+        self.checkpoints: list[float] = []
+        self.desk_waits: list[float] = []  # a desk write (a scan's) waiting for its turn
+        self.slices: list[float] = []  # applying one small slice (a busy desk's), wall
+        self.slices_cpu: list[float] = []  # the same, CPU of the pull thread
+        began, ended, checkpoint = turns.bulk_began, turns.bulk_ended, database.checkpoint
+        opened: dict[int, float] = {}
+
+        def bulk_began() -> None:
+            began()
+            opened[threading.get_ident()] = time.perf_counter()
+
+        def bulk_ended() -> None:
+            at = opened.pop(threading.get_ident(), None)
+            if at is not None:
+                self.turns.append((time.perf_counter() - at) * 1000)
+            ended()
+
+        def timed_checkpoint(engine: Engine) -> None:
+            at = time.perf_counter()
+            checkpoint(engine)
+            self.checkpoints.append((time.perf_counter() - at) * 1000)
+
+        desk_began = turns.desk_write_began
+
+        def desk_write_began() -> None:
+            at = time.perf_counter()
+            desk_began()
+            self.desk_waits.append((time.perf_counter() - at) * 1000)
+
+        from desktop.services.sync import replication
+
+        apply_checked = replication.apply_checked
+
+        def timed_apply(uow: Any, events: Any, appliers: Any, not_applied: Any = None) -> int:
+            at, cpu = time.perf_counter(), time.thread_time()
+            done = apply_checked(uow, events, appliers, not_applied)
+            if len(events) <= SMALL_SLICE:
+                self.slices.append((time.perf_counter() - at) * 1000)
+                self.slices_cpu.append((time.thread_time() - cpu) * 1000)
+            return done
+
+        replication.apply_checked = timed_apply
+        turns.bulk_began, turns.bulk_ended = bulk_began, bulk_ended
+        turns.desk_write_began = desk_write_began
+        database.checkpoint = timed_checkpoint
+        if commit_checkpoints:
+            setattr(client, "checkpoints_held", lambda _engine: nullcontext())  # noqa: B010
 
 
 def desk_copy(members: int, visits: int, root: str | None, folder: Path) -> Path:
@@ -238,6 +304,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--baseline", type=int, default=120, help="scans with no pull")
     parser.add_argument("--root", default=None)
     parser.add_argument("--sqlite", action="store_true", help="a SQLite-backed server")
+    parser.add_argument(
+        "--commit-checkpoints",
+        action="store_true",
+        help="the pull's commits checkpoint (SQLite's auto-checkpoint), as before: to compare",
+    )
     args = parser.parse_args(argv)
 
     folder = work_folder()
@@ -291,6 +362,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         baseline_cpu = time.process_time() - cpu
         baseline_server = cpu_seconds(server.process.pid) - server_cpu
 
+        watch = Watch(args.commit_checkpoints)
         scheduler = SyncScheduler(desk, changes=session.changes)
         reports: list[Any] = []
         pages: list[float] = []
@@ -347,6 +419,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"   the pull: {pulled:,} members in {pull_wall:.1f} s wall = "
             f"{pulled / pull_wall:,.0f} rows/s while scanning, {len(pages)} pages; "
             f"{held:,} members held after it"
+        )
+        say(figure("the pull's transactions (turn held)", stats(watch.turns)))
+        say(figure("desk writes waiting for their turn", stats(watch.desk_waits)))
+        if watch.slices:
+            say(figure("a slice of 25 applied, wall", stats(watch.slices)))
+            say(figure("a slice of 25 applied, its CPU", stats(watch.slices_cpu)))
+        say(
+            figure("the pull's own checkpoints (no turn)", stats(watch.checkpoints))
+            if watch.checkpoints
+            else "   checkpoints: at the pull's commits (--commit-checkpoints)"
         )
         say(
             f"   CPU during the pull: this process {pull_cpu:.1f} s (GUI, database worker, "

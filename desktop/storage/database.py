@@ -10,7 +10,11 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-from collections.abc import Callable
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,6 +52,68 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
 
 IMMEDIATE = "waystation_immediate"
 RELAXED = "waystation_relaxed"
+HELD = "waystation_checkpoints_held"
+AUTOCHECKPOINT_PAGES = 1000  # SQLite's default: a commit past this many WAL pages checkpoints
+CHECKPOINT_EVERY_S = 1.0  # while checkpoints are held: at most this long between two
+
+# Checkpoints held back from commits (``checkpoints_held``): engine -> [holders, last checkpoint]
+_held: weakref.WeakKeyDictionary[Engine, list[float]] = weakref.WeakKeyDictionary()
+_held_lock = threading.Lock()
+
+
+@contextmanager
+def checkpoints_held(engine: Engine) -> Iterator[None]:
+    """While a bulk writer (a pull's pages) runs: no commit on this engine checkpoints.
+
+    With SQLite's auto-checkpoint, the commit that takes the WAL past 1,000 pages copies
+    them into the database file and syncs it before returning, about every third slice of
+    a pull on a large desk (each member touches pages all over the search indexes): tens
+    of milliseconds added to a transaction that the desk's next scan waits for, or to the
+    scan's own commit when it happens to be the one. Held here, the bulk writer checkpoints
+    instead (``checkpoint_if_due``) after its transaction has ended and its turn is over, a
+    PASSIVE checkpoint, which takes no write lock: the desk writes meanwhile. At the end, one
+    more; from then on commits checkpoint as before. Durability is untouched: a commit is
+    as durable in the WAL as in the file, and a checkpoint cut off is redone at the next."""
+    with _held_lock:
+        entry = _held.setdefault(engine, [0.0, time.monotonic()])
+        entry[0] += 1
+    try:
+        yield
+    finally:
+        with _held_lock:
+            entry[0] -= 1
+            if entry[0] <= 0:
+                del _held[engine]
+        checkpoint(engine)
+
+
+def checkpoint_if_due(engine: Engine) -> None:
+    """While checkpoints are held on the engine: a PASSIVE checkpoint when the last one is
+    ``CHECKPOINT_EVERY_S`` old. Call it outside any transaction (a bulk writer between two)."""
+    with _held_lock:
+        entry = _held.get(engine)
+        if entry is None or time.monotonic() - entry[1] < CHECKPOINT_EVERY_S:
+            return
+        entry[1] = time.monotonic()
+    checkpoint(engine)
+    with _held_lock:
+        entry[1] = time.monotonic()  # from its end: a slow disk gets time for the pull too
+
+
+def checkpoint(engine: Engine) -> None:
+    """Copy what the WAL holds into the database file as far as readers allow, without the
+    write lock (PASSIVE); a failure is logged only (the next checkpoint does it)."""
+    try:
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            cursor.fetchall()
+            cursor.close()
+        finally:
+            raw.close()
+    except Exception:  # a checkpoint that did not happen loses nothing: the next one does it
+        log.warning("checkpoint failed", exc_info=True)
 
 
 def _on_begin(connection: Connection) -> None:
@@ -56,13 +122,19 @@ def _on_begin(connection: Connection) -> None:
     A relaxed one (``UnitOfWork.relaxed``: what it writes can be fetched again) commits with
     ``synchronous=NORMAL``: no fsync at its commit; WAL keeps the file consistent through a
     power cut, and the next FULL commit on the file (any other transaction) makes it durable.
-    Every other transaction runs at FULL: the setting is put back before it begins."""
+    Every other transaction runs at FULL: the setting is put back before it begins.
+    While ``checkpoints_held``, no commit checkpoints (see there)."""
     options = connection.get_execution_options()
     relaxed = bool(options.get(RELAXED, False))
     info = connection.connection.info
     if info.get(RELAXED, False) != relaxed:
         connection.exec_driver_sql(f"PRAGMA synchronous={'NORMAL' if relaxed else 'FULL'}")
         info[RELAXED] = relaxed
+    held = connection.engine in _held  # checkpoints_held: no checkpoint at this commit
+    if info.get(HELD, False) != held:
+        pages = 0 if held else AUTOCHECKPOINT_PAGES
+        connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={pages}")
+        info[HELD] = held
     connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(IMMEDIATE, False) else "BEGIN")
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.domain.clock import Clock, system_clock
 from desktop.storage import turns
-from desktop.storage.database import IMMEDIATE, RELAXED
+from desktop.storage.database import IMMEDIATE, RELAXED, checkpoint_if_due
 from desktop.storage.desk.repositories import (
     AuditLog,
     DeviceRepository,
@@ -114,6 +114,7 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        bulk = self._turn == "bulk"
         try:
             self.session.rollback()
             self.session.close()
@@ -122,6 +123,12 @@ class UnitOfWork:
             self.immediate = True  # reading(), relaxed() and giving_way() last one block
             self.durable = True
             self.gives_way = False
+        # Its transaction and turn over: the checkpoint its commits did not do; not while a
+        # desk write goes ahead (its fsync would queue behind the checkpoint's writes).
+        if bulk and not turns.desk_waiting():
+            bind = self.session.get_bind()
+            if isinstance(bind, Engine):
+                checkpoint_if_due(bind)
 
     def _take_turn(self) -> None:
         if self.gives_way:

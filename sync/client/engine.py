@@ -24,6 +24,7 @@ from desktop.domain.model import DeskContext
 from desktop.services.sync import commands as syncing
 from desktop.services.sync import rewind
 from desktop.services.sync.replication import PulledEvent
+from desktop.storage.database import checkpoints_held
 from sync.client.report import Cancelled, Progress, SyncReport
 from sync.client.transport import (
     NetworkError,
@@ -293,7 +294,8 @@ def _pull(
     event is checked against its kind's declaration (and the server's own kinds against the
     server key pinned at enrolment) before it is applied; one that fails is set aside."""
     server_key = syncing.pinned_server_key(desk.paths.keys)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pull") as fetcher:
+    # The pages' commits leave the WAL's checkpoints to the pull, between its transactions.
+    with checkpoints_held(desk.engine), ThreadPoolExecutor(1, "pull") as fetcher:
         for dataset in DATASETS:
             cursor = syncing.cursor(desk.uow(), dataset)
             coming: Future[dict[str, Any]] | None = fetcher.submit(

@@ -80,8 +80,76 @@ def test_a_page_applies_a_slice_per_transaction_while_a_person_waits_and_whole_i
     assert syncing.cursor(desk.uow(), "members") == "cursor-2"
     assert len(member_queries.member_ids(desk.uow())) == len(page)
 
-    # Nobody waiting: a page is one transaction, as before.
+    # Nobody waiting: a page is one transaction, as before (however long it takes here).
+    monkeypatch.setattr(syncing, "BUSY_TRANSACTION_S", 3600.0)
     commits.clear()
     more = [_registered(i) for i in range(len(page) + 1, len(page) + 301)]
     syncing.apply_page(desk.uow(), "members", more, "cursor-3", durable=False)
     assert len(commits) == 1
+
+    # Nobody waiting at a desk used lately: a transaction lasts BUSY_TRANSACTION_S at most
+    # (here none: a slice each), the commit the next scan would wait for stays short.
+    monkeypatch.setattr(syncing, "BUSY_TRANSACTION_S", 0.0)
+    commits.clear()
+    last = [_registered(i) for i in range(401, 401 + 2 * syncing.PAGE_SLICE)]
+    syncing.apply_page(desk.uow(), "members", last, "cursor-4", durable=False)
+    assert len(commits) == 2
+    assert syncing.cursor(desk.uow(), "members") == "cursor-4"
+
+
+def _wal_pages(desk: Desk) -> int:
+    return desk.paths.database.with_name(desk.paths.database.name + "-wal").stat().st_size // 4096
+
+
+def _write_pages(desk: Desk, transactions: int, pages: int = 300) -> None:
+    from sqlalchemy import text
+
+    for _ in range(transactions):
+        with desk.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :k) "
+                    "INSERT INTO scratch SELECT randomblob(3500) FROM n"
+                ),
+                {"k": pages},
+            )
+
+
+def test_while_a_pull_holds_checkpoints_no_commit_does_one_and_the_pull_does_it_after(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite checkpoints at the commit that takes the WAL past 1,000 pages: a pull's
+    transaction (which the desk's next scan waits for) or the scan's own commit would pay
+    for copying the pull's pages into the file. Held, commits leave the WAL to grow; the pull
+    checkpoints between its transactions when one is due, and once more at its end."""
+    from sqlalchemy import text
+
+    from desktop.storage import database
+
+    with desk.engine.begin() as connection:
+        connection.execute(text("CREATE TABLE scratch (x BLOB)"))
+    monkeypatch.setattr(database, "CHECKPOINT_EVERY_S", 3600.0)
+    with database.checkpoints_held(desk.engine):
+        _write_pages(desk, 10)  # 3,000 pages in ten commits
+        held = _wal_pages(desk)
+        assert held > 3000  # no commit checkpointed: the WAL kept every page
+        database.checkpoint_if_due(desk.engine)  # not due yet
+        _write_pages(desk, 1)
+        grown = _wal_pages(desk)
+        assert grown > held
+    # The pull's last checkpoint took every page into the file: the next commit writes the
+    # WAL again from its start instead of adding to its end.
+    _write_pages(desk, 1)
+    assert _wal_pages(desk) == grown
+    # Held no more: commits checkpoint as before, the WAL is used again from its start.
+    _write_pages(desk, 15)
+    assert _wal_pages(desk) == grown
+
+    monkeypatch.setattr(database, "CHECKPOINT_EVERY_S", 0.0)
+    with database.checkpoints_held(desk.engine):
+        _write_pages(desk, 20)
+        longest = _wal_pages(desk)
+        assert longest > grown
+        database.checkpoint_if_due(desk.engine)  # due: the pull checkpoints between pages
+        _write_pages(desk, 1)
+        assert _wal_pages(desk) == longest

@@ -306,16 +306,34 @@ class HandoutScreen(QWidget):
         self.scans.offer(text)
 
     def _scanned_now(self, text: str) -> None:
+        """Who the scanned text names, found on the database worker: the card of a member
+        not on this desk yet is written first, and the GUI thread never waits for the write
+        lock (a sync applying a pulled page holds it). Cards scanned meanwhile wait."""
+        self.scans.start()
+        uow = self.session.desk.uow()
+        DbOp(self, lambda: members.resolve_member(uow, text)).success(self._resolved).failure(
+            self._not_resolved
+        ).run()
+
+    def _resolved(self, member: Member) -> None:
+        self.scans.stop()
         try:
-            member = members.resolve_member(self.session.desk.uow(), text)
-        except NotFound:
-            self._refuse(tr("checkin.unknown_code_title"), tr("checkin.unknown_code_detail"))
-            return
-        except AppError as error:
-            self._refuse(tr("checkin.refused_title"), describe(error))
-            return
-        if self.show_person(member):
-            self.hand_out()
+            if self.show_person(member):
+                self.hand_out()  # a write: the cards scanned meanwhile wait for it
+        finally:
+            self.scans.next()
+
+    def _not_resolved(self, error: Exception) -> None:
+        self.scans.stop()
+        try:
+            if isinstance(error, NotFound):
+                self._refuse(tr("checkin.unknown_code_title"), tr("checkin.unknown_code_detail"))
+            elif isinstance(error, AppError):
+                self._refuse(tr("checkin.refused_title"), describe(error))
+            else:
+                raise error
+        finally:
+            self.scans.next()
 
     # --- the person -----------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,11 @@ DEMO_FLAG = "demo_data"
 # for the appliers: the first pull's own speed).
 PAGE_SLICE = 25
 PAGE_SLICE_QUIET = 1000
+# While the desk is in use, a page's transaction also ends after this long: the commit a
+# scan waits for writes every page the transaction changed (at a busy desk, 36 slices of
+# 25 members made commits of about 60 ms: bench.scan_during_pull); a short transaction
+# leaves a short commit. At a quiet desk a page is one transaction.
+BUSY_TRANSACTION_S = 0.02
 # The datasets that carry kinds only the server may make (their events are signed).
 SERVER_DATASETS = tuple(
     sorted({k.dataset for k in contract.kinds() if k.author is Author.SERVER and k.dataset})
@@ -388,7 +394,8 @@ def apply_page(
     The desk goes first (``desktop.storage.turns``): events are checked, then applied,
     ``PAGE_SLICE`` at a time (``PAGE_SLICE_QUIET`` when nobody used the desk lately); when
     a desk write (a check-in) is waiting, the rows applied so far are committed without the
-    cursor and the rest follows once the desk has written.
+    cursor and the rest follows once the desk has written. While the desk is in use a
+    transaction also ends after ``BUSY_TRANSACTION_S`` (a short commit for the next scan).
     A page cut off there is pulled again and applied whole: appliers are idempotent."""
     good: list[tuple[PulledEvent, Any]] = []
     refused: list[tuple[PulledEvent, str]] = []
@@ -407,8 +414,10 @@ def apply_page(
     while True:
         with (uow if durable else uow.relaxed()).giving_way():
             # At least one slice a transaction: a busy desk slows a pull, never stops it.
-            start = done
-            while done < len(good) and (done == start or not turns.desk_waiting()):
+            start, began = done, time.monotonic()
+            while done < len(good) and (
+                done == start or not (turns.desk_waiting() or _long(began, turns.desk_in_use()))
+            ):
                 size = PAGE_SLICE if turns.desk_in_use() else PAGE_SLICE_QUIET
                 applied += replication.apply_checked(uow, good[done : done + size], APPLIERS, later)
                 done += size
@@ -419,6 +428,11 @@ def apply_page(
             uow.commit()  # the page and its cursor; or, a desk write waiting, the rows so far
         if finished:
             return PageApplied(applied, len(refused) + len(later))
+
+
+def _long(began: float, busy: bool) -> bool:
+    """Whether a page's transaction begun then has lasted long enough at a desk in use."""
+    return busy and time.monotonic() - began >= BUSY_TRANSACTION_S
 
 
 def reset(uow: UnitOfWork, epoch: str | None) -> None:
