@@ -50,6 +50,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.sync_pull
 	$(BIN)/python -m bench.sync_many
 	$(BIN)/python -m bench.sync_day
+	$(BIN)/python -m bench.scan_during_pull
 
 clean:
 	rm -rf $(VENV) build screenshots .mypy_cache .ruff_cache .pytest_cache
